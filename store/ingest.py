@@ -1,0 +1,167 @@
+"""Writing what a poll found: articles, their revisions and the feed's state, in one transaction."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from store.analysis import analyse_articles
+from store.records import ArticleRecord, IngestResult, PollOutcome
+from store.text import clean_block, clean_line, content_hash
+from store.times import now_iso
+from store.urls import canonical_url
+
+
+def save_poll(
+    db: Database, feed_id: int, outcome: PollOutcome, items: list[ArticleRecord] = ()
+) -> IngestResult:
+    """Record a poll and store its items atomically: a crash leaves the poll wholly undone."""
+    with db.atomic():
+        result = ingest_items(db, items, feed_id=feed_id, seen_at=outcome.polled_at)
+        _record_outcome(db, feed_id, outcome)
+    return result
+
+
+def ingest_items(
+    db: Database, items: list[ArticleRecord], *, feed_id: int | None = None, seen_at: str | None = None
+) -> IngestResult:
+    """Store items idempotently, in one transaction: the same item twice adds nothing."""
+    seen_at = seen_at or now_iso()
+    result = IngestResult()
+    seen_in_batch: set[str] = set()
+    with db.atomic():
+        for item in items:
+            # A feed listing one article twice must not make it flip between two versions.
+            key = canonical_url(item.url) or item.guid
+            if key in seen_in_batch:
+                result.unchanged += 1
+                continue
+            seen_in_batch.add(key)
+            outcome = _ingest_one(db, item, feed_id, seen_at)
+            if outcome is None:
+                result.skipped += 1
+            elif outcome[1] == "new":
+                result.new_ids.append(outcome[0])
+            elif outcome[1] == "updated":
+                result.updated_ids.append(outcome[0])
+            else:
+                result.unchanged += 1
+        analyse_articles(db, result.new_ids + result.updated_ids)
+    return result
+
+
+def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at: str):
+    title = clean_line(item.title) or clean_line(item.summary, 120)
+    canonical = canonical_url(item.url)
+    guid = clean_line(item.guid, 2000)
+    if not title or not (canonical or guid):
+        return None  # nothing to show or nothing to know it by again
+    summary = clean_block(item.summary, 20_000)
+    body = clean_block(item.body)
+    digest = content_hash(title, summary, body)
+    existing = _find_existing(db, canonical, guid, feed_id)
+    if existing is None:
+        published = item.published_at
+        sort_at = min(published, seen_at) if published else seen_at
+        article_id = db["articles"].insert(
+            {
+                "kind": "feed",
+                "url": clean_line(item.url, 2000) or None,
+                "canonical_url": canonical or None,
+                "guid": guid or None,
+                "title": title,
+                "source": clean_line(item.source, 200) or None,
+                "author": clean_line(item.author, 200) or None,
+                "summary": summary,
+                "body": body,
+                "published_at": published,
+                "first_seen_at": seen_at,
+                "updated_at": seen_at,
+                "sort_at": sort_at,
+                "content_hash": digest,
+                "revision_count": 1,
+            }
+        ).last_pk
+        add_revision(db, article_id, 1, seen_at, title, summary, body, digest)
+        state = "new"
+    else:
+        article_id = existing["id"]
+        state = "unchanged"
+        if existing["content_hash"] != digest and existing["kind"] == "feed":
+            revision = existing["revision_count"] + 1
+            db["articles"].update(
+                article_id,
+                {
+                    "title": title,
+                    "summary": summary,
+                    "body": body,
+                    "updated_at": seen_at,
+                    "content_hash": digest,
+                    "revision_count": revision,
+                },
+            )
+            add_revision(db, article_id, revision, seen_at, title, summary, body, digest)
+            state = "updated"
+    if feed_id is not None:
+        db.execute(
+            "INSERT OR IGNORE INTO feed_articles (feed_id, article_id, guid, first_seen_at)"
+            " VALUES (?, ?, ?, ?)",
+            [feed_id, article_id, guid or None, seen_at],
+        )
+    return article_id, state
+
+
+def _find_existing(db: Database, canonical: str, guid: str, feed_id: int | None):
+    """An article is known by its canonical URL, or failing that by its GUID in the same feed."""
+    columns = "id, kind, content_hash, revision_count"
+    if canonical:
+        row = db.execute(f"SELECT {columns} FROM articles WHERE canonical_url = ?", [canonical]).fetchone()
+        if row:
+            return dict(zip(("id", "kind", "content_hash", "revision_count"), row))
+    if guid and feed_id is not None:
+        row = db.execute(
+            f"SELECT {columns} FROM articles WHERE id IN"
+            " (SELECT article_id FROM feed_articles WHERE feed_id = ? AND guid = ?)",
+            [feed_id, guid],
+        ).fetchone()
+        if row:
+            return dict(zip(("id", "kind", "content_hash", "revision_count"), row))
+    if guid and not canonical:
+        row = db.execute(
+            f"SELECT {columns} FROM articles WHERE guid = ? AND canonical_url IS NULL", [guid]
+        ).fetchone()
+        if row:
+            return dict(zip(("id", "kind", "content_hash", "revision_count"), row))
+    return None
+
+
+def add_revision(db, article_id, revision, seen_at, title, summary, body, digest) -> None:
+    db["revisions"].insert(
+        {
+            "article_id": article_id,
+            "revision": revision,
+            "seen_at": seen_at,
+            "title": title,
+            "summary": summary,
+            "body": body,
+            "content_hash": digest,
+        }
+    )
+
+
+def _record_outcome(db: Database, feed_id: int, outcome: PollOutcome) -> None:
+    changes: dict = {"last_polled_at": outcome.polled_at, "next_poll_at": outcome.next_poll_at}
+    if outcome.status is not None:
+        changes["last_status"] = outcome.status
+    if outcome.ok:
+        changes.update(last_success_at=outcome.polled_at, failure_count=0)
+        if not outcome.not_modified:
+            changes.update(etag=outcome.etag, last_modified=outcome.last_modified)
+        if outcome.feed_title:
+            changes["title"] = clean_line(outcome.feed_title, 200)
+        if outcome.site_url:
+            changes["site_url"] = clean_line(outcome.site_url, 2000)
+        db["feeds"].update(feed_id, changes)
+    else:
+        changes.update(last_error=clean_line(outcome.error, 500) or "unknown error", last_error_at=outcome.polled_at)
+        db["feeds"].update(feed_id, changes)
+        db.execute("UPDATE feeds SET failure_count = failure_count + 1 WHERE id = ?", [feed_id])

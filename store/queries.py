@@ -1,0 +1,91 @@
+"""What the dashboard reads. Every query here is bounded and served by an index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from store.db import data_version  # noqa: F401  (re-exported for readers)
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One line of the story feed."""
+
+    id: int
+    kind: str
+    title: str
+    source: str | None
+    url: str | None
+    sort_at: str
+    published_at: str | None
+    read_at: str | None
+    revision_count: int
+
+
+_ROW_COLUMNS = """
+    a.id, a.kind, a.title,
+    coalesce(a.source, (SELECT coalesce(f.title, f.url) FROM feed_articles fa JOIN feeds f ON f.id = fa.feed_id
+                        WHERE fa.article_id = a.id ORDER BY fa.first_seen_at LIMIT 1)),
+    a.url, a.sort_at, a.published_at, a.read_at, a.revision_count
+"""
+
+
+def latest_articles(db: Database, limit: int = 500) -> list[ArticleRow]:
+    """The newest articles first: the story feed's first page."""
+    rows = db.execute(
+        f"SELECT {_ROW_COLUMNS} FROM articles a ORDER BY a.sort_at DESC, a.id DESC LIMIT ?", [limit]
+    ).fetchall()
+    return [ArticleRow(*row) for row in rows]
+
+
+def articles_older_than(db: Database, sort_at: str, article_id: int, limit: int = 500) -> list[ArticleRow]:
+    """The next page below a row already shown (keyset paging on the sort index)."""
+    rows = db.execute(
+        f"SELECT {_ROW_COLUMNS} FROM articles a WHERE (a.sort_at, a.id) < (?, ?)"
+        " ORDER BY a.sort_at DESC, a.id DESC LIMIT ?",
+        [sort_at, article_id, limit],
+    ).fetchall()
+    return [ArticleRow(*row) for row in rows]
+
+
+def articles_after_id(db: Database, article_id: int, limit: int = 1000) -> list[ArticleRow]:
+    """Articles stored since the dashboard last looked, so it adds only the new rows."""
+    rows = db.execute(
+        f"SELECT {_ROW_COLUMNS} FROM articles a WHERE a.id > ? ORDER BY a.id LIMIT ?", [article_id, limit]
+    ).fetchall()
+    return [ArticleRow(*row) for row in rows]
+
+
+def max_article_id(db: Database) -> int:
+    return db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+
+
+@dataclass(frozen=True)
+class FetcherSummary:
+    """The header's view of the fetcher: how many feeds, how many failing, when last polled."""
+
+    feeds: int
+    failing: int
+    last_polled_at: str | None
+    articles: int
+
+
+def fetcher_summary(db: Database) -> FetcherSummary:
+    feeds, failing, last_polled = db.execute(
+        "SELECT count(*), coalesce(sum(failure_count > 0), 0), max(last_polled_at) FROM feeds"
+    ).fetchone()
+    articles = max_article_id(db) and db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    return FetcherSummary(feeds, failing, last_polled, articles)
+
+
+def story_title(db: Database, name: str) -> str | None:
+    row = db.execute("SELECT title FROM stories WHERE name = ?", [name]).fetchone()
+    return row[0] if row else None
+
+
+def mark_read(db: Database, article_id: int, read_at: str) -> None:
+    """A user action: the only kind of write the dashboard makes."""
+    with db.atomic():
+        db.execute("UPDATE articles SET read_at = coalesce(read_at, ?) WHERE id = ?", [read_at, article_id])

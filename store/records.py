@@ -1,0 +1,45 @@
+"""The plain records other packages hand to the store. No SQL, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """One item as a feed delivered it, already turned into plain text by the fetcher."""
+
+    title: str
+    url: str = ""
+    guid: str = ""
+    summary: str = ""
+    body: str = ""
+    author: str = ""
+    source: str = ""
+    published_at: str | None = None  # ISO 8601 UTC, see store.times
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    """What one poll of one feed found out, success or not."""
+
+    polled_at: str
+    ok: bool
+    status: int | None = None
+    error: str | None = None
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    next_poll_at: str | None = None
+    feed_title: str | None = None
+    site_url: str | None = None
+
+
+@dataclass
+class IngestResult:
+    """Which articles a poll added or changed, so a caller can tell the dashboard."""
+
+    new_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: int = 0

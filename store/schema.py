@@ -1,0 +1,115 @@
+"""The schema, built only by migrations so every user's file can be upgraded in place.
+
+Tables are named for what they hold and documented in the README; add a new migration at the
+end of this module for every change, never edit an applied one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("storywatch")
+
+
+def run_script(db: Database, script: str) -> None:
+    """Run several statements inside the migration's transaction.
+
+    `executescript` would commit first and break the migration's atomicity.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement!r}")
+
+
+@migrations()
+def m001_foundation(db: Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT,
+            site_url TEXT,
+            added_at TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            last_polled_at TEXT,
+            last_success_at TEXT,
+            last_status INTEGER,
+            last_error TEXT,
+            last_error_at TEXT,
+            failure_count INTEGER NOT NULL DEFAULT 0,
+            next_poll_at TEXT
+        );
+
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('seed', 'feed')),
+            story_id INTEGER REFERENCES stories(id),
+            url TEXT,
+            canonical_url TEXT UNIQUE,
+            guid TEXT,
+            title TEXT NOT NULL,
+            source TEXT,
+            author TEXT,
+            summary TEXT,
+            body TEXT,
+            published_at TEXT,
+            first_seen_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            sort_at TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            revision_count INTEGER NOT NULL DEFAULT 1,
+            read_at TEXT
+        );
+        CREATE INDEX articles_by_sort_at ON articles (sort_at DESC, id DESC);
+        CREATE INDEX articles_by_guid ON articles (guid);
+        CREATE INDEX articles_by_story ON articles (story_id) WHERE story_id IS NOT NULL;
+
+        CREATE TABLE feed_articles (
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            guid TEXT,
+            first_seen_at TEXT NOT NULL,
+            PRIMARY KEY (feed_id, article_id)
+        );
+        CREATE INDEX feed_articles_by_article ON feed_articles (article_id);
+        CREATE INDEX feed_articles_by_guid ON feed_articles (feed_id, guid);
+
+        CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            revision INTEGER NOT NULL,
+            seen_at TEXT NOT NULL,
+            title TEXT NOT NULL,
+            summary TEXT,
+            body TEXT,
+            content_hash TEXT NOT NULL,
+            UNIQUE (article_id, revision)
+        );
+
+        CREATE TABLE tags (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL,
+            tagged_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, tag)
+        );
+        CREATE INDEX tags_by_tag ON tags (tag);
+        """
+    )

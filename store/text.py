@@ -1,0 +1,56 @@
+"""Making untrusted text safe to keep and to show: pure functions, no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# ANSI/VT escape sequences (CSI, OSC, and two-character escapes) are removed whole, not just
+# their ESC byte, so "\x1b[31m" does not leave "[31m" behind to be read as markup.
+_ESCAPES = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]          # CSI ... final byte
+    | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?   # OSC ... BEL or ST
+    | \x1b[PX^_][^\x1b]*(?:\x1b\\)?  # DCS, SOS, PM, APC strings
+    | \x1b[@-Z\\-_]                  # two-character escapes
+    | \x9b[0-?]*[ -/]*[@-~]          # 8-bit CSI
+    """,
+    re.VERBOSE,
+)
+_SPACES = re.compile(r"\s+")
+
+
+def strip_controls(text: str) -> str:
+    """Remove terminal escapes, control and format characters; keep newlines and tabs."""
+    text = _ESCAPES.sub("", text)
+    return "".join(
+        char
+        for char in text
+        if char in "\n\t" or unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co")
+    )
+
+
+def clean_line(text: str | None, max_length: int = 1000) -> str:
+    """One line of display text: controls removed, whitespace folded, length bounded."""
+    if not text:
+        return ""
+    line = _SPACES.sub(" ", strip_controls(text)).strip()
+    if len(line) > max_length:
+        line = line[: max_length - 1].rstrip() + "…"
+    return line
+
+
+def clean_block(text: str | None, max_length: int = 200_000) -> str:
+    """A body of text: controls removed, paragraphs kept, runs of blank lines folded."""
+    if not text:
+        return ""
+    lines = [_SPACES.sub(" ", line).strip() for line in strip_controls(text).splitlines()]
+    block = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return block[:max_length]
+
+
+def content_hash(title: str, summary: str, body: str) -> str:
+    """Changes exactly when what a reader sees changes; whitespace alone is no edit."""
+    joined = "\x1f".join(_SPACES.sub(" ", part).strip() for part in (title, summary, body))
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()

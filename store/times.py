@@ -1,0 +1,26 @@
+"""Timestamps as the database keeps them: UTC, ISO 8601, second precision, sortable as text."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def to_iso(moment: datetime) -> str:
+    """Naive datetimes are taken to be UTC already."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime(FORMAT)
+
+
+def now_iso() -> str:
+    return to_iso(utc_now())
+
+
+def from_iso(text: str) -> datetime:
+    return datetime.strptime(text, FORMAT).replace(tzinfo=timezone.utc)
