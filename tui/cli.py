@@ -1,0 +1,228 @@
+"""The `storywatch` command line: global options on the group, one subcommand per job.
+
+Bare `storywatch` opens the dashboard. Every error is one line on stderr and a non-zero exit.
+Textual is imported only by the dashboard command, so the other commands start fast.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from tui import locations
+
+
+@dataclass
+class Context:
+    db_path: Path
+    story_arg: str
+
+    def open(self):
+        """Open the database and make sure the story and its seeds are in it."""
+        from store.db import open_db
+        from store.story import ensure_story
+
+        story = load_story_arg(self.story_arg)
+        db = open_db(self.db_path)
+        ensure_story(db, story)
+        return db, story
+
+
+def load_story_arg(story_arg: str):
+    """`--story` is the bundled story's name or the path of a story file."""
+    import seeds
+    from store.story import StoryError, load_story
+
+    if story_arg in ("", seeds.BUNDLED_STORY_NAME):
+        return load_story(seeds.BUNDLED_STORY_FILE)
+    path = Path(story_arg).expanduser()
+    if path.suffix == ".toml" or path.exists():
+        return load_story(path)
+    raise StoryError(f"unknown story {story_arg!r}: give {seeds.BUNDLED_STORY_NAME!r} or a story file path")
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar=locations.DB_ENV,
+    default=None,
+    help=f"Database file [env {locations.DB_ENV}; default: the user data dir].",
+)
+@click.option(
+    "--story",
+    "story_arg",
+    envvar=locations.STORY_ENV,
+    default="",
+    metavar="NAME",
+    help=f"Bundled story name or story file path [env {locations.STORY_ENV}].",
+)
+@click.version_option(package_name="storywatch")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path | None, story_arg: str) -> None:
+    """Follow one developing news story in the terminal."""
+    ctx.obj = Context(db_path or locations.default_db_path(), story_arg)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(dashboard)
+
+
+@cli.command()
+@click.option("--no-fetch", is_flag=True, help="Only read the database; poll no feeds.")
+@click.pass_obj
+def dashboard(obj: Context, no_fetch: bool) -> None:
+    """Open the live dashboard (what bare `storywatch` does)."""
+    db, story = obj.open()
+    db.close()
+    from tui.app import StorywatchApp
+
+    StorywatchApp(obj.db_path, story.name, fetch=not no_fetch).run()
+
+
+@cli.command()
+@click.option("--once", "mode", flag_value="once", default=True, help="Poll every feed once and exit (default).")
+@click.option("--watch", "mode", flag_value="watch", help="Keep polling each feed when it is due, until Ctrl-C.")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True, help="Feeds fetched at once.")
+@click.pass_obj
+def fetch(obj: Context, mode: str, concurrency: int) -> None:
+    """Poll the feeds without the dashboard."""
+    from feeds.fetch import FetchSettings
+
+    db, _story = obj.open()
+    settings = FetchSettings(concurrency=concurrency)
+    if mode == "once":
+        from feeds.poller import poll_once
+
+        report = poll_once(db, settings=settings)
+        _print_report(report)
+        if report.polled and report.failed == report.polled:
+            raise click.ClickException(f"all {report.polled} feeds failed")
+        return
+    _watch(db, settings)
+
+
+def _watch(db, settings) -> None:
+    import asyncio
+    import threading
+
+    from feeds.poller import watch
+
+    stop = threading.Event()
+
+    def on_poll(report) -> None:
+        if report.polled:
+            _print_report(report)
+
+    click.echo(f"watching {len(_feeds(db))} feeds; Ctrl-C stops", err=True)
+    try:
+        asyncio.run(watch(db, stop=stop, on_poll=on_poll, settings=settings))
+    except KeyboardInterrupt:
+        stop.set()
+        click.echo("stopped", err=True)
+
+
+def _feeds(db):
+    from store.feeds import all_feeds
+
+    return all_feeds(db)
+
+
+def _print_report(report) -> None:
+    from store.times import now_iso
+
+    click.echo(
+        f"{now_iso()} polled {report.polled} feeds: {report.ok} ok ({report.not_modified} not modified),"
+        f" {report.failed} failed; {len(report.new_ids)} new, {len(report.updated_ids)} updated articles"
+    )
+    for url, error in sorted(report.errors.items()):
+        click.echo(f"  failed {url}: {error}", err=True)
+
+
+@cli.group()
+def feeds() -> None:
+    """Add, list and remove the feeds that are polled."""
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--title", default=None, help="A name to show until the feed gives its own.")
+@click.pass_obj
+def feeds_add(obj: Context, url: str, title: str | None) -> None:
+    """Follow the feed at URL."""
+    from store.feeds import add_feed
+
+    db, _story = obj.open()
+    feed_id = add_feed(db, url, title)
+    click.echo(f"added feed {feed_id}: {url}")
+
+
+@feeds.command("list")
+@click.pass_obj
+def feeds_list(obj: Context) -> None:
+    """Every feed with its last success, last error and item count."""
+    from store.feeds import feed_statuses
+    from store.text import clean_line
+
+    db, _story = obj.open()
+    statuses = feed_statuses(db)
+    if not statuses:
+        click.echo("no feeds; add one with: storywatch feeds add URL")
+        return
+    click.echo(f"{'id':>4}  {'state':<10} {'items':>5}  {'last success':<20} {'last error':<20} url / error")
+    for feed in statuses:
+        state = f"failing x{feed.failure_count}" if feed.failing else ("ok" if feed.last_success_at else "not polled")
+        click.echo(
+            f"{feed.id:>4}  {state:<10} {feed.item_count:>5}  {feed.last_success_at or '-':<20}"
+            f" {feed.last_error_at or '-':<20} {clean_line(feed.url)}"
+        )
+        if feed.failing and feed.last_error:
+            click.echo(f"{'':>44}error: {clean_line(feed.last_error, 200)}")
+
+
+@feeds.command("remove")
+@click.argument("url_or_id")
+@click.pass_obj
+def feeds_remove(obj: Context, url_or_id: str) -> None:
+    """Stop polling a feed (its articles stay in the story)."""
+    from store.feeds import remove_feed
+
+    db, _story = obj.open()
+    url = remove_feed(db, url_or_id)
+    click.echo(f"removed feed {url}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI, turning every error into one line on stderr and a non-zero exit."""
+    from store.db import StoreError
+    from store.feeds import FeedError
+    from store.story import StoryError
+
+    try:
+        cli.main(args=argv, prog_name="storywatch", standalone_mode=False)
+    except click.exceptions.Abort:
+        _fail("aborted", 130)
+    except click.ClickException as error:
+        _fail(error.format_message(), error.exit_code)
+    except (StoreError, StoryError, FeedError) as error:
+        _fail(str(error), 1)
+    except sqlite3.Error as error:
+        _fail(f"database error: {error}", 1)
+    except OSError as error:
+        _fail(str(error), 1)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+
+
+def _fail(message: str, code: int) -> None:
+    from store.text import clean_line
+
+    click.echo(f"storywatch: {clean_line(message, 500)}", err=True)
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()
