@@ -1,0 +1,58 @@
+"""A process killed in the middle of writing leaves the database whole: every poll is all or nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from store.db import open_db
+
+ROOT = Path(__file__).resolve().parents[1]
+BATCH = 50
+
+WRITER = f"""
+import sys
+from store.db import open_db
+from store.feeds import add_feed
+from store.ingest import save_poll
+from store.records import ArticleRecord, PollOutcome
+db = open_db(sys.argv[1])
+feed = add_feed(db, "http://127.0.0.1:1/feed.xml")
+poll = 0
+print("ready", flush=True)
+while True:
+    items = [ArticleRecord(title=f"Poll {{poll}} item {{n}}", url=f"https://news.example/{{poll}}/{{n}}",
+                           body="text " * 200) for n in range({BATCH})]
+    save_poll(db, feed, PollOutcome(polled_at="2026-11-20T10:00:00Z", ok=True), items)
+    poll += 1
+"""
+
+
+def test_killed_writer_leaves_only_whole_polls(tmp_path):
+    path = tmp_path / "story.db"
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + 20
+        reader = open_db(path)
+        # Wait until a few polls have landed, so the kill falls in the middle of later ones.
+        while reader.execute("SELECT count(*) FROM articles").fetchone()[0] < 3 * BATCH:
+            assert time.monotonic() < deadline, "writer made no progress"
+            time.sleep(0.02)
+        reader.close()
+        os.kill(writer.pid, signal.SIGKILL)
+    finally:
+        writer.kill()
+        writer.wait()
+        writer.stdout.close()
+    db = open_db(path)
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert articles >= 3 * BATCH
+    assert articles % BATCH == 0, "a poll was half written"
+    assert db.execute("SELECT count(*) FROM revisions").fetchone()[0] == articles
+    assert db.execute("SELECT count(*) FROM feed_articles").fetchone()[0] == articles

@@ -1,0 +1,202 @@
+"""The store on real SQLite files: migrations, idempotent ingest, dedup by canonical URL,
+revisions, and one transaction per poll."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from store.db import StoreError, data_version, open_db
+from store.feeds import FeedError, add_feed, due_feeds, feed_statuses, remove_feed
+from store.ingest import save_poll
+from store.queries import articles_after_id, fetcher_summary, latest_articles
+from store.records import ArticleRecord, PollOutcome
+from store.schema import migrations
+
+T0 = "2026-11-20T10:00:00Z"
+T1 = "2026-11-20T10:15:00Z"
+
+
+def ok(at: str = T0, **kwargs) -> PollOutcome:
+    return PollOutcome(polled_at=at, ok=True, status=200, **kwargs)
+
+
+def item(n: int, **kwargs) -> ArticleRecord:
+    fields = {
+        "title": f"Story {n}",
+        "url": f"https://news.example/world/{n}",
+        "guid": f"guid-{n}",
+        "summary": f"Summary {n}",
+        "published_at": f"2026-11-20T0{n % 10}:00:00Z",
+    }
+    fields.update(kwargs)
+    return ArticleRecord(**fields)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_db(tmp_path / "story.db")
+    yield database
+    database.close()
+
+
+def count(db, table: str) -> int:
+    return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_migrations_create_the_public_tables_once(tmp_path):
+    path = tmp_path / "story.db"
+    db = open_db(path)
+    for table in ("stories", "feeds", "articles", "feed_articles", "revisions", "tags"):
+        assert db[table].exists(), table
+    applied = [m.name for m in migrations.applied(db)]
+    assert applied[0] == "m001_foundation"
+    db.close()
+    again = open_db(path)
+    assert [m.name for m in migrations.applied(again)] == applied
+    assert again.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_unwritable_location_is_a_store_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(StoreError, match="cannot open database"):
+        open_db(blocker / "story.db")
+
+
+def test_not_a_database_is_a_store_error(tmp_path):
+    path = tmp_path / "garbage.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError):
+        open_db(path)
+
+
+def test_ingest_is_idempotent(db):
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    first = save_poll(db, feed, ok(), [item(1), item(2)])
+    assert len(first.new_ids) == 2
+    second = save_poll(db, feed, ok(T1), [item(1), item(2)])
+    assert second.new_ids == [] and second.updated_ids == [] and second.unchanged == 2
+    assert count(db, "articles") == 2
+    assert count(db, "revisions") == 2
+
+
+def test_same_article_through_two_feeds_and_tracking_links_is_stored_once(db):
+    a = add_feed(db, "http://127.0.0.1:1/a.xml")
+    b = add_feed(db, "http://127.0.0.1:1/b.xml")
+    save_poll(db, a, ok(), [item(1)])
+    result = save_poll(
+        db, b, ok(), [item(1, url="http://NEWS.example/world/1/?utm_source=rss&utm_medium=feed&fbclid=abc#top", guid="other")]
+    )
+    assert result.new_ids == []
+    assert count(db, "articles") == 1
+    assert {s.item_count for s in feed_statuses(db)} == {1}
+
+
+def test_items_without_url_are_known_by_guid_within_their_feed(db):
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    save_poll(db, feed, ok(), [item(1, url="", guid="urn:x:1")])
+    save_poll(db, feed, ok(T1), [item(1, url="", guid="urn:x:1")])
+    assert count(db, "articles") == 1
+
+
+def test_an_edited_article_gets_a_new_revision(db):
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    save_poll(db, feed, ok(), [item(1)])
+    result = save_poll(db, feed, ok(T1), [item(1, title="Story 1, updated with casualty figures")])
+    assert len(result.updated_ids) == 1
+    rows = db.execute("SELECT revision, title FROM revisions ORDER BY revision").fetchall()
+    assert rows == [(1, "Story 1"), (2, "Story 1, updated with casualty figures")]
+    assert db.execute("SELECT title, revision_count FROM articles").fetchone() == (
+        "Story 1, updated with casualty figures",
+        2,
+    )
+
+
+def test_whitespace_changes_are_not_revisions(db):
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    save_poll(db, feed, ok(), [item(1)])
+    result = save_poll(db, feed, ok(T1), [item(1, title="  Story   1 ")])
+    assert result.updated_ids == []
+
+
+def test_a_poll_is_one_transaction(db, tmp_path):
+    """A failure halfway through a poll leaves neither its items nor its feed state behind."""
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    db.execute(
+        "CREATE TRIGGER fail_third AFTER INSERT ON articles WHEN NEW.title = 'Story 3'"
+        " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+    )
+    with pytest.raises(sqlite3.IntegrityError):
+        save_poll(db, feed, ok(), [item(1), item(2), item(3)])
+    assert count(db, "articles") == 0
+    assert count(db, "revisions") == 0
+    assert db.execute("SELECT last_polled_at FROM feeds").fetchone() == (None,)
+    other = open_db(tmp_path / "story.db")
+    assert other.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+
+
+def test_failure_is_recorded_on_the_feed_and_cleared_by_success(db):
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    save_poll(db, feed, PollOutcome(polled_at=T0, ok=False, status=500, error="HTTP 500\x1b[31m from server"))
+    save_poll(db, feed, PollOutcome(polled_at=T1, ok=False, error="timed out"))
+    status = feed_statuses(db)[0]
+    assert status.failing and status.failure_count == 2
+    assert status.last_error == "timed out"
+    save_poll(db, feed, ok(T1, etag='"v1"'))
+    status = feed_statuses(db)[0]
+    assert not status.failing and status.last_success_at == T1
+    assert fetcher_summary(db).failing == 0
+
+
+def test_not_modified_keeps_the_validators(db):
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    save_poll(db, feed, ok(etag='"v1"', last_modified="Fri, 20 Nov 2026 10:00:00 GMT"))
+    save_poll(db, feed, PollOutcome(polled_at=T1, ok=True, status=304, not_modified=True))
+    assert db.execute("SELECT etag, last_modified FROM feeds").fetchone() == ('"v1"', "Fri, 20 Nov 2026 10:00:00 GMT")
+
+
+def test_hostile_text_is_stored_without_controls(db):
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    title = "\x1b[2J\x1b[31mRed [bold]alert[/] \x07bell\u200b zero-width" + "x" * 10_000
+    save_poll(db, feed, ok(), [item(1, title=title, source="\x1b]0;pwned\x07Outlet")])
+    stored_title, source = db.execute("SELECT title, source FROM articles").fetchone()
+    assert "\x1b" not in stored_title and "\x07" not in stored_title and "\u200b" not in stored_title
+    assert stored_title.startswith("Red [bold]alert[/] bell zero-width")
+    assert len(stored_title) <= 1000
+    assert source == "Outlet"
+
+
+def test_feeds_add_list_remove(db):
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    with pytest.raises(FeedError, match="already"):
+        add_feed(db, "http://127.0.0.1:1/a.xml")
+    with pytest.raises(FeedError, match="not an http"):
+        add_feed(db, "file:///etc/passwd")
+    save_poll(db, feed, ok(), [item(1)])
+    assert [f.url for f in due_feeds(db, now="2000-01-01T00:00:00Z")] == ["http://127.0.0.1:1/a.xml"]
+    remove_feed(db, str(feed))
+    assert feed_statuses(db) == []
+    assert count(db, "articles") == 1, "removing a feed keeps its articles"
+    with pytest.raises(FeedError, match="no such feed"):
+        remove_feed(db, "http://nowhere.invalid/")
+
+
+def test_story_feed_is_newest_first_and_new_rows_are_found_by_id(db, tmp_path):
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    save_poll(db, feed, ok(), [item(1), item(5), item(3)])
+    assert [row.title for row in latest_articles(db)] == ["Story 5", "Story 3", "Story 1"]
+    seen = max(row.id for row in latest_articles(db))
+    writer = open_db(tmp_path / "story.db")
+    before = data_version(db)
+    save_poll(writer, feed, ok(T1), [item(7)])
+    assert data_version(db) != before, "a commit from another connection is noticed"
+    assert [row.title for row in articles_after_id(db, seen)] == ["Story 7"]
+    writer.close()
+
+
+def test_future_dates_do_not_pin_an_item_to_the_top(db):
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    save_poll(db, feed, ok(), [item(1, published_at="2099-01-01T00:00:00Z"), item(2)])
+    assert latest_articles(db)[0].sort_at <= T0

@@ -1,0 +1,104 @@
+"""Story files and seed import."""
+
+from __future__ import annotations
+
+import pytest
+
+import seeds
+from store.db import open_db
+from store.feeds import feed_statuses, remove_feed
+from store.story import StoryError, ensure_story, guess_title, load_story
+
+
+def test_bundled_story_loads_with_five_seeds_and_real_feeds():
+    story = load_story(seeds.BUNDLED_STORY_FILE)
+    assert story.name == seeds.BUNDLED_STORY_NAME
+    assert len(story.seeds) == 5
+    assert len(story.feeds) >= 8
+    assert all(feed.url.startswith("https://") for feed in story.feeds)
+    assert 0 < story.threshold < 1
+
+
+def test_seeds_are_stored_once_as_seed_articles_with_titles(tmp_path):
+    db = open_db(tmp_path / "story.db")
+    story = load_story(seeds.BUNDLED_STORY_FILE)
+    ensure_story(db, story)
+    ensure_story(db, story)
+    rows = db.execute("SELECT kind, title, body FROM articles ORDER BY id").fetchall()
+    assert len(rows) == 5
+    assert {kind for kind, _, _ in rows} == {"seed"}
+    titles = [title for _, title, _ in rows]
+    assert "Trump Authorizes Secret Military Strikes Against Latin American Drug Cartels" in titles
+    assert "Trump Orders Use of Military Force Against Drug Cartels in Latin America" in titles
+    assert all(body for _, _, body in rows)
+    assert db.execute("SELECT count(*) FROM revisions").fetchone() == (5,)
+
+
+def test_default_feeds_are_added_only_when_the_story_is_new(tmp_path):
+    db = open_db(tmp_path / "story.db")
+    story = load_story(seeds.BUNDLED_STORY_FILE)
+    ensure_story(db, story)
+    first = feed_statuses(db)[0].url
+    remove_feed(db, first)
+    ensure_story(db, story)
+    assert first not in {feed.url for feed in feed_statuses(db)}, "a removed feed stays removed"
+
+
+def write_story(tmp_path, text: str):
+    path = tmp_path / "story.toml"
+    path.write_text(text)
+    return path
+
+
+def test_story_file_errors_are_clear(tmp_path):
+    with pytest.raises(StoryError, match="not found"):
+        load_story(tmp_path / "missing.toml")
+    with pytest.raises(StoryError, match="cannot read"):
+        load_story(write_story(tmp_path, "[story\nname="))
+    with pytest.raises(StoryError, match="malformed"):
+        load_story(write_story(tmp_path, "[story]\nname = 'x'\n"))
+    with pytest.raises(StoryError, match="seed file not found"):
+        load_story(write_story(tmp_path, "[story]\nname='x'\ntitle='X'\nseeds=['nope.txt']\n"))
+
+
+def test_seed_overrides_and_aliases(tmp_path):
+    (tmp_path / "one.txt").write_text("some opening words without a headline. More text.")
+    path = write_story(
+        tmp_path,
+        """
+[story]
+name = "local"
+title = "A local story"
+threshold = 0.4
+
+[[seeds]]
+file = "one.txt"
+title = "Given title"
+source = "Given outlet"
+
+[[feeds]]
+url = "http://127.0.0.1:9/feed.xml"
+
+[aliases]
+"Claudia Sheinbaum" = ["Sheinbaum", "the Mexican president"]
+""",
+    )
+    story = load_story(path)
+    assert story.threshold == 0.4
+    assert story.aliases == {"Claudia Sheinbaum": ["Sheinbaum", "the Mexican president"]}
+    db = open_db(tmp_path / "story.db")
+    ensure_story(db, story)
+    assert db.execute("SELECT title, source FROM articles").fetchone() == ("Given title", "Given outlet")
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        ("International\n\nBig Headline About Cartels Here\n\nBody text.", "Big Headline About Cartels Here"),
+        ("A Dramatic Shift in the Drug War (Image Credits: Unsplash)\nWashington – text.", "A Dramatic Shift in the Drug War"),
+        ("Summary sentence, long.\n\nRead the original article here\n\nTrump Orders Strikes On Cartels. It is big.", "Trump Orders Strikes On Cartels"),
+        ("It appears the U.S. military plans a mission in Mexico. More follows.", "It appears the U.S. military plans a mission in Mexico."),
+    ],
+)
+def test_guess_title(text, title):
+    assert guess_title(text) == title
