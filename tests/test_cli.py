@@ -1,0 +1,97 @@
+"""The command line as a user meets it: a real process, real stderr, real exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def storywatch(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("STORYWATCH_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, fragment: str) -> None:
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("storywatch: ") and fragment in lines[0], lines[0]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def story_file(tmp_path) -> Path:
+    """A story with one seed and no feeds: tests never reach the real outlets."""
+    (tmp_path / "seed.txt").write_text("Local Test Headline About Cartels\n\nBody of the seed.")
+    path = tmp_path / "story.toml"
+    path.write_text('[story]\nname = "local"\ntitle = "Local story"\nseeds = ["seed.txt"]\n')
+    return path
+
+
+def test_feeds_add_list_remove(tmp_path, story_file):
+    db = str(tmp_path / "x.db")
+    added = storywatch("--db", db, "--story", str(story_file), "feeds", "add", "http://127.0.0.1:9/feed.xml")
+    assert added.returncode == 0, added.stderr
+    listed = storywatch("--db", db, "--story", str(story_file), "feeds", "list")
+    assert "http://127.0.0.1:9/feed.xml" in listed.stdout and "not polled" in listed.stdout
+    assert_one_line_error(
+        storywatch("--db", db, "--story", str(story_file), "feeds", "add", "http://127.0.0.1:9/feed.xml"), "already"
+    )
+    removed = storywatch("--db", db, "--story", str(story_file), "feeds", "remove", "http://127.0.0.1:9/feed.xml")
+    assert removed.returncode == 0
+    assert "no feeds" in storywatch("--db", db, "--story", str(story_file), "feeds", "list").stdout
+
+
+def test_database_path_from_the_environment(tmp_path, story_file):
+    db = tmp_path / "env.db"
+    result = storywatch("feeds", "list", env={"STORYWATCH_DB": str(db), "STORYWATCH_STORY": str(story_file)})
+    assert result.returncode == 0, result.stderr
+    assert db.exists()
+
+
+def test_unwritable_db_is_one_line(tmp_path, story_file):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert_one_line_error(
+        storywatch("--db", str(blocker / "x.db"), "--story", str(story_file), "feeds", "list"), "cannot open database"
+    )
+
+
+def test_db_that_is_a_directory_or_not_sqlite_is_one_line(tmp_path, story_file):
+    (tmp_path / "dir.db").mkdir()
+    assert_one_line_error(storywatch("--db", str(tmp_path / "dir.db"), "--story", str(story_file), "feeds", "list"), "")
+    (tmp_path / "junk.db").write_bytes(b"definitely not sqlite" * 200)
+    assert_one_line_error(storywatch("--db", str(tmp_path / "junk.db"), "--story", str(story_file), "feeds", "list"), "")
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["bogus"], "No such command"),
+        (["fetch", "--concurrency", "0"], "0"),
+        (["feeds", "add"], "Missing argument"),
+        (["--story", "no-such-story", "feeds", "list"], "unknown story"),
+    ],
+)
+def test_bad_arguments_are_one_line(tmp_path, args, fragment):
+    assert_one_line_error(storywatch("--db", str(tmp_path / "x.db"), *args), fragment)
+
+
+def test_global_options_come_before_the_subcommand(tmp_path, story_file):
+    result = storywatch("feeds", "list", "--db", str(tmp_path / "x.db"))
+    assert_one_line_error(result, "--db")
