@@ -1,0 +1,217 @@
+"""Fetching one feed over HTTP: conditional GET, timeouts, a size cap and redirects.
+
+Everything that can go wrong ends as a `FetchError` whose message is one line a user can read
+in `feeds list`; the poller records it on the feed and moves on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import re
+import socket
+from dataclasses import dataclass
+
+import httpx
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How the fetcher treats the outside world; the defaults suit a few dozen news feeds."""
+
+    connect_timeout: float = 10.0  # seconds to open the connection
+    read_timeout: float = 20.0  # seconds of silence allowed while reading
+    total_timeout: float = 60.0  # seconds for the whole request, body included
+    max_bytes: int = 10 * 1024 * 1024  # cap on the decoded body; bigger is "response too large"
+    max_redirects: int = 5  # redirects followed before giving up
+    concurrency: int = 8  # feeds fetched at once
+    poll_interval: float = 900.0  # seconds between polls of a healthy feed
+    max_backoff: float = 6 * 3600.0  # a failing feed backs off exponentially up to this
+    user_agent: str = "storywatch/0.1 (+https://github.com/storywatch/storywatch)"
+
+
+class FetchError(Exception):
+    """A feed could not be fetched; the message is one line meant for the user."""
+
+    def __init__(self, message: str, *, status: int | None = None, retry_after: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after  # the server's Retry-After header, if it sent one
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What the server answered. A 304 has `not_modified` set and an empty body."""
+
+    url: str  # the URL finally answered, after redirects
+    status: int
+    body: bytes
+    content_type: str
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool = False
+
+
+def make_client(settings: FetchSettings = FetchSettings()) -> httpx.AsyncClient:
+    """One client for a whole poll round, so connections to the same host are reused."""
+    timeout = httpx.Timeout(
+        connect=settings.connect_timeout,
+        read=settings.read_timeout,
+        write=settings.read_timeout,
+        pool=settings.total_timeout,
+    )
+    limits = httpx.Limits(
+        max_connections=max(1, settings.concurrency), max_keepalive_connections=max(1, settings.concurrency)
+    )
+    return httpx.AsyncClient(
+        timeout=timeout,
+        limits=limits,
+        follow_redirects=True,
+        max_redirects=settings.max_redirects,
+        headers={
+            "User-Agent": settings.user_agent,
+            "Accept": "application/rss+xml, application/atom+xml, application/rdf+xml,"
+            " application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+            "Accept-Encoding": "gzip, deflate",
+        },
+        trust_env=False,  # no proxies or netrc from the environment: feeds are fetched directly
+    )
+
+
+async def fetch_feed(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    settings: FetchSettings = FetchSettings(),
+) -> Fetched:
+    """GET a feed, asking only for changes since the stored ETag / Last-Modified.
+
+    The body is read in chunks and abandoned as soon as it passes `settings.max_bytes`, so a
+    hostile or broken server cannot make us hold a huge response in memory.
+    """
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    try:
+        async with asyncio.timeout(settings.total_timeout):
+            return await _get(client, url, headers, settings)
+    except TimeoutError:
+        raise FetchError(f"timed out: no complete answer within {_seconds(settings.total_timeout)}") from None
+    except httpx.ConnectTimeout:
+        raise FetchError(f"timed out connecting (no answer within {_seconds(settings.connect_timeout)})") from None
+    except httpx.ReadTimeout:
+        raise FetchError(f"timed out reading (server silent for {_seconds(settings.read_timeout)})") from None
+    except httpx.TimeoutException as error:
+        raise FetchError(f"timed out: {_one_line(error) or type(error).__name__}") from None
+    except httpx.TooManyRedirects:
+        raise FetchError(f"too many redirects (more than {settings.max_redirects})") from None
+    except httpx.ConnectError as error:
+        raise FetchError(connect_error_message(error)) from None
+    except httpx.UnsupportedProtocol as error:
+        raise FetchError(f"unsupported URL: {_one_line(error)}") from None
+    except httpx.InvalidURL as error:
+        raise FetchError(f"invalid URL: {_one_line(error)}") from None
+    except httpx.DecodingError as error:
+        raise FetchError(f"could not decode the response: {_one_line(error)}") from None
+    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
+        raise FetchError(f"connection broken: {_one_line(error) or type(error).__name__}") from None
+    except httpx.HTTPError as error:
+        raise FetchError(f"HTTP error: {_one_line(error) or type(error).__name__}") from None
+
+
+async def _get(client: httpx.AsyncClient, url: str, headers: dict, settings: FetchSettings) -> Fetched:
+    async with client.stream("GET", url, headers=headers) as response:
+        final_url = str(response.url)
+        if response.status_code == 304:
+            return Fetched(
+                url=final_url,
+                status=304,
+                body=b"",
+                content_type="",
+                etag=response.headers.get("ETag") or None,
+                last_modified=response.headers.get("Last-Modified") or None,
+                not_modified=True,
+            )
+        if response.status_code >= 400 or response.status_code < 200:
+            raise FetchError(
+                f"HTTP {response.status_code} {response.reason_phrase or ''}".strip(),
+                status=response.status_code,
+                retry_after=response.headers.get("Retry-After"),
+            )
+        if response.is_redirect:  # a 3xx without a usable Location header
+            raise FetchError(f"HTTP {response.status_code} redirect without a Location", status=response.status_code)
+        body = await _read_capped(response, settings.max_bytes)
+        return Fetched(
+            url=final_url,
+            status=response.status_code,
+            body=body,
+            content_type=response.headers.get("Content-Type", ""),
+            etag=response.headers.get("ETag") or None,
+            last_modified=response.headers.get("Last-Modified") or None,
+        )
+
+
+async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    too_large = FetchError(f"response too large (over {_size(max_bytes)})", status=response.status_code)
+    declared = response.headers.get("Content-Length", "")
+    # Without content-encoding the declared length is the decoded length: refuse before reading.
+    if declared.isdigit() and int(declared) > max_bytes and not response.headers.get("Content-Encoding"):
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def connect_error_message(error: BaseException) -> str:
+    """Say in plain words why a connection could not be opened (refused, DNS, unreachable)."""
+    chain = _causes(error)
+    text = next((_one_line(cause) for cause in reversed(chain) if _one_line(cause)), type(error).__name__)
+    codes = {getattr(cause, "errno", None) for cause in chain}
+    if any(isinstance(cause, socket.gaierror) for cause in chain) or re.search(
+        r"name or service not known|nodename nor servname|no address associated|temporary failure in name"
+        r"|getaddrinfo failed|name resolution",
+        text,
+        re.IGNORECASE,
+    ):
+        return f"host not found (DNS lookup failed: {text})"
+    if errno.ECONNREFUSED in codes or "connection refused" in text.lower():
+        return "connection refused (nothing listening at that address)"
+    if codes & {errno.ENETUNREACH, errno.EHOSTUNREACH} or "unreachable" in text.lower():
+        return f"host unreachable: {text}"
+    if "ssl" in text.lower() or "certificate" in text.lower():
+        return f"TLS error: {text}"
+    return f"cannot connect: {text}"
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and everything that caused it, outermost first (cycles cut)."""
+    chain: list[BaseException] = []
+    while error is not None and error not in chain and len(chain) < 20:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    return chain
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:300]
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}s"
+
+
+def _size(value: int) -> str:
+    if value >= 1024 * 1024 and value % (1024 * 1024) == 0:
+        return f"{value // (1024 * 1024)} MB"
+    if value >= 1024 and value % 1024 == 0:
+        return f"{value // 1024} KB"
+    return f"{value} bytes"

@@ -1,0 +1,197 @@
+"""Polling the followed feeds: many at once, each result stored as soon as it arrives.
+
+A feed that fails only marks itself as failing (error, failure count, a later retry); the
+others go on. Only a database that cannot be written stops a poll round.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError
+
+from feeds.fetch import FetchError, FetchSettings, fetch_feed, make_client
+from feeds.parse import ParseError, parse_feed
+from feeds.schedule import next_poll_at, parse_retry_after, poll_delay
+from store.db import StoreError
+from store.feeds import Feed, all_feeds, due_feeds, next_poll_time
+from store.ingest import save_poll
+from store.records import ArticleRecord, PollOutcome
+from store.times import from_iso, to_iso, utc_now
+
+
+@dataclass
+class PollReport:
+    """What one poll round did. `ok` counts feeds that sent content, `not_modified` the 304s."""
+
+    polled: int = 0
+    ok: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    new_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)  # feed url -> one-line error
+    items: int = 0  # items the feeds delivered, new or not
+
+
+async def check_feed(
+    client: httpx.AsyncClient, feed: Feed, settings: FetchSettings = FetchSettings()
+) -> tuple[PollOutcome, list[ArticleRecord]]:
+    """Fetch and parse one feed; never raises for anything the feed or the network does."""
+    status = None
+    retry_after = None
+    try:
+        fetched = await fetch_feed(
+            client, feed.url, etag=feed.etag, last_modified=feed.last_modified, settings=settings
+        )
+        status = fetched.status
+        if fetched.not_modified:
+            return _outcome(feed, settings, ok=True, status=304, not_modified=True), []
+        parsed = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type)
+    except FetchError as error:
+        status, retry_after, message = error.status, error.retry_after, str(error)
+    except ParseError as error:
+        message = str(error)
+    except Exception as error:  # noqa: BLE001 - one feed's surprise must not stop the others
+        message = f"internal error: {type(error).__name__}: {' '.join(str(error).split())[:200]}"
+    else:
+        outcome = _outcome(
+            feed,
+            settings,
+            ok=True,
+            status=fetched.status,
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+            feed_title=parsed.title,
+            site_url=parsed.site_url,
+        )
+        return outcome, parsed.items
+    return _outcome(feed, settings, ok=False, status=status, error=message, retry_after=retry_after), []
+
+
+def _outcome(feed: Feed, settings: FetchSettings, *, ok: bool, retry_after: str | None = None, **fields) -> PollOutcome:
+    now = utc_now()
+    delay = poll_delay(
+        ok=ok,
+        failures=feed.failure_count + 1,
+        poll_interval=settings.poll_interval,
+        max_backoff=settings.max_backoff,
+        retry_after=parse_retry_after(retry_after, now),
+    )
+    return PollOutcome(polled_at=to_iso(now), ok=ok, next_poll_at=to_iso(next_poll_at(now, delay)), **fields)
+
+
+async def poll_due(
+    db: Database,
+    *,
+    settings: FetchSettings = FetchSettings(),
+    force: bool = False,
+    client: httpx.AsyncClient | None = None,
+) -> PollReport:
+    """Poll every feed that is due (every feed when `force`), `settings.concurrency` at a time.
+
+    Each feed's result is written in its own transaction the moment it arrives, so the
+    dashboard sees fast feeds without waiting for slow ones. Raises `StoreError` only when the
+    database cannot be written, after the other feeds have been tried.
+    """
+    feeds = all_feeds(db) if force else due_feeds(db)
+    report = PollReport()
+    if not feeds:
+        return report
+    own_client = client is None
+    client = client or make_client(settings)
+    gate = asyncio.Semaphore(max(1, settings.concurrency))
+    store_errors: list[str] = []
+
+    async def poll(feed: Feed) -> None:
+        async with gate:
+            outcome, items = await check_feed(client, feed, settings)
+        try:
+            if not _still_followed(db, feed.id):
+                return  # removed while we were fetching it
+            result = save_poll(db, feed.id, outcome, items)
+        except NotFoundError:
+            return
+        except sqlite3.Error as error:
+            store_errors.append(f"cannot store the poll of {feed.url}: {error}")
+            return
+        report.polled += 1
+        report.items += len(items)
+        report.new_ids.extend(result.new_ids)
+        report.updated_ids.extend(result.updated_ids)
+        if not outcome.ok:
+            report.failed += 1
+            report.errors[feed.url] = outcome.error or "unknown error"
+        elif outcome.not_modified:
+            report.not_modified += 1
+        else:
+            report.ok += 1
+
+    try:
+        await asyncio.gather(*(poll(feed) for feed in feeds))
+    finally:
+        if own_client:
+            await client.aclose()
+    if store_errors:
+        raise StoreError(store_errors[0])
+    return report
+
+
+def _still_followed(db: Database, feed_id: int) -> bool:
+    return db.execute("SELECT 1 FROM feeds WHERE id = ?", [feed_id]).fetchone() is not None
+
+
+def poll_once(db: Database, *, settings: FetchSettings = FetchSettings()) -> PollReport:
+    """Poll every feed now, from synchronous code (`storywatch fetch --once`)."""
+    return asyncio.run(poll_due(db, settings=settings, force=True))
+
+
+async def watch(
+    db: Database,
+    *,
+    stop: threading.Event,
+    on_poll: Callable[[PollReport], None] | None = None,
+    settings: FetchSettings = FetchSettings(),
+    tick: float = 1.0,
+) -> None:
+    """Poll due feeds until `stop` is set, calling `on_poll` after every round.
+
+    Between rounds it sleeps until the next feed is due, waking every `tick` seconds to notice
+    `stop` or feeds added meanwhile; a round in progress is abandoned when `stop` is set (feeds
+    already stored stay stored).
+    """
+    async with make_client(settings) as client:
+        while not stop.is_set():
+            round_ = asyncio.ensure_future(poll_due(db, settings=settings, client=client))
+            while not round_.done():
+                await asyncio.wait({round_}, timeout=tick)
+                if stop.is_set() and not round_.done():
+                    round_.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await round_
+                    return
+            report = round_.result()
+            if on_poll is not None:
+                on_poll(report)
+            await _sleep_until_due(db, stop, tick)
+
+
+async def _sleep_until_due(db: Database, stop: threading.Event, tick: float) -> None:
+    while not stop.is_set():
+        due = next_poll_time(db)
+        if due == "":  # a feed that was never polled (just added)
+            return
+        if due is None:  # no feeds yet: wait for one to be added
+            await asyncio.sleep(tick)
+            continue
+        wait = (from_iso(due) - utc_now()).total_seconds()
+        if wait <= 0:
+            return
+        await asyncio.sleep(min(tick, wait))
