@@ -1,0 +1,211 @@
+"""The dashboard, driven headlessly: seeds at start, rows that arrive on their own, the header's
+view of the fetcher, the feeds screen and the in-app fetcher against a feed server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from feedserver import item, rss
+from tui_helpers import STORY_NAME, STORY_TITLE, article, make_story, shown_titles, wait_until
+
+from store.db import open_db
+from store.feeds import add_feed
+from store.ingest import ingest_items, save_poll
+from store.queries import latest_articles
+from store.records import PollOutcome
+from store.times import now_iso, to_iso
+from tui.app import StorywatchApp
+from tui.screens.feeds import FeedsScreen
+from tui.widgets.story_feed import StoryFeed, short_time
+from tui.widgets.story_header import StoryHeader
+
+SIZE = (120, 30)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return make_story(tmp_path)
+
+
+def writer(db_path):
+    """A second connection, playing the separate `storywatch fetch --watch` process."""
+    return open_db(db_path)
+
+
+def header_text(app) -> str:
+    return app.screen.query_one(StoryHeader).render().plain
+
+
+# -- pure formatting -----------------------------------------------------------------------
+
+
+def test_short_time_is_clock_today_and_date_otherwise():
+    now = datetime.now().astimezone().replace(hour=15, minute=30)
+    today = now.replace(hour=9, minute=5)
+    earlier = now - timedelta(days=40)
+    assert short_time(to_iso(today), now) == "09:05"
+    expected = f"{earlier:%b} {earlier.day}" if earlier.year == now.year else str(earlier.year)
+    assert short_time(to_iso(earlier), now) == expected
+    assert short_time(None, now) == "" and short_time("garbage", now) == ""
+
+
+# -- the story feed ------------------------------------------------------------------------
+
+
+async def test_seeds_show_at_start_newest_first(db_path):
+    db = writer(db_path)
+    ingest_items(db, [article(n, hours_ago=n * 5) for n in range(1, 6)])
+    expected = [row.title for row in latest_articles(db)]
+    db.close()
+
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = shown_titles(app)
+        assert titles == expected
+        assert "Pentagon Drafts Plans for Strikes on Cartels" in titles
+        sources = [cell.plain for cell in app.screen.query_one(StoryFeed).get_column("source")]
+        assert sum(source.startswith("◆") for source in sources) == 2  # the two seeds, marked
+        # newest first: the feed items' own order follows their publication times
+        feed_titles = [t for t in titles if t.startswith("Update")]
+        assert feed_titles == [f"Update {n} on the cartel strikes" for n in range(1, 6)]
+        assert STORY_TITLE in header_text(app)
+        assert "fetcher off" in header_text(app)
+
+
+async def test_rows_written_by_another_connection_appear_without_a_key_press(db_path):
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False, refresh_interval=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        feed = app.screen.query_one(StoryFeed)
+        before = feed.row_count
+        feed.move_cursor(row=1)
+        await pilot.pause()
+        reading = feed.article_at_cursor()
+
+        db = writer(db_path)
+        ingest_items(db, [article(1), article(2, hours_ago=0.5)])
+        db.close()
+
+        assert await wait_until(pilot, lambda: "Update 1 on the cartel strikes" in shown_titles(app), 3)
+        assert feed.row_count == before + 2
+        assert shown_titles(app)[0] == "Update 1 on the cartel strikes"  # newest on top
+        assert feed.article_at_cursor() == reading  # the reader's place is kept
+        assert f"{before + 2} articles" in header_text(app)
+
+
+async def test_refresh_adds_only_new_rows(db_path):
+    db = writer(db_path)
+    ingest_items(db, [article(n, hours_ago=n) for n in range(3)])
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False, refresh_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        feed = app.screen.query_one(StoryFeed)
+        first_rows = dict(feed.rows)
+        ingest_items(db, [article(n, hours_ago=n) for n in range(2, 5)])  # 2 is already shown
+        await pilot.press("r")
+        await pilot.pause()
+        assert feed.row_count == len(first_rows) + 2
+        for key, row in first_rows.items():
+            assert feed.rows[key] is row  # old rows untouched, not rebuilt
+    db.close()
+
+
+async def test_older_articles_load_page_by_page(db_path, monkeypatch):
+    import tui.screens.story as story_screen
+
+    monkeypatch.setattr(story_screen, "PAGE_SIZE", 20)
+    monkeypatch.setattr(story_screen, "PAGE_AHEAD", 5)
+    db = writer(db_path)
+    ingest_items(db, [article(n, hours_ago=n + 1) for n in range(60)])
+    total = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    db.close()
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        feed = app.screen.query_one(StoryFeed)
+        assert feed.row_count == 20
+        for _ in range(4):
+            await pilot.press("G")
+            await pilot.pause()
+        assert feed.row_count == total
+        titles = shown_titles(app)
+        assert len(set(titles)) == total  # nothing twice, nothing skipped
+
+
+# -- the header and the feeds screen -------------------------------------------------------
+
+
+async def test_header_and_feeds_screen_show_failing_feeds(db_path):
+    db = writer(db_path)
+    dead = add_feed(db, "http://127.0.0.1:9/dead.xml", "Dead feed")
+    gone = add_feed(db, "http://127.0.0.1:9/gone.xml")
+    alive = add_feed(db, "http://127.0.0.1:9/alive.xml", "Alive feed")
+    now = now_iso()
+    save_poll(db, dead, PollOutcome(polled_at=now, ok=False, status=500, error="HTTP 500 Internal Server Error"))
+    save_poll(db, gone, PollOutcome(polled_at=now, ok=False, error="cannot connect: refused"))
+    save_poll(db, alive, PollOutcome(polled_at=now, ok=True, status=200), [article(1)])
+    db.close()
+
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "3 feeds" in header_text(app) and "2 failing" in header_text(app)
+        await pilot.press("f")
+        assert isinstance(app.screen, FeedsScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#feeds-table")
+        rows = {str(key.value): [cell.plain for cell in table.get_row(key)] for key in table.rows}
+        assert "HTTP 500 Internal Server Error" in rows[str(dead)][4]
+        assert "cannot connect: refused" in rows[str(gone)][4]
+        assert rows[str(alive)][4] == "" and rows[str(alive)][3] == "1"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, FeedsScreen)
+
+
+# -- the in-app fetcher --------------------------------------------------------------------
+
+
+async def test_in_app_fetcher_shows_items_as_they_are_polled(db_path, feed_server):
+    from feeds.fetch import FetchSettings
+
+    feed_server.route("/news.xml", rss([item(1, title="First dispatch from the border")]))
+    db = writer(db_path)
+    add_feed(db, feed_server.url("/news.xml"), "Local news")
+    db.close()
+    settings = FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=3, poll_interval=3600)
+
+    app = StorywatchApp(db_path, STORY_NAME, fetch=True, fetch_settings=settings, refresh_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        # refresh_interval is a minute: only the fetcher's own message can bring the row this fast
+        assert await wait_until(pilot, lambda: "First dispatch from the border" in shown_titles(app), 5)
+        assert "idle" in header_text(app)
+
+        feed_server.route(
+            "/news.xml",
+            rss([item(1, title="First dispatch from the border"), item(2, title="Second dispatch, troops move")]),
+        )
+        await pilot.press("r")  # the feed is not due for an hour: only "poll now" fetches it
+        assert await wait_until(pilot, lambda: "Second dispatch, troops move" in shown_titles(app), 5)
+        assert len(feed_server.requests("/news.xml")) == 2
+    assert app.fetcher.stopped
+
+
+async def test_in_app_fetcher_keeps_going_when_a_feed_fails(db_path, feed_server):
+    from feeds.fetch import FetchSettings
+
+    feed_server.route("/ok.xml", rss([item(3, title="A feed that works")]))
+    feed_server.route("/broken.xml", "<html>not a feed</html>", status=500)
+    db = writer(db_path)
+    add_feed(db, feed_server.url("/broken.xml"), "Broken")
+    add_feed(db, feed_server.url("/ok.xml"), "Working")
+    db.close()
+    settings = FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=3, poll_interval=3600)
+
+    app = StorywatchApp(db_path, STORY_NAME, fetch=True, fetch_settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_until(pilot, lambda: "A feed that works" in shown_titles(app), 5)
+        assert await wait_until(pilot, lambda: "1 failing" in header_text(app), 3)
+        assert app.screen.query_one(StoryHeader).fetcher_state == "idle"

@@ -1,0 +1,71 @@
+"""Shared by the dashboard tests: a small story on disk, articles to store, and patient waiting."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.text import Text
+
+from store.db import open_db
+from store.records import ArticleRecord
+from store.story import ensure_story, load_story
+
+STORY_NAME = "test-story"
+STORY_TITLE = "Cartel strikes: a test story"
+
+
+def make_story(tmp_path: Path, title: str = STORY_TITLE) -> Path:
+    """A story file with two seeds and no feeds (no test may fetch a real outlet), loaded into a
+    fresh database; returns the database path."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_text(
+        "Pentagon Drafts Plans for Strikes on Cartels\n\nOfficials said the plans were early.\n"
+    )
+    (tmp_path / "seeds" / "b.txt").write_text(
+        "Mexico Rejects Any Foreign Troops on Its Soil\n\nThe president spoke on Monday.\n"
+    )
+    (tmp_path / "story.toml").write_text(
+        f'[story]\nname = "{STORY_NAME}"\ntitle = {json.dumps(title)}\nseeds = ["seeds/*.txt"]\n'
+    )
+    db_path = tmp_path / "storywatch.db"
+    db = open_db(db_path)
+    ensure_story(db, load_story(tmp_path / "story.toml"))
+    db.close()
+    return db_path
+
+
+def article(n: int, *, hours_ago: float | None = None, **fields) -> ArticleRecord:
+    """An article as a feed would deliver it; only 127.0.0.1 URLs, though nothing fetches them."""
+    from datetime import timedelta
+
+    from store.times import to_iso, utc_now
+
+    published = to_iso(utc_now() - timedelta(hours=hours_ago)) if hours_ago is not None else None
+    values = {
+        "title": f"Update {n} on the cartel strikes",
+        "url": f"http://127.0.0.1:9/story/{n}",
+        "guid": f"test-{n}",
+        "source": f"Wire {n % 3}",
+        "published_at": published,
+    }
+    values.update(fields)
+    return ArticleRecord(**values)
+
+
+def shown_titles(app) -> list[str]:
+    """The story feed's title cells, top to bottom, as the reader sees them."""
+    table = app.screen.query_one("#story-feed")
+    return [cell.plain if isinstance(cell, Text) else str(cell) for cell in table.get_column("title")]
+
+
+async def wait_until(pilot, condition, timeout: float = 5.0) -> bool:
+    """Let the app run until `condition()` holds or `timeout` seconds pass; no key is pressed."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.05)
+    return True

@@ -1,0 +1,50 @@
+"""The storywatch app: wires the story screen to the database. Everything else lives elsewhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App
+
+from store.db import open_db
+from store.queries import story_title
+from tui.fetcher import Fetcher
+from tui.screens.story import StoryScreen
+
+if TYPE_CHECKING:
+    from feeds.fetch import FetchSettings
+
+
+class StorywatchApp(App):
+    """One story, live. The CLI has created the database and loaded the story before this starts."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "storywatch"
+
+    def __init__(
+        self,
+        db_path: Path,
+        story_name: str,
+        *,
+        fetch: bool = True,
+        fetch_settings: "FetchSettings | None" = None,
+        refresh_interval: float = 0.5,
+    ) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.story_name = story_name
+        self.fetcher = Fetcher(self.db_path, fetch_settings) if fetch else None
+        self.refresh_interval = refresh_interval
+        self.db = None  # the UI thread's read connection, opened when the app starts
+
+    def get_default_screen(self) -> StoryScreen:
+        self.db = open_db(self.db_path)
+        title = story_title(self.db, self.story_name) or self.story_name
+        return StoryScreen(self.db, title, fetcher=self.fetcher, refresh_interval=self.refresh_interval)
+
+    def on_unmount(self) -> None:
+        if self.fetcher is not None:
+            self.fetcher.stop()
+        if self.db is not None:
+            self.db.conn.close()

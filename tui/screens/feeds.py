@@ -1,0 +1,101 @@
+"""The feeds screen: each feed's health, so a dead feed is visible without getting in the way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label
+
+from store.db import open_db
+from store.feeds import FeedStatus, feed_statuses
+from store.text import clean_line
+from tui.widgets.story_header import poll_time
+
+
+def status_cells(feed: FeedStatus) -> tuple[Text, ...]:
+    """One feed as table cells; its title, URL and error text came from elsewhere, so `Text`."""
+    if feed.failing:
+        state = Text(f"✕ {feed.failure_count}", style="bold red", end="")
+    elif feed.last_success_at:
+        state = Text("● ok", style="green", end="")
+    else:
+        state = Text("○ new", style="dim", end="")
+    name = clean_line(feed.title, 200) or clean_line(feed.url, 300)
+    error = ""
+    if feed.failing and feed.last_error:
+        error = f"{poll_time(feed.last_error_at)}  {clean_line(feed.last_error, 300)}"
+    return (
+        state,
+        Text(name, no_wrap=True, overflow="ellipsis", end=""),
+        Text(poll_time(feed.last_success_at), end=""),
+        Text(f"{feed.item_count:,}", justify="right", end=""),
+        Text(error, style="red" if error else "", no_wrap=True, overflow="ellipsis", end=""),
+    )
+
+
+class FeedsScreen(ModalScreen):
+    """A table of feeds over the story; escape goes back."""
+
+    BINDINGS = [
+        Binding("escape,f,q", "app.pop_screen", "Back"),
+    ]
+
+    DEFAULT_CSS = """
+    FeedsScreen {
+        align: center middle;
+        & > Vertical {
+            width: 94%;
+            height: 80%;
+            border: round $primary;
+            border-title-color: $text;
+            background: $surface;
+        }
+        & DataTable { height: 1fr; }
+        & #feeds-hint { color: $text-muted; padding: 0 1; }
+    }
+    """
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__()
+        self.db_path = db_path
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "Feeds"
+            yield DataTable(cursor_type="row", id="feeds-table")
+            yield Label("escape: back", id="feeds-hint", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("State", key="state")
+        table.add_column("Feed", key="feed", width=34)
+        table.add_column("Last success", key="success")
+        table.add_column("Items", key="items")
+        table.add_column("Last error", key="error")
+        table.loading = True
+        self.load_statuses()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load_statuses(self) -> list[FeedStatus]:
+        """Counting items grows with the store, so it runs off the UI thread, on its own connection."""
+        db = open_db(self.db_path, migrate=False)
+        try:
+            statuses = feed_statuses(db)
+        finally:
+            db.conn.close()
+        self.app.call_from_thread(self._show, statuses)
+        return statuses
+
+    def _show(self, statuses: list[FeedStatus]) -> None:
+        table = self.query_one(DataTable)
+        for feed in statuses:
+            table.add_row(*status_cells(feed), key=str(feed.id))
+        table.loading = False
+        failing = sum(feed.failing for feed in statuses)
+        self.query_one(Vertical).border_title = f"Feeds · {len(statuses)} followed · {failing} failing"
