@@ -31,8 +31,6 @@ class StoryScreen(Screen):
         Binding("q", "app.quit", "Quit"),
         Binding("r", "refresh", "Refresh", tooltip="Read the store now and poll every feed"),
         Binding("f", "feeds", "Feeds", tooltip="Each feed's last success and last error"),
-        Binding("g,home", "first", "Newest", show=False),
-        Binding("G,end", "last", "Oldest", show=False),
     ]
 
     @dataclass
@@ -139,10 +137,3 @@ class StoryScreen(Screen):
 
     def action_feeds(self) -> None:
         self.app.push_screen(FeedsScreen(self.app.db_path))
-
-    def action_first(self) -> None:
-        self.query_one(StoryFeed).move_cursor(row=0)
-
-    def action_last(self) -> None:
-        feed = self.query_one(StoryFeed)
-        feed.move_cursor(row=feed.row_count - 1)

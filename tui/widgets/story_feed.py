@@ -12,6 +12,7 @@ from datetime import datetime
 
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.geometry import Size
 from textual.widgets import DataTable
@@ -58,6 +59,14 @@ class _TimeCell(Text):
 
 class StoryFeed(DataTable):
     """The articles of the story, newest first."""
+
+    # newsboat's keys beside the arrows; home/end go to the newest/oldest article, not sideways.
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("home,g", "scroll_top", "Newest", show=False),
+        Binding("end,G", "scroll_bottom", "Oldest", show=False),
+    ]
 
     COMPONENT_CLASSES = {
         "story-feed--time",

@@ -1,0 +1,130 @@
+"""Headlines from strangers stay inert: markup, escapes, invisible marks and endless strings are
+shown literally (controls removed) and can neither crash nor restyle the dashboard."""
+
+from __future__ import annotations
+
+import pytest
+from rich.text import Text
+from tui_helpers import STORY_NAME, article, make_story, shown_titles, wait_until
+
+from store.db import open_db
+from store.feeds import add_feed
+from store.ingest import ingest_items, save_poll
+from store.queries import ArticleRow
+from store.records import PollOutcome
+from store.text import clean_line
+from store.times import now_iso
+from tui.app import StorywatchApp
+from tui.screens.feeds import FeedsScreen
+from tui.widgets.story_feed import TITLE_MAX, StoryFeed
+from tui.widgets.story_header import StoryHeader
+
+MARKUP = "[bold]Bold?[/bold] [/] [link=https://x]link[/link] [@click=app.quit]quit[/]"
+HOSTILE = [
+    MARKUP,
+    "[red]unclosed [/] and [b][i]nested",
+    "\x1b[31mred\x1b[0m \x1b]8;;https://x\x07osc link\x1b]8;;\x07 \x1b[2J clear",
+    "zero\u200bwidth\u200d\ufeffmarks \u202eevil\u202c ok",
+    "bell\x07 backspace\x08 nul\x00 tab\there",
+    "L" * 10_000,
+]
+SIZE = (140, 30)
+
+
+def row(article_id: int, title: str, source: str = "[bold]Wire[/]") -> ArticleRow:
+    """An article straight to the widget, skipping the store's cleaning: the UI defends itself."""
+    return ArticleRow(article_id, "feed", title, source, None, "2026-01-01T00:00:00Z", None, None, 1)
+
+
+def styles_of_title(feed: StoryFeed, row_index: int) -> set:
+    """How the title cell of one (not highlighted) row is drawn: colours, attributes, links."""
+    title_x = sum(column.get_render_width(feed) for column in feed.ordered_columns[:2])
+    strip = feed.render_line(row_index + 1 - int(feed.scroll_y))  # +1: the header line
+    return {
+        (style.color, style.bgcolor, style.bold, style.italic, style.underline, style.reverse, style.link,
+         tuple(sorted(key for key in style.meta if key not in ("row", "column"))))
+        for segment in strip.crop(title_x + 1, title_x + 30)
+        if (style := segment.style) is not None
+    }
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return make_story(tmp_path, title="[bold red]Story[/] \x1b[5mtitle[/link]")
+
+
+async def test_hostile_titles_render_literally_from_the_store(db_path):
+    db = open_db(db_path)
+    ingest_items(
+        db,
+        [article(n, title=title, source=f"[i]Source {n}[/i]", hours_ago=n) for n, title in enumerate(HOSTILE)]
+        + [article(99, title="An ordinary headline", hours_ago=50)],
+    )
+    feed_id = add_feed(db, "http://127.0.0.1:9/x.xml", "[link=https://x]Feed[/link]")
+    save_poll(db, feed_id, PollOutcome(polled_at=now_iso(), ok=False, error="[@click=app.quit]boom[/] \x1b[31m"))
+    db.close()
+
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = shown_titles(app)
+        for title in HOSTILE:
+            assert clean_line(clean_line(title), TITLE_MAX) in titles
+        assert MARKUP in titles
+        assert not any(ch in "".join(titles) for ch in "\x1b\x07\x00\u200b\u202e")
+        feed = app.screen.query_one(StoryFeed)
+        assert all(isinstance(cell, Text) and not cell.spans for cell in feed.get_column("title"))
+        assert "[i]Source 0[/i]" in [cell.plain for cell in feed.get_column("source")]
+
+        header = app.screen.query_one(StoryHeader).render().plain
+        assert "[bold red]Story[/] title[/link]" in header and "\x1b" not in header
+
+        # Drawn on screen exactly as written, and styled like any other headline.
+        screenshot = app.export_screenshot()
+        assert "[@click=app.quit]quit[/]".replace(" ", "&#160;") in screenshot.replace(" ", "&#160;")
+        feed.move_cursor(row=feed.get_row_index(str(_id_of(feed, clean_line(HOSTILE[1])))))
+        await pilot.pause()
+        ordinary = styles_of_title(feed, feed.get_row_index(str(_id_of(feed, "An ordinary headline"))))
+        marked = styles_of_title(feed, feed.get_row_index(str(_id_of(feed, MARKUP))))
+        assert marked == ordinary and len(marked) == 1
+        assert all(link is None and not meta for *_, link, meta in marked)
+
+        # Clicking the "[@click=app.quit]" headline selects it; it does not quit.
+        index = feed.get_row_index(str(_id_of(feed, MARKUP)))
+        await pilot.click(StoryFeed, offset=(60, index + 1 - int(feed.scroll_y)))
+        await pilot.pause()
+        assert app.return_code is None and feed.cursor_row == index
+
+        await pilot.press("f")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#feeds-table")
+        cells = [cell.plain for cell in table.get_row(str(feed_id))]
+        assert "[link=https://x]Feed[/link]" in cells[1]
+        assert "[@click=app.quit]boom[/]" in cells[4] and "\x1b" not in cells[4]
+        assert isinstance(app.screen, FeedsScreen) and app.return_code is None
+
+
+def _id_of(feed: StoryFeed, title: str) -> int:
+    return next(key for key, row in feed._articles.items() if row.title == title)
+
+
+async def test_the_widget_cleans_what_reaches_it_uncleaned(db_path):
+    """Even a row that never went through the store shows inert, bounded text."""
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False, refresh_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        feed = app.screen.query_one(StoryFeed)
+        added = feed.show_articles([row(1000 + n, title) for n, title in enumerate(HOSTILE)])
+        await pilot.pause()
+        assert added == len(HOSTILE)
+        for n, title in enumerate(HOSTILE):
+            cell = feed.get_cell(str(1000 + n), "title")
+            assert isinstance(cell, Text) and not cell.spans
+            assert cell.plain == clean_line(title, TITLE_MAX)
+            assert len(cell.plain) <= TITLE_MAX
+            assert feed.get_cell(str(1000 + n), "source").plain == "[bold]Wire[/]"
+        assert "\x1b" not in "".join(cell.plain for cell in feed.get_column("title"))
+        await pilot.press("down", "down", "end", "home")
+        assert await wait_until(pilot, lambda: feed.cursor_row == 0, 2)
+        assert app.return_code is None
