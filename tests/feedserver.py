@@ -45,6 +45,9 @@ class FeedServer:
     def __init__(self) -> None:
         self._routes: dict[str, Route] = {}
         self._requests: dict[str, list[dict[str, str]]] = defaultdict(list)
+        self._sent: dict[str, int] = defaultdict(int)  # body bytes written per path
+        self._in_flight = 0
+        self.max_in_flight = 0  # most requests being answered at once since the last reset()
         self._lock = threading.Lock()
         self._socket: socket.socket | None = None
         self._server: uvicorn.Server | None = None
@@ -145,10 +148,17 @@ class FeedServer:
         with self._lock:
             return [dict(headers) for headers in self._requests.get(path, [])]
 
+    def sent(self, path: str) -> int:
+        """How many body bytes the server wrote on `path` (to see a client gave up early)."""
+        with self._lock:
+            return self._sent.get(path, 0)
+
     def reset(self) -> None:
         with self._lock:
             self._routes.clear()
             self._requests.clear()
+            self._sent.clear()
+            self.max_in_flight = 0
 
     # -- the ASGI app, in the server's thread ----------------------------------------------
 
@@ -168,9 +178,21 @@ class FeedServer:
             return
         gone = asyncio.Event()
         listener = asyncio.create_task(_wait_for_disconnect(receive, gone))
+        with self._lock:
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+
+        async def counted_send(message) -> None:
+            if message["type"] == "http.response.body" and not gone.is_set():
+                with self._lock:
+                    self._sent[path] += len(message.get("body", b""))
+            await send(message)
+
         try:
-            await self._serve(route, headers, send, gone)
+            await self._serve(route, headers, counted_send, gone)
         finally:
+            with self._lock:
+                self._in_flight -= 1
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await listener
@@ -276,7 +298,7 @@ def item(number: int, **fields) -> dict:
 
 
 def _rfc822(value) -> str:
-    return format_datetime(value, usegmt=True) if isinstance(value, datetime) else str(value)
+    return format_datetime(value) if isinstance(value, datetime) else str(value)
 
 
 def _rfc3339(value) -> str:
