@@ -89,3 +89,36 @@ def mark_read(db: Database, article_id: int, read_at: str) -> None:
     """A user action: the only kind of write the dashboard makes."""
     with db.atomic():
         db.execute("UPDATE articles SET read_at = coalesce(read_at, ?) WHERE id = ?", [read_at, article_id])
+
+
+def articles_by_ids(db: Database, article_ids: list[int]) -> list[ArticleRow]:
+    """Rows for articles a poll just changed, so the dashboard redraws only those."""
+    ids = list(article_ids)[:1000]
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = db.execute(f"SELECT {_ROW_COLUMNS} FROM articles a WHERE a.id IN ({marks})", ids).fetchall()
+    return [ArticleRow(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ArticleDetail:
+    """Everything the article screen shows about one article."""
+
+    row: ArticleRow
+    author: str | None
+    summary: str
+    body: str
+    first_seen_at: str
+    updated_at: str
+
+
+def article_detail(db: Database, article_id: int) -> ArticleDetail | None:
+    row = db.execute(
+        f"SELECT {_ROW_COLUMNS}, a.author, coalesce(a.summary, ''), coalesce(a.body, ''), a.first_seen_at,"
+        " a.updated_at FROM articles a WHERE a.id = ?",
+        [article_id],
+    ).fetchone()
+    if row is None:
+        return None
+    return ArticleDetail(ArticleRow(*row[:9]), *row[9:])

@@ -95,6 +95,11 @@ async def test_hostile_titles_render_literally_from_the_store(db_path):
         await pilot.pause()
         assert app.return_code is None and feed.cursor_row == index
 
+        await pilot.press("o")  # the reading view shows it literally too
+        title = app.screen.query_one("#article-title").visual
+        assert title.plain == MARKUP and not title.spans
+        await pilot.press("escape")
+
         await pilot.press("f")
         await app.workers.wait_for_complete()
         await pilot.pause()

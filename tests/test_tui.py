@@ -209,3 +209,34 @@ async def test_in_app_fetcher_keeps_going_when_a_feed_fails(db_path, feed_server
         assert await wait_until(pilot, lambda: "A feed that works" in shown_titles(app), 5)
         assert await wait_until(pilot, lambda: "1 failing" in header_text(app), 3)
         assert app.screen.query_one(StoryHeader).fetcher_state == "idle"
+
+
+# -- reading one article -------------------------------------------------------------------
+
+
+async def test_enter_opens_the_article_and_escape_returns_to_the_same_row(db_path):
+    from tui.screens.article import ArticleScreen
+
+    db = writer(db_path)
+    ingest_items(db, [article(n, hours_ago=n, summary=f"Summary of update {n}.", body=f"Body of update {n}.")
+                      for n in range(1, 4)])
+    db.close()
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        feed = app.screen.query_one(StoryFeed)
+        row = shown_titles(app).index("Update 2 on the cartel strikes")
+        feed.move_cursor(row=row)
+        await pilot.press("enter")
+        assert isinstance(app.screen, ArticleScreen)
+        shown = lambda name: app.screen.query_one(f"#article-{name}").visual.plain  # noqa: E731
+        assert shown("title") == "Update 2 on the cartel strikes"
+        assert shown("summary") == "Summary of update 2."
+        assert shown("body") == "Body of update 2."
+        assert shown("url") == "http://127.0.0.1:9/story/2"
+        assert "Wire 2" in shown("meta")
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ArticleScreen)
+        assert feed.cursor_row == row
+        await pilot.press("o")
+        assert isinstance(app.screen, ArticleScreen)

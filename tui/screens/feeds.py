@@ -21,7 +21,7 @@ from tui.widgets.story_header import poll_time
 def status_cells(feed: FeedStatus) -> tuple[Text, ...]:
     """One feed as table cells; its title, URL and error text came from elsewhere, so `Text`."""
     if feed.failing:
-        state = Text(f"✕ {feed.failure_count}", style="bold red", end="")
+        state = Text(f"✕ ×{feed.failure_count}", style="bold red", end="")
     elif feed.last_success_at:
         state = Text("● ok", style="green", end="")
     else:
@@ -51,12 +51,13 @@ class FeedsScreen(ModalScreen):
         align: center middle;
         & > Vertical {
             width: 94%;
-            height: 80%;
+            height: auto;
+            max-height: 85%;
             border: round $primary;
             border-title-color: $text;
             background: $surface;
         }
-        & DataTable { height: 1fr; }
+        & DataTable { height: auto; max-height: 40; }
         & #feeds-hint { color: $text-muted; padding: 0 1; }
     }
     """
@@ -69,15 +70,16 @@ class FeedsScreen(ModalScreen):
         with Vertical() as box:
             box.border_title = "Feeds"
             yield DataTable(cursor_type="row", id="feeds-table")
-            yield Label("escape: back", id="feeds-hint", markup=False)
+            yield Label("escape back  ·  a failing feed is retried later, with growing pauses", id="feeds-hint", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("State", key="state")
-        table.add_column("Feed", key="feed", width=34)
-        table.add_column("Last success", key="success")
-        table.add_column("Items", key="items")
-        table.add_column("Last error", key="error")
+        table.add_column("State", key="state", width=6)
+        table.add_column("Feed", key="feed", width=28)
+        table.add_column("Last success", key="success", width=12)
+        table.add_column("Items", key="items", width=7)
+        fixed = 8 + 30 + 14 + 9 + 6  # the other columns with their padding, the border, a scrollbar
+        table.add_column("Last error", key="error", width=max(20, int(self.app.size.width * 0.94) - fixed))
         table.loading = True
         self.load_statuses()
 

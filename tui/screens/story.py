@@ -14,8 +14,17 @@ from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
 from store.db import data_version
-from store.queries import articles_after_id, articles_older_than, fetcher_summary, latest_articles, max_article_id
+from store.queries import (
+    article_detail,
+    articles_after_id,
+    articles_by_ids,
+    articles_older_than,
+    fetcher_summary,
+    latest_articles,
+    max_article_id,
+)
 from tui.fetcher import Fetcher
+from tui.screens.article import ArticleScreen
 from tui.screens.feeds import FeedsScreen
 from tui.widgets.story_feed import StoryFeed
 from tui.widgets.story_header import StoryHeader
@@ -29,6 +38,7 @@ class StoryScreen(Screen):
 
     BINDINGS = [
         Binding("q", "app.quit", "Quit"),
+        Binding("o", "open_article", "Open", key_display="⏎/o", tooltip="Read the article under the cursor"),
         Binding("r", "refresh", "Refresh", tooltip="Read the store now and poll every feed"),
         Binding("f", "feeds", "Feeds", tooltip="Each feed's last success and last error"),
     ]
@@ -102,6 +112,9 @@ class StoryScreen(Screen):
         header = self.query_one(StoryHeader)
         header.fetcher_state = "idle"
         self.show_new_articles()
+        updated = getattr(message.report, "updated_ids", [])
+        if updated:
+            self.query_one(StoryFeed).update_articles(articles_by_ids(self.db, updated))
 
     @on(Worker.StateChanged)
     def fetcher_changed(self, event: Worker.StateChanged) -> None:
@@ -137,3 +150,13 @@ class StoryScreen(Screen):
 
     def action_feeds(self) -> None:
         self.app.push_screen(FeedsScreen(self.app.db_path))
+
+    @on(DataTable.RowSelected, "#story-feed")
+    def open_selected(self) -> None:
+        self.action_open_article()
+
+    def action_open_article(self) -> None:
+        row = self.query_one(StoryFeed).article_at_cursor()
+        detail = article_detail(self.db, row.id) if row else None
+        if detail is not None:
+            self.app.push_screen(ArticleScreen(detail))

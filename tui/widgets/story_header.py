@@ -65,7 +65,7 @@ def fetcher_line(
         if summary.last_polled_at:
             parts += [("  ", ""), (f"{summary.feeds - summary.failing} ok", "$success")]
         if summary.failing:
-            parts += [("  ", ""), (f"{summary.failing} failing", "bold $error")]
+            parts += [("  ", ""), (f"{summary.failing} failing", "bold $error"), ("  (f: details)", "$text-muted")]
     return Content.assemble(*parts)
 
 
