@@ -1,0 +1,462 @@
+"""Finding the people, organisations and places named in a news text, with character offsets.
+
+`extract(text)` runs the default extractor: fast rules over capitalised runs of words, cue words
+("President", "Ministry", "in the town of"), gazetteers (`store.gazetteer`) and what the same text
+said elsewhere (a surname alone is the person named in full before it). Any object with an
+`extract(text) -> list[Span]` method can stand in for it, for example a statistical model.
+Pure functions, no I/O; unreadable input gives no spans rather than an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from store.gazetteer import (
+    DEMONYMS,
+    LOC_HEADS,
+    LOC_STARTS,
+    MISC_HEADS,
+    ORG_CUES,
+    ORG_HEADS,
+    ORG_STARTS,
+    PERSON_AFTER,
+    PERSON_CUES,
+    PLACE_CUES,
+    SAID_WORDS,
+    STOP_WORDS,
+    TITLE_HEADS,
+    TITLE_MODIFIERS,
+    gazetteer,
+    name_key,
+)
+
+LABELS = ("PER", "ORG", "LOC")
+MAX_CHARS = 200_000  # a longer text is read only this far: bounded work per article
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One mention: `text[start:end]` names an entity of kind `label` (PER, ORG or LOC)."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+class Extractor(Protocol):
+    def extract(self, text: str) -> list[Span]: ...
+
+
+_UPPER = "A-ZÀ-ÖØ-ÞĆČĐŁŃŚŠŹŽ"
+_ABBREVIATIONS = r"(?:Gen|Lt|Col|Maj|Capt|Sgt|Adm|Cmdr|Gov|Sen|Rep|Mr|Mrs|Ms|Dr|Prof|Rev|St|Jr|Sr|Inc|Corp|Co|Ltd|Mt|Ft)\.(?!\w)"
+_NAME = (
+    rf"{_ABBREVIATIONS}"
+    rf"|(?:[A-Z]\.){{2,}}"  # U.S., U.N., D.C.
+    rf"|[A-Z]\.(?=[ \t][{_UPPER}])"  # a middle initial: Donald J. Trump
+    rf"|(?:People|Women|Workers|Children|Veterans|Citizens|General|Generals)['’]s(?=[ \t][{_UPPER}])"
+    rf"|(?:(?:al|el|bin|ibn|abu|ben)-)?[{_UPPER}]\w*(?:['’](?![sS]\b)\w+)?"
+    rf"(?:-[{_UPPER}]\w*(?:['’](?![sS]\b)\w+)?)*"
+)
+_CONNECTOR = r"(?:of|for|on)(?:[ \t]the)?|de(?:[ \t]la|[ \t]los|[ \t]las)?|del|van|von|der|den|da|dos|du|bin|and|&"
+_NICKNAME = r"[ \t]+[\"“][^\"”\n]{1,30}[\"”]"  # Joaquín "El Chapo" Guzmán
+_RUN = re.compile(
+    rf"(?<![\w'’-])(?:{_NAME})(?:(?:{_NICKNAME})?[ \t\u00a0]+(?:(?:{_CONNECTOR})[ \t]+)?(?:{_NAME}))*"
+)
+_TOKEN = re.compile(rf"{_NAME}|{_CONNECTOR}")
+_MARKUP = re.compile(r"<[^<>\n]{0,300}>|&#?\w{1,10};|https?://\S+|www\.\S+|\S+@\S+\.\w+")
+_PREVIOUS_WORD = re.compile(r"([\w'’-]+)[ \t\u00a0\"“‘(]{1,3}$")
+_ENGLISH = re.compile(r"\b(?:the|of|and|to|in|is|that|for|on|with|was|said|by|at|from|has|have|are|it)\b")
+_WORDS = re.compile(r"\w+")
+_PARTICLES = {"of", "for", "on", "of the", "for the", "on the", "and", "&"}
+_NAME_PARTICLES = {"de", "de la", "de los", "de las", "del", "van", "von", "der", "den", "da", "dos", "du", "bin"}
+_SENTENCE_END = ".!?:;•–—|"
+_OPENERS = " \t\u00a0\"'“‘([«"
+# First words that make a run a place, weakly ("San Diego", "Los Mochis", "Lake Chapala").
+_PLACE_FIRST = {"San", "Santa", "Santo", "São", "Los", "Las", "El", "La", "Fort", "Mount", "Lake", "Cape", "Port", "Saint", "St.", "Puerto", "Ciudad", "Villa", "New"}
+_OF_HEADS = ORG_STARTS | LOC_STARTS | TITLE_HEADS
+_COMPLEMENT = TITLE_MODIFIERS | {"State", "Affairs", "Foreign", "Homeland", "Treasury", "Interior"}
+
+# Strength of evidence: a later, stronger reading of the same name wins.
+_GUESS, _CUE, _KNOWN = 1, 2, 3
+
+
+class RuleExtractor:
+    """Capitalisation, cue words and gazetteers: no model to download, about as fast as reading."""
+
+    name = "rules"
+
+    def extract(self, text: str) -> list[Span]:
+        if not text or not text.strip():
+            return []
+        text = text[:MAX_CHARS]
+        work = _mask(text)
+        english = _looks_english(work)
+        found: list[list] = []  # [start, end, label or None, strength, key]
+        position = 0
+        length = len(work)
+        while position < length:
+            line_end = work.find("\n", position)
+            if line_end < 0:
+                line_end = length
+            if line_end > position:
+                headline = not english or _is_headline(work, position, line_end)
+                for match in _RUN.finditer(work, position, line_end):
+                    self._read_run(work, match.start(), match.end(), headline, found)
+            position = line_end + 1
+        return _settle(text, found)
+
+    def _read_run(self, work: str, start: int, end: int, headline: bool, found: list) -> None:
+        if end - start > 2 and " " not in work[start:end] and "\t" not in work[start:end]:
+            tokens = [(start, end, work[start:end])]
+        else:
+            tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(work, start, end)]
+        if work[end : end + 2] in ("'s", "’s") and _known(tokens[-1:] and [(0, 0, tokens[-1][2] + "'s")]):
+            tokens[-1] = (tokens[-1][0], end + 2, tokens[-1][2] + "'s")
+        if headline:
+            _known_parts(tokens, found, fallback=_GUESS - 1)
+            return
+        sentence_start = _at_sentence_start(work, start)
+        # Sentence openers and other everyday words are not part of a name.
+        while tokens:
+            word = tokens[0][2]
+            if word in STOP_WORDS and not _known(tokens):
+                tokens = _drop_first(tokens)
+            elif sentence_start and _is_common(word, work) and not _known(tokens):
+                tokens = _drop_first(tokens)
+            else:
+                break
+        if tokens:
+            self._read_tokens(work, tokens, sentence_start and tokens[0][0] == start, found)
+
+    def _read_tokens(self, work: str, tokens: list, sentence_start: bool, found: list) -> None:
+        known = _known(tokens)
+        words = [t[2] for t in tokens]
+        if known:
+            _add(found, tokens, known[0], _KNOWN)
+            return
+        if len(tokens) > 1 and ('"' in work[tokens[0][1] : tokens[-1][0]] or "“" in work[tokens[0][1] : tokens[-1][0]]):
+            _add(found, tokens, "PER", _CUE)
+            return
+        if words[-1] in MISC_HEADS:
+            return
+        if len(tokens) > 2 and any(w == "and" or w in STOP_WORDS for w in words[1:-1]):
+            # "Coast Guard and Navy", "Military Force Against Drug Cartels": more than one name.
+            begin = 0
+            for index, word in enumerate(words + ["and"]):
+                if word == "and" or word in STOP_WORDS:
+                    if index > begin:
+                        self._read_tokens(work, tokens[begin:index], sentence_start and begin == 0, found)
+                    begin = index + 1
+            return
+        last, first = words[-1], words[0]
+        has_of = len(words) > 2 and words[1] in _PARTICLES
+        if len(words) > 1 and (last.rstrip(".") in ORG_HEADS or (has_of and first in ORG_STARTS and first not in TITLE_HEADS)):
+            _add(found, tokens, "ORG", _CUE)
+            return
+        if len(words) > 1 and (last in LOC_HEADS or (has_of and first in LOC_STARTS)):
+            _add(found, tokens, "LOC", _CUE)
+            return
+        if _read_title(self, work, tokens, found):
+            return
+        if len(tokens) > 2 and sum(_is_common(w, work) for w in words[1:]) >= 1:
+            _known_parts(tokens, found, fallback=_GUESS - 1)  # a headline run into the text
+            return
+        tokens = _strip_demonyms(tokens)
+        if not tokens:
+            return
+        parts = _split_connectors(tokens)
+        if len(parts) > 1:
+            for part in parts:
+                self._read_tokens(work, part, sentence_start and part[0][0] == tokens[0][0], found)
+            return
+        _read_plain(work, tokens, sentence_start, found)
+
+
+def _read_title(extractor: RuleExtractor, work: str, tokens: list, found: list) -> bool:
+    """ "U.S. Defense Secretary Pete Hegseth": place, title (dropped), person."""
+    words = [t[2] for t in tokens]
+    head = None
+    for index in range(len(words) - 1, -1, -1):
+        if words[index] in TITLE_HEADS:
+            head = index
+            break
+    if head is None:
+        return False
+    begin = head
+    while begin > 0 and (words[begin - 1] in TITLE_HEADS or words[begin - 1] in TITLE_MODIFIERS):
+        begin -= 1
+    rest = head + 1
+    if rest < len(words) and words[rest] in _PARTICLES:  # "Secretary of State Marco Rubio"
+        rest += 1
+        place = _longest_known(tokens, rest)
+        if place:
+            _add(found, tokens[rest : rest + place[0]], place[1][0], _KNOWN)
+            rest += place[0]
+        else:
+            while rest < len(words) - 1 and (words[rest] in _COMPLEMENT or words[rest] in _PARTICLES):
+                rest += 1
+    if begin > 0:
+        extractor._read_tokens(work, tokens[:begin], False, found)
+    person = tokens[rest:]
+    if person:
+        known = _known(person)
+        if known:
+            _add(found, person, known[0], _KNOWN)
+        elif person[0][2] not in STOP_WORDS and len(person) <= 5:
+            _add(found, person, "PER", _KNOWN)
+    return True
+
+
+def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> None:
+    """A run with no title or head word: gazetteer parts, first names, the words around it."""
+    g = gazetteer()
+    words = [t[2] for t in tokens]
+    before = _previous_word(work, tokens[0][0])
+    after = work[tokens[-1][1] : tokens[-1][1] + 24]
+    if len(words) > 1:
+        if before.lower() in ORG_CUES:
+            _add(found, tokens, "ORG", _CUE)
+            return
+        if (name_key(words[0]) in g.first_names and before not in ("the", "The")) or before.lower() in PERSON_CUES:
+            _add(found, tokens, "PER", _CUE)
+            return
+        parts = _known_spans(tokens)
+        if parts and sum(p[1] - p[0] for p in parts) == len(tokens):
+            for begin, stop, label in parts:
+                _add(found, tokens[begin:stop], label, _KNOWN)
+            return
+        if parts:  # "Real Madrid", "Bayern Munich": named after a place, not the place
+            _add(found, tokens, "ORG", _GUESS)
+            return
+        if words[0] in _PLACE_FIRST and not after.startswith(("\"", "”")):
+            _add(found, tokens, "LOC", _GUESS)
+        elif before == "the" or before == "The":
+            _add(found, tokens, "ORG", _GUESS)
+        else:
+            _add(found, tokens, "PER", _GUESS)
+        return
+    word = words[0]
+    if len(word) < 2 or word in DEMONYMS or word in TITLE_HEADS or word in TITLE_MODIFIERS:
+        return
+    key_before = before.lower()
+    next_word = _next_word(after)
+    if sentence_start:
+        _add(found, tokens, None, _GUESS - 1)  # most capitalised openers are everyday words
+    elif key_before in PERSON_CUES or next_word in PERSON_AFTER:
+        _add(found, tokens, "PER", _CUE)
+    elif key_before in ORG_CUES:
+        _add(found, tokens, "ORG", _CUE)
+    elif _is_acronym(word):
+        _add(found, tokens, "ORG", _GUESS)
+    elif key_before in PLACE_CUES or key_before in ("of", "to", "from") and _previous_word(work, tokens[0][0] - len(before) - 1).lower() in PLACE_CUES:
+        _add(found, tokens, "LOC", _GUESS)
+    elif next_word in SAID_WORDS:
+        _add(found, tokens, "PER", _GUESS)
+    else:
+        _add(found, tokens, None, _GUESS)
+
+
+def _settle(text: str, found: list) -> list[Span]:
+    """Second reading with what the whole text said: "Sheinbaum" alone is the person named in
+    full elsewhere; a name read firmly once is read the same way everywhere."""
+    people: set[str] = set()
+    votes: dict[str, dict[str, int]] = {}
+    for start, end, label, strength, key in found:
+        if label is None:
+            continue
+        if strength >= _CUE:
+            tally = votes.setdefault(key, {})
+            tally[label] = tally.get(label, 0) + strength
+        if label == "PER" and strength >= _CUE:
+            people.update(part for part in key.split() if len(part) > 1 and part not in _NAME_PARTICLES)
+    spans = []
+    for start, end, label, strength, key in found:
+        if strength < _CUE:
+            if key in people and " " not in key:
+                label = "PER"
+            elif key in votes:
+                label = max(votes[key].items(), key=lambda item: item[1])[0]
+            elif label is None:
+                label = "ORG" if strength == _GUESS else None
+            elif strength < _GUESS:
+                label = None
+        if label:
+            spans.append(Span(start, end, label, text[start:end]))
+    spans.sort(key=lambda span: span.start)
+    return spans
+
+
+# --- small helpers ------------------------------------------------------------------------
+
+
+def _add(found: list, tokens: list, label: str | None, strength: int) -> None:
+    while tokens and (tokens[-1][2] in _PARTICLES or tokens[-1][2] in _NAME_PARTICLES):
+        tokens = tokens[:-1]
+    if not tokens:
+        return
+    start, end = tokens[0][0], tokens[-1][1]
+    key = name_key(" ".join(t[2] for t in tokens))
+    if not key or (len(tokens) == 1 and tokens[0][2] in STOP_WORDS):
+        return
+    found.append([start, end, label, strength, key])
+
+
+def _known(tokens: list) -> tuple[str, str] | None:
+    """The gazetteer's reading of the whole run, if it knows it."""
+    return gazetteer().known.get(name_key(" ".join(t[2] for t in tokens)))
+
+
+def _longest_known(tokens: list, begin: int) -> tuple[int, tuple[str, str]] | None:
+    g = gazetteer()
+    for stop in range(min(len(tokens), begin + g.longest), begin, -1):
+        hit = g.known.get(name_key(" ".join(t[2] for t in tokens[begin:stop])))
+        if hit:
+            return stop - begin, hit
+    return None
+
+
+def _known_spans(tokens: list) -> list[tuple[int, int, str]]:
+    parts = []
+    index = 0
+    while index < len(tokens):
+        hit = _longest_known(tokens, index)
+        if hit:
+            parts.append((index, index + hit[0], hit[1][0]))
+            index += hit[0]
+        else:
+            index += 1
+    return parts
+
+
+def _known_parts(tokens: list, found: list, fallback: int) -> None:
+    """Headlines and shouting: only names the gazetteer or the rest of the text vouches for."""
+    index = 0
+    while index < len(tokens):
+        if tokens[index][2] in _PARTICLES or tokens[index][2] in _NAME_PARTICLES:
+            index += 1
+            continue
+        hit = _longest_known(tokens, index)
+        if hit:
+            _add(found, tokens[index : index + hit[0]], hit[1][0], _KNOWN)
+            index += hit[0]
+        else:
+            _add(found, tokens[index : index + 1], None, fallback)
+            index += 1
+
+
+def _drop_first(tokens: list) -> list:
+    tokens = tokens[1:]
+    while tokens and (tokens[0][2] in _PARTICLES or tokens[0][2] in _NAME_PARTICLES):
+        tokens = tokens[1:]
+    return tokens
+
+
+def _strip_demonyms(tokens: list) -> list:
+    while tokens and (tokens[0][2] in DEMONYMS or tokens[0][2] in TITLE_MODIFIERS and len(tokens) > 1 and tokens[1][2] in DEMONYMS):
+        tokens = _drop_first(tokens)
+    return tokens
+
+
+def _split_connectors(tokens: list) -> list[list]:
+    """Split at "and", and at "of"/"for"/"on" that no head word before them asks for."""
+    parts, current = [], []
+    for index, token in enumerate(tokens):
+        word = token[2]
+        following = tokens[index + 1][2] if index + 1 < len(tokens) else ""
+        if word == "and" or (
+            word in _PARTICLES and word != "&" and (not current or current[-1][2] not in _OF_HEADS or following in STOP_WORDS)
+        ):
+            if current:
+                parts.append(current)
+            current = []
+        else:
+            current.append(token)
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _is_common(word: str, work: str) -> bool:
+    """A capitalised first word of a sentence that the same text also writes in lower case."""
+    lower = word.lower()
+    return lower != word and (f" {lower} " in work or f" {lower}," in work or f" {lower}." in work)
+
+
+def _is_acronym(word: str) -> bool:
+    letters = word.replace(".", "").replace("-", "")
+    return 2 <= len(letters) <= 6 and letters.isupper() and letters.isalpha()
+
+
+def _at_sentence_start(work: str, start: int) -> bool:
+    index = start - 1
+    while index >= 0 and work[index] in _OPENERS:
+        index -= 1
+    if index < 0 or work[index] == "\n":
+        return True
+    if work[index] in "-*" and (index == 0 or work[index - 1] in "\n \t"):
+        line = work.rfind("\n", 0, index) + 1
+        return not work[line:index].strip()  # a bullet
+    if work[index] in _SENTENCE_END:
+        # "Gen." or "U.S." before a name does not end a sentence.
+        return not (work[index] == "." and index >= 2 and (work[index - 2] in ". " or work[index - 2].isupper() and work[index - 1].isupper()))
+    return False
+
+
+def _previous_word(work: str, start: int) -> str:
+    match = _PREVIOUS_WORD.search(work, max(0, start - 30), max(0, start))
+    return match.group(1) if match else ""
+
+
+def _next_word(after: str) -> str:
+    match = _WORDS.search(after)
+    return match.group().lower() if match and after[: match.start()].strip() in ("", ",") else ""
+
+
+def _mask(text: str) -> str:
+    """Blank out HTML tags, entities, URLs and e-mail addresses, keeping every offset."""
+    if "<" not in text and "&" not in text and "http" not in text and "www." not in text and "@" not in text:
+        return text
+    return _MARKUP.sub(lambda match: " " * len(match.group()), text)
+
+
+def _looks_english(work: str) -> bool:
+    sample = work[:3000]
+    words = len(_WORDS.findall(sample))
+    if words < 12:
+        return True
+    return len(_ENGLISH.findall(sample.lower())) >= 0.05 * words
+
+
+def _is_headline(work: str, start: int, end: int) -> bool:
+    """A line in capitals or in Title Case says nothing about names through its capitals."""
+    line = work[start:end]
+    if line.upper() == line:
+        return line.lower() != line
+    if end - start > 160 or line.rstrip().endswith((".", "?", "!", ",", ":")):
+        return False
+    words = line.split()
+    if len(words) < 3:
+        return False
+    capitalised = sum(1 for w in words if w[0].isupper())
+    small = sum(1 for w in words if w in _SMALL_WORDS)
+    return capitalised >= 0.8 * (len(words) - small) and capitalised >= 3
+
+
+_SMALL_WORDS = {"a", "an", "and", "the", "of", "in", "on", "for", "to", "at", "by", "with", "vs", "as", "or", "from", "into", "-", "–", "—", "|"}
+
+_default: RuleExtractor | None = None
+
+
+def default_extractor() -> Extractor:
+    global _default
+    if _default is None:
+        _default = RuleExtractor()
+    return _default
+
+
+def extract(text: str) -> list[Span]:
+    """The people, organisations and places named in `text`, in order of appearance."""
+    return default_extractor().extract(text)
