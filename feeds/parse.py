@@ -47,7 +47,10 @@ def parse_feed(body: bytes, *, url: str = "", content_type: str = "") -> ParsedF
         headers["content-type"] = content_type
     # A BytesIO, never raw bytes or a str: feedparser would treat a short body as a file path
     # or a URL and open it itself.
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    # feedparser's HTML sanitizing and link rewriting are skipped: html_to_text keeps only text.
+    parsed = feedparser.parse(
+        io.BytesIO(body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
     entries = parsed.get("entries") or []
     if not entries:
         if _looks_like_html(body, content_type):
