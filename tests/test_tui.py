@@ -190,6 +190,17 @@ async def test_in_app_fetcher_shows_items_as_they_are_polled(db_path, feed_serve
         await pilot.press("r")  # the feed is not due for an hour: only "poll now" fetches it
         assert await wait_until(pilot, lambda: "Second dispatch, troops move" in shown_titles(app), 5)
         assert len(feed_server.requests("/news.xml")) == 2
+
+        # A revised headline (same link) replaces the old one in place; no new row.
+        rows = app.screen.query_one(StoryFeed).row_count
+        feed_server.route(
+            "/news.xml",
+            rss([item(1, title="First dispatch, revised"), item(2, title="Second dispatch, troops move")]),
+        )
+        await pilot.press("r")
+        assert await wait_until(pilot, lambda: "First dispatch, revised" in shown_titles(app), 5)
+        assert "First dispatch from the border" not in shown_titles(app)
+        assert app.screen.query_one(StoryFeed).row_count == rows
     assert app.fetcher.stopped
 
 
@@ -240,3 +251,15 @@ async def test_enter_opens_the_article_and_escape_returns_to_the_same_row(db_pat
         assert feed.cursor_row == row
         await pilot.press("o")
         assert isinstance(app.screen, ArticleScreen)
+
+
+async def test_a_fetcher_that_cannot_start_shows_why_and_the_app_goes_on(db_path, tmp_path):
+    app = StorywatchApp(db_path, STORY_NAME, fetch=True)
+    app.fetcher.db_path = tmp_path  # a directory: the fetcher's connection cannot open
+    async with app.run_test(size=SIZE) as pilot:
+        header = app.screen.query_one(StoryHeader)
+        assert await wait_until(pilot, lambda: header.fetcher_state == "stopped", 3)
+        assert "cannot open database" in header_text(app)
+        assert "Pentagon Drafts Plans for Strikes on Cartels" in shown_titles(app)
+        await pilot.press("r")  # refreshing the list still works; there is no fetcher to wake
+        assert header.fetcher_state == "stopped" and app.return_code is None

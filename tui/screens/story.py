@@ -57,6 +57,7 @@ class StoryScreen(Screen):
         self.refresh_interval = refresh_interval
         self._seen_version = -1
         self._last_id = 0
+        self._fetcher_worker: Worker | None = None
 
     def compose(self) -> ComposeResult:
         yield StoryHeader(self.story_title, id="story-header")
@@ -71,7 +72,7 @@ class StoryScreen(Screen):
         self.set_interval(self.refresh_interval, self.check_store)
         if self.fetcher is not None:
             self.query_one(StoryHeader).fetcher_state = "starting"
-            self.run_fetcher()
+            self._fetcher_worker = self.run_fetcher()
 
     def on_unmount(self) -> None:
         if self.fetcher is not None:
@@ -143,7 +144,7 @@ class StoryScreen(Screen):
 
     def action_refresh(self) -> None:
         added = self.show_new_articles()
-        if self.fetcher is not None and not self.fetcher.stopped:
+        if self._fetcher_worker is not None and self._fetcher_worker.is_running:
             self.fetcher.poll_now()
             self.query_one(StoryHeader).fetcher_state = "polling"
         self.notify(f"{added} new" if added else "Nothing new yet", timeout=2, markup=False)
