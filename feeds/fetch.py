@@ -142,7 +142,7 @@ async def _get(client: httpx.AsyncClient, url: str, headers: dict, settings: Fet
                 status=response.status_code,
                 retry_after=response.headers.get("Retry-After"),
             )
-        if response.is_redirect:  # a 3xx without a usable Location header
+        if 300 <= response.status_code < 400:  # a redirect httpx could not follow: no Location
             raise FetchError(f"HTTP {response.status_code} redirect without a Location", status=response.status_code)
         body = await _read_capped(response, settings.max_bytes)
         return Fetched(

@@ -105,6 +105,12 @@ async def test_redirects_are_followed_up_to_the_limit(feed_server):
         await _fetch(start, FetchSettings(max_redirects=1))
 
 
+async def test_a_redirect_without_location_is_an_error(feed_server):
+    url = feed_server.route("/nowhere", "", status=302)
+    with pytest.raises(FetchError, match="^HTTP 302 redirect without a Location$"):
+        await _fetch(url)
+
+
 async def test_a_redirect_loop_is_an_error(feed_server):
     feed_server.route("/loop-a", redirect_to="/loop-b")
     url = feed_server.route("/loop-b", redirect_to="/loop-a")

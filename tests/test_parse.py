@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from feeds.opml import OpmlError, OpmlFeed, read_opml, write_opml
 from feeds.parse import ParseError, html_to_text, parse_feed
 from feedserver import atom, item, rdf, rss
 
@@ -59,6 +60,12 @@ def test_relative_links_are_made_absolute_and_other_schemes_dropped():
     first, second = _parse(document).items
     assert first.url == "http://127.0.0.1:8000/story/1?id=4"
     assert second.url == ""
+
+
+def test_the_declared_encoding_is_honoured():
+    document = rss([item(1, title="Mañana en Tijuana")]).replace('encoding="utf-8"', 'encoding="iso-8859-1"')
+    parsed = parse_feed(document.encode("iso-8859-1"), url=FEED_URL, content_type="application/rss+xml")
+    assert parsed.items[0].title == "Mañana en Tijuana"
 
 
 def test_a_valid_feed_with_no_items_is_not_an_error():
@@ -146,3 +153,36 @@ def test_html_to_text_never_fails_and_never_leaks_break_marks(text):
     assert result == result.strip()
     assert "\ue000" not in result and "\ue001" not in result
     assert "\n\n\n" not in result
+
+
+# -- OPML feed lists -----------------------------------------------------------------------------
+
+
+def test_opml_round_trips_titles_and_urls():
+    feeds = [OpmlFeed("https://news.example/world.rss", 'World & "Americas"'), OpmlFeed("http://b.example/feed", None)]
+    assert read_opml(write_opml(feeds).encode()) == [
+        OpmlFeed("https://news.example/world.rss", 'World & "Americas"'),
+        OpmlFeed("http://b.example/feed", "http://b.example/feed"),
+    ]
+
+
+def test_opml_folders_are_flattened_and_non_feeds_skipped():
+    document = b"""<?xml version="1.0"?><opml version="1.0"><head/><body>
+      <outline text="News"><outline text="A" xmlUrl="https://a.example/rss"/>
+        <outline text="Dup" xmlUrl="https://a.example/rss"/><outline text="Local" xmlUrl="file:///etc/passwd"/></outline>
+      <outline text="Just a link" htmlUrl="https://c.example/"/><outline XMLURL="https://d.example/atom"/>
+    </body></opml>"""
+    assert read_opml(document) == [OpmlFeed("https://a.example/rss", "A"), OpmlFeed("https://d.example/atom", None)]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<opml><body><outline", "^not valid XML"),
+        (b"<rss version='2.0'/>", r"^not an OPML file \(root element is <rss>\)$"),
+        (b'<!DOCTYPE x [<!ENTITY a "aaaa">]><opml><body/></opml>', "DOCTYPE"),
+    ],
+)
+def test_bad_opml_is_a_clear_error(data, message):
+    with pytest.raises(OpmlError, match=message):
+        read_opml(data)
