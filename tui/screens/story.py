@@ -107,7 +107,14 @@ class StoryScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="fetcher", name="fetcher")
     def run_fetcher(self) -> None:
         assert self.fetcher is not None
-        self.fetcher.run(on_poll=lambda report: self.post_message(self.Polled(report)))
+
+        def tell_screen(report) -> None:
+            try:
+                self.post_message(self.Polled(report))
+            except RuntimeError:  # the app's loop closed under us while quitting
+                pass
+
+        self.fetcher.run(on_poll=tell_screen)
 
     def on_story_screen_polled(self, message: Polled) -> None:
         header = self.query_one(StoryHeader)
@@ -144,10 +151,12 @@ class StoryScreen(Screen):
 
     def action_refresh(self) -> None:
         added = self.show_new_articles()
+        message = f"{added} new" if added else "Nothing new"
         if self._fetcher_worker is not None and self._fetcher_worker.is_running:
             self.fetcher.poll_now()
             self.query_one(StoryHeader).fetcher_state = "polling"
-        self.notify(f"{added} new" if added else "Nothing new yet", timeout=2, markup=False)
+            message += "; polling every feed now"
+        self.notify(message, timeout=2, markup=False)
 
     def action_feeds(self) -> None:
         self.app.push_screen(FeedsScreen(self.app.db_path))
