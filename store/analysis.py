@@ -15,4 +15,6 @@ def analyse_articles(db: Database, article_ids: list[int]) -> None:
         return
     # Entities first: relevance uses the entities an article shares with the seeds.
     # (issue 4) entity extraction hooks in here.
-    # (issue 3) relevance, duplicates and coverage groups hook in here.
+    from store import engine  # relevance, duplicates and coverage groups (issue 3)
+
+    engine.analyse(db, article_ids)

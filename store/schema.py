@@ -113,3 +113,58 @@ def m001_foundation(db: Database) -> None:
         CREATE INDEX tags_by_tag ON tags (tag);
         """
     )
+
+
+@migrations()
+def m002_story_engine(db: Database) -> None:
+    """Relevance to the story, text fingerprints for finding copies, and coverage groups."""
+    run_script(
+        db,
+        """
+        ALTER TABLE stories ADD COLUMN threshold REAL NOT NULL DEFAULT 0.5;
+
+        CREATE TABLE relevance (
+            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            score REAL NOT NULL,
+            on_story INTEGER NOT NULL,
+            taught INTEGER,
+            taught_at TEXT,
+            reasons TEXT NOT NULL DEFAULT '[]',
+            scored_at TEXT NOT NULL,
+            PRIMARY KEY (story_id, article_id)
+        );
+        CREATE INDEX relevance_by_article ON relevance (article_id);
+        CREATE INDEX relevance_on_story ON relevance (story_id, on_story);
+        CREATE INDEX relevance_taught ON relevance (story_id, taught_at) WHERE taught IS NOT NULL;
+
+        CREATE TABLE term_counts (
+            term TEXT PRIMARY KEY,
+            articles INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE fingerprints (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            text_hash TEXT NOT NULL,
+            signature BLOB NOT NULL
+        );
+        CREATE INDEX fingerprints_by_text_hash ON fingerprints (text_hash);
+
+        CREATE TABLE signature_bands (
+            band INTEGER NOT NULL,
+            key INTEGER NOT NULL,
+            article_id INTEGER NOT NULL,
+            PRIMARY KEY (band, key, article_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE coverage (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            group_id INTEGER NOT NULL,
+            duplicate_of INTEGER,
+            match TEXT NOT NULL CHECK (match IN ('first', 'text', 'near', 'seed')),
+            similarity REAL,
+            seed_id INTEGER
+        );
+        CREATE INDEX coverage_by_group ON coverage (group_id, article_id);
+        """
+    )

@@ -1,0 +1,184 @@
+"""Precision, recall and F1 of the story engine on the labelled set in bench/data/.
+
+    python bench/quality.py
+
+Every item of bench/data/eval_items.jsonl goes through the real ingest path into a fresh
+SQLite file (seeds from seeds/story.toml), then the story is rescored against the full
+background. Thresholds are chosen on the "tune" half and the figures reported on the
+"report" half; the halves are split by news event, so rewrites of one event never straddle
+them.
+
+Duplicates are scored over pairs: two items are predicted copies when the engine put them in
+one coverage group; an item labelled as a copy of a seed must be grouped with that seed.
+Relevance is scored per item against its on_story label. The labelled set holds far more
+on-story items than real feeds do (about 1 in 4 against 1 in 80), so the precision expected
+at the real base rate is printed too, from the measured recall and false-positive rate.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from store import dedup, engine  # noqa: E402
+from store.db import open_db  # noqa: E402
+from store.ingest import ingest_items  # noqa: E402
+from store.records import ArticleRecord  # noqa: E402
+from store.story import ensure_story, load_story  # noqa: E402
+
+DATA = ROOT / "bench" / "data" / "eval_items.jsonl"
+REAL_BASE_RATE = 1 / 80
+KEYWORDS = ("cartel", "sheinbaum", "narco")
+NEAR_DUPLICATE_GRID = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+
+
+def load_items() -> list[dict]:
+    return [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def build(items: list[dict], directory: Path, near_duplicate: float):
+    """Ingest every item (shuffled, as feeds interleave) and return (db, story_id, item -> article)."""
+    dedup_threshold = dedup.NEAR_DUPLICATE
+    dedup.NEAR_DUPLICATE = near_duplicate
+    try:
+        path = directory / f"quality-{near_duplicate}.db"
+        db = open_db(path)
+        story_id = ensure_story(db, load_story(ROOT / "seeds" / "story.toml"))
+        order = items[:]
+        random.Random(7).shuffle(order)
+        article_of = {}
+        for item in order:
+            record = ArticleRecord(title=item["title"], url=item["url"], summary=item["summary"], source=item["source"])
+            result = ingest_items(db, [record])
+            ids = result.new_ids or result.updated_ids
+            article_of[item["id"]] = ids[0] if ids else None
+        engine.rescore_story(db, story_id)
+    finally:
+        dedup.NEAR_DUPLICATE = dedup_threshold
+    return db, story_id, article_of
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def duplicate_counts(db, items, article_of, split: str) -> tuple[int, int, int]:
+    group = dict(db.execute("SELECT article_id, group_id FROM coverage").fetchall())
+    seed_ids = [row[0] for row in db.execute("SELECT id FROM articles WHERE kind = 'seed' ORDER BY guid")]
+    part = [item for item in items if item["split"] == split]
+    tp = fp = fn = 0
+    for a, b in itertools.combinations(part, 2):
+        truth = a["duplicate_group"] == b["duplicate_group"]
+        guess = group.get(article_of[a["id"]]) == group.get(article_of[b["id"]])
+        tp += truth and guess
+        fp += guess and not truth
+        fn += truth and not guess
+    for item in part:  # copies of seeds: "SEED002" is the seed file 002_*.txt
+        for index, seed_id in enumerate(seed_ids):
+            truth = item["duplicate_group"] == f"SEED{index:03d}"
+            guess = group.get(article_of[item["id"]]) == group.get(seed_id)
+            tp += truth and guess
+            fp += guess and not truth
+            fn += truth and not guess
+    return tp, fp, fn
+
+
+def scores(db, story_id, items, article_of) -> dict[int, float]:
+    stored = dict(db.execute("SELECT article_id, score FROM relevance WHERE story_id = ?", [story_id]).fetchall())
+    return {item["id"]: stored.get(article_of[item["id"]], 0.0) for item in items}
+
+
+def relevance_counts(items, predicted: dict[int, bool], split: str) -> tuple[int, int, int, int]:
+    part = [item for item in items if item["split"] == split]
+    tp = sum(1 for i in part if i["on_story"] and predicted[i["id"]])
+    fp = sum(1 for i in part if not i["on_story"] and predicted[i["id"]])
+    fn = sum(1 for i in part if i["on_story"] and not predicted[i["id"]])
+    tn = sum(1 for i in part if not i["on_story"] and not predicted[i["id"]])
+    return tp, fp, fn, tn
+
+
+def best_threshold(items, score_of: dict[int, float], split: str) -> float:
+    candidates = sorted({round(s, 4) for s in score_of.values()} | {0.5})
+    return max(
+        candidates,
+        key=lambda t: prf(*relevance_counts(items, {k: v >= t for k, v in score_of.items()}, split)[:3])[2],
+    )
+
+
+def line(name: str, tp: int, fp: int, fn: int, extra: str = "") -> str:
+    p, r, f = prf(tp, fp, fn)
+    return f"  {name:<46} P {p:.3f}  R {r:.3f}  F1 {f:.3f}   (tp {tp}, fp {fp}, fn {fn}){extra}"
+
+
+def at_base_rate(tp, fp, fn, tn) -> str:
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    fpr = fp / (fp + tn) if fp + tn else 0.0
+    expected = recall * REAL_BASE_RATE / (recall * REAL_BASE_RATE + fpr * (1 - REAL_BASE_RATE) or 1)
+    return f"\n  {'':<46} false-positive rate {fpr:.3f}; precision expected at 1 in 80 on-story: {expected:.2f}"
+
+
+def main() -> None:
+    items = load_items()
+    tune = [i for i in items if i["split"] == "tune"]
+    report = [i for i in items if i["split"] == "report"]
+    print(
+        f"labelled items: {len(items)} (tune {len(tune)}, report {len(report)});"
+        f" on-story: tune {sum(i['on_story'] for i in tune)}, report {sum(i['on_story'] for i in report)}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        built = {t: build(items, Path(tmp), t) for t in NEAR_DUPLICATE_GRID}
+
+        print("\nDuplicates (pairs of items, plus copies of seeds)")
+        tune_f1 = {t: prf(*duplicate_counts(db, items, art, "tune"))[2] for t, (db, _, art) in built.items()}
+        chosen = max(NEAR_DUPLICATE_GRID, key=lambda t: (tune_f1[t], -abs(t - dedup.NEAR_DUPLICATE)))
+        print("  tune F1 by word-pair resemblance threshold: " + ", ".join(f"{t}: {f:.3f}" for t, f in tune_f1.items()))
+        print(f"  chosen on tune: {chosen} (store/dedup.py NEAR_DUPLICATE = {dedup.NEAR_DUPLICATE})")
+        db, story_id, article_of = built[chosen]
+        print(line(f"report @ {chosen}", *duplicate_counts(db, items, article_of, "report")))
+
+        db, story_id, article_of = built[dedup.NEAR_DUPLICATE]
+        score_of = scores(db, story_id, items, article_of)
+        print("\nRelevance (seeds only, no user marks)")
+        threshold = best_threshold(items, score_of, "tune")
+        print(f"  threshold chosen on tune: {threshold:.3f} (story file: 0.5)")
+        for name, t in ((f"report @ {threshold:.3f} (chosen on tune)", threshold), ("report @ 0.5 (story file)", 0.5)):
+            counts = relevance_counts(items, {k: v >= t for k, v in score_of.items()}, "report")
+            print(line(name, *counts[:3]) + at_base_rate(*counts))
+        keyword = {i["id"]: any(k in (i["title"] + " " + i["summary"]).lower() for k in KEYWORDS) for i in items}
+        counts = relevance_counts(items, keyword, "report")
+        print(line("report, keyword filter " + "/".join(KEYWORDS), *counts[:3]) + at_base_rate(*counts))
+
+        # The user teaches: corrects the tune half's mistakes at the story threshold.
+        wrong = [
+            i for i in tune if (score_of[i["id"]] >= 0.5) != i["on_story"] and article_of[i["id"]] is not None
+        ]
+        for item in wrong:
+            engine.mark_on_story(db, article_of[item["id"]], item["on_story"], story_id=story_id, rescore=False)
+        engine.rescore_story(db, story_id)
+        taught = scores(db, story_id, items, article_of)
+        print(f"\nRelevance after the user marks the {len(wrong)} tune items it got wrong at 0.5")
+        counts = relevance_counts(items, {k: v >= 0.5 for k, v in taught.items()}, "report")
+        print(line("report @ 0.5", *counts[:3]) + at_base_rate(*counts))
+
+        print("\nReport-half mistakes at the story threshold (before teaching):")
+        for item in report:
+            on = score_of[item["id"]] >= 0.5
+            if on != item["on_story"]:
+                kind = "missed " if item["on_story"] else "wrongly"
+                print(f"  {kind} {score_of[item['id']]:.2f}  {item['title'][:90]}")
+        for built_db, _, _ in built.values():
+            built_db.conn.close()
+
+
+if __name__ == "__main__":
+    main()

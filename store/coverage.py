@@ -1,0 +1,170 @@
+"""Coverage groups as the dashboard reads them: one row per report, however many outlets ran it.
+
+A group is named by its first member's article id (`coverage.group_id`). Every query here is
+served by an index: members by `coverage_by_group`, the story feed by the articles' sort index
+(everything) or by `relevance_on_story` (on-story only).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+
+@dataclass(frozen=True)
+class Member:
+    """One outlet's copy of a report."""
+
+    id: int
+    kind: str
+    title: str
+    source: str | None
+    url: str | None
+    sort_at: str
+    read_at: str | None
+    match: str  # 'first', 'text', 'near' or 'seed': how it was found to be a copy
+    similarity: float | None
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """One line of the story feed: a coverage group shown by its first member."""
+
+    id: int  # the group's first member, also the group id
+    kind: str
+    title: str
+    source: str | None
+    url: str | None
+    sort_at: str
+    read_at: str | None
+    outlets: int  # members in the group, the first one included
+    unread: int
+    score: float | None  # the best relevance among the members
+    on_story: bool
+    reasons: list[str]
+    known_from_seeds: bool  # the group copies a seed
+
+
+_SOURCE = """coalesce(a.source, (SELECT coalesce(f.title, f.url) FROM feed_articles fa JOIN feeds f ON f.id = fa.feed_id
+                            WHERE fa.article_id = a.id ORDER BY fa.first_seen_at LIMIT 1))"""
+
+
+def group_of(db: Database, article_id: int) -> int:
+    """The group an article belongs to (itself when it was never grouped)."""
+    row = db.execute("SELECT group_id FROM coverage WHERE article_id = ?", [article_id]).fetchone()
+    return row[0] if row else article_id
+
+
+def group_size(db: Database, group_id: int) -> int:
+    row = db.execute("SELECT count(*) FROM coverage WHERE group_id = ?", [group_id]).fetchone()
+    return max(row[0], 1)
+
+
+def group_members(db: Database, group_id: int) -> list[Member]:
+    """Every copy of a report, earliest first."""
+    rows = db.execute(
+        f"""
+        SELECT a.id, a.kind, a.title, {_SOURCE}, a.url, a.sort_at, a.read_at,
+               coalesce(c.match, 'first'), c.similarity
+        FROM articles a LEFT JOIN coverage c ON c.article_id = a.id
+        WHERE a.id IN (SELECT article_id FROM coverage WHERE group_id = :g) OR a.id = :g
+        ORDER BY a.sort_at, a.id
+        """,
+        {"g": group_id},
+    ).fetchall()
+    return [Member(*row) for row in rows]
+
+
+def mark_group_read(db: Database, group_id: int, read_at: str) -> int:
+    """Reading one copy reads them all. Returns how many members were newly marked."""
+    with db.atomic():
+        cursor = db.execute(
+            "UPDATE articles SET read_at = ? WHERE read_at IS NULL AND"
+            " (id = ? OR id IN (SELECT article_id FROM coverage WHERE group_id = ?))",
+            [read_at, group_id, group_id],
+        )
+    return cursor.rowcount
+
+
+def story_feed(
+    db: Database,
+    story_id: int,
+    *,
+    show: str = "on",
+    before: tuple[str, int] | None = None,
+    limit: int = 200,
+) -> list[StoryRow]:
+    """The story feed with copies collapsed, newest report first.
+
+    `show` is "on" (groups with an on-story member), "off" (groups with none) or "all".
+    `before` is the (sort_at, id) of the last row shown, to page on (keyset paging).
+    """
+    if show not in ("on", "off", "all"):
+        raise ValueError(f"show must be 'on', 'off' or 'all', not {show!r}")
+    params: dict = {"story": story_id, "limit": limit}
+    page = ""
+    if before is not None:
+        page = "AND (a.sort_at, a.id) < (:sort_at, :id)"
+        params.update(sort_at=before[0], id=before[1])
+    if show == "on":
+        # From the on-story index: a small set, however large the store.
+        sql = f"""
+            SELECT g.group_id FROM relevance r
+            JOIN coverage g ON g.article_id = r.article_id
+            JOIN articles a ON a.id = g.group_id
+            WHERE r.story_id = :story AND r.on_story = 1 {page}
+            GROUP BY g.group_id ORDER BY a.sort_at DESC, a.id DESC LIMIT :limit
+        """
+    else:
+        having = "" if show == "all" else """AND NOT EXISTS (
+            SELECT 1 FROM coverage m JOIN relevance r ON r.article_id = m.article_id AND r.story_id = :story
+            WHERE m.group_id = a.id AND r.on_story = 1)"""
+        sql = f"""
+            SELECT a.id FROM articles a LEFT JOIN coverage c ON c.article_id = a.id
+            WHERE coalesce(c.group_id, a.id) = a.id {page} {having}
+            ORDER BY a.sort_at DESC, a.id DESC LIMIT :limit
+        """
+    group_ids = [row[0] for row in db.execute(sql, params).fetchall()]
+    return [_story_row(db, story_id, group_id) for group_id in group_ids]
+
+
+def _story_row(db: Database, story_id: int, group_id: int) -> StoryRow:
+    head = db.execute(
+        f"SELECT a.id, a.kind, a.title, {_SOURCE}, a.url, a.sort_at, a.read_at FROM articles a WHERE a.id = ?",
+        [group_id],
+    ).fetchone()
+    outlets, unread, best, on_story, seed = db.execute(
+        """
+        SELECT count(*), sum(a.read_at IS NULL), max(r.score), coalesce(max(r.on_story), 0),
+               max(c.match = 'seed' OR a.kind = 'seed')
+        FROM articles a LEFT JOIN coverage c ON c.article_id = a.id
+        LEFT JOIN relevance r ON r.article_id = a.id AND r.story_id = :story
+        WHERE a.id = :g OR a.id IN (SELECT article_id FROM coverage WHERE group_id = :g)
+        """,
+        {"story": story_id, "g": group_id},
+    ).fetchone()
+    reasons = db.execute(
+        "SELECT reasons FROM relevance r JOIN coverage c ON c.article_id = r.article_id"
+        " WHERE r.story_id = ? AND c.group_id = ? ORDER BY r.score DESC LIMIT 1",
+        [story_id, group_id],
+    ).fetchone()
+    return StoryRow(
+        *head,
+        outlets=outlets,
+        unread=unread or 0,
+        score=best,
+        on_story=bool(on_story),
+        reasons=json.loads(reasons[0]) if reasons else [],
+        known_from_seeds=bool(seed),
+    )
+
+
+def relevance_of(db: Database, story_id: int, article_id: int) -> tuple[float, bool, list[str]] | None:
+    """An article's score, verdict and the reasons behind it, for the detail view."""
+    row = db.execute(
+        "SELECT score, on_story, reasons FROM relevance WHERE story_id = ? AND article_id = ?",
+        [story_id, article_id],
+    ).fetchone()
+    return (row[0], bool(row[1]), json.loads(row[2])) if row else None

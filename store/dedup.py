@@ -1,0 +1,184 @@
+"""Telling one report from its copies: text fingerprints, word shingles, MinHash and LSH bands.
+
+Pure functions, no I/O: `store.engine` stores what they compute and looks the band keys up.
+
+Layers, cheapest first:
+1. the same URL in disguise (`store.urls.canonical_url`, applied at ingest);
+2. the same text: `text_fingerprint`, a hash of the normalised headline and lead;
+3. near-duplicates: MinHash over the words of the headline and lead, with LSH band keys so a
+   new item meets only the few stored articles that share a band, then an exact check of the
+   overlap of word pairs (`resemblance` of `item_shingles`).
+
+Only the headline and the lead (the first `LEAD_WORDS` words of summary or body) are compared:
+feeds differ in how much text they carry (a teaser, the full story), and what stays the same
+across outlets that reuse a wire story is the headline's words and its first paragraph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import unicodedata
+import zlib
+from array import array
+from dataclasses import dataclass
+
+LEAD_WORDS = 60  # words of summary/body compared after the headline
+SHINGLE_SIZE = 2  # words per shingle for the exact check
+BAND_ROWS = 3  # MinHash values per LSH band
+BANDS = 21  # a copy whose word sets overlap 0.6 shares a band 99% of the time, unrelated text <1%
+NUM_PERM = BANDS * BAND_ROWS  # MinHash values per signature
+NEAR_DUPLICATE = 0.25  # resemblance of word pairs from which two items are one report (bench/quality.py)
+SEED_CONTAINMENT = 0.6  # share of an item's shingles found in a seed for it to copy that seed
+MIN_SHINGLES = 5  # fewer than this and a text is too short to call anything its copy
+
+_MERSENNE = (1 << 61) - 1
+_MAX_HASH = (1 << 32) - 1
+
+
+def _permutations(count: int) -> list[tuple[int, int]]:
+    """Fixed (a, b) pairs for the hash family a*x+b mod p; derived, not random, so every
+    process and every stored signature agree."""
+    pairs = []
+    for i in range(count):
+        digest = hashlib.sha256(f"storywatch-minhash-{i}".encode()).digest()
+        a, b = struct.unpack("<QQ", digest[:16])
+        pairs.append((a % (_MERSENNE - 1) + 1, b % _MERSENNE))
+    return pairs
+
+
+PERMUTATIONS = _permutations(NUM_PERM)
+
+# Words that carry no report's identity: dropped before shingling so "said on Tuesday that"
+# and "said Tuesday" still shingle alike.
+STOPWORDS = frozenset(
+    """a an and are as at be been but by for from has had have he her his i in into is it its
+    of on or our she that the their them they this to was were which who will with would
+    said says say told tuesday monday wednesday thursday friday saturday sunday""".split()
+)
+
+_WORD = re.compile(r"[a-z0-9]+")
+_US = re.compile(r"\bU\.S\.(?:A\.)?|\bUS\b|\bUSA\b")
+# "Headline - Outlet" or "Headline | Outlet" as news aggregators write it.
+_OUTLET_SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,40}$")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "México" and "Mexico" are one word."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lower-cased and unaccented; "U.S." becomes "usa" (not the pronoun)."""
+    return _WORD.findall(fold(_US.sub(" usa ", text or "").replace("'s ", " ").replace("’s ", " ")))
+
+
+def headline(title: str) -> str:
+    """The headline without an aggregator's " - Outlet" suffix."""
+    title = (title or "").strip()
+    stripped = _OUTLET_SUFFIX.sub("", title)
+    return stripped if len(stripped.split()) >= 4 else title
+
+
+def comparable_words(title: str, summary: str = "", body: str = "", lead: int | None = LEAD_WORDS) -> list[str]:
+    """The words a copy shares with its original: headline plus lead (`lead=None`: the whole
+    text, as for a seed a teaser may quote from anywhere), stopwords removed."""
+    text = words(summary)[:lead] or words(body)[:lead]
+    if lead is None:
+        text = words(summary) + words(body)
+    return [w for w in words(headline(title)) + text if w not in STOPWORDS]
+
+
+def text_fingerprint(title: str, summary: str = "", body: str = "") -> str:
+    """Equal exactly when two items say the same words in the same order (case, accents,
+    punctuation and an outlet suffix aside)."""
+    joined = " ".join(comparable_words(title, summary, body))
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()
+
+
+def shingles(tokens: list[str], size: int = SHINGLE_SIZE) -> frozenset[int]:
+    """Hashed runs of `size` words (one run for a shorter text)."""
+    if len(tokens) < size:
+        return frozenset([zlib.crc32(" ".join(tokens).encode())]) if tokens else frozenset()
+    return frozenset(zlib.crc32(" ".join(tokens[i : i + size]).encode()) for i in range(len(tokens) - size + 1))
+
+
+def item_shingles(title: str, summary: str = "", body: str = "") -> frozenset[int]:
+    """Word pairs: what the exact near-duplicate check compares."""
+    return shingles(comparable_words(title, summary, body))
+
+
+def minhash(shingle_set: frozenset[int] | set[int]) -> tuple[int, ...]:
+    """MinHash signature: the chance two signatures agree at a position is the resemblance
+    (Jaccard) of the two shingle sets."""
+    if not shingle_set:
+        return (_MAX_HASH,) * NUM_PERM
+    values = list(shingle_set)
+    return tuple(
+        min(((a * x + b) % _MERSENNE) & _MAX_HASH for x in values) for a, b in PERMUTATIONS
+    )
+
+
+def band_keys(signature: tuple[int, ...]) -> list[tuple[int, int]]:
+    """(band, key) pairs: two items share a band key when their signatures agree on every
+    value of that band. Keys are signed 64-bit so SQLite stores them as plain integers."""
+    keys = []
+    for band in range(BANDS):
+        chunk = signature[band * BAND_ROWS : (band + 1) * BAND_ROWS]
+        digest = hashlib.blake2b(struct.pack(f"<{BAND_ROWS}I", *chunk), digest_size=8).digest()
+        keys.append((band, struct.unpack("<q", digest)[0]))
+    return keys
+
+
+def signature_blob(signature: tuple[int, ...]) -> bytes:
+    return array("I", signature).tobytes()
+
+
+def signature_from_blob(blob: bytes) -> tuple[int, ...]:
+    values = array("I")
+    values.frombytes(blob)
+    return tuple(values)
+
+
+def estimated_resemblance(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    return sum(x == y for x, y in zip(a, b)) / len(a)
+
+
+def resemblance(a: frozenset[int], b: frozenset[int]) -> float:
+    """Jaccard similarity of two shingle sets."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def containment(part: frozenset[int], whole: frozenset[int]) -> float:
+    """How much of `part` appears in `whole`: a teaser copied from a long seed scores high."""
+    if not part:
+        return 0.0
+    return len(part & whole) / len(part)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Everything the store keeps about an item's text for finding its copies."""
+
+    text_hash: str
+    shingles: frozenset[int]  # word pairs, for the exact check
+    signature: tuple[int, ...]  # MinHash of the single words, for finding candidates
+
+    @property
+    def comparable(self) -> bool:
+        return len(self.shingles) >= MIN_SHINGLES
+
+
+def fingerprint(title: str, summary: str = "", body: str = "") -> Fingerprint:
+    """Single words find candidates (a light rewrite keeps most of them, so recall is high);
+    word pairs then decide (they keep word order, so same-topic reports fall away)."""
+    tokens = comparable_words(title, summary, body)
+    return Fingerprint(
+        text_hash=hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest(),
+        shingles=shingles(tokens),
+        signature=minhash(shingles(tokens, 1)),
+    )
