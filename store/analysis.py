@@ -14,7 +14,9 @@ def analyse_articles(db: Database, article_ids: list[int]) -> None:
     if not article_ids:
         return
     # Entities first: relevance uses the entities an article shares with the seeds.
-    # (issue 4) entity extraction hooks in here.
+    from store import entities  # people, organisations and places (issue 4)
+
+    entities.index_articles(db, article_ids)
     from store import engine  # relevance, duplicates and coverage groups (issue 3)
 
     engine.analyse(db, article_ids)

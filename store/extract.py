@@ -122,7 +122,7 @@ class RuleExtractor:
         # Sentence openers and other everyday words are not part of a name.
         while tokens:
             word = tokens[0][2]
-            if word in STOP_WORDS and not _known(tokens):
+            if _splits(word) and not _known(tokens):
                 tokens = _drop_first(tokens)
             elif sentence_start and _is_common(word, work) and not _known(tokens):
                 tokens = _drop_first(tokens)
@@ -142,11 +142,15 @@ class RuleExtractor:
             return
         if words[-1] in MISC_HEADS:
             return
-        if len(tokens) > 2 and any(w == "and" or w in STOP_WORDS for w in words[1:-1]):
+        if len(tokens) > 2 and words[-1] not in ORG_HEADS and words[-1] not in LOC_HEADS and not any(w in TITLE_HEADS for w in words):
+            if sum(_is_common(w, work) for w in words[1:]) >= 1:
+                _known_parts(tokens, found, fallback=_GUESS - 1)  # a headline run into the text
+                return
+        if len(tokens) > 2 and any(w == "and" or _splits(w) for w in words[1:-1]):
             # "Coast Guard and Navy", "Military Force Against Drug Cartels": more than one name.
             begin = 0
             for index, word in enumerate(words + ["and"]):
-                if word == "and" or word in STOP_WORDS:
+                if word == "and" or _splits(word):
                     if index > begin:
                         self._read_tokens(work, tokens[begin:index], sentence_start and begin == 0, found)
                     begin = index + 1
@@ -160,9 +164,6 @@ class RuleExtractor:
             _add(found, tokens, "LOC", _CUE)
             return
         if _read_title(self, work, tokens, found):
-            return
-        if len(tokens) > 2 and sum(_is_common(w, work) for w in words[1:]) >= 1:
-            _known_parts(tokens, found, fallback=_GUESS - 1)  # a headline run into the text
             return
         tokens = _strip_demonyms(tokens)
         if not tokens:
@@ -241,10 +242,14 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
     word = words[0]
     if len(word) < 2 or word in DEMONYMS or word in TITLE_HEADS or word in TITLE_MODIFIERS:
         return
+    if word[-1] == "s" and word[:-1].isupper() and len(word) > 2:
+        return  # "NGOs", "DTOs": a kind of thing, not a name
     key_before = before.lower()
     next_word = _next_word(after)
     if sentence_start:
-        _add(found, tokens, None, _GUESS - 1)  # most capitalised openers are everyday words
+        # Most capitalised openers are everyday words; "Sheinbaum said" is a person.
+        person = next_word in SAID_WORDS and not word.endswith("s")
+        _add(found, tokens, "PER" if person else None, _GUESS if person else _GUESS - 1)
     elif key_before in PERSON_CUES or next_word in PERSON_AFTER:
         _add(found, tokens, "PER", _CUE)
     elif key_before in ORG_CUES:
@@ -347,6 +352,10 @@ def _known_parts(tokens: list, found: list, fallback: int) -> None:
             index += 1
 
 
+def _splits(word: str) -> bool:
+    return word in STOP_WORDS and word not in TITLE_HEADS
+
+
 def _drop_first(tokens: list) -> list:
     tokens = tokens[1:]
     while tokens and (tokens[0][2] in _PARTICLES or tokens[0][2] in _NAME_PARTICLES):
@@ -425,7 +434,7 @@ def _mask(text: str) -> str:
 def _looks_english(work: str) -> bool:
     sample = work[:3000]
     words = len(_WORDS.findall(sample))
-    if words < 12:
+    if words < 30:
         return True
     return len(_ENGLISH.findall(sample.lower())) >= 0.05 * words
 

@@ -566,6 +566,10 @@ Featured Exclusive Explainer Factbox Timeline Highlights Summary Overview Conclu
 Imagine Remember Consider Considering Instead Meanwhile However Moreover Furthermore Additionally
 Ultimately Historically Previously Currently Recently Finally Naturally Indeed Perhaps Maybe
 Officials Experts Critics Analysts Sources Supporters Leaders Authorities Police Troops Many
+Prosecutors Investigators Residents Witnesses Lawmakers Diplomats Observers Researchers Scientists
+Doctors Protesters Demonstrators Soldiers Officers Agents Workers Voters Parents Teachers Students
+Families Survivors Rescuers Firefighters Economists Traders Investors Executives Shares Prices
+Markets Stocks Gunmen Migrants Marines Scientists Negotiators Mediators Militants Rebels Insurgents
 Short-term Mid-term Long-term Aim Plans Deployment Training Diplomacy Yet Still Optimists
 Mr Mrs Ms Dr Sir Madam
 Is Are Was Were Be Been Being Has Have Had Do Does Did Will Would Shall Should Can Could May

@@ -168,3 +168,48 @@ def m002_story_engine(db: Database) -> None:
         CREATE INDEX coverage_by_group ON coverage (group_id, article_id);
         """
     )
+
+
+@migrations()
+def m003_entities(db: Database) -> None:
+    """People, organisations and places named in articles, the names they go by, and where."""
+    run_script(
+        db,
+        """
+        CREATE TABLE entities (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('person', 'org', 'place')),
+            name TEXT NOT NULL,
+            key TEXT NOT NULL,
+            surname TEXT,
+            UNIQUE (kind, key)
+        );
+        CREATE INDEX entities_by_surname ON entities (surname) WHERE surname IS NOT NULL;
+
+        CREATE TABLE entity_aliases (
+            entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            alias TEXT NOT NULL,
+            key TEXT NOT NULL,
+            PRIMARY KEY (entity_id, key)
+        );
+        CREATE INDEX entity_aliases_by_key ON entity_aliases (key);
+
+        CREATE TABLE story_aliases (
+            key TEXT PRIMARY KEY,
+            alias TEXT NOT NULL,
+            canonical TEXT NOT NULL
+        );
+
+        CREATE TABLE mentions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            field TEXT NOT NULL CHECK (field IN ('title', 'summary', 'body')),
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX mentions_by_entity ON mentions (entity_id, article_id);
+        CREATE INDEX mentions_by_article ON mentions (article_id, entity_id);
+        """
+    )

@@ -1,0 +1,273 @@
+"""Who and where the story is about: one entity for the many names it goes by.
+
+`index_articles` runs at ingest, inside the poll's transaction: it reads each article's title,
+summary and body, finds the names in it (`store.extract`) and files every mention under an
+entity. The rules that decide which entity a name belongs to are pure functions here, applied
+in this order, each one easy to check by hand:
+
+1. The story file's `[aliases]` win: a name listed there belongs to its canonical name.
+2. Titles and "the" are never part of a name (the extractor leaves them out): "President Trump"
+   is "Trump", "the Pentagon" is "Pentagon".
+3. Names are compared without case, accents, dots or middle initials: "U.S." is "US",
+   "Donald J. Trump" is "Donald Trump".
+4. A place or organisation the gazetteer knows goes by its canonical name: "U.S.", "US" and
+   "United States" are all "United States"; "CJNG" is "Jalisco New Generation Cartel".
+5. A person named by surname alone ("Sheinbaum") is the person with that surname already seen
+   in full ("Claudia Sheinbaum"); if several, the one mentioned most. A person first seen by
+   surname alone takes the full name when it appears. A shorter tail of a full name
+   ("García Harfuch") is the same person as the full name ("Omar García Harfuch").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from store.extract import Span, extract
+from store.gazetteer import gazetteer, name_key
+
+KINDS = {"PER": "person", "ORG": "org", "LOC": "place"}
+FIELDS = ("title", "summary", "body")
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One name found in one field of an article."""
+
+    field: str
+    start: int
+    end: int
+    kind: str  # person, org or place
+    text: str
+
+
+# --- pure rules -------------------------------------------------------------------------------
+
+
+def clean_name(text: str) -> str:
+    """The name as written, minus a leading "the" and a possessive "'s"."""
+    name = " ".join(text.split())
+    if name[:4].lower() == "the " and name_key(name) not in gazetteer().known:
+        name = name[4:]
+    if name.endswith(("'s", "’s")) and name_key(name) not in gazetteer().known:
+        name = name[:-2]
+    return name
+
+
+def canonical_name(kind: str, text: str) -> str:
+    """The name an entity is listed under: the gazetteer's canonical form when it knows the
+    name with the same kind ("U.S." -> "United States"), else the cleaned name."""
+    name = clean_name(text)
+    known = gazetteer().known.get(name_key(name))
+    if known and KINDS[known[0]] == kind:
+        return known[1]
+    return name
+
+
+def entity_key(kind: str, name: str) -> str:
+    """What two names must share to be one entity of a kind; people ignore middle initials."""
+    key = name_key(name)
+    if kind == "person":
+        parts = [part for part in key.split() if len(part) > 1 or len(key.split()) == 1]
+        key = " ".join(parts)
+    return key
+
+
+def surname_key(kind: str, name: str) -> str | None:
+    """A person's last name in compared form ("Donald J. Trump Jr." -> "trump")."""
+    if kind != "person":
+        return None
+    parts = [part for part in entity_key(kind, name).split() if part not in _SUFFIXES]
+    return parts[-1] if parts else None
+
+
+def same_person(short: str, full: str) -> bool:
+    """A shorter name that is the tail of a longer one: "Sheinbaum" / "Claudia Sheinbaum",
+    "García Harfuch" / "Omar García Harfuch"."""
+    short_key, full_key = entity_key("person", short), entity_key("person", full)
+    return short_key != full_key and full_key.endswith(" " + short_key)
+
+
+def story_alias_keys(aliases: dict[str, list[str]]) -> dict[str, tuple[str, str]]:
+    """The story file's [aliases] as compared key -> (alias as written, canonical name)."""
+    table: dict[str, tuple[str, str]] = {}
+    for canonical, names in aliases.items():
+        for name in [canonical, *names]:
+            if name_key(name):
+                table[name_key(name)] = (name, canonical)
+    return table
+
+
+def article_mentions(title: str, summary: str, body: str) -> list[Mention]:
+    """Every name in an article, read as one text so the headline's "Sheinbaum" meets the
+    body's "Claudia Sheinbaum"; a title or summary repeated inside the body is read once."""
+    parts = []
+    for field, text in zip(FIELDS, (title or "", summary or "", body or "")):
+        if not text.strip():
+            continue
+        if field != "body" and body and text.strip() in body:
+            continue
+        parts.append((field, text))
+    joined, offsets, position = [], [], 0
+    for field, text in parts:
+        offsets.append((field, position, position + len(text)))
+        joined.append(text)
+        position += len(text) + 2
+    document = "\n\n".join(joined)
+    mentions = []
+    for span in extract(document):
+        for field, begin, stop in offsets:
+            if begin <= span.start and span.end <= stop:
+                mentions.append(Mention(field, span.start - begin, span.end - begin, KINDS[span.label], span.text))
+                break
+    return mentions
+
+
+# --- the database -----------------------------------------------------------------------------
+
+
+def index_articles(db: Database, article_ids: list[int]) -> None:
+    """Find and file the names in these articles, replacing what an earlier version said.
+
+    Runs inside the caller's transaction (a savepoint here), so a failed poll leaves no half
+    of an article's entities behind.
+    """
+    if not article_ids:
+        return
+    with db.atomic():
+        linker = _Linker(db)
+        for article_id in article_ids:
+            row = db.execute("SELECT title, summary, body FROM articles WHERE id = ?", [article_id]).fetchone()
+            if row is None:
+                continue
+            replaced = [r[0] for r in db.execute("SELECT DISTINCT entity_id FROM mentions WHERE article_id = ?", [article_id])]
+            db.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
+            rows = []
+            for mention in article_mentions(*row):
+                entity_id = linker.entity_for(mention.kind, mention.text)
+                if entity_id is not None:
+                    rows.append((article_id, entity_id, mention.field, mention.start, mention.end, mention.text))
+            db.conn.executemany(
+                "INSERT INTO mentions (article_id, entity_id, field, char_start, char_end, text) VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            _forget_unmentioned(db, replaced)
+
+
+def apply_story_aliases(db: Database, aliases: dict[str, list[str]]) -> None:
+    """Make the story file's [aliases] the law: store them and re-file the mentions they name.
+
+    Call it whenever the story file is read (cheap when nothing changed).
+    """
+    table = story_alias_keys(aliases)
+    current = {row[0]: (row[1], row[2]) for row in db.execute("SELECT key, alias, canonical FROM story_aliases")}
+    if current == table:
+        return
+    with db.atomic():
+        db.execute("DELETE FROM story_aliases")
+        db.conn.executemany(
+            "INSERT INTO story_aliases (key, alias, canonical) VALUES (?, ?, ?)",
+            [(key, alias, canonical) for key, (alias, canonical) in table.items()],
+        )
+        changed = set(table) ^ set(current) | {k for k in table if current.get(k) != table[k]}
+        if not changed:
+            return
+        linker = _Linker(db)
+        marks = ",".join("?" * len(changed))
+        moved = db.execute(
+            "SELECT m.id, e.kind, m.text, m.entity_id FROM mentions m JOIN entities e ON e.id = m.entity_id"
+            f" JOIN entity_aliases a ON a.entity_id = e.id AND a.key IN ({marks})",
+            list(changed),
+        ).fetchall()
+        old = set()
+        for mention_id, kind, text, entity_id in moved:
+            new_id = linker.entity_for(kind, text)
+            if new_id is not None and new_id != entity_id:
+                db.execute("UPDATE mentions SET entity_id = ? WHERE id = ?", [new_id, mention_id])
+                old.add(entity_id)
+        _forget_unmentioned(db, list(old))
+
+
+def _forget_unmentioned(db: Database, entity_ids: list[int]) -> None:
+    for entity_id in entity_ids:
+        if not db.execute("SELECT 1 FROM mentions WHERE entity_id = ? LIMIT 1", [entity_id]).fetchone():
+            db.execute("DELETE FROM entity_aliases WHERE entity_id = ?", [entity_id])
+            db.execute("DELETE FROM entities WHERE id = ?", [entity_id])
+
+
+class _Linker:
+    """Finds or makes the entity for a name, by the rules in this module's docstring."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.story = {row[0]: row[1] for row in db.execute("SELECT key, canonical FROM story_aliases")}
+        self.cache: dict[tuple[str, str], int] = {}
+
+    def entity_for(self, kind: str, text: str) -> int | None:
+        written = clean_name(text)
+        if not name_key(written):
+            return None
+        cached = self.cache.get((kind, name_key(written)))
+        if cached is not None:
+            return cached
+        entity_id = self._find_or_make(kind, written)
+        self.cache[(kind, name_key(written))] = entity_id
+        self._remember_alias(entity_id, written)
+        return entity_id
+
+    def _find_or_make(self, kind: str, written: str) -> int:
+        db = self.db
+        canonical = self.story.get(name_key(written))
+        if canonical is not None:  # rule 1: the story file says so, whatever kind it was read as
+            key = entity_key(kind, canonical)
+            row = db.execute("SELECT id FROM entities WHERE key = ? ORDER BY kind = ? DESC LIMIT 1", [key, kind]).fetchone()
+            return row[0] if row else self._make(kind, canonical)
+        name = canonical_name(kind, written)
+        key = entity_key(kind, name)
+        row = db.execute("SELECT id FROM entities WHERE kind = ? AND key = ?", [kind, key]).fetchone()
+        if row:
+            return row[0]
+        row = db.execute(
+            "SELECT e.id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id WHERE a.key = ? AND e.kind = ?"
+            " LIMIT 1",
+            [name_key(written), kind],
+        ).fetchone()
+        if row:
+            return row[0]
+        if kind == "person":
+            return self._person(name, key)
+        return self._make(kind, name)
+
+    def _person(self, name: str, key: str) -> int:
+        """Rule 5: surnames and tails of full names join the full name."""
+        db = self.db
+        surname = surname_key("person", name)
+        others = db.execute(
+            "SELECT e.id, e.name, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n"
+            " FROM entities e WHERE e.kind = 'person' AND e.surname = ? ORDER BY n DESC, e.id",
+            [surname],
+        ).fetchall()
+        for entity_id, other, _ in others:
+            if same_person(name, other):
+                return entity_id
+        for entity_id, other, _ in others:
+            if same_person(other, name) and not any(same_person(other, o) for _, o, _ in others if o != other):
+                # First seen by surname alone, now named in full: the entity takes the full name.
+                db.execute("UPDATE entities SET name = ?, key = ? WHERE id = ?", [name, key, entity_id])
+                return entity_id
+        return self._make("person", name)
+
+    def _make(self, kind: str, name: str) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO entities (kind, name, key, surname) VALUES (?, ?, ?, ?)",
+            [kind, name, entity_key(kind, name), surname_key(kind, name)],
+        )
+        return cursor.lastrowid
+
+    def _remember_alias(self, entity_id: int, written: str) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, key) VALUES (?, ?, ?)",
+            [entity_id, written, name_key(written)],
+        )

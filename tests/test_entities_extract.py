@@ -1,0 +1,142 @@
+"""The entity extractor on its own: pure text in, spans out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store.extract import LABELS, RuleExtractor, extract
+from store.gazetteer import STOP_WORDS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    return {(span.label, span.text) for span in extract(text)}
+
+
+def test_titles_and_the_are_not_part_of_names():
+    text = (
+        "Mexican President Claudia Sheinbaum said U.S. Defense Secretary Pete Hegseth had not called. "
+        "President Donald Trump has directed the Pentagon to act, and Sheinbaum said no."
+    )
+    spans = found(text)
+    assert ("PER", "Claudia Sheinbaum") in spans
+    assert ("PER", "Pete Hegseth") in spans
+    assert ("PER", "Donald Trump") in spans
+    assert ("PER", "Sheinbaum") in spans  # a surname alone, after the full name
+    assert ("LOC", "U.S.") in spans
+    assert ("ORG", "Pentagon") in spans
+    assert not any("President" in name or "Secretary" in name for _, name in spans)
+
+
+def test_organisation_and_place_cues():
+    spans = found(
+        "Gunmen tied to the Sinaloa Cartel ambushed a convoy near Culiacán, the Defense Ministry said, "
+        "while the Bank of Japan and the Gulf of Mexico were far from anyone's mind in the town of Celaya."
+    )
+    assert {("ORG", "Sinaloa Cartel"), ("ORG", "Defense Ministry"), ("ORG", "Bank of Japan")} <= spans
+    assert {("LOC", "Culiacán"), ("LOC", "Gulf of Mexico"), ("LOC", "Celaya")} <= spans
+
+
+def test_offsets_point_at_the_name():
+    text = "In Mexico City, Omar García Harfuch met officials from the FBI.\nThe U.S. Embassy said little."
+    for span in extract(text):
+        assert text[span.start : span.end] == span.text
+    assert ("PER", "Omar García Harfuch") in found(text)
+    assert ("ORG", "FBI") in found(text)
+
+
+def test_possessives_and_hyphens_are_left_out():
+    spans = found("Mexico's army and the Toulouse-based planemaker Airbus spoke with Moody's.")
+    assert ("LOC", "Mexico") in spans
+    assert ("LOC", "Toulouse") in spans
+    assert ("ORG", "Moody's") in spans
+
+
+def test_empty_and_blank_texts_give_nothing():
+    for text in ("", "   ", "\n\n\t", "..."):
+        assert extract(text) == []
+
+
+def test_page_furniture_is_no_entity():
+    text = "Read the original article here\n\nShare your thoughts in the comments.\nRead More\nShare\nAdvertisement"
+    assert extract(text) == []
+
+
+def test_all_caps_headline_keeps_only_names_it_can_vouch_for():
+    spans = found("TRUMP ORDERS STRIKES ON CARTELS IN MEXICO, PENTAGON SAYS")
+    assert ("LOC", "MEXICO") in spans
+    assert ("ORG", "PENTAGON") in spans
+    assert not any(name in {"ORDERS", "STRIKES", "CARTELS", "SAYS"} for _, name in spans)
+
+
+def test_title_case_headline_lines_are_not_read_as_names():
+    text = "Trump Authorizes Secret Military Strikes Against Latin American Drug Cartels\n\nPresident Trump acted."
+    spans = found(text)
+    assert ("PER", "Trump") in spans
+    assert not any("Military" in name or "Secret" in name or "Cartels" in name for _, name in spans)
+
+
+def test_html_remnants_are_masked_without_moving_offsets():
+    text = '<p>Officials in <b>Sinaloa</b> said&nbsp;the <a href="https://example.org/Mexico">Navy</a> left.</p>'
+    spans = extract(text)
+    assert ("LOC", "Sinaloa") in {(s.label, s.text) for s in spans}
+    for span in spans:
+        assert text[span.start : span.end] == span.text
+        assert "<" not in span.text and "&" not in span.text and "http" not in span.text
+
+
+def test_non_english_text_gives_no_guesses():
+    spanish = (
+        "El Gobierno de México anunció que la Secretaría de la Defensa Nacional desplegará más elementos "
+        "en Culiacán, donde Los Chapitos y La Mayiza se disputan el control de la plaza desde septiembre."
+    )
+    spans = found(spanish)
+    assert not any(name in {"El Gobierno", "Gobierno", "La Mayiza", "Secretaría"} for _, name in spans)
+    assert found("中华人民共和国国务院总理李强周五在北京会见了美国国务卿。") == set()
+    assert found("Президент России Владимир Путин встретился с Си Цзиньпином в Москве.") == set()
+
+
+def test_very_long_text_is_bounded_and_survives():
+    paragraph = "President Claudia Sheinbaum met officials in Sinaloa on Monday. " * 5000
+    spans = extract(paragraph)
+    assert spans and max(span.end for span in spans) <= 200_000
+    assert {span.text for span in spans} <= {"Claudia Sheinbaum", "Sinaloa"}
+
+
+def test_the_annotated_sample_is_well_formed():
+    """Every marked paragraph parses and the extractor finds most of the dev part's names."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from entities import load, score
+
+    rows = [json.loads(line) for line in (ROOT / "bench/data/entities.jsonl").read_text().splitlines()]
+    assert len(rows) >= 40 and {row["split"] for row in rows} == {"dev", "heldout"}
+    pairs = [(gold, {(s.start, s.end, s.label) for s in extract(text)}) for text, gold in load("dev")]
+    assert all(gold for gold, _ in pairs)
+    assert score(pairs)["micro"][2] > 0.5  # a floor that a broken extractor cannot reach
+
+
+_texty = st.lists(
+    st.sampled_from(list("abcXYZ .,'’\"-\n<>&;()") + ["Mexico", "U.S.", " the ", "President ", "Read", "of ", "Ann"]),
+    max_size=80,
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_texty)
+def test_any_text_gives_sane_spans(text):
+    spans = RuleExtractor().extract(text)
+    previous_end = -1
+    for span in spans:
+        assert span.label in LABELS
+        assert 0 <= span.start < span.end <= len(text)
+        assert text[span.start : span.end] == span.text
+        assert span.start >= previous_end  # no overlaps, in order
+        assert span.text not in STOP_WORDS
+        previous_end = span.end

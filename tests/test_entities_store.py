@@ -1,0 +1,207 @@
+"""Entities in the database: merging rules, indexing at ingest and the sidebar's queries."""
+
+from __future__ import annotations
+
+import pytest
+
+import seeds
+from store import entities
+from store.entities import canonical_name, entity_key, same_person, surname_key
+from store.entity_queries import (
+    articles_naming,
+    entity_detail,
+    entity_ids_named,
+    on_story_condition,
+    top_entities,
+    top_entities_overall,
+)
+from store.ingest import ingest_items
+from store.records import ArticleRecord
+from store.story import ensure_story, load_story
+
+# --- the rules on their own ------------------------------------------------------------------
+
+
+def test_places_and_organisations_go_by_their_canonical_name():
+    assert canonical_name("place", "U.S.") == canonical_name("place", "US") == "United States"
+    assert canonical_name("place", "United States") == "United States"
+    assert canonical_name("org", "the Pentagon") == "Pentagon"
+    assert canonical_name("org", "CJNG") == "Jalisco New Generation Cartel"
+    assert canonical_name("person", "Mexico's") == "Mexico"  # a person keeps its own words
+
+
+def test_people_are_compared_without_middle_initials_and_suffixes():
+    assert entity_key("person", "Donald J. Trump") == entity_key("person", "Donald Trump")
+    assert surname_key("person", "Donald Trump Jr.") == "trump"
+    assert surname_key("place", "Mexico") is None
+    assert same_person("Sheinbaum", "Claudia Sheinbaum")
+    assert same_person("García Harfuch", "Omar García Harfuch")
+    assert not same_person("Eric Trump", "Donald Trump")
+    assert not same_person("Claudia", "Claudia Sheinbaum")
+
+
+# --- in the database -------------------------------------------------------------------------
+
+
+def add(db, title, body, url, published_at="2026-08-09T10:00:00Z", summary=""):
+    result = ingest_items(
+        db, [ArticleRecord(title=title, url=url, summary=summary, body=body, published_at=published_at)]
+    )
+    return (result.new_ids + result.updated_ids)[0]
+
+
+def names_of(db, kind):
+    return {row[0] for row in db.execute("SELECT name FROM entities WHERE kind = ?", [kind])}
+
+
+def aliases_of(db, name):
+    rows = db.execute(
+        "SELECT a.alias FROM entity_aliases a JOIN entities e ON e.id = a.entity_id WHERE e.name = ?", [name]
+    )
+    return {row[0] for row in rows}
+
+
+def set_on_story(db, article_id, on_story):
+    """Mark an article as the story engine would, whatever columns its table has."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'relevance'").fetchone():
+        db.execute("CREATE TABLE relevance (article_id INTEGER PRIMARY KEY, on_story INTEGER NOT NULL)")
+    if not db.execute("SELECT 1 FROM stories").fetchone():
+        db.execute("INSERT INTO stories (id, name, title, created_at) VALUES (1, 't', 'T', '2026-08-09T00:00:00Z')")
+    columns = db.execute("PRAGMA table_info(relevance)").fetchall()
+    values = {"article_id": article_id, "on_story": on_story, "story_id": 1, "score": float(on_story)}
+    row = {}
+    for _, name, kind, notnull, default, _ in columns:
+        if name in values:
+            row[name] = values[name]
+        elif notnull and default is None:
+            row[name] = "" if "TEXT" in kind.upper() else 0
+    db.execute("DELETE FROM relevance WHERE article_id = ?", [article_id])
+    marks = ", ".join("?" * len(row))
+    db.execute(f"INSERT INTO relevance ({', '.join(row)}) VALUES ({marks})", list(row.values()))
+
+
+def test_one_person_many_names(db):
+    add(db, "Trump weighs strikes", "President Donald Trump met aides. Trump said little.", "https://n.test/1")
+    add(db, "Cartels", "President Trump and Donald Trump's aides spoke. Later Trump left.", "https://n.test/2")
+    people = names_of(db, "person")
+    assert "Donald Trump" in people and "Trump" not in people
+    assert {"Trump", "Donald Trump"} <= aliases_of(db, "Donald Trump")
+
+
+def test_surname_first_then_full_name_becomes_one_person(db):
+    first = add(db, "Mexico answers", "Sheinbaum said on Tuesday that she rejected any incursion.", "https://n.test/a")
+    add(db, "Mexico", "Mexican President Claudia Sheinbaum spoke in Mexico City.", "https://n.test/b")
+    assert "Claudia Sheinbaum" in names_of(db, "person")
+    assert "Sheinbaum" not in names_of(db, "person")
+    (entity_id,) = entity_ids_named(db, "Sheinbaum")
+    assert {a.id for a in articles_naming(db, entity_id)} >= {first}
+
+
+def test_places_and_the_pentagon(db):
+    add(db, "US", "Officials in the U.S. and in the United States met. US troops wait.", "https://n.test/p")
+    add(db, "Pentagon", "The Pentagon said the Pentagon's plans were ready.", "https://n.test/q")
+    assert "United States" in names_of(db, "place")
+    assert not names_of(db, "place") & {"U.S.", "US"}
+    assert "U.S." in aliases_of(db, "United States")  # "US" compares equal to it
+    assert entity_ids_named(db, "US") == entity_ids_named(db, "United States") != []
+    assert "Pentagon" in names_of(db, "org")
+
+
+def test_reindexing_an_updated_article_replaces_its_mentions(db):
+    article = add(db, "Early", "Officials in Sinaloa met.", "https://n.test/u")
+    add(db, "Early", "Officials in Sonora met.", "https://n.test/u", published_at="2026-08-09T10:00:00Z")
+    names = {row[0] for row in db.execute("SELECT text FROM mentions WHERE article_id = ?", [article])}
+    assert names == {"Sonora"}
+    assert "Sinaloa" not in names_of(db, "place")  # nobody mentions it any more
+
+
+def test_indexing_joins_the_callers_transaction(db):
+    with pytest.raises(RuntimeError):
+        with db.atomic():
+            add(db, "Gone", "Claudia Sheinbaum spoke in Sinaloa.", "https://n.test/g")
+            raise RuntimeError("the poll failed")
+    assert db.execute("SELECT count(*) FROM mentions").fetchone() == (0,)
+    assert db.execute("SELECT count(*) FROM entities").fetchone() == (0,)
+
+
+def test_story_aliases_override_the_rules(db):
+    add(db, "El Mayo", "Ismael Zambada was arrested. El Mayo denied it. Zambada waited.", "https://n.test/m")
+    entities.apply_story_aliases(db, {"Ismael Zambada": ["El Mayo"]})
+    (entity_id,) = entity_ids_named(db, "El Mayo")
+    assert entity_ids_named(db, "Ismael Zambada") == [entity_id]
+    detail = entity_detail(db, entity_id)
+    assert detail.name == "Ismael Zambada" and "El Mayo" in detail.aliases
+    # New articles follow the table too.
+    add(db, "Again", "Later, El Mayo appeared in court in Texas.", "https://n.test/m2")
+    assert entity_ids_named(db, "El Mayo") == [entity_id]
+
+
+def test_bad_text_makes_no_entities(db):
+    add(db, "READ MORE", "", "https://n.test/empty")
+    add(db, "SHARE", "<p>&nbsp;</p><script>x()</script> Read more. Share this. Subscribe!", "https://n.test/html")
+    assert db.execute("SELECT count(*) FROM entities").fetchone() == (0,)
+
+
+# --- the sidebar's queries -------------------------------------------------------------------
+
+
+def test_bundled_story_top_entities(db):
+    ensure_story(db, load_story(seeds.BUNDLED_STORY_FILE))
+    grouped = top_entities(db, per_kind=5)
+    assert set(grouped) == {"person", "org", "place"}
+    assert grouped["person"][0].name == "Donald Trump"
+    assert {"Claudia Sheinbaum", "Donald Trump"} <= {e.name for e in grouped["person"]}
+    assert {"United States", "Mexico"} <= {e.name for e in grouped["place"]}
+    assert "Pentagon" in {e.name for e in grouped["org"]}
+    overall = top_entities_overall(db, 15)
+    assert [e.mentions for e in overall] == sorted((e.mentions for e in overall), reverse=True)
+
+
+def test_top_entities_count_only_on_story_articles(db):
+    on = add(db, "On", "Sheinbaum spoke in Sinaloa. Sinaloa was calm.", "https://n.test/on")
+    off = add(db, "Off", "Taylor Swift sang in London. London cheered. London slept.", "https://n.test/off")
+    set_on_story(db, on, 1)
+    set_on_story(db, off, 0)
+    names = {e.name for kind in top_entities(db).values() for e in kind}
+    assert "Sinaloa" in names and "London" not in names
+    assert "relevance" in on_story_condition(db)
+
+
+def test_entity_detail_for_the_sidebar(db):
+    ensure_story(db, load_story(seeds.BUNDLED_STORY_FILE))
+    new = add(
+        db, "Harfuch", "Security Minister Omar García Harfuch met Claudia Sheinbaum. García Harfuch spoke.",
+        "https://n.test/h", published_at="2026-08-10T08:00:00Z",
+    )
+    add(db, "Again", "García Harfuch visited Culiacán with Claudia Sheinbaum.", "https://n.test/h2",
+        published_at="2026-08-11T08:00:00Z")
+    (harfuch,) = entity_ids_named(db, "Omar García Harfuch")
+    detail = entity_detail(db, harfuch)
+    assert detail.kind == "person" and detail.aliases == ["García Harfuch"]
+    assert detail.new_since_seeds and detail.first_article_id == new
+    assert detail.per_day == [("2026-08-10", 2), ("2026-08-11", 1)]
+    assert detail.articles == 2 and detail.mentions == 3
+    assert detail.appears_with[0].name == "Claudia Sheinbaum"
+    (sheinbaum,) = entity_ids_named(db, "Claudia Sheinbaum")
+    assert not entity_detail(db, sheinbaum).new_since_seeds
+    assert entity_detail(db, 10_000) is None
+
+
+def test_filtering_the_feed_by_entity_uses_the_index(db):
+    ensure_story(db, load_story(seeds.BUNDLED_STORY_FILE))
+    (trump,) = entity_ids_named(db, "Trump")
+    rows = articles_naming(db, trump, limit=3)
+    assert len(rows) == 3
+    assert [(r.sort_at, r.id) for r in rows] == sorted(((r.sort_at, r.id) for r in rows), reverse=True)
+    rest = articles_naming(db, trump, before=(rows[-1].sort_at, rows[-1].id))
+    assert {r.id for r in rest}.isdisjoint({r.id for r in rows}) and len(rest) == 2
+    plan = " ".join(
+        str(row[-1])
+        for row in db.execute(
+            "EXPLAIN QUERY PLAN SELECT a.id FROM articles a WHERE a.id IN"
+            " (SELECT article_id FROM mentions WHERE entity_id = ?) ORDER BY a.sort_at DESC, a.id DESC",
+            [trump],
+        )
+    )
+    assert "mentions_by_entity" in plan
+    assert "SCAN mentions" not in plan
