@@ -192,15 +192,20 @@ class StoryFeed(DataTable):
         )
         return time, source, title
 
+    def _source_width(self) -> int:
+        """Narrow terminals give the headline more of the line."""
+        return SOURCE_WIDTH if self.size.width >= 100 else SOURCE_WIDTH * 2 // 3
+
     def _title_width(self) -> int:
         """The title takes whatever the time and source columns leave."""
         padding = 2 * self.cell_padding
-        fixed = TIME_WIDTH + SOURCE_WIDTH + 3 * padding + self.styles.scrollbar_size_vertical
+        fixed = TIME_WIDTH + self._source_width() + 3 * padding + self.styles.scrollbar_size_vertical
         return max(20, self.size.width - fixed)
 
     def on_resize(self, event: events.Resize) -> None:
         if "title" not in self.columns:
             return
+        self.columns["source"].width = self._source_width()
         self.columns["title"].width = self._title_width()
         total = sum(column.get_render_width(self) for column in self.columns.values())
         self.virtual_size = Size(total, self.virtual_size.height)
