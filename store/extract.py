@@ -75,9 +75,17 @@ _NAME_PARTICLES = {"de", "de la", "de los", "de las", "del", "van", "von", "der"
 _SENTENCE_END = ".!?:;•–—|"
 _OPENERS = " \t\u00a0\"'“‘([«"
 # First words that make a run a place, weakly ("San Diego", "Los Mochis", "Lake Chapala").
-_PLACE_FIRST = {"San", "Santa", "Santo", "São", "Los", "Las", "El", "La", "Fort", "Mount", "Lake", "Cape", "Port", "Saint", "St.", "Puerto", "Ciudad", "Villa", "New"}
+_PLACE_FIRST = {
+    "San", "Santa", "Santo", "São", "Los", "Las", "El", "La", "Fort", "Mount", "Lake", "Cape", "Port", "Saint",
+    "St.", "Puerto", "Ciudad", "Villa", "New", "Old", "North", "South", "East", "West", "Northern", "Southern",
+    "Eastern", "Western", "Central", "Upper", "Lower",
+}
+# First words of storms, operations and the like: not an entity here ("Hurricane Beryl").
+_MISC_FIRST = {"Hurricane", "Typhoon", "Cyclone", "Storm", "Tropical", "Operation", "Project"}
 _OF_HEADS = ORG_STARTS | LOC_STARTS | TITLE_HEADS
 _COMPLEMENT = TITLE_MODIFIERS | {"State", "Affairs", "Foreign", "Homeland", "Treasury", "Interior"}
+
+_HOLDINGS = {"shares", "stake", "stakes", "investment", "investments", "holding", "holdings", "interest"}
 
 # Strength of evidence: a later, stronger reading of the same name wins.
 _GUESS, _CUE, _KNOWN = 1, 2, 3
@@ -140,7 +148,7 @@ class RuleExtractor:
         if len(tokens) > 1 and ('"' in work[tokens[0][1] : tokens[-1][0]] or "“" in work[tokens[0][1] : tokens[-1][0]]):
             _add(found, tokens, "PER", _CUE)
             return
-        if words[-1] in MISC_HEADS:
+        if words[-1] in MISC_HEADS or words[0] in _MISC_FIRST or (len(words) > 1 and words[-1] in DEMONYMS):
             return
         if len(tokens) > 2 and words[-1] not in ORG_HEADS and words[-1] not in LOC_HEADS and not any(w in TITLE_HEADS for w in words):
             if sum(_is_common(w, work) for w in words[1:]) >= 1:
@@ -165,9 +173,13 @@ class RuleExtractor:
             return
         if _read_title(self, work, tokens, found):
             return
-        tokens = _strip_demonyms(tokens)
-        if not tokens:
+        stripped = _strip_demonyms(tokens)
+        if not stripped:
             return
+        if len(stripped) == 1 and len(tokens) > 1 and not _known(stripped) and stripped[0][2] not in TITLE_HEADS:
+            _add(found, tokens, "ORG", _GUESS)  # "British Telecom"
+            return
+        tokens = stripped
         parts = _split_connectors(tokens)
         if len(parts) > 1:
             for part in parts:
@@ -229,7 +241,7 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
             for begin, stop, label in parts:
                 _add(found, tokens[begin:stop], label, _KNOWN)
             return
-        if parts:  # "Real Madrid", "Bayern Munich": named after a place, not the place
+        if parts or _is_acronym(words[0]):  # "Real Madrid", "SK Hynix": a team or a firm
             _add(found, tokens, "ORG", _GUESS)
             return
         if words[0] in _PLACE_FIRST and not after.startswith(("\"", "”")):
@@ -252,7 +264,7 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
         _add(found, tokens, "PER" if person else None, _GUESS if person else _GUESS - 1)
     elif key_before in PERSON_CUES or next_word in PERSON_AFTER:
         _add(found, tokens, "PER", _CUE)
-    elif key_before in ORG_CUES:
+    elif key_before in ORG_CUES or key_before == "in" and _previous_word(work, tokens[0][0] - 3).lower() in _HOLDINGS:
         _add(found, tokens, "ORG", _CUE)
     elif _is_acronym(word):
         _add(found, tokens, "ORG", _GUESS)
@@ -268,15 +280,22 @@ def _settle(text: str, found: list) -> list[Span]:
     """Second reading with what the whole text said: "Sheinbaum" alone is the person named in
     full elsewhere; a name read firmly once is read the same way everywhere."""
     people: set[str] = set()
+    maybe_people: set[str] = set()
     votes: dict[str, dict[str, int]] = {}
+    weak_votes: dict[str, str] = {}
     for start, end, label, strength, key in found:
         if label is None:
+            if strength == _GUESS:
+                weak_votes.setdefault(key, "ORG")
             continue
         if strength >= _CUE:
             tally = votes.setdefault(key, {})
             tally[label] = tally.get(label, 0) + strength
-        if label == "PER" and strength >= _CUE:
-            people.update(part for part in key.split() if len(part) > 1 and part not in _NAME_PARTICLES)
+        elif strength == _GUESS:
+            weak_votes.setdefault(key, label)
+        if label == "PER":
+            parts = [part for part in key.split() if len(part) > 1 and part not in _NAME_PARTICLES]
+            (people if strength >= _CUE else maybe_people).update(parts)
     spans = []
     for start, end, label, strength, key in found:
         if strength < _CUE:
@@ -284,6 +303,10 @@ def _settle(text: str, found: list) -> list[Span]:
                 label = "PER"
             elif key in votes:
                 label = max(votes[key].items(), key=lambda item: item[1])[0]
+            elif strength < _GUESS and key in maybe_people and " " not in key:
+                label = "PER"
+            elif strength < _GUESS and key in weak_votes:
+                label = weak_votes[key]
             elif label is None:
                 label = "ORG" if strength == _GUESS else None
             elif strength < _GUESS:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 
+@lru_cache(maxsize=50_000)
 def name_key(name: str) -> str:
     """The form names are compared in: case, accents, dots and apostrophe styles ignored,
     so "U.S." finds "US" and "Nuevo Leon" finds "Nuevo León"."""
@@ -500,7 +501,7 @@ president minister secretary executive officer chairman chairwoman chair spokesm
 spokesperson leader envoy ambassador senator governor mayor judge director coach manager striker
 quarterback golfer businessman businesswoman actor actress singer author writer lawyer attorney
 prosecutor sheriff commander general colonel captain rapper economist analyst professor
-researcher scientist candidate rival founder co-founder cofounder boss pope king queen prince
+researcher scientist candidate founder co-founder cofounder boss pope king queen prince
 princess defender midfielder forward goalkeeper pitcher player star champion cardinal bishop
 rabbi imam banker lawmaker congressman congresswoman legislator activist journalist reporter
 correspondent columnist editor photographer filmmaker director producer musician guitarist
@@ -574,8 +575,7 @@ Short-term Mid-term Long-term Aim Plans Deployment Training Diplomacy Yet Still 
 Mr Mrs Ms Dr Sir Madam
 Is Are Was Were Be Been Being Has Have Had Do Does Did Will Would Shall Should Can Could May
 Might Must Let Lets Get Got Make Made Take Took Say Says Said See Seen Go Goes Went
-New Old Big Small Top High Low First Last Second Third Next Former Early Late Over
-North South East West Northern Southern Eastern Western Central Upper Lower
+Big Small Top High Low First Last Second Third Next Former Early Late Over Olympic Paralympic
 Mission Operation Drug Drugs War Military Army Border Cartel Cartels Government Administration
 President Minister Secretary
 OK Okay Oh Hey Hello Thanks Thank Please Sorry
