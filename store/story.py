@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from store.analysis import analyse_articles
+from store.entities import apply_story_aliases
 from store.ingest import add_revision
 from store.text import clean_block, clean_line, content_hash
 from store.times import now_iso
@@ -109,6 +110,7 @@ def ensure_story(db: Database, story: Story) -> int:
         else:
             story_id = row[0]
             db["stories"].update(story_id, {"title": story.title})
+        apply_story_aliases(db, story.aliases)
         seed_ids = [_import_seed(db, story_id, story.name, seed) for seed in story.seeds]
         analyse_articles(db, [article_id for article_id in seed_ids if article_id is not None])
     return story_id

@@ -102,3 +102,18 @@ url = "http://127.0.0.1:9/feed.xml"
 )
 def test_guess_title(text, title):
     assert guess_title(text) == title
+
+
+@pytest.mark.parametrize("aliases, entities_named", [("", 2), ('[aliases]\n"Andrés Manuel López Obrador" = ["AMLO"]\n', 1)])
+def test_story_file_aliases_merge_entities(tmp_path, aliases, entities_named):
+    (tmp_path / "one.txt").write_text(
+        "Former Leader Speaks\n\nAndrés Manuel López Obrador spoke in Mexico City on Monday."
+        " Troops were ruled out, AMLO said."
+    )
+    path = write_story(tmp_path, '[story]\nname = "local"\ntitle = "T"\nseeds = ["one.txt"]\n' + aliases)
+    db = open_db(tmp_path / "story.db")
+    ensure_story(db, load_story(path))
+    named = db.execute(
+        "SELECT count(DISTINCT entity_id) FROM mentions WHERE text IN ('AMLO', 'Andrés Manuel López Obrador')"
+    ).fetchone()[0]
+    assert named == entities_named
