@@ -39,6 +39,7 @@ class _StoryState:
     model: relevance.StoryModel
     threshold: float
     seed_shingles: dict[int, frozenset[int]] = field(default_factory=dict)
+    vocabulary: frozenset[str] = frozenset()  # the relevant documents' pairs and entities
 
 
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -51,25 +52,20 @@ def analyse(db: Database, article_ids: list[int]) -> None:
     with db.atomic():
         articles = _load_articles(db, article_ids)
         entities = _entity_names(db, [a[0] for a in articles])
+        stories = [_story_state(db, story_id) for story_id in _story_ids(db)]
+        vocabulary = frozenset().union(*(state.vocabulary for _, state in stories))
         new_background = []
-        prints = {}
         for article_id, kind, _story, title, summary, body in articles:
             known = db.execute("SELECT 1 FROM fingerprints WHERE article_id = ?", [article_id]).fetchone()
-            if kind == "feed" and not known:
-                new_background.append(
-                    relevance.item_terms(title, summary, body, entities.get(article_id, ()))
-                )
-            prints[article_id] = dedup.fingerprint(title, summary, body)
-        _count_terms(db, new_background)
-        stories = [_story_state(db, story_id) for story_id in _story_ids(db)]
-        for article_id, kind, _story, title, summary, body in articles:
-            fp = prints[article_id]
-            seed_id = _group(db, article_id, kind, fp, stories)
             terms = relevance.item_terms(title, summary, body, entities.get(article_id, ()))
+            if kind == "feed" and not known:
+                new_background.append(terms)
+            seed_id = _group(db, article_id, kind, dedup.fingerprint(title, summary, body), stories)
             for story_id, state in stories:
                 verdict = relevance.score(state.model, terms)
                 seed_of_story = seed_id is not None and seed_id in state.seed_shingles
                 _store_relevance(db, story_id, article_id, verdict, state.threshold, seed_of_story)
+        _count_terms(db, new_background, vocabulary)
 
 
 # ---------------------------------------------------------------- duplicates and groups
@@ -156,10 +152,10 @@ def near_duplicate_candidates(db: Database, signature: tuple[int, ...], exclude:
     This is the per-item lookup whose cost bench/ingest.py measures: one indexed query.
     """
     keys = dedup.band_keys(signature)
-    placeholders = ", ".join("(?, ?)" for _ in keys)
+    # One index seek per band (a row-value IN list would scan the table).
+    per_band = " UNION ALL ".join("SELECT article_id FROM signature_bands WHERE band = ? AND key = ?" for _ in keys)
     rows = db.execute(
-        f"SELECT article_id, count(*) AS shared FROM signature_bands"
-        f" WHERE (band, key) IN (VALUES {placeholders}) AND article_id != ?"
+        f"SELECT article_id, count(*) AS shared FROM ({per_band}) WHERE article_id != ?"
         f" GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?",
         [value for pair in keys for value in pair] + [exclude, CANDIDATES_CHECKED],
     ).fetchall()
@@ -290,7 +286,10 @@ def _build_state(db: Database, story_id: int, stamp: tuple) -> _StoryState:
     model = relevance.build_model(relevant, background, _background_count(db), off_story)
     seed_shingles = {a[0]: dedup.shingles(dedup.comparable_words(a[3], a[4], a[5], lead=None)) for a in seeds}
     threshold = stamp[2]
-    return _StoryState(stamp, model, threshold, seed_shingles)
+    vocabulary = frozenset(
+        term for counts in relevant for term in counts if " " in term or term.startswith(relevance.ENTITY_PREFIX)
+    )
+    return _StoryState(stamp, model, threshold, seed_shingles, vocabulary)
 
 
 def _load(db: Database, sql: str, params: list) -> list[tuple]:
@@ -308,11 +307,19 @@ def _load_articles(db: Database, article_ids: list[int]) -> list[tuple]:
     return rows
 
 
-def _count_terms(db: Database, term_sets: list[frozenset[str]]) -> None:
-    """Add new feed articles to the background the story's terms are weighed against."""
+def _count_terms(db: Database, term_sets: list[frozenset[str]], vocabulary: frozenset[str]) -> None:
+    """Add new feed articles to the background the story's terms are weighed against.
+
+    Every single word is counted (a bounded vocabulary); word pairs and entity names only
+    when the story's relevant documents use them, or the table would grow with every
+    headline ever seen. A pair first used by an article marked on-story later starts at the
+    prior (see relevance.PAIR_PRIOR)."""
     if not term_sets:
         return
-    counts = Counter(term for terms in term_sets for term in terms)
+    counts = Counter(
+        term for terms in term_sets for term in terms
+        if (" " not in term and not term.startswith(relevance.ENTITY_PREFIX)) or term in vocabulary
+    )
     counts[TOTAL] = len(term_sets)
     db.conn.executemany(
         "INSERT INTO term_counts (term, articles) VALUES (?, ?)"

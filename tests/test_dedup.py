@@ -1,0 +1,78 @@
+"""Fingerprints, shingles, MinHash and LSH band keys: pure functions, clear cases."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from store import dedup
+
+WIRE = (
+    "Mexico's president says US military will not come into Mexico to fight cartels",
+    "Mexican President Claudia Sheinbaum said Friday that the United States will not send its military"
+    " into Mexico to fight drug cartels, after reports that President Donald Trump had ordered the"
+    " Pentagon to prepare options.",
+)
+REWRITE = (
+    "Sheinbaum Says US Military Will Not Enter Mexico to Fight Cartels",
+    "Mexican President Claudia Sheinbaum said on Friday the United States will not send its military"
+    " into Mexico to fight drug cartels, following reports President Donald Trump ordered the Pentagon"
+    " to prepare options.",
+)
+SAME_TOPIC = (
+    "Sheinbaum rules out US military action on Mexican soil after Trump order",
+    "Mexico's president said her government had been informed of the directive but that the"
+    " participation of the US military in our territory was not on the table.",
+)
+
+
+def test_same_words_same_fingerprint_whatever_the_case_accents_and_outlet_suffix():
+    a = dedup.text_fingerprint("Sheinbaum: México rejects US strikes - Reuters", "The president said no.")
+    b = dedup.text_fingerprint("SHEINBAUM: MEXICO REJECTS US STRIKES", "The president said no!")
+    assert a == b
+    assert a != dedup.text_fingerprint("Sheinbaum: Mexico accepts US strikes", "The president said no.")
+
+
+def test_a_light_rewrite_resembles_the_wire_story_and_a_same_topic_report_does_not():
+    wire, rewrite, other = (dedup.item_shingles(*text) for text in (WIRE, REWRITE, SAME_TOPIC))
+    assert dedup.resemblance(wire, rewrite) >= dedup.NEAR_DUPLICATE
+    assert dedup.resemblance(wire, other) < dedup.NEAR_DUPLICATE
+
+
+def test_minhash_estimates_resemblance():
+    a = frozenset(range(0, 300))
+    b = frozenset(range(100, 400))  # true resemblance 0.5
+    estimate = dedup.estimated_resemblance(dedup.minhash(a), dedup.minhash(b))
+    assert 0.3 <= estimate <= 0.7
+    assert dedup.estimated_resemblance(dedup.minhash(a), dedup.minhash(a)) == 1.0
+
+
+def test_copies_share_a_band_key_and_unrelated_items_do_not():
+    wire, rewrite = (dedup.fingerprint(*text) for text in (WIRE, REWRITE))
+    unrelated = dedup.fingerprint("Apple reports record iPhone revenue", "Sales rebounded in China, beating estimates.")
+    assert set(dedup.band_keys(wire.signature)) & set(dedup.band_keys(rewrite.signature))
+    assert not set(dedup.band_keys(wire.signature)) & set(dedup.band_keys(unrelated.signature))
+    assert len(dedup.band_keys(wire.signature)) == dedup.BANDS
+
+
+def test_signature_survives_storage():
+    signature = dedup.fingerprint(*WIRE).signature
+    assert dedup.signature_from_blob(dedup.signature_blob(signature)) == signature
+    assert len(signature) == dedup.NUM_PERM
+
+
+def test_a_teaser_copied_from_a_long_text_is_contained_in_it():
+    long_text = dedup.shingles(dedup.comparable_words(WIRE[0], "", WIRE[1] + " " + SAME_TOPIC[1], lead=None))
+    teaser = dedup.item_shingles(WIRE[0])
+    assert dedup.containment(teaser, long_text) == 1.0
+    assert dedup.containment(dedup.item_shingles("Apple reports record iPhone revenue"), long_text) == 0.0
+
+
+def test_short_text_is_not_comparable():
+    assert not dedup.fingerprint("Breaking news").comparable
+    assert dedup.fingerprint(*WIRE).comparable
+
+
+@given(st.text(max_size=300), st.text(max_size=300))
+def test_fingerprint_is_deterministic_and_total(title, summary):
+    first = dedup.fingerprint(title, summary)
+    assert first == dedup.fingerprint(title, summary)
+    assert 0.0 <= dedup.resemblance(first.shingles, first.shingles) <= 1.0

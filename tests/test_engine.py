@@ -1,0 +1,180 @@
+"""The story engine on a real SQLite file: groups, copies of seeds, relevance, teaching."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from store import coverage, dedup, engine
+from store.db import open_db
+from store.ingest import ingest_items
+from store.records import ArticleRecord
+from store.story import ensure_story, load_story
+
+STORY = Path(__file__).resolve().parent.parent / "seeds" / "story.toml"
+
+WIRE = ArticleRecord(
+    title="Mexico's president says US military will not come into Mexico to fight cartels",
+    url="https://apnews.com/article/mexico-cartels-1",
+    summary="Mexican President Claudia Sheinbaum said Friday that the United States will not send its military"
+    " into Mexico to fight drug cartels, after reports that President Donald Trump had ordered the Pentagon"
+    " to prepare options.",
+    source="AP",
+    published_at="2025-08-08T10:00:00Z",
+)
+SAME_TEXT = ArticleRecord(
+    title=WIRE.title, url="https://abcnews.go.com/International/wireStory/mexico-cartels-99", summary=WIRE.summary,
+    source="ABC News", published_at="2025-08-08T10:30:00Z",
+)
+REWRITE = ArticleRecord(
+    title="Sheinbaum Says US Military Will Not Enter Mexico to Fight Cartels",
+    url="https://www.usnews.com/news/world/articles/2025-08-08/sheinbaum",
+    summary="Mexican President Claudia Sheinbaum said on Friday the United States will not send its military"
+    " into Mexico to fight drug cartels, following reports President Donald Trump ordered the Pentagon"
+    " to prepare options.",
+    source="US News", published_at="2025-08-08T11:00:00Z",
+)
+UNRELATED = ArticleRecord(
+    title="Mexican peso rallies to strongest level in a year as inflation cools",
+    url="https://www.bloomberg.com/news/peso",
+    summary="The peso gained against the dollar after data showed consumer prices rose less than expected.",
+    source="Bloomberg", published_at="2025-08-08T09:00:00Z",
+)
+SEED_TEASER = ArticleRecord(
+    title="Trump Authorizes Secret Military Strikes Against Latin American Drug Cartels",
+    url="https://www.newsbreak.com/news/secret-strikes",
+    summary="In a bold move, President Trump has authorized secret military strikes against Latin American drug"
+    " cartels labeled as terrorists, a directive that could reshape U.S.-Mexico relations and escalate the war"
+    " on drugs.",
+    source="NewsBreak",
+)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_db(tmp_path / "story.db")
+    yield database
+    database.conn.close()
+
+
+@pytest.fixture
+def story_id(db):
+    return ensure_story(db, load_story(STORY))
+
+
+def ingest(db, *records):
+    return ingest_items(db, list(records)).new_ids
+
+
+def row(db, article_id):
+    return db.execute(
+        "SELECT c.group_id, c.match, c.seed_id, r.score, r.on_story, r.reasons FROM coverage c"
+        " JOIN relevance r ON r.article_id = c.article_id WHERE c.article_id = ?",
+        [article_id],
+    ).fetchone()
+
+
+def test_copies_join_the_first_report_s_group(db, story_id):
+    wire, same, rewrite, peso = ingest(db, WIRE, SAME_TEXT, REWRITE, UNRELATED)
+    assert row(db, wire)[:2] == (wire, "first")
+    assert row(db, same)[:2] == (wire, "text")
+    assert row(db, rewrite)[:2] == (wire, "near")
+    assert row(db, peso)[:2] == (peso, "first")
+    assert coverage.group_size(db, wire) == 3
+    assert [m.id for m in coverage.group_members(db, wire)] == [wire, same, rewrite]  # earliest first
+
+
+def test_the_same_url_in_disguise_is_one_article(db, story_id):
+    disguised = ArticleRecord(
+        title=WIRE.title, summary=WIRE.summary,
+        url="https://www.google.com/url?rct=j&url=http://www.apnews.com/article/mexico-cartels-1/?utm_source=rss",
+    )
+    first = ingest(db, WIRE)
+    assert ingest(db, disguised) == []
+    assert db.execute("SELECT count(*) FROM articles WHERE kind = 'feed'").fetchone()[0] == len(first)
+
+
+def test_a_copy_of_a_seed_is_coverage_known_from_the_seeds(db, story_id):
+    (teaser,) = ingest(db, SEED_TEASER)
+    group_id, match, seed_id, score, on_story, reasons = row(db, teaser)
+    assert match == "seed"
+    assert db.execute("SELECT kind FROM articles WHERE id = ?", [seed_id]).fetchone()[0] == "seed"
+    assert group_id == coverage.group_of(db, seed_id)
+    assert score >= engine.SEED_SCORE and on_story == 1
+    assert json.loads(reasons)[0] == "copies a seed"
+
+
+def test_relevance_splits_on_and_off_story_with_reasons(db, story_id):
+    wire, peso = ingest(db, WIRE, UNRELATED)
+    _, _, _, wire_score, wire_on, wire_reasons = row(db, wire)
+    _, _, _, peso_score, peso_on, _ = row(db, peso)
+    assert wire_on == 1 and peso_on == 0 and wire_score > peso_score
+    assert "cartel" in " ".join(json.loads(wire_reasons))
+    seeds = db.execute(
+        "SELECT min(r.score) FROM relevance r JOIN articles a ON a.id = r.article_id WHERE a.kind = 'seed'"
+    ).fetchone()[0]
+    assert seeds >= 0.5
+
+
+def test_story_feed_collapses_groups_and_filters(db, story_id):
+    wire, same, rewrite, peso = ingest(db, WIRE, SAME_TEXT, REWRITE, UNRELATED)
+    on_rows = coverage.story_feed(db, story_id, show="on")
+    by_id = {r.id: r for r in on_rows}
+    assert wire in by_id and same not in by_id and rewrite not in by_id and peso not in by_id
+    assert by_id[wire].outlets == 3 and by_id[wire].unread == 3
+    off_ids = [r.id for r in coverage.story_feed(db, story_id, show="off")]
+    assert off_ids == [peso]
+    everything = coverage.story_feed(db, story_id, show="all", limit=1000)
+    assert wire in [r.id for r in everything] and same not in [r.id for r in everything]
+    page = coverage.story_feed(db, story_id, show="all", limit=2)
+    rest = coverage.story_feed(db, story_id, show="all", before=(page[-1].sort_at, page[-1].id), limit=1000)
+    assert [r.id for r in page + rest] == [r.id for r in everything]
+
+
+def test_reading_one_copy_reads_the_group(db, story_id):
+    wire, same, rewrite, peso = ingest(db, WIRE, SAME_TEXT, REWRITE, UNRELATED)
+    assert coverage.mark_group_read(db, coverage.group_of(db, rewrite), "2025-08-09T00:00:00Z") == 3
+    unread = [r[0] for r in db.execute("SELECT id FROM articles WHERE kind = 'feed' AND read_at IS NULL")]
+    assert unread == [peso]
+
+
+def test_marking_off_story_applies_to_the_copies_and_retrains(db, story_id):
+    wire, same, rewrite, peso = ingest(db, WIRE, SAME_TEXT, REWRITE, UNRELATED)
+    before = engine._story_state(db, story_id)[1].model.weights
+    rescored = engine.mark_on_story(db, same, False, story_id=story_id)
+    assert rescored == db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    verdicts = dict(db.execute("SELECT article_id, on_story FROM relevance WHERE story_id = ?", [story_id]).fetchall())
+    assert verdicts[wire] == verdicts[same] == verdicts[rewrite] == 0
+    after = engine._story_state(db, story_id)[1].model.weights
+    assert after["cartel"] < before["cartel"]
+    engine.mark_on_story(db, peso, True, story_id=story_id)
+    assert db.execute("SELECT on_story, taught FROM relevance WHERE article_id = ?", [peso]).fetchone() == (1, 1)
+
+
+def test_threshold_moves_verdicts_but_not_taught_ones(db, story_id):
+    wire, peso = ingest(db, WIRE, UNRELATED)
+    engine.mark_on_story(db, peso, True, story_id=story_id, rescore=False)
+    engine.set_threshold(db, story_id, 1.01)
+    verdicts = dict(db.execute("SELECT article_id, on_story FROM relevance").fetchall())
+    assert verdicts[wire] == 0 and verdicts[peso] == 1
+
+
+def test_a_revision_keeps_its_group_and_is_rescored(db, story_id):
+    wire, same = ingest(db, WIRE, SAME_TEXT)
+    revised = ArticleRecord(**{**SAME_TEXT.__dict__, "summary": SAME_TEXT.summary + " Updated with more detail."})
+    result = ingest_items(db, [revised])
+    assert result.updated_ids == [same]
+    assert row(db, same)[:2] == (wire, "text")
+    assert db.execute("SELECT count(*) FROM signature_bands WHERE article_id = ?", [same]).fetchone()[0] == dedup.BANDS
+
+
+def test_analysis_is_undone_with_the_poll_that_failed(db, story_id):
+    with pytest.raises(RuntimeError):
+        with db.atomic():
+            ingest(db, WIRE, REWRITE)
+            raise RuntimeError("the poll failed half-way")
+    feed_rows = db.execute("SELECT count(*) FROM coverage c JOIN articles a ON a.id = c.article_id WHERE a.kind = 'feed'")
+    assert feed_rows.fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM signature_bands").fetchone()[0] == db.execute(
+        "SELECT count(*) FROM signature_bands b JOIN articles a ON a.id = b.article_id WHERE a.kind = 'seed'"
+    ).fetchone()[0]

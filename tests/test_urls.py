@@ -1,0 +1,67 @@
+"""The same article behind different links gets one canonical URL (issue 3.2)."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from store.urls import canonical_url, redirect_target
+
+ARTICLE = "https://example.com/world/2025/cartels"
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://example.com/world/2025/cartels",
+        "http://example.com/world/2025/cartels",
+        "https://www.example.com/world/2025/cartels/",
+        "https://m.example.com/world/2025/cartels",
+        "https://amp.example.com/world/2025/cartels",
+        "https://example.com/world/2025/cartels/amp",
+        "https://example.com/world/2025/cartels?amp=1",
+        "https://EXAMPLE.com:443/world/2025/cartels#comments",
+        "https://example.com/world/2025/cartels?utm_source=rss&utm_medium=feed&fbclid=abc",
+        "https://www-example-com.cdn.ampproject.org/c/s/www.example.com/world/2025/cartels",
+        "https://www.google.com/url?rct=j&sa=t&url=https://www.example.com/world/2025/cartels&ct=ga",
+        "https://news.google.com/news/url?url=https%3A%2F%2Fexample.com%2Fworld%2F2025%2Fcartels",
+        "https://www.bing.com/news/apiclick.aspx?ref=FexRss&aid=&tid=1&url=https%3a%2f%2fwww.example.com%2fworld%2f2025%2fcartels%3futm_source%3dbing&c=1",
+        "https://l.facebook.com/l.php?u=https%3A%2F%2Fm.example.com%2Fworld%2F2025%2Fcartels&h=x",
+    ],
+)
+def test_disguises_of_one_article_share_its_canonical_url(link):
+    assert canonical_url(link) == ARTICLE
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "https://example.com/world/2025/cartels-2",
+        "https://example.com/world/2025/cartels?id=7",
+        "https://example.org/world/2025/cartels",
+        "https://example.com/world/2025/amplifier",
+        "https://news.example.com/world/2025/cartels",
+    ],
+)
+def test_different_articles_stay_different(other):
+    assert canonical_url(other) != ARTICLE
+
+
+def test_redirect_without_a_target_is_kept_as_it_is():
+    link = "https://news.google.com/rss/articles/CBMiXWh0dHBzOi8v?oc=5"
+    assert redirect_target(link) == link
+    assert canonical_url(link).startswith("https://news.google.com/rss/articles/")
+
+
+def test_a_redirect_to_a_non_http_target_is_not_followed():
+    assert redirect_target("https://www.google.com/url?q=javascript:alert(1)").startswith("https://www.google.com/")
+
+
+@pytest.mark.parametrize("text", ["", "not a url", "ftp://example.com/a", "javascript:alert(1)", "mailto:a@b.c"])
+def test_non_http_links_have_no_canonical_url(text):
+    assert canonical_url(text) == ""
+
+
+@given(st.text(max_size=200))
+def test_canonical_url_never_raises_and_is_stable(text):
+    once = canonical_url(text)
+    assert canonical_url(once) == once if once else True
