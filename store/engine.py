@@ -64,7 +64,9 @@ def analyse(db: Database, article_ids: list[int]) -> None:
             for story_id, state in stories:
                 verdict = relevance.score(state.model, terms)
                 seed_of_story = seed_id is not None and seed_id in state.seed_shingles
-                _store_relevance(db, story_id, article_id, verdict, state.threshold, seed_of_story)
+                _store_relevance(
+                    db, story_id, article_id, verdict, state.threshold, seed_of_story, marks=state.stamp[1][0] > 0
+                )
         _count_terms(db, new_background, vocabulary)
 
 
@@ -187,7 +189,9 @@ def _seed_of(db: Database, article_id: int) -> int | None:
 # ---------------------------------------------------------------- relevance
 
 
-def _store_relevance(db, story_id, article_id, verdict: relevance.Relevance, threshold, copies_seed) -> None:
+def _store_relevance(
+    db, story_id, article_id, verdict: relevance.Relevance, threshold, copies_seed, marks: bool = True
+) -> None:
     score, reasons = verdict.score, verdict.reasons
     if copies_seed:
         score = max(score, SEED_SCORE)
@@ -209,24 +213,25 @@ def _store_relevance(db, story_id, article_id, verdict: relevance.Relevance, thr
             "now": now_iso(),
         },
     )
-    _inherit_taught(db, story_id, article_id)
+    if marks:
+        _inherit_taught(db, story_id, article_id)
 
 
 def _inherit_taught(db: Database, story_id: int, article_id: int) -> None:
     """A copy of an article the user marked takes the user's verdict."""
-    db.execute(
-        """
-        UPDATE relevance SET on_story = (
-            SELECT r.taught FROM coverage c JOIN coverage m ON m.group_id = c.group_id
-            JOIN relevance r ON r.article_id = m.article_id AND r.story_id = :story
-            WHERE c.article_id = :article AND r.taught IS NOT NULL ORDER BY r.taught_at DESC LIMIT 1)
-        WHERE story_id = :story AND article_id = :article AND taught IS NULL AND EXISTS (
-            SELECT 1 FROM coverage c JOIN coverage m ON m.group_id = c.group_id
-            JOIN relevance r ON r.article_id = m.article_id AND r.story_id = :story
-            WHERE c.article_id = :article AND r.taught IS NOT NULL)
-        """,
-        {"story": story_id, "article": article_id},
-    )
+    group = db.execute("SELECT group_id FROM coverage WHERE article_id = ?", [article_id]).fetchone()
+    if group is None:
+        return
+    taught = db.execute(
+        "SELECT r.taught FROM coverage m JOIN relevance r ON r.story_id = ? AND r.article_id = m.article_id"
+        " WHERE m.group_id = ? AND r.taught IS NOT NULL ORDER BY r.taught_at DESC LIMIT 1",
+        [story_id, group[0]],
+    ).fetchone()
+    if taught is not None:
+        db.execute(
+            "UPDATE relevance SET on_story = ? WHERE story_id = ? AND article_id = ? AND taught IS NULL",
+            [taught[0], story_id, article_id],
+        )
 
 
 def _story_ids(db: Database) -> list[int]:
@@ -246,7 +251,9 @@ def _stamp(db: Database, story_id: int) -> tuple:
         "SELECT count(*), max(id), max(updated_at) FROM articles WHERE story_id = ? AND kind = 'seed'", [story_id]
     ).fetchone()
     taught = db.execute(
-        "SELECT count(*), max(taught_at), sum(taught) FROM relevance WHERE story_id = ? AND taught IS NOT NULL",
+        # The partial index holds only the marks; the planner would otherwise walk every score.
+        "SELECT count(*), max(taught_at), sum(taught) FROM relevance INDEXED BY relevance_taught"
+        " WHERE story_id = ? AND taught IS NOT NULL AND taught_at IS NOT NULL",
         [story_id],
     ).fetchone()
     threshold = db.execute("SELECT threshold FROM stories WHERE id = ?", [story_id]).fetchone()
@@ -269,13 +276,15 @@ def _build_state(db: Database, story_id: int, stamp: tuple) -> _StoryState:
     taught_on = _load(
         db,
         "SELECT {} FROM articles WHERE id IN"
-        " (SELECT article_id FROM relevance WHERE story_id = ? AND taught = 1) ORDER BY id",
+        " (SELECT article_id FROM relevance INDEXED BY relevance_taught"
+        " WHERE story_id = ? AND taught_at IS NOT NULL AND taught = 1) ORDER BY id",
         [story_id],
     )
     taught_off = _load(
         db,
         "SELECT {} FROM articles WHERE id IN"
-        " (SELECT article_id FROM relevance WHERE story_id = ? AND taught = 0) ORDER BY id",
+        " (SELECT article_id FROM relevance INDEXED BY relevance_taught"
+        " WHERE story_id = ? AND taught_at IS NOT NULL AND taught = 0) ORDER BY id",
         [story_id],
     )
     entities = _entity_names(db, [a[0] for a in seeds + taught_on + taught_off])
@@ -445,6 +454,8 @@ def rescore_story(db: Database, story_id: int, batch_size: int = _BATCH) -> int:
                 terms = relevance.item_terms(title, summary, body, entities.get(article_id, ()))
                 verdict = relevance.score(state.model, terms)
                 copies_seed = seed_id is not None and seed_id in state.seed_shingles
-                _store_relevance(db, story_id, article_id, verdict, state.threshold, copies_seed)
+                _store_relevance(
+                    db, story_id, article_id, verdict, state.threshold, copies_seed, marks=state.stamp[1][0] > 0
+                )
             last_id = rows[-1][0]
             done += len(rows)
