@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from store.analysis import analyse_articles
+from store.db import insert_row
 from store.records import ArticleRecord, IngestResult, PollOutcome
 from store.text import clean_block, clean_line, content_hash
 from store.times import now_iso
@@ -62,7 +63,9 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
     if existing is None:
         published = item.published_at
         sort_at = min(published, seen_at) if published else seen_at
-        article_id = db["articles"].insert(
+        article_id = insert_row(
+            db,
+            "articles",
             {
                 "kind": "feed",
                 "url": clean_line(item.url, 2000) or None,
@@ -79,8 +82,8 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
                 "sort_at": sort_at,
                 "content_hash": digest,
                 "revision_count": 1,
-            }
-        ).last_pk
+            },
+        )
         add_revision(db, article_id, 1, seen_at, title, summary, body, digest)
         state = "new"
     else:
@@ -88,16 +91,10 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
         state = "unchanged"
         if existing["content_hash"] != digest and existing["kind"] == "feed":
             revision = existing["revision_count"] + 1
-            db["articles"].update(
-                article_id,
-                {
-                    "title": title,
-                    "summary": summary,
-                    "body": body,
-                    "updated_at": seen_at,
-                    "content_hash": digest,
-                    "revision_count": revision,
-                },
+            db.execute(
+                "UPDATE articles SET title = ?, summary = ?, body = ?, updated_at = ?, content_hash = ?,"
+                " revision_count = ? WHERE id = ?",
+                [title, summary, body, seen_at, digest, revision, article_id],
             )
             add_revision(db, article_id, revision, seen_at, title, summary, body, digest)
             state = "updated"
@@ -134,8 +131,13 @@ def _find_existing(db: Database, canonical: str, guid: str, feed_id: int | None)
     return None
 
 
-def add_revision(db, article_id, revision, seen_at, title, summary, body, digest) -> None:
-    db["revisions"].insert(
+def add_revision(
+    db: Database, article_id: int, revision: int, seen_at: str, title: str, summary: str, body: str, digest: str
+) -> None:
+    """Keep one version of an article; every edit an outlet makes adds one."""
+    insert_row(
+        db,
+        "revisions",
         {
             "article_id": article_id,
             "revision": revision,
@@ -144,7 +146,7 @@ def add_revision(db, article_id, revision, seen_at, title, summary, body, digest
             "summary": summary,
             "body": body,
             "content_hash": digest,
-        }
+        },
     )
 
 
