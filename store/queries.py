@@ -122,3 +122,32 @@ def article_detail(db: Database, article_id: int) -> ArticleDetail | None:
     if row is None:
         return None
     return ArticleDetail(ArticleRow(*row[:9]), *row[9:])
+
+
+def story_id(db: Database, name: str) -> int | None:
+    row = db.execute("SELECT id FROM stories WHERE name = ?", [name]).fetchone()
+    return row[0] if row else None
+
+
+def seed_ids(db: Database, story_id: int) -> list[int]:
+    """The story's seed articles: always part of the story, whatever their score."""
+    return [r[0] for r in db.execute("SELECT id FROM articles WHERE story_id = ? AND kind = 'seed'", [story_id])]
+
+
+def entities_in_seeds(db: Database, story_id: int) -> set[int]:
+    """Entities some seed names; the others are new since the seeds."""
+    sql = "SELECT DISTINCT m.entity_id FROM articles a JOIN mentions m ON m.article_id = a.id"
+    return {r[0] for r in db.execute(sql + " WHERE a.story_id = ? AND a.kind = 'seed'", [story_id])}
+
+
+def naming(db: Database, entity_id: int, article_ids: list[int]) -> set[int]:
+    """Which of these articles name the entity (the mentions_by_entity index)."""
+    sql = f"SELECT article_id FROM mentions WHERE entity_id = ? AND article_id IN ({','.join('?' * len(article_ids))})"
+    return {r[0] for r in db.execute(sql, [entity_id, *article_ids])} if article_ids else set()
+
+
+def story_rows(db: Database, story_id: int, group_ids: list[int]):
+    """Story-feed rows for these coverage groups (store.coverage has only the paged feed)."""
+    from store.coverage import _story_row
+
+    return [_story_row(db, story_id, group_id) for group_id in group_ids]

@@ -10,7 +10,7 @@ from tui_helpers import STORY_NAME, article, make_story, shown_titles, wait_unti
 from store.db import open_db
 from store.feeds import add_feed
 from store.ingest import ingest_items, save_poll
-from store.queries import ArticleRow
+from store.coverage import StoryRow
 from store.records import PollOutcome
 from store.text import clean_line
 from store.times import now_iso
@@ -31,14 +31,15 @@ HOSTILE = [
 SIZE = (140, 30)
 
 
-def row(article_id: int, title: str, source: str = "[bold]Wire[/]") -> ArticleRow:
-    """An article straight to the widget, skipping the store's cleaning: the UI defends itself."""
-    return ArticleRow(article_id, "feed", title, source, None, "2026-01-01T00:00:00Z", None, None, 1)
+def row(article_id: int, title: str, source: str = "[bold]Wire[/]") -> StoryRow:
+    """A report straight to the widget, skipping the store's cleaning: the UI defends itself."""
+    return StoryRow(article_id, "feed", title, source, None, "2026-01-01T00:00:00Z", None, 3, 1, 0.9, True,
+                    ["[red]reason[/]"], False)
 
 
 def styles_of_title(feed: StoryFeed, row_index: int) -> set:
     """How the title cell of one (not highlighted) row is drawn: colours, attributes, links."""
-    title_x = sum(column.get_render_width(feed) for column in feed.ordered_columns[:2])
+    title_x = sum(column.get_render_width(feed) for column in feed.ordered_columns[:-1])
     strip = feed.render_line(row_index + 1 - int(feed.scroll_y))  # +1: the header line
     return {
         (style.color, style.bgcolor, style.bold, style.italic, style.underline, style.reverse, style.link,
@@ -66,6 +67,8 @@ async def test_hostile_titles_render_literally_from_the_store(db_path):
 
     app = StorywatchApp(db_path, STORY_NAME, fetch=False)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")  # everything: most of these headlines are about nothing
+        await pilot.press("e")  # no sidebar: the whole width for the headlines
         await pilot.pause()
         titles = shown_titles(app)
         for title in HOSTILE:

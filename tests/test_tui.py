@@ -21,6 +21,13 @@ from tui.widgets.story_feed import StoryFeed, short_time
 from tui.widgets.story_header import StoryHeader
 
 SIZE = (120, 30)
+DISPATCH_1 = "US drone strikes hit cartel labs in Sinaloa overnight, the Pentagon said."
+SUMMARIES = {
+    1: "US drone strikes hit cartel labs in Sinaloa, the Pentagon said.",
+    2: "Sheinbaum rejected US troops as Trump weighed strikes on Mexican drug cartels.",
+    3: "Hegseth told Congress the military could strike the cartels within weeks.",
+}
+DISPATCH_2 = "Mexican troops moved north as Sheinbaum rejected US military strikes on the drug cartels."
 
 
 @pytest.fixture
@@ -171,7 +178,9 @@ async def test_header_and_feeds_screen_show_failing_feeds(db_path):
 async def test_in_app_fetcher_shows_items_as_they_are_polled(db_path, feed_server):
     from feeds.fetch import FetchSettings
 
-    feed_server.route("/news.xml", rss([item(1, title="First dispatch from the border")]))
+    first = item(1, title="First dispatch from the border", summary=DISPATCH_1)
+    second = item(2, title="Second dispatch, troops move", summary=DISPATCH_2)
+    feed_server.route("/news.xml", rss([first]))
     db = writer(db_path)
     add_feed(db, feed_server.url("/news.xml"), "Local news")
     db.close()
@@ -183,10 +192,7 @@ async def test_in_app_fetcher_shows_items_as_they_are_polled(db_path, feed_serve
         assert await wait_until(pilot, lambda: "First dispatch from the border" in shown_titles(app), 5)
         assert "idle" in header_text(app)
 
-        feed_server.route(
-            "/news.xml",
-            rss([item(1, title="First dispatch from the border"), item(2, title="Second dispatch, troops move")]),
-        )
+        feed_server.route("/news.xml", rss([first, second]))
         await pilot.press("r")  # the feed is not due for an hour: only "poll now" fetches it
         assert await wait_until(pilot, lambda: "Second dispatch, troops move" in shown_titles(app), 5)
         assert len(feed_server.requests("/news.xml")) == 2
@@ -195,7 +201,7 @@ async def test_in_app_fetcher_shows_items_as_they_are_polled(db_path, feed_serve
         rows = app.screen.query_one(StoryFeed).row_count
         feed_server.route(
             "/news.xml",
-            rss([item(1, title="First dispatch, revised"), item(2, title="Second dispatch, troops move")]),
+            rss([{**first, "title": "First dispatch, revised"}, second]),
         )
         await pilot.press("r")
         assert await wait_until(pilot, lambda: "First dispatch, revised" in shown_titles(app), 5)
@@ -207,7 +213,7 @@ async def test_in_app_fetcher_shows_items_as_they_are_polled(db_path, feed_serve
 async def test_in_app_fetcher_keeps_going_when_a_feed_fails(db_path, feed_server):
     from feeds.fetch import FetchSettings
 
-    feed_server.route("/ok.xml", rss([item(3, title="A feed that works")]))
+    feed_server.route("/ok.xml", rss([item(3, title="A feed that works", summary=DISPATCH_1)]))
     feed_server.route("/broken.xml", "<html>not a feed</html>", status=500)
     db = writer(db_path)
     add_feed(db, feed_server.url("/broken.xml"), "Broken")
@@ -229,7 +235,7 @@ async def test_enter_opens_the_article_and_escape_returns_to_the_same_row(db_pat
     from tui.screens.article import ArticleScreen
 
     db = writer(db_path)
-    ingest_items(db, [article(n, hours_ago=n, summary=f"Summary of update {n}.", body=f"Body of update {n}.")
+    ingest_items(db, [article(n, hours_ago=n, summary=f"Summary: {SUMMARIES[n]}", body=f"Body of update {n}.")
                       for n in range(1, 4)])
     db.close()
     app = StorywatchApp(db_path, STORY_NAME, fetch=False)
@@ -242,7 +248,7 @@ async def test_enter_opens_the_article_and_escape_returns_to_the_same_row(db_pat
         assert isinstance(app.screen, ArticleScreen)
         shown = lambda name: app.screen.query_one(f"#article-{name}").visual.plain  # noqa: E731
         assert shown("title") == "Update 2 on the cartel strikes"
-        assert shown("summary") == "Summary of update 2."
+        assert shown("summary") == f"Summary: {SUMMARIES[2]}"
         assert shown("body") == "Body of update 2."
         assert shown("url") == "http://127.0.0.1:9/story/2"
         assert "Wire 2" in shown("meta")

@@ -20,10 +20,15 @@ def make_story(tmp_path: Path, title: str = STORY_TITLE) -> Path:
     fresh database; returns the database path."""
     (tmp_path / "seeds").mkdir()
     (tmp_path / "seeds" / "a.txt").write_text(
-        "Pentagon Drafts Plans for Strikes on Cartels\n\nOfficials said the plans were early.\n"
+        "Pentagon Drafts Plans for Strikes on Cartels\n\n"
+        "President Donald Trump has directed the Pentagon to draft plans for US military strikes on Mexican"
+        " drug cartels in Sinaloa, officials said. Defense Secretary Pete Hegseth said drone strikes on cartel"
+        " labs were among the options, after the cartels were designated terrorist organizations.\n"
     )
     (tmp_path / "seeds" / "b.txt").write_text(
-        "Mexico Rejects Any Foreign Troops on Its Soil\n\nThe president spoke on Monday.\n"
+        "Mexico Rejects Any Foreign Troops on Its Soil\n\n"
+        "Mexican President Claudia Sheinbaum said on Monday that US troops and US military strikes on drug"
+        " cartels inside Mexico are ruled out, and that Mexico will fight the cartels on its own terms.\n"
     )
     (tmp_path / "story.toml").write_text(
         f'[story]\nname = "{STORY_NAME}"\ntitle = {json.dumps(title)}\nseeds = ["seeds/*.txt"]\n'
@@ -51,6 +56,10 @@ def article(n: int, *, hours_ago: float | None = None, **fields) -> ArticleRecor
     }
     values.update(fields)
     return ArticleRecord(**values)
+
+
+ON_STORY = "US drone strikes hit Mexican drug cartels in Sinaloa; Sheinbaum rejects US troops."
+OFF_STORY = "Shares of Apple and Microsoft rose after quarterly earnings beat forecasts."
 
 
 def shown_titles(app) -> list[str]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.app import App
 
 from store.db import open_db
-from store.queries import story_title
+from store.queries import story_id, story_title
 from tui.fetcher import Fetcher
 from tui.screens.story import StoryScreen
 
@@ -41,7 +41,12 @@ class StorywatchApp(App):
     def get_default_screen(self) -> StoryScreen:
         self.db = open_db(self.db_path)
         title = story_title(self.db, self.story_name) or self.story_name
-        return StoryScreen(self.db, title, fetcher=self.fetcher, refresh_interval=self.refresh_interval)
+        found = story_id(self.db, self.story_name)
+        if found is None:
+            raise ValueError(f"no story named {self.story_name!r} in {self.db_path}")
+        return StoryScreen(
+            self.db, title, story_id=found, fetcher=self.fetcher, refresh_interval=self.refresh_interval
+        )
 
     def on_unmount(self) -> None:
         if self.fetcher is not None:

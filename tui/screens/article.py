@@ -1,19 +1,28 @@
-"""One article, read in full: title, where and when it came from, its summary and text."""
+"""One report, read in full: title, where and when, why it is on the story, every outlet's copy,
+its summary and text."""
 
 from __future__ import annotations
 
+from rich.text import Text
+from sqlite_utils import Database
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 
-from store.queries import ArticleDetail
+from store.coverage import Member, group_members, group_of, relevance_of
+from store.queries import ArticleDetail, article_detail
 from store.text import clean_block, clean_line
+from tui.widgets.story_feed import short_time
 from tui.widgets.story_header import poll_time
 
 BODY_MAX = 20_000  # characters shown; a longer text is cut, the store keeps it whole
+REASONS_SHOWN = 8
+HOW_FOUND = {"first": "first", "text": "same text", "near": "near copy", "seed": "copies a seed"}
 
 
 def article_meta(detail: ArticleDetail) -> Content:
@@ -35,8 +44,46 @@ def article_meta(detail: ArticleDetail) -> Content:
     return Content.assemble(*parts)
 
 
+def why_line(verdict: tuple[float, bool, list[str]] | None, kind: str, known_from_seeds: bool) -> Content:
+    """Why the report is (or is not) on the story: the verdict, the score and the engine's reasons."""
+    if verdict is None:
+        return Content.assemble(("Not scored yet", "$text-muted"))
+    score, on_story, reasons = verdict
+    if kind == "seed":
+        head = ("◆ a seed of the story", "bold $accent")
+    elif on_story:
+        head = ("● on the story", "bold $success")
+    else:
+        head = ("○ off the story", "bold $text-muted")
+    parts: list[str | tuple[str, str]] = [head, (f"  score {score:.2f}", "")]
+    if known_from_seeds and kind != "seed":
+        parts.append(("  ·  ◇ known from the seeds", "$accent"))
+    shown = [clean_line(str(reason), 60) for reason in reasons[:REASONS_SHOWN]]
+    if shown:
+        parts += [("\nwhy: ", "$text-muted"), ", ".join(shown)]
+    return Content.assemble(*parts)
+
+
+def member_line(member: Member, current: bool) -> Text:
+    """One outlet's copy in the coverage list: time, source, how it was matched, title."""
+    line = Text("▸ " if current else "  ", style="bold", end="")
+    line.append(f"{short_time(member.sort_at):>6}  ", style="dim")
+    source = clean_line(member.source, 60) or "—"
+    if member.kind == "seed":
+        source = "◆ seed"
+    line.append(f"{source[:18]:<18}  ", style="bold" if current else "")
+    line.append(f"{HOW_FOUND.get(member.match, member.match):<13}  ", style="dim")
+    line.append(clean_line(member.title, 300))
+    line.no_wrap = True
+    line.overflow = "ellipsis"
+    return line
+
+
 class ArticleScreen(ModalScreen):
-    """Reading view over the story feed; escape goes back to the same place in the list."""
+    """Reading view over the story feed; escape goes back to the same place in the list.
+
+    Enter on another outlet's copy in the coverage list shows that copy here instead.
+    """
 
     BINDINGS = [
         Binding("escape,q,o", "app.pop_screen", "Back"),
@@ -49,7 +96,7 @@ class ArticleScreen(ModalScreen):
         align: center middle;
         & > VerticalScroll {
             width: 90%;
-            max-width: 110;
+            max-width: 120;
             height: 90%;
             border: round $primary;
             background: $surface;
@@ -58,28 +105,87 @@ class ArticleScreen(ModalScreen):
         & #article-title { text-style: bold; color: $text; margin: 1 0 0 0; }
         & #article-meta { color: $text-muted; margin: 0 0 1 0; }
         & #article-url { color: $text-secondary; margin: -1 0 1 0; }
+        & #article-why { margin: 0 0 1 0; padding: 0 1; border-left: wide $accent; }
+        & #article-coverage-title { color: $text-muted; text-style: bold; }
+        & #article-members { height: auto; max-height: 8; border: none; margin: 0 0 1 0; padding: 0; background: $surface; }
         & #article-summary { text-style: italic; margin: 0 0 1 0; }
     }
     """
 
-    def __init__(self, detail: ArticleDetail) -> None:
+    def __init__(self, db: Database, story_id: int, article_id: int) -> None:
         super().__init__()
-        self.detail = detail
+        self.db = db
+        self.story_id = story_id
+        self.article_id = article_id
+        self.group_id = group_of(db, article_id)
+        self.members = group_members(db, self.group_id)
 
     def compose(self) -> ComposeResult:
-        row = self.detail.row
-        summary = clean_block(self.detail.summary, BODY_MAX)
-        body = clean_block(self.detail.body, BODY_MAX)
-        with VerticalScroll(id="article-view") as view:
-            view.border_title = "Article"
-            # Every string here came from a feed or a seed file: Static with markup off.
-            yield Static(clean_line(row.title, 2000), id="article-title", markup=False)
-            yield Static(article_meta(self.detail), id="article-meta")
-            if row.url:
-                yield Static(clean_line(row.url, 2000), id="article-url", markup=False)
-            if summary and summary != body:
-                yield Static(summary, id="article-summary", markup=False)
-            yield Static(body or "(no text stored for this article)", id="article-body", markup=False)
+        with VerticalScroll(id="article-view"):
+            # Every string here came from a feed or a seed file: Static with markup off, or Content.
+            yield Static(id="article-title", markup=False)
+            yield Static(id="article-meta")
+            yield Static(id="article-url", markup=False)
+            yield Static(id="article-why")
+            yield Static(id="article-coverage-title")
+            yield OptionList(id="article-members", markup=False)
+            yield Static(id="article-summary", markup=False)
+            yield Static(id="article-body", markup=False)
+
+    def on_mount(self) -> None:
+        self.show_article(self.article_id)
+        if len(self.members) > 1:
+            self.query_one("#article-members").focus()
+
+    def show_article(self, article_id: int) -> None:
+        """Fill the view with one member of the group (the one opened, or a copy chosen below)."""
+        detail = article_detail(self.db, article_id)
+        if detail is None:
+            return
+        self.article_id = article_id
+        row = detail.row
+        summary = clean_block(detail.summary, BODY_MAX)
+        body = clean_block(detail.body, BODY_MAX)
+        self.query_one("#article-view").border_title = Content(
+            f"Report · {len(self.members)} outlets" if len(self.members) > 1 else "Report"
+        )
+        self.query_one("#article-title", Static).update(clean_line(row.title, 2000))
+        self.query_one("#article-meta", Static).update(article_meta(detail))
+        url = self.query_one("#article-url", Static)
+        url.update(clean_line(row.url, 2000))
+        url.display = bool(row.url)
+        known = any(member.match == "seed" or member.kind == "seed" for member in self.members)
+        verdict = relevance_of(self.db, self.story_id, article_id)
+        self.query_one("#article-why", Static).update(why_line(verdict, row.kind, known))
+        self._show_members()
+        summary_widget = self.query_one("#article-summary", Static)
+        summary_widget.update(summary)
+        summary_widget.display = bool(summary and summary != body)
+        self.query_one("#article-body", Static).update(body or "(no text stored for this article)")
+        self.query_one(VerticalScroll).scroll_home(animate=False)
+
+    def _show_members(self) -> None:
+        members = self.query_one("#article-members", OptionList)
+        title = self.query_one("#article-coverage-title", Static)
+        several = len(self.members) > 1
+        members.display = title.display = several
+        if not several:
+            return
+        title.update(Content.assemble(
+            (f"Coverage · {len(self.members)} outlets, earliest first", "bold"),
+            ("  (enter reads that copy)", "$text-muted"),
+        ))
+        highlighted = members.highlighted
+        members.set_options(
+            [Option(member_line(m, m.id == self.article_id), id=str(m.id)) for m in self.members]
+        )
+        current = next(i for i, m in enumerate(self.members) if m.id == self.article_id) if any(
+            m.id == self.article_id for m in self.members) else 0
+        members.highlighted = highlighted if highlighted is not None else current
+
+    @on(OptionList.OptionSelected, "#article-members")
+    def read_member(self, event: OptionList.OptionSelected) -> None:
+        self.show_article(int(event.option.id))
 
     def action_scroll(self, direction: str) -> None:
         view = self.query_one(VerticalScroll)

@@ -1,4 +1,4 @@
-"""The main screen: the story's header over its live feed of articles."""
+"""The main screen: the story's header over its live feed of reports, beside its people and places."""
 
 from __future__ import annotations
 
@@ -8,37 +8,61 @@ from sqlite_utils import Database
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
-from store.db import data_version
+from store.coverage import StoryRow, group_of, mark_group_read, story_feed
+from store.db import data_version, open_db
+from store.engine import mark_on_story
+from store.entity_queries import articles_naming, top_entities
 from store.queries import (
-    article_detail,
     articles_after_id,
-    articles_by_ids,
-    articles_older_than,
+    entities_in_seeds,
     fetcher_summary,
-    latest_articles,
     max_article_id,
+    naming,
+    seed_ids,
+    story_rows,
 )
+from store.text import clean_line
+from store.times import now_iso
 from tui.fetcher import Fetcher
 from tui.screens.article import ArticleScreen
 from tui.screens.feeds import FeedsScreen
+from tui.widgets.entity_sidebar import EntitySidebar
 from tui.widgets.story_feed import StoryFeed
 from tui.widgets.story_header import StoryHeader
 
 PAGE_SIZE = 500
 PAGE_AHEAD = 50  # load the next page when the cursor comes this close to the last row
+ENTITIES_PER_KIND = 12
+SIDEBAR_MIN_WIDTH = 110  # the sidebar shows at start on a terminal at least this wide
+
+VIEWS = ("on", "all", "off")  # what `a` cycles through
+VIEW_LABELS = {"on": "On the story", "all": "Everything", "off": "Off the story"}
+
+
+def in_view(row: StoryRow, view: str) -> bool:
+    """Seeds and their copies are the story by definition; the rest by the engine's verdict."""
+    on_story = row.on_story or row.kind == "seed" or row.known_from_seeds
+    return view == "all" or on_story == (view == "on")
 
 
 class StoryScreen(Screen):
-    """Shows the story and keeps it current: new articles appear without a key press."""
+    """Shows the story and keeps it current: new reports appear without a key press."""
 
     BINDINGS = [
         Binding("q", "app.quit", "Quit"),
-        Binding("o", "open_article", "Open", key_display="⏎/o", tooltip="Read the article under the cursor"),
+        Binding("o", "open_article", "Open", key_display="⏎/o", tooltip="Read the report and every outlet's copy"),
+        Binding("a", "cycle_view", "View", tooltip="On the story / everything / off the story"),
+        Binding("plus", "teach(True)", "On story", key_display="+", tooltip="Teach: this report is on the story"),
+        Binding("minus", "teach(False)", "Off story", key_display="-", tooltip="Teach: this report is off the story"),
+        Binding("e", "toggle_entities", "Entities", tooltip="People, organisations and places; enter filters"),
+        Binding("escape", "clear_filter", "Clear filter", tooltip="Show every report again"),
         Binding("r", "refresh", "Refresh", tooltip="Read the store now and poll every feed"),
         Binding("f", "feeds", "Feeds", tooltip="Each feed's last success and last error"),
     ]
@@ -49,26 +73,42 @@ class StoryScreen(Screen):
 
         report: object  # feeds.poller.PollReport; not imported so the UI loads without feeds/
 
-    def __init__(self, db: Database, story_title: str, *, fetcher: Fetcher | None, refresh_interval: float) -> None:
+    def __init__(
+        self,
+        db: Database,
+        story_title: str,
+        *,
+        story_id: int,
+        fetcher: Fetcher | None,
+        refresh_interval: float,
+    ) -> None:
         super().__init__()
         self.db = db
         self.story_title = story_title
+        self.story_id = story_id
         self.fetcher = fetcher
         self.refresh_interval = refresh_interval
+        self.view = "on"
+        self.entity: tuple[int, str] | None = None  # the filter: (entity id, name)
         self._seen_version = -1
         self._last_id = 0
+        self._entities_stale = True
         self._fetcher_worker: Worker | None = None
 
     def compose(self) -> ComposeResult:
         yield StoryHeader(self.story_title, id="story-header")
-        yield StoryFeed(id="story-feed")
+        with Horizontal(id="story-body"):
+            yield StoryFeed(id="story-feed")
+            yield EntitySidebar(id="entity-sidebar")
         yield Footer()
 
     def on_mount(self) -> None:
         self._seen_version = data_version(self.db)
         self._last_id = max_article_id(self.db)
-        self.query_one(StoryFeed).show_page(latest_articles(self.db, PAGE_SIZE), page_size=PAGE_SIZE)
+        self.query_one(EntitySidebar).display = self.app.size.width >= SIDEBAR_MIN_WIDTH
+        self.load_view()
         self._refresh_header()
+        self.refresh_entities()
         self.set_interval(self.refresh_interval, self.check_store)
         if self.fetcher is not None:
             self.query_one(StoryHeader).fetcher_state = "starting"
@@ -78,29 +118,152 @@ class StoryScreen(Screen):
         if self.fetcher is not None:
             self.fetcher.stop()  # before the app waits for its worker threads
 
+    # -- what the feed shows ---------------------------------------------------------------
+
+    def load_view(self) -> None:
+        """Show the current view from the top (after a view change, a filter or teaching)."""
+        feed = self.query_one(StoryFeed)
+        kept = feed.article_at_cursor()
+        feed.clear_rows()
+        self._load_page()
+        if self.view == "on" and self.entity is None:
+            # Seeds are the story whatever their score; there are a handful, so always all of them.
+            groups = list(dict.fromkeys(group_of(self.db, seed) for seed in seed_ids(self.db, self.story_id)))
+            feed.show_articles([row for row in story_rows(self.db, self.story_id, groups) if in_view(row, "on")],
+                               always=True)
+        if kept is not None and kept.id in feed.shown:
+            feed.move_cursor(row=feed.get_row_index(str(kept.id)), scroll=True)
+        self._refresh_view_label()
+
+    def _load_page(self) -> None:
+        """One more page below the rows shown, through the store's keyset queries."""
+        feed = self.query_one(StoryFeed)
+        before = feed.oldest_shown
+        if self.entity is None:
+            rows = story_feed(self.db, self.story_id, show=self.view, before=before, limit=PAGE_SIZE)
+            fetched = len(rows)
+            cursor = (rows[-1].sort_at, rows[-1].id) if rows else None
+            rows = [row for row in rows if in_view(row, self.view)]
+        else:
+            articles = articles_naming(self.db, self.entity[0], limit=PAGE_SIZE, before=before)
+            fetched = len(articles)
+            cursor = (articles[-1].sort_at, articles[-1].id) if articles else None
+            groups = dict.fromkeys(group_of(self.db, article.id) for article in articles)
+            fresh = [group for group in groups if group not in feed.shown]
+            rows = [row for row in story_rows(self.db, self.story_id, fresh) if in_view(row, self.view)]
+        feed.show_page(rows, page_size=PAGE_SIZE, cursor=cursor, fetched=fetched)
+
+    def _refresh_view_label(self) -> None:
+        feed = self.query_one(StoryFeed)
+        count = f"{feed.row_count:,}{'+' if feed.more_below else ''}"
+        parts: list[str | tuple[str, str]] = [
+            (f" {VIEW_LABELS[self.view]} ", "bold"),
+            (f"· {count} report{'' if feed.row_count == 1 else 's'} ", "$text-muted"),
+        ]
+        if self.entity is not None:
+            parts += [("· naming ", "$text-muted"), (clean_line(self.entity[1], 80), "bold $warning"),
+                      ("  esc clears ", "$text-muted")]
+        self.query_one(StoryHeader).view_label = Content.assemble(*parts)
+
     # -- keeping current -------------------------------------------------------------------
 
     def check_store(self) -> None:
-        """Timer: a cheap "did anyone commit?" and, if so, add only the new rows."""
+        """Timer: a cheap "did anyone commit?" and, if so, show only what is new."""
         version = data_version(self.db)
         if version != self._seen_version:
             self._seen_version = version
             self.show_new_articles()
+        if self._entities_stale:
+            self.refresh_entities()
 
     def show_new_articles(self) -> int:
-        """Add articles stored since the last look (by any connection); returns how many."""
-        feed = self.query_one(StoryFeed)
+        """Show articles stored since the last look (by any connection); returns how many rows were added.
+
+        Only articles above the last id seen are read; each is mapped to its coverage group
+        (one indexed lookup), and only those groups' rows are added or redrawn.
+        """
         added = 0
-        while rows := articles_after_id(self.db, self._last_id):
-            self._last_id = rows[-1].id
-            added += feed.show_articles(rows)
-            if len(rows) < 1000:
+        while articles := articles_after_id(self.db, self._last_id):
+            self._last_id = articles[-1].id
+            added += self._show_groups_of([article.id for article in articles])
+            self._entities_stale = True
+            if len(articles) < 1000:
                 break
         self._refresh_header()
         return added
 
+    def _show_groups_of(self, article_ids: list[int]) -> int:
+        """Add, redraw or take away the rows of these articles' groups; returns rows added."""
+        if self.entity is not None:
+            article_ids = sorted(naming(self.db, self.entity[0], article_ids))
+        groups = list(dict.fromkeys(group_of(self.db, article_id) for article_id in article_ids))
+        return self._place(story_rows(self.db, self.story_id, groups))
+
+    def _place(self, rows: list[StoryRow]) -> int:
+        feed = self.query_one(StoryFeed)
+        staying = [row for row in rows if in_view(row, self.view)]
+        feed.update_articles(row for row in staying if row.id in feed.shown)
+        feed.remove_articles(row.id for row in rows if row.id in feed.shown and not in_view(row, self.view))
+        added = feed.show_articles(row for row in staying if row.id not in feed.shown)
+        self._refresh_view_label()
+        return added
+
     def _refresh_header(self) -> None:
         self.query_one(StoryHeader).summary = fetcher_summary(self.db)
+
+    # -- the entity sidebar ----------------------------------------------------------------
+
+    def refresh_entities(self) -> None:
+        """Recount the sidebar off the UI thread, at most one count at a time."""
+        if not self.query_one(EntitySidebar).display:
+            return
+        if any(worker.group == "entities" and worker.is_running for worker in self.workers):
+            return  # still counting: the next timer tick starts another
+        self._entities_stale = False
+        self.load_entities()
+
+    @work(thread=True, group="entities", exit_on_error=False)
+    def load_entities(self) -> None:
+        """top_entities scans every on-story mention, which grows with the story: its own thread."""
+        db = open_db(self.app.db_path, migrate=False)
+        try:
+            grouped = top_entities(db, ENTITIES_PER_KIND)
+            seeded = entities_in_seeds(db, self.story_id)
+        finally:
+            db.conn.close()
+        self.app.call_from_thread(self.query_one(EntitySidebar).show_entities, grouped, seeded)
+
+    def action_toggle_entities(self) -> None:
+        sidebar = self.query_one(EntitySidebar)
+        sidebar.display = not sidebar.display
+        if sidebar.display:
+            self.refresh_entities()
+            sidebar.focus()
+        else:
+            self.query_one(StoryFeed).focus()
+
+    @on(EntitySidebar.Chosen)
+    def filter_by_entity(self, event: EntitySidebar.Chosen) -> None:
+        if self.entity is not None and self.entity[0] == event.entity_id:
+            self.action_clear_filter()
+            return
+        self.entity = (event.entity_id, event.name)
+        self.query_one(EntitySidebar).set_active(event.entity_id)
+        self.load_view()
+        self.refresh_bindings()
+
+    def action_clear_filter(self) -> None:
+        if self.entity is None:
+            return
+        self.entity = None
+        self.query_one(EntitySidebar).set_active(None)
+        self.load_view()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return self.entity is not None  # in the footer only while a filter is on
+        return True
 
     # -- the in-app fetcher ----------------------------------------------------------------
 
@@ -122,10 +285,14 @@ class StoryScreen(Screen):
         self.show_new_articles()
         updated = getattr(message.report, "updated_ids", [])
         if updated:
-            self.query_one(StoryFeed).update_articles(articles_by_ids(self.db, updated))
+            self._show_groups_of(list(updated)[:1000])  # revised headlines, redrawn in place
 
     @on(Worker.StateChanged)
-    def fetcher_changed(self, event: Worker.StateChanged) -> None:
+    def worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "teach" and event.state == WorkerState.ERROR:
+            self.notify(f"Could not teach the story: {event.worker.error}", severity="error", markup=False)
+        if event.worker.group == "read" and event.state == WorkerState.ERROR:
+            self.notify(f"Could not mark as read: {event.worker.error}", severity="error", markup=False)
         if event.worker.group != "fetcher":
             return
         header = self.query_one(StoryHeader)
@@ -144,8 +311,8 @@ class StoryScreen(Screen):
     def page_down_when_near_end(self, event: DataTable.RowHighlighted) -> None:
         feed = self.query_one(StoryFeed)
         if feed.more_below and event.cursor_row >= feed.row_count - PAGE_AHEAD and feed.oldest_shown:
-            sort_at, article_id = feed.oldest_shown
-            feed.show_page(articles_older_than(self.db, sort_at, article_id, PAGE_SIZE), page_size=PAGE_SIZE)
+            self._load_page()
+            self._refresh_view_label()
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -158,6 +325,10 @@ class StoryScreen(Screen):
             message += "; polling every feed now"
         self.notify(message, timeout=2, markup=False)
 
+    def action_cycle_view(self) -> None:
+        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+        self.load_view()
+
     def action_feeds(self) -> None:
         self.app.push_screen(FeedsScreen(self.app.db_path))
 
@@ -167,6 +338,52 @@ class StoryScreen(Screen):
 
     def action_open_article(self) -> None:
         row = self.query_one(StoryFeed).article_at_cursor()
-        detail = article_detail(self.db, row.id) if row else None
-        if detail is not None:
-            self.app.push_screen(ArticleScreen(detail))
+        if row is None:
+            return
+        self.app.push_screen(ArticleScreen(self.db, self.story_id, row.id))
+        if row.unread:
+            self.mark_read(row.id)
+
+    @work(thread=True, group="read", exit_on_error=False)
+    def mark_read(self, group_id: int) -> None:
+        """Reading one copy reads them all: a user's write, on its own connection off the UI thread."""
+        db = open_db(self.app.db_path, migrate=False)
+        try:
+            mark_group_read(db, group_id, now_iso())
+        finally:
+            db.conn.close()
+        self.app.call_from_thread(self._redraw_groups, [group_id])
+
+    def _redraw_groups(self, group_ids: list[int]) -> None:
+        self.query_one(StoryFeed).update_articles(story_rows(self.db, self.story_id, group_ids))
+
+    # -- teaching --------------------------------------------------------------------------
+
+    def action_teach(self, on_story: bool) -> None:
+        row = self.query_one(StoryFeed).article_at_cursor()
+        if row is None:
+            return
+        verdict = "on" if on_story else "off"
+        self.notify(f"Teaching: {clean_line(row.title, 80)} is {verdict} the story…", timeout=2, markup=False)
+        self.teach(row, on_story)
+
+    @work(thread=True, group="teach", exit_on_error=False)
+    def teach(self, row: StoryRow, on_story: bool) -> None:
+        """The engine rescores every stored article: seconds on a big store, so its own thread."""
+        db = open_db(self.app.db_path, migrate=False)
+        try:
+            rescored = mark_on_story(db, row.id, on_story, story_id=self.story_id)
+        finally:
+            db.conn.close()
+        self.app.call_from_thread(self._taught, row, on_story, rescored)
+
+    def _taught(self, row: StoryRow, on_story: bool, rescored: int) -> None:
+        self.load_view()
+        self._entities_stale = True
+        verdict = "on the story" if on_story else "off the story"
+        shown = "" if row.id in self.query_one(StoryFeed).shown else f" (now under '{VIEW_LABELS[VIEWS[1]]}')"
+        self.notify(
+            f"Marked {verdict}: {clean_line(row.title, 80)}{shown}. {rescored:,} articles rescored.",
+            timeout=4,
+            markup=False,
+        )

@@ -1,8 +1,9 @@
-"""The story feed: every article of the story, newest first, one line each (time, source, title).
+"""The story feed: the story's reports, newest first, one line each (time, source, outlets, title).
 
-A `DataTable` (line API) so ten thousand articles cost no more widgets than ten. Rows are added,
-never rebuilt: the screen hands over only the articles it has not shown yet, and the cursor stays
-on the article it was on while new ones arrive above it.
+One row per coverage group: a report carried by four outlets is one line saying "4 outlets".
+A `DataTable` (line API) so ten thousand reports cost no more widgets than ten. Rows are added
+or redrawn, never rebuilt: the screen hands over only the groups that changed, and the cursor
+stays on the report it was on while new ones arrive above it.
 """
 
 from __future__ import annotations
@@ -17,14 +18,19 @@ from textual.coordinate import Coordinate
 from textual.geometry import Size
 from textual.widgets import DataTable
 
-from store.queries import ArticleRow
+from store.coverage import StoryRow
 from store.text import clean_line
 from store.times import from_iso
 
+MARK_WIDTH = 1
 TIME_WIDTH = 6
 SOURCE_WIDTH = 20
+OUTLETS_WIDTH = 9
 TITLE_MAX = 1000  # a title longer than any screen is cut (the store already bounds it)
 SEED_MARK = "◆ "
+KNOWN_MARK = "◇ "  # a copy of a seed: coverage already known from the seeds
+UNREAD_MARK = "●"
+WIDE = 100  # from this width on, the source and outlet columns get their full size
 
 
 def short_time(sort_at: str | None, now: datetime | None = None) -> str:
@@ -43,24 +49,33 @@ def short_time(sort_at: str | None, now: datetime | None = None) -> str:
     return str(moment.year)
 
 
-def source_label(row: ArticleRow) -> str:
-    """Who published it; seeds carry a mark so they never pass for fresh reporting."""
+def source_label(row: StoryRow) -> str:
+    """Who published it; seeds and copies of seeds carry a mark so they never pass for fresh reporting."""
     source = clean_line(row.source, 200)
     if row.kind == "seed":
         return SEED_MARK + (source if source and source != "seed" else "seed")
+    if row.known_from_seeds:
+        return KNOWN_MARK + (source or "—")
     return source or "—"
 
 
+def outlets_label(outlets: int, wide: bool = True) -> str:
+    """ "4 outlets" (or "×4" on a narrow terminal); nothing for a report only one outlet ran."""
+    if outlets <= 1:
+        return ""
+    return f"{outlets} outlets" if wide else f"×{outlets}"
+
+
 class _TimeCell(Text):
-    """A time cell that also knows where its article sorts, so the table can order by it."""
+    """A time cell that also knows where its report sorts, so the table can order by it."""
 
     order: tuple[str, int]
 
 
 class StoryFeed(DataTable):
-    """The articles of the story, newest first."""
+    """The story's reports (coverage groups), newest first."""
 
-    # newsboat's keys beside the arrows; home/end go to the newest/oldest article, not sideways.
+    # newsboat's keys beside the arrows; home/end go to the newest/oldest report, not sideways.
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
@@ -72,7 +87,11 @@ class StoryFeed(DataTable):
         "story-feed--time",
         "story-feed--source",
         "story-feed--seed",
+        "story-feed--known",
         "story-feed--seed-title",
+        "story-feed--unread",
+        "story-feed--read",
+        "story-feed--outlets",
     }
 
     DEFAULT_CSS = """
@@ -82,7 +101,11 @@ class StoryFeed(DataTable):
         & > .story-feed--time { color: $text-muted; }
         & > .story-feed--source { color: $text-secondary; }
         & > .story-feed--seed { color: $accent; text-style: bold; }
+        & > .story-feed--known { color: $accent; }
         & > .story-feed--seed-title { text-style: italic; }
+        & > .story-feed--unread { color: $primary; }
+        & > .story-feed--read { color: $text-muted; }
+        & > .story-feed--outlets { color: $warning; }
     }
     """
 
@@ -94,52 +117,69 @@ class StoryFeed(DataTable):
             show_row_labels=False,
             cell_padding=1,
         )
-        self._articles: dict[int, ArticleRow] = {}
+        self._articles: dict[int, StoryRow] = {}  # by group id
         self._oldest_paged: tuple[str, int] | None = None
-        self.more_below = False  # True while older articles wait in the store for paging
+        self.more_below = False  # True while older reports wait in the store for paging
 
     def on_mount(self) -> None:
+        self.add_column("", width=MARK_WIDTH, key="mark")
         self.add_column("Time", width=TIME_WIDTH, key="time")
-        self.add_column("Source", width=SOURCE_WIDTH, key="source")
+        self.add_column("Source", width=self._source_width(), key="source")
+        self.add_column("", width=self._outlets_width(), key="outlets")
         self.add_column("Title", width=self._title_width(), key="title")
 
     # -- what the screen calls -------------------------------------------------------------
 
     @property
-    def newest_id(self) -> int:
-        """The highest article id shown, so the screen can ask the store for what came after."""
-        return max(self._articles, default=0)
+    def shown(self) -> dict[int, StoryRow]:
+        """The rows shown, by group id."""
+        return self._articles
 
     @property
     def oldest_shown(self) -> tuple[str, int] | None:
         """Where keyset paging continues from."""
         return self._oldest_paged
 
-    def article_at_cursor(self) -> ArticleRow | None:
+    def article_at_cursor(self) -> StoryRow | None:
         if not self.row_count:
             return None
         row_key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
         return self._articles.get(int(row_key.value))
 
-    def show_page(self, rows: list[ArticleRow], *, page_size: int) -> int:
-        """Add one page of older articles (from the first load or from paging down)."""
-        if rows:
-            last = rows[-1]
-            self._oldest_paged = (last.sort_at, last.id)
-        self.more_below = len(rows) >= page_size
+    def clear_rows(self) -> None:
+        """Empty the feed for another view; paging starts again from the top."""
+        self.clear()
+        self._articles.clear()
+        self._oldest_paged = None
+        self.more_below = False
+
+    def show_page(
+        self, rows: list[StoryRow], *, page_size: int, cursor: tuple[str, int] | None = None, fetched: int | None = None
+    ) -> int:
+        """Add one page of older reports (from the first load or from paging down).
+
+        `cursor` is where the next page starts when it is not the last row's own place (a
+        filtered page), `fetched` how many the query returned before the screen filtered them.
+        """
+        fetched = len(rows) if fetched is None else fetched
+        if cursor is None and rows:
+            cursor = (rows[-1].sort_at, rows[-1].id)
+        if cursor is not None:
+            self._oldest_paged = cursor
+        self.more_below = fetched >= page_size
         return self.show_articles(rows)
 
-    def show_articles(self, rows: Iterable[ArticleRow]) -> int:
-        """Add the articles not shown yet, in their place by time; returns how many were added.
+    def show_articles(self, rows: Iterable[StoryRow], *, always: bool = False) -> int:
+        """Add the reports not shown yet, in their place by time; returns how many were added.
 
-        An article older than the last page loaded is left for paging to bring, so the
-        keyset cursor never skips anything.
+        A report older than the last page loaded is left for paging to bring, so the keyset
+        cursor never skips anything (`always` for the few rows that paging never brings: seeds).
         """
         fresh = [
             row
             for row in rows
             if row.id not in self._articles
-            and not (self.more_below and self._oldest_paged and (row.sort_at, row.id) < self._oldest_paged)
+            and (always or not (self.more_below and self._oldest_paged and (row.sort_at, row.id) < self._oldest_paged))
         ]
         if not fresh:
             return 0
@@ -152,61 +192,86 @@ class StoryFeed(DataTable):
         self._keep_place(kept, view_top)
         return len(fresh)
 
-    def update_articles(self, rows: Iterable[ArticleRow]) -> None:
-        """Redraw articles whose title or source changed (a new revision)."""
+    def update_articles(self, rows: Iterable[StoryRow]) -> int:
+        """Redraw reports already shown whose title, outlets or read state changed; returns how many."""
+        changed = 0
         for row in rows:
-            if row.id not in self._articles:
+            if row.id not in self._articles or self._articles[row.id] == row:
                 continue
             self._articles[row.id] = row
-            _, source, title = self._cells(row)
-            self.update_cell(str(row.id), "source", source)
-            self.update_cell(str(row.id), "title", title)
+            for key, cell in zip(("mark", "time", "source", "outlets", "title"), self._cells(row)):
+                self.update_cell(str(row.id), key, cell)
+            changed += 1
+        return changed
+
+    def remove_articles(self, group_ids: Iterable[int]) -> int:
+        """Take away reports that left the view (taught off the story, say); returns how many."""
+        gone = [group_id for group_id in group_ids if group_id in self._articles]
+        if not gone:
+            return 0
+        kept = self.article_at_cursor()
+        index = self.cursor_row
+        for group_id in gone:
+            del self._articles[group_id]
+            self.remove_row(str(group_id))
+        if kept is not None and kept.id in self._articles:
+            self.move_cursor(row=self.get_row_index(str(kept.id)), scroll=False)
+        elif self.row_count:
+            self.move_cursor(row=min(index, self.row_count - 1), scroll=False)
+        return len(gone)
 
     # -- drawing ---------------------------------------------------------------------------
 
-    def _cells(self, row: ArticleRow) -> tuple[Text, Text, Text]:
-        """The three cells as `Text`, never markup: every title and source came from strangers."""
+    def _style(self, name: str) -> object:
+        return self.get_component_rich_style(name, partial=True)
+
+    def _cells(self, row: StoryRow) -> tuple[Text, ...]:
+        """The cells as `Text`, never markup: every title and source came from strangers."""
         seed = row.kind == "seed"
-        time = _TimeCell(
-            short_time(row.sort_at),
-            style=self.get_component_rich_style("story-feed--time", partial=True),
-            no_wrap=True,
-            end="",
-        )
+        unread = row.unread > 0
+        mark = Text(UNREAD_MARK if unread else " ", style=self._style("story-feed--unread"), end="")
+        time = _TimeCell(short_time(row.sort_at), style=self._style("story-feed--time"), no_wrap=True, end="")
         time.order = (row.sort_at, row.id)
+        source_style = "story-feed--seed" if seed else "story-feed--known" if row.known_from_seeds else "story-feed--source"
         source = Text(
-            source_label(row),
-            style=self.get_component_rich_style(
-                "story-feed--seed" if seed else "story-feed--source", partial=True
-            ),
-            no_wrap=True,
-            overflow="ellipsis",
-            end="",
+            source_label(row), style=self._style(source_style), no_wrap=True, overflow="ellipsis", end=""
         )
-        title = Text(
-            clean_line(row.title, TITLE_MAX),
-            style=self.get_component_rich_style("story-feed--seed-title", partial=True) if seed else "",
-            no_wrap=True,
-            overflow="ellipsis",
-            end="",
+        outlets = Text(
+            outlets_label(row.outlets, self._wide()), style=self._style("story-feed--outlets"), no_wrap=True, end=""
         )
-        return time, source, title
+        title_style = self._style("story-feed--seed-title") if seed else ""
+        if not unread:
+            title_style = self._style("story-feed--read")
+        title = Text(clean_line(row.title, TITLE_MAX), style=title_style, no_wrap=True, overflow="ellipsis", end="")
+        return mark, time, source, outlets, title
+
+    def _wide(self) -> bool:
+        return self.size.width >= WIDE or not self.size.width
 
     def _source_width(self) -> int:
         """Narrow terminals give the headline more of the line."""
-        return SOURCE_WIDTH if self.size.width >= 100 else SOURCE_WIDTH * 2 // 3
+        return SOURCE_WIDTH if self._wide() else SOURCE_WIDTH * 2 // 3
+
+    def _outlets_width(self) -> int:
+        return OUTLETS_WIDTH if self._wide() else 3
 
     def _title_width(self) -> int:
-        """The title takes whatever the time and source columns leave."""
+        """The title takes whatever the other columns leave."""
         padding = 2 * self.cell_padding
-        fixed = TIME_WIDTH + self._source_width() + 3 * padding + self.styles.scrollbar_size_vertical
+        fixed = MARK_WIDTH + TIME_WIDTH + self._source_width() + self._outlets_width()
+        fixed += 5 * padding + self.styles.scrollbar_size_vertical
         return max(20, self.size.width - fixed)
 
     def on_resize(self, event: events.Resize) -> None:
         if "title" not in self.columns:
             return
+        wide_before = self.columns["outlets"].width == OUTLETS_WIDTH
         self.columns["source"].width = self._source_width()
+        self.columns["outlets"].width = self._outlets_width()
         self.columns["title"].width = self._title_width()
+        if wide_before != self._wide():
+            for row in self._articles.values():
+                self.update_cell(str(row.id), "outlets", self._cells(row)[3])
         total = sum(column.get_render_width(self) for column in self.columns.values())
         self.virtual_size = Size(total, self.virtual_size.height)
         self.refresh()
@@ -214,13 +279,13 @@ class StoryFeed(DataTable):
     # -- keeping the reader's place --------------------------------------------------------
 
     def _row_at_view_top(self) -> int | None:
-        """The article at the top of the view, if the reader has scrolled away from the top."""
+        """The report at the top of the view, if the reader has scrolled away from the top."""
         if self.scroll_y <= 0 or not self.row_count:
             return None
         index = min(int(self.scroll_y), self.row_count - 1)
         return int(self.coordinate_to_cell_key(Coordinate(index, 0)).row_key.value)
 
-    def _keep_place(self, kept: ArticleRow | None, view_top: int | None) -> None:
+    def _keep_place(self, kept: StoryRow | None, view_top: int | None) -> None:
         if kept is not None:
             self.move_cursor(row=self.get_row_index(str(kept.id)), scroll=False)
         if view_top is not None:

@@ -1,4 +1,5 @@
-"""The header: which story this is and what the fetcher is doing, in two lines."""
+"""The header: which story this is and what the fetcher is doing, in two lines, and which view
+of the feed is shown, on its bottom rule."""
 
 from __future__ import annotations
 
@@ -78,6 +79,8 @@ class StoryHeader(Widget):
         padding: 0 0;
         background: $panel;
         border-bottom: solid $primary-muted;
+        border-subtitle-align: left;
+        border-subtitle-color: $text;
     }
     """
 
@@ -85,10 +88,14 @@ class StoryHeader(Widget):
     fetcher_state: reactive[FetcherState] = reactive("off")
     fetcher_error: reactive[str | None] = reactive(None)
     summary: reactive[FetcherSummary | None] = reactive(None)
+    view_label: reactive[Content] = reactive(Content(""))  # which view of the feed, on the bottom rule
 
     def __init__(self, story_title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.set_reactive(StoryHeader.story_title, clean_line(story_title, 300))
+
+    def watch_view_label(self, label: Content) -> None:
+        self.border_subtitle = label  # Content, never a markup string: it can hold an entity's name
 
     def render(self) -> Content:
         return Content("\n").join(
