@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from store.analysis import analyse_articles
+from store.engine import set_threshold
 from store.entities import apply_story_aliases
 from store.ingest import add_revision
 from store.text import clean_block, clean_line, content_hash
@@ -110,6 +111,9 @@ def ensure_story(db: Database, story: Story) -> int:
         else:
             story_id = row[0]
             db["stories"].update(story_id, {"title": story.title})
+        stored_threshold = db.execute("SELECT threshold FROM stories WHERE id = ?", [story_id]).fetchone()[0]
+        if stored_threshold != story.threshold:
+            set_threshold(db, story_id, story.threshold)  # re-files verdicts only when it changed
         apply_story_aliases(db, story.aliases)
         seed_ids = [_import_seed(db, story_id, story.name, seed) for seed in story.seeds]
         analyse_articles(db, [article_id for article_id in seed_ids if article_id is not None])

@@ -117,3 +117,13 @@ def test_story_file_aliases_merge_entities(tmp_path, aliases, entities_named):
         "SELECT count(DISTINCT entity_id) FROM mentions WHERE text IN ('AMLO', 'Andrés Manuel López Obrador')"
     ).fetchone()[0]
     assert named == entities_named
+
+
+def test_threshold_comes_from_the_story_file(tmp_path):
+    (tmp_path / "one.txt").write_text("A Seed Headline\n\nUS strikes on cartels in Mexico.")
+    text = '[story]\nname = "local"\ntitle = "T"\nthreshold = {}\nseeds = ["one.txt"]\n'
+    db = open_db(tmp_path / "story.db")
+    ensure_story(db, load_story(write_story(tmp_path, text.format(0.3))))
+    assert db.execute("SELECT threshold FROM stories").fetchone() == (0.3,)
+    ensure_story(db, load_story(write_story(tmp_path, text.format(0.7))))
+    assert db.execute("SELECT threshold FROM stories").fetchone() == (0.7,)
