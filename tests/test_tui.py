@@ -7,7 +7,16 @@ from datetime import datetime, timedelta
 
 import pytest
 from feedserver import item, rss
-from tui_helpers import STORY_NAME, STORY_TITLE, article, make_story, shown_titles, wait_until
+from tui_helpers import (
+    OFF_STORY,
+    ON_STORY,
+    STORY_NAME,
+    STORY_TITLE,
+    article,
+    make_story,
+    shown_titles,
+    wait_until,
+)
 
 from store.db import open_db
 from store.feeds import add_feed
@@ -269,3 +278,172 @@ async def test_a_fetcher_that_cannot_start_shows_why_and_the_app_goes_on(db_path
         assert "Pentagon Drafts Plans for Strikes on Cartels" in shown_titles(app)
         await pilot.press("r")  # refreshing the list still works; there is no fetcher to wake
         assert header.fetcher_state == "stopped" and app.return_code is None
+
+
+# -- the story: views, coverage groups, teaching, entities ----------------------------------
+
+
+COPY_TEXT = (
+    "The Pentagon said US drone strikes hit drug cartel labs near Culiacan in Sinaloa overnight. Mexican"
+    " President Claudia Sheinbaum condemned the strikes and said US troops on Mexican soil are ruled out."
+)
+
+
+def feed_row(app, title: str):
+    feed = app.screen.query_one(StoryFeed)
+    return next((row for row in feed.shown.values() if row.title == title), None)
+
+
+def view_label(app) -> str:
+    return app.screen.query_one(StoryHeader).view_label.plain
+
+
+async def test_an_off_story_item_waits_under_everything_while_an_on_story_one_appears(db_path):
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False, refresh_interval=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "On the story" in view_label(app)
+        db = writer(db_path)
+        ingest_items(db, [
+            article(1, title="Stock markets rally on tech earnings", summary=OFF_STORY),
+            article(2, title="Drones over Sinaloa", summary=ON_STORY),
+        ])
+        db.close()
+        assert await wait_until(pilot, lambda: "Drones over Sinaloa" in shown_titles(app), 3)
+        await pilot.pause(0.3)
+        assert "Stock markets rally on tech earnings" not in shown_titles(app)
+        await pilot.press("a")
+        assert "Everything" in view_label(app)
+        assert {"Stock markets rally on tech earnings", "Drones over Sinaloa"} <= set(shown_titles(app))
+        await pilot.press("a")
+        assert "Off the story" in view_label(app)
+        assert shown_titles(app) == ["Stock markets rally on tech earnings"]
+        assert "1 report " in view_label(app) + " "
+
+
+async def test_a_second_outlets_copy_joins_its_row_live(db_path):
+    db = writer(db_path)
+    ingest_items(db, [article(1, title="US strikes hit cartel labs", summary=COPY_TEXT, source="Wire A", hours_ago=1)])
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False, refresh_interval=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        feed = app.screen.query_one(StoryFeed)
+        row = feed_row(app, "US strikes hit cartel labs")
+        assert row is not None and row.outlets == 1
+        assert feed.get_cell(str(row.id), "outlets").plain == ""
+        rows = feed.row_count
+        ingest_items(db, [article(2, title="US strikes hit cartel labs, officials say", summary=COPY_TEXT,
+                                  source="Wire B", url="http://127.0.0.1:9/other/2", hours_ago=0.5)])
+        assert await wait_until(pilot, lambda: feed.shown[row.id].outlets == 2, 3)
+        assert feed.row_count == rows  # the copy joined the row; no second row
+        assert "US strikes hit cartel labs, officials say" not in shown_titles(app)
+        assert feed.get_cell(str(row.id), "outlets").plain == "2 outlets"
+        assert feed.shown[row.id].unread == 2
+    db.close()
+
+
+async def test_the_reading_view_says_why_lists_every_outlet_and_marks_the_group_read(db_path):
+    from tui.screens.article import ArticleScreen
+
+    db = writer(db_path)
+    ingest_items(db, [
+        article(1, title="US strikes hit cartel labs", summary=COPY_TEXT, source="Wire A", hours_ago=1),
+        article(2, title="Cartel labs struck, officials say", summary=COPY_TEXT, source="Wire B",
+                url="http://127.0.0.1:9/other/2", hours_ago=0.5),
+    ])
+    db.close()
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        feed = app.screen.query_one(StoryFeed)
+        row = feed_row(app, "US strikes hit cartel labs")
+        feed.move_cursor(row=feed.get_row_index(str(row.id)))
+        await pilot.press("enter")
+        assert isinstance(app.screen, ArticleScreen)
+        why = app.screen.query_one("#article-why").visual.plain
+        assert "on the story" in why and "why:" in why and "score" in why
+        assert any(reason in why for reason in ("cartel", "strike", "sinaloa"))
+        members = app.screen.query_one("#article-members")
+        lines = [members.get_option_at_index(i).prompt.plain for i in range(members.option_count)]
+        assert len(lines) == 2 and "Wire A" in lines[0] and "Wire B" in lines[1]
+        assert "2 outlets" in app.screen.query_one("#article-coverage-title").visual.plain
+        members.focus()
+        members.highlighted = 1
+        await pilot.press("enter")  # read the other outlet's copy
+        assert app.screen.query_one("#article-title").visual.plain == "Cartel labs struck, officials say"
+        assert "Wire B" in app.screen.query_one("#article-meta").visual.plain
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: feed.shown[row.id].unread == 0, 3)
+        assert feed.get_cell(str(row.id), "mark").plain.strip() == ""
+    check = writer(db_path)
+    assert check.execute("SELECT count(*) FROM articles WHERE read_at IS NOT NULL").fetchone()[0] == 2
+    check.close()
+
+
+async def test_teaching_moves_a_report_between_the_views(db_path):
+    db = writer(db_path)
+    ingest_items(db, [article(1, title="Stock markets rally on tech earnings", summary=OFF_STORY, hours_ago=1)])
+    db.close()
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Stock markets rally on tech earnings" not in shown_titles(app)
+        await pilot.press("a")  # everything
+        feed = app.screen.query_one(StoryFeed)
+        feed.move_cursor(row=shown_titles(app).index("Stock markets rally on tech earnings"))
+        await pilot.press("plus")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert feed_row(app, "Stock markets rally on tech earnings").on_story
+        await pilot.press("a", "a")  # off, then back to on the story
+        assert "On the story" in view_label(app)
+        assert "Stock markets rally on tech earnings" in shown_titles(app)
+
+        feed.move_cursor(row=shown_titles(app).index("Stock markets rally on tech earnings"))
+        await pilot.press("minus")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Stock markets rally on tech earnings" not in shown_titles(app)
+        await pilot.press("a", "a")
+        assert "Stock markets rally on tech earnings" in shown_titles(app)
+
+
+async def test_the_entity_sidebar_lists_the_seeds_names_and_filters_the_feed(db_path):
+    from tui.widgets.entity_sidebar import NEW_MARK, EntitySidebar
+
+    db = writer(db_path)
+    ingest_items(db, [
+        article(1, title="Rubio warns the cartels", summary="Secretary of State Marco Rubio said US strikes on"
+                " Mexican drug cartels in Sinaloa could come soon.", hours_ago=1),
+        article(2, title="Sheinbaum answers", summary=ON_STORY, hours_ago=2),
+    ])
+    db.close()
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=SIZE) as pilot:  # 120 columns: the sidebar shows at start
+        sidebar = app.screen.query_one(EntitySidebar)
+        assert sidebar.display
+        assert await wait_until(pilot, lambda: bool(sidebar.entities), 3)
+        names = {entity.name: entity for entity in sidebar.entities.values()}
+        assert {"Claudia Sheinbaum", "Pete Hegseth", "Pentagon"} <= set(names)
+        lines = {sidebar.get_option(str(e.id)).prompt.plain: e for e in sidebar.entities.values()}
+        rubio = next(line for line in lines if "Marco Rubio" in line)
+        assert NEW_MARK in rubio  # no seed names him
+        assert NEW_MARK not in next(line for line in lines if "Claudia Sheinbaum" in line)
+
+        sidebar.focus()
+        sidebar.highlighted = sidebar.get_option_index(str(names["Marco Rubio"].id))
+        await pilot.press("enter")
+        assert shown_titles(app) == ["Rubio warns the cartels"]
+        assert "naming Marco Rubio" in view_label(app)
+        await pilot.press("escape")
+        assert "naming" not in view_label(app)
+        assert {"Rubio warns the cartels", "Sheinbaum answers"} <= set(shown_titles(app))
+
+        await pilot.press("e")
+        assert not sidebar.display
+    small = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with small.run_test(size=(80, 24)) as pilot:
+        assert not small.screen.query_one(EntitySidebar).display  # too narrow: the feed gets the room
+        await pilot.press("e")
+        assert small.screen.query_one(EntitySidebar).display

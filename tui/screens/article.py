@@ -61,11 +61,13 @@ def why_line(verdict: tuple[float, bool, list[str]] | None, kind: str, known_fro
     shown = [clean_line(str(reason), 60) for reason in reasons[:REASONS_SHOWN]]
     if shown:
         parts += [("\nwhy: ", "$text-muted"), ", ".join(shown)]
+    elif kind != "seed":
+        parts += [("\nwhy: none of the story's key terms or names", "$text-muted")]
     return Content.assemble(*parts)
 
 
-def member_line(member: Member, current: bool) -> Text:
-    """One outlet's copy in the coverage list: time, source, how it was matched, title."""
+def member_line(member: Member, current: bool, width: int = 100) -> Text:
+    """One outlet's copy in the coverage list: time, source, how it was matched, title (cut to fit)."""
     line = Text("▸ " if current else "  ", style="bold", end="")
     line.append(f"{short_time(member.sort_at):>6}  ", style="dim")
     source = clean_line(member.source, 60) or "—"
@@ -74,8 +76,7 @@ def member_line(member: Member, current: bool) -> Text:
     line.append(f"{source[:18]:<18}  ", style="bold" if current else "")
     line.append(f"{HOW_FOUND.get(member.match, member.match):<13}  ", style="dim")
     line.append(clean_line(member.title, 300))
-    line.no_wrap = True
-    line.overflow = "ellipsis"
+    line.truncate(max(20, width), overflow="ellipsis")
     return line
 
 
@@ -158,6 +159,8 @@ class ArticleScreen(ModalScreen):
         verdict = relevance_of(self.db, self.story_id, article_id)
         self.query_one("#article-why", Static).update(why_line(verdict, row.kind, known))
         self._show_members()
+        if not body:  # many feeds carry a summary only: it is the text
+            body, summary = summary, ""
         summary_widget = self.query_one("#article-summary", Static)
         summary_widget.update(summary)
         summary_widget.display = bool(summary and summary != body)
@@ -176,8 +179,9 @@ class ArticleScreen(ModalScreen):
             ("  (enter reads that copy)", "$text-muted"),
         ))
         highlighted = members.highlighted
+        width = members.size.width or min(120, int(self.app.size.width * 0.9)) - 6
         members.set_options(
-            [Option(member_line(m, m.id == self.article_id), id=str(m.id)) for m in self.members]
+            [Option(member_line(m, m.id == self.article_id, width - 1), id=str(m.id)) for m in self.members]
         )
         current = next(i for i, m in enumerate(self.members) if m.id == self.article_id) if any(
             m.id == self.article_id for m in self.members) else 0

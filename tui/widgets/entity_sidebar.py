@@ -46,14 +46,14 @@ class EntitySidebar(OptionList):
 
     DEFAULT_CSS = """
     EntitySidebar {
-        width: 32;
+        width: 30;
         height: 1fr;
         border: none;
         border-left: vkey $primary-muted;
         padding: 0 0;
         background: $background;
         scrollbar-size-vertical: 1;
-        &:focus { border-left: vkey $primary; background-tint: $foreground 3%; }
+        &:focus { border: none; border-left: vkey $primary; background-tint: $foreground 3%; }
     }
     """
 
@@ -84,7 +84,7 @@ class EntitySidebar(OptionList):
 
     def _redraw(self) -> None:
         kept = self.highlighted_option.id if self.highlighted_option is not None else None
-        width = max(16, (self.size.width or 32) - 2)
+        width = max(16, (self.size.width or 30) - 2)
         options: list[Option] = []
         for kind in KIND_ORDER:
             entities = self._grouped.get(kind, [])
@@ -97,6 +97,8 @@ class EntitySidebar(OptionList):
                 options.append(Option(line, id=str(entity.id)))
         if not options:
             options.append(Option(Text("No names yet", style="dim"), id="empty", disabled=True))
+        else:
+            options.append(Option(Text(f"{NEW_MARK} new since the seeds", style="dim", end=""), id="legend", disabled=True))
         self.set_options(options)
         if kept is not None and kept in {o.id for o in options}:
             self.highlighted = self.get_option_index(kept)

@@ -30,7 +30,8 @@ TITLE_MAX = 1000  # a title longer than any screen is cut (the store already bou
 SEED_MARK = "◆ "
 KNOWN_MARK = "◇ "  # a copy of a seed: coverage already known from the seeds
 UNREAD_MARK = "●"
-WIDE = 100  # from this width on, the source and outlet columns get their full size
+WIDE = 100  # from this table width on, the source column gets its full size
+ROOMY = 85  # from this table width on, outlets read "4 outlets" rather than "×4"
 
 
 def short_time(sort_at: str | None, now: datetime | None = None) -> str:
@@ -92,6 +93,7 @@ class StoryFeed(DataTable):
         "story-feed--unread",
         "story-feed--read",
         "story-feed--outlets",
+        "story-feed--off",
     }
 
     DEFAULT_CSS = """
@@ -106,6 +108,7 @@ class StoryFeed(DataTable):
         & > .story-feed--unread { color: $primary; }
         & > .story-feed--read { color: $text-muted; }
         & > .story-feed--outlets { color: $warning; }
+        & > .story-feed--off { color: $text-disabled; }
     }
     """
 
@@ -237,23 +240,28 @@ class StoryFeed(DataTable):
             source_label(row), style=self._style(source_style), no_wrap=True, overflow="ellipsis", end=""
         )
         outlets = Text(
-            outlets_label(row.outlets, self._wide()), style=self._style("story-feed--outlets"), no_wrap=True, end=""
+            outlets_label(row.outlets, self._roomy()), style=self._style("story-feed--outlets"), no_wrap=True, end=""
         )
         title_style = self._style("story-feed--seed-title") if seed else ""
         if not unread:
             title_style = self._style("story-feed--read")
+        if not (row.on_story or seed or row.known_from_seeds):
+            title_style = self._style("story-feed--off")  # only the "everything" view mixes them
         title = Text(clean_line(row.title, TITLE_MAX), style=title_style, no_wrap=True, overflow="ellipsis", end="")
         return mark, time, source, outlets, title
 
     def _wide(self) -> bool:
         return self.size.width >= WIDE or not self.size.width
 
+    def _roomy(self) -> bool:
+        return self.size.width >= ROOMY or not self.size.width
+
     def _source_width(self) -> int:
         """Narrow terminals give the headline more of the line."""
         return SOURCE_WIDTH if self._wide() else SOURCE_WIDTH * 2 // 3
 
     def _outlets_width(self) -> int:
-        return OUTLETS_WIDTH if self._wide() else 3
+        return OUTLETS_WIDTH if self._roomy() else 3
 
     def _title_width(self) -> int:
         """The title takes whatever the other columns leave."""
@@ -269,7 +277,7 @@ class StoryFeed(DataTable):
         self.columns["source"].width = self._source_width()
         self.columns["outlets"].width = self._outlets_width()
         self.columns["title"].width = self._title_width()
-        if wide_before != self._wide():
+        if wide_before != self._roomy():
             for row in self._articles.values():
                 self.update_cell(str(row.id), "outlets", self._cells(row)[3])
         total = sum(column.get_render_width(self) for column in self.columns.values())
