@@ -44,7 +44,7 @@ def styles_of_title(feed: StoryFeed, row_index: int) -> set:
     return {
         (style.color, style.bgcolor, style.bold, style.italic, style.underline, style.reverse, style.link,
          tuple(sorted(key for key in style.meta if key not in ("row", "column"))))
-        for segment in strip.crop(title_x + 1, title_x + 30)
+        for segment in strip.crop(title_x + 1, title_x + 18)  # within the shortest title
         if (style := segment.style) is not None
     }
 
@@ -135,4 +135,55 @@ async def test_the_widget_cleans_what_reaches_it_uncleaned(db_path):
         assert "\x1b" not in "".join(cell.plain for cell in feed.get_column("title"))
         await pilot.press("down", "down", "end", "home")
         assert await wait_until(pilot, lambda: feed.cursor_row == 0, 2)
+        assert app.return_code is None
+
+
+async def test_hostile_entity_names_and_reasons_render_literally(db_path):
+    """Names come from strangers' text and reasons from the engine's reading of it: both inert."""
+    import json
+
+    from store.entity_queries import EntityCount
+    from tui.screens.article import ArticleScreen
+    from tui.widgets.entity_sidebar import EntitySidebar
+
+    db = open_db(db_path)
+    ingest_items(db, [article(1, title="An ordinary headline", hours_ago=1)])
+    article_id = db.execute("SELECT id FROM articles WHERE title = 'An ordinary headline'").fetchone()[0]
+    with db.conn:
+        db.execute("UPDATE relevance SET on_story = 1, score = 0.9, reasons = ? WHERE article_id = ?",
+                   [json.dumps(HOSTILE[:5]), article_id])
+    db.close()
+
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False, refresh_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        sidebar = app.screen.query_one(EntitySidebar)
+        await app.workers.wait_for_complete()
+        hostile = [EntityCount(9000 + n, "person", name, 3, 1) for n, name in enumerate(HOSTILE)]
+        sidebar.show_entities({"person": hostile, "org": [], "place": []}, seeded=set())
+        await pilot.pause()
+        for entity in hostile:
+            prompt = sidebar.get_option(str(entity.id)).prompt
+            expected = clean_line(entity.name, 60)
+            assert prompt.plain.strip().startswith(expected[:10])
+            assert not any(ch in prompt.plain for ch in "\x1b\x07\x00\u200b\u202e")
+        assert sidebar.get_option("9000").prompt.plain.strip().startswith("[bold]Bold?[/bold]")
+
+        # Filtering by a hostile name: the header says it literally and nothing runs.
+        sidebar.post_message(EntitySidebar.Chosen(9000, MARKUP))
+        await pilot.pause()
+        label = app.screen.query_one(StoryHeader).view_label
+        assert MARKUP in label.plain and app.return_code is None
+        assert all(not span.style or "@click" not in str(span.style) for span in label.spans)
+        await pilot.press("escape")
+
+        feed = app.screen.query_one(StoryFeed)
+        feed.move_cursor(row=feed.get_row_index(str(article_id)))
+        await pilot.press("o")
+        assert isinstance(app.screen, ArticleScreen)
+        why = app.screen.query_one("#article-why").visual
+        for reason in HOSTILE[:5]:
+            assert clean_line(reason, 60) in why.plain
+        assert "\x1b" not in why.plain and "[@click=" in why.plain
+        assert not any("link" in str(span.style) or "@click" in str(span.style) for span in why.spans)
         assert app.return_code is None
