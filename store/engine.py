@@ -288,11 +288,17 @@ def _build_state(db: Database, story_id: int, stamp: tuple) -> _StoryState:
         [story_id],
     )
     entities = _entity_names(db, [a[0] for a in seeds + taught_on + taught_off])
-    relevant = [relevance.term_counts(*a[3:], entities.get(a[0], ())) for a in seeds + taught_on]
+    relevant = [relevance.term_counts(*a[3:], entities.get(a[0], ())) for a in seeds]
+    on_story = [relevance.item_terms(*a[3:], entities.get(a[0], ())) for a in taught_on]
     off_story = [relevance.item_terms(*a[3:], entities.get(a[0], ())) for a in taught_off]
     candidates = relevance.key_terms(relevant)
-    background = _background(db, list(candidates))
-    model = relevance.build_model(relevant, background, _background_count(db), off_story)
+    # The background counts of the key terms, and of the words of the articles the user marked.
+    marked_words = {t for terms in on_story + off_story for t in terms if " " not in t}
+    background = _background(db, list(candidates.keys() | marked_words))
+    title = db.execute("SELECT title FROM stories WHERE id = ?", [story_id]).fetchone()
+    model = relevance.build_model(
+        relevant, background, _background_count(db), off_story, title[0] if title else "", on_story
+    )
     seed_shingles = {a[0]: dedup.shingles(dedup.comparable_words(a[3], a[4], a[5], lead=None)) for a in seeds}
     threshold = stamp[2]
     vocabulary = frozenset(

@@ -1,17 +1,27 @@
 """How close an article is to the story the seeds tell, and why: pure functions, no I/O.
 
 The method is the classic probabilistic relevance-feedback weighting (Robertson & Sparck Jones):
-the seeds (and articles the user marked on-story) are the known relevant documents, every stored
-article is the background. A term's weight is how much likelier it is in the story than in the
-background, so "cartel", "Pentagon" and "drone strikes" weigh a lot, "Trump" or "Mexico" less
-(the feeds are full of other Trump and Mexico news), and words the seeds use once carry nothing.
-Articles the user marked off-story count as strong background evidence against their terms.
+the seeds are the known relevant documents, every stored article is the background. A term's
+weight is how much likelier it is in the story than in the background, so "cartel", "Pentagon"
+and "drone strikes" weigh a lot, "Trump" or "Mexico" less (the feeds are full of other Trump and
+Mexico news), and words the seeds use once carry nothing.
 
-An article's raw score is the sum of the weights of the story's key terms it contains, divided
-by the square root of how many terms it has, so a one-line headline and a three-sentence
-summary are comparable. A logistic curve turns it into 0..1, 0.5 at `MIDPOINT`, which is the
-story file's default threshold. `MIDPOINT` and `WIDTH` were chosen on the tuning half of
-bench/data/eval_items.jsonl (see bench/quality.py); the other half reports the figures.
+The story is several things at once, and its title says which: "US military action | against |
+Mexican drug cartels". Each half of the title is a facet, gathering the key words that share a
+stem with its words or that the seeds write next to them ("military strikes", "cartels in
+Mexico"). An article with no real evidence for a facet (Mexico's army against the cartels, the
+US military elsewhere) keeps only `MISSING_FACET` of its score, and its reasons say what it lacks.
+
+The user teaches by marking articles. Marks never change the seeds' own terms; the other words
+of marked articles become evidence for (on-story) or against (off-story), weighed the same way
+against the background (Rocchio's feedback), so an article like a marked one moves and a
+seed-like one does not.
+
+An article's raw score is the sum of the weights of the terms it contains, divided by the square
+root of how many terms it has, so a one-line headline and a three-sentence summary are
+comparable. A logistic curve turns it into 0..1, 0.5 at `MIDPOINT`, which is the story file's
+default threshold. `MIDPOINT`, `MISSING_FACET` and `FACET_EVIDENCE` were chosen on the tuning
+half of bench/data/eval_items.jsonl (see bench/quality.py); the other half reports the figures.
 """
 
 from __future__ import annotations
@@ -23,13 +33,12 @@ from dataclasses import dataclass, field
 
 from store.dedup import words
 
-MIDPOINT = 0.78  # raw score that maps to relevance 0.5 (chosen on the tune half)
+MIDPOINT = 0.5  # raw score that maps to relevance 0.5 (chosen on the tune half with the facets)
 WIDTH = 0.25  # how quickly relevance rises around the midpoint
 MIN_SEED_SHARE = 0.4  # a key term appears in at least this share of the relevant documents
 MIN_STORY_RATE = 0.004  # ... and makes up at least this share of their words (about 1 in 250)
 MIN_STORY_COUNT = 3
 MAX_WEIGHT = 6.0  # no single term decides on its own
-OFF_STORY_PSEUDOCOUNT = 10  # one article marked off-story counts like this many background ones
 BACKGROUND_PRIOR = 50  # pseudo-articles of background before any feed item is stored
 WORD_PRIOR = 0.02  # share of background articles assumed to hold a word never counted yet
 GENERIC_PRIOR = 0.1  # the same for a word of GENERIC_WORDS
@@ -38,6 +47,19 @@ MAX_REASONS = 6
 CORE_TERMS = 5  # the story's core: its most used key words
 CORE_NEEDED = 2  # core words an article needs to score in full
 ENTITY_PREFIX = "@"  # terms for named entities shared through the entity tables
+MISSING_FACET = 0.3  # an article with evidence for only some of the story's facets keeps this share
+FACET_MARGIN = 2  # a seed word joins a facet it is written next to this many times more than the other
+FACET_BESIDE = 3  # ... and at least this many times
+# A facet's word is evidence for it when it weighs at least this share of the facet's heaviest
+# word: "US" is in every other headline, and names the actor, not the action.
+FACET_EVIDENCE = 0.3
+NESTED_SHARE = 0.75  # a word the seeds use mostly inside one key pair counts only as that pair
+STEM_PREFIX = 5  # words sharing this many first letters are one word for facets (mexico, mexican)
+OFF_STORY_SCALE = 0.7  # how hard a word of the articles marked off-story counts against an article
+ON_STORY_SCALE = 0.5  # ... and a word of the articles marked on-story for it
+MAX_MARKED_WEIGHT = 3.0
+# Words that join the two halves of a story title: "US military action | against | Mexican cartels".
+RELATION_WORDS = frozenset("against on over in into with versus vs toward towards for by from between".split())
 
 # Function words and newsroom boilerplate: frequent everywhere, evidence of nothing.
 STOPWORDS = frozenset(
@@ -130,6 +152,12 @@ class StoryModel:
 
     weights: dict[str, float]
     core: frozenset[str] = frozenset()  # the words the relevant documents use most
+    # The story's facets: groups of key words it needs evidence from all of (who does what to
+    # whom); empty when the title does not name them, then `core` is the test.
+    facets: tuple[frozenset[str], ...] = ()
+    # Words of articles the user marked off-story that the story's own key terms do not use:
+    # evidence against an article (negative weights).
+    against: dict[str, float] = field(default_factory=dict)
     midpoint: float = MIDPOINT
     width: float = WIDTH
     relevant_count: int = 0
@@ -167,52 +195,170 @@ def build_model(
     background: dict[str, int],
     background_count: int,
     off_story: list[frozenset[str]] = (),
+    title: str = "",
+    on_story: list[frozenset[str]] = (),
 ) -> StoryModel:
     """Weights from the relevant documents against the background document frequencies.
 
     `relevant` holds each relevant document's term counts (`term_counts`); `background` maps a
     term to the number of stored articles containing it (the key terms at least; missing
     means none), out of `background_count`; `off_story` holds the terms of articles the user
-    marked off-story.
+    marked off-story, `on_story` those of articles marked on-story (not seeds); `title` is the
+    story's title, which names its facets (`title_facets`).
+
+    The user's marks never change what the seeds say (their key terms, weights and facets):
+    a short article marked on-story would otherwise dilute every seed term. The words of
+    marked articles that the key terms do not use become extra evidence for (on-story) or
+    against (off-story), so an article like a marked one moves and a seed-like one does not.
     """
     candidates = key_terms(relevant)
-    off_counts: Counter[str] = Counter()
-    for terms in off_story:
-        off_counts.update(term for term in terms if term in candidates)
     R = len(relevant)
-    N = background_count + BACKGROUND_PRIOR + OFF_STORY_PSEUDOCOUNT * len(off_story)
+    N = background_count + BACKGROUND_PRIOR
     weights = {}
     for term, r in candidates.items():
         p_story = (r + 0.5) / (R + 1)
-        # Until the feeds have shown enough text, a term is assumed as common as a typical
-        # word (or pair): a small store must not make every seed word look rare.
-        prior = PAIR_PRIOR if " " in term else GENERIC_PRIOR if term in GENERIC_WORDS else WORD_PRIOR
-        n = background.get(term, 0) + BACKGROUND_PRIOR * prior + OFF_STORY_PSEUDOCOUNT * off_counts[term]
-        p_background = (n + 0.5) / (N + 1)
-        weight = math.log(p_story / p_background)
+        weight = math.log(p_story / _background_rate(term, background, N))
         if weight > 0:
             weights[term] = min(weight, MAX_WEIGHT)
     story_words = Counter()
     for counts in relevant:
         story_words.update({t: c for t, c in counts.items() if t in weights and " " not in t})
+    pair_uses = Counter()
+    for counts in relevant:
+        pair_uses.update({t: c for t, c in counts.items() if t in weights and " " in t})
+    for pair, uses in pair_uses.items():  # "latin american": "american" alone is other news
+        for word in pair.split():
+            if word in story_words and uses >= NESTED_SHARE * story_words[word]:
+                weights.pop(word, None)
     core = frozenset(term for term, _ in story_words.most_common(CORE_TERMS))
-    return StoryModel(weights=weights, core=core, relevant_count=R, background_count=background_count)
+    for term, weight in marked_weights(on_story, weights, background, N, ON_STORY_SCALE).items():
+        weights.setdefault(term, weight)
+    return StoryModel(
+        weights=weights,
+        core=core,
+        facets=title_facets(title, relevant, weights),
+        against=marked_weights(off_story, weights, background, N),
+        relevant_count=R,
+        background_count=background_count,
+    )
+
+
+def _background_rate(term: str, background: dict[str, int], N: int) -> float:
+    # Until the feeds have shown enough text, a term is assumed as common as a typical
+    # word (or pair): a small store must not make every seed word look rare.
+    prior = PAIR_PRIOR if " " in term else GENERIC_PRIOR if term in GENERIC_WORDS else WORD_PRIOR
+    return (background.get(term, 0) + BACKGROUND_PRIOR * prior + 0.5) / (N + 1)
+
+
+def marked_weights(
+    marked: list[frozenset[str]],
+    weights: dict[str, float],
+    background: dict[str, int],
+    N: int,
+    scale: float = OFF_STORY_SCALE,
+) -> dict[str, float]:
+    """Weights for the words of articles the user marked (Rocchio's feedback, weighed like
+    the story's own terms): how much likelier a word is among them than in the background.
+    For off-story marks they count against an article. The story's key terms, and words
+    inside its key pairs, are left alone, so teaching never unlearns what the seeds say."""
+    if not marked:
+        return {}
+    protected = {word for term in weights for word in term.split()}
+    in_marked: Counter[str] = Counter()
+    for terms in marked:
+        in_marked.update(t for t in terms if " " not in t and not t.startswith(ENTITY_PREFIX) and t not in protected)
+    K = len(marked)
+    found = {}
+    for term, k in in_marked.items():
+        weight = math.log(((k + 0.5) / (K + 1)) / _background_rate(term, background, N))
+        if weight > 0:
+            found[term] = min(scale * weight, MAX_MARKED_WEIGHT)
+    return found
+
+
+def _stem_key(word: str) -> str:
+    return word[:STEM_PREFIX] if len(word) > STEM_PREFIX else word
+
+
+def title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, float]) -> tuple[frozenset[str], ...]:
+    """The story's facets, named by its title: "US military action against Mexican drug
+    cartels" is about two things at once, split at the word that relates them. Each half
+    gathers the story's key words that share a stem with its words ("mexico", "mexican") or
+    that the seeds write next to them far more often than next to the other half's
+    ("military strikes", "US troops"). A title without such a split gives no facets."""
+    tokens = words(title)
+    cut = next((i for i, w in enumerate(tokens) if w in RELATION_WORDS and 0 < i < len(tokens) - 1), None)
+    if cut is None:
+        return ()
+    halves = [
+        {_stem(w) for w in part if w not in STOPWORDS and not w.isdigit()} for part in (tokens[:cut], tokens[cut + 1 :])
+    ]
+    if not all(halves):
+        return ()
+    totals: Counter[str] = Counter()
+    for counts in relevant:
+        totals.update(counts)
+    facets = [set(half) for half in halves]
+    for term in weights:
+        if " " in term or term.startswith(ENTITY_PREFIX) or any(term in half for half in halves):
+            continue
+        same_stem = [i for i, half in enumerate(halves) if any(_stem_key(w) == _stem_key(term) for w in half)]
+        if len(same_stem) == 1:
+            facets[same_stem[0]].add(term)
+            continue
+        beside = [sum(totals[f"{term} {w}"] + totals[f"{w} {term}"] for w in half) for half in halves]
+        best = max(range(len(halves)), key=lambda i: beside[i])
+        others = max((b for i, b in enumerate(beside) if i != best), default=0)
+        if beside[best] >= FACET_BESIDE and beside[best] >= FACET_MARGIN * others:
+            facets[best].add(term)
+    return tuple(frozenset(facet) for facet in facets)
 
 
 def score(model: StoryModel, terms: frozenset[str]) -> Relevance:
-    """Relevance of an article with these terms; the reasons are its heaviest matched terms."""
+    """Relevance of an article with these terms; the reasons are its heaviest matched terms
+    (first the best of each facet), then any facet it lacks and words marked off-story."""
+    if not terms:
+        return Relevance(0.0, [], 0.0)
     matched = sorted(
         ((model.weights[t], t) for t in terms if t in model.weights), key=lambda wt: (-wt[0], wt[1])
     )
-    if not terms:
-        return Relevance(0.0, [], 0.0)
-    raw = sum(weight for weight, _ in matched) / math.sqrt(len(terms))
-    # The story is several things at once (cartels, the military, Mexico...): an article that
-    # names only one of its core words is about something else that shares a word with it.
-    core = sum(1 for term in model.core if term in terms)
-    raw *= min(1.0, core / CORE_NEEDED)
+    against = sorted(((model.against[t], t) for t in terms if t in model.against), key=lambda wt: (-wt[0], wt[1]))
+    raw = (sum(weight for weight, _ in matched) - sum(weight for weight, _ in against)) / math.sqrt(len(terms))
+    notes = []
+    if model.facets:
+        # The story is several things at once (who does what to whom): an article with
+        # evidence for only one of them is about something else that shares its words.
+        missing = [
+            facet
+            for facet in model.facets
+            if not any(
+                weight >= FACET_EVIDENCE * _heaviest(model, facet) and set(term.split()) & facet
+                for weight, term in matched
+            )
+        ]
+        raw *= MISSING_FACET ** len(missing)
+        notes = [f"nothing on {'/'.join(sorted(facet, key=lambda w: -model.weights.get(w, 0))[:2])}" for facet in missing]
+        matched = _facets_first(matched, model.facets)
+    else:
+        core = sum(1 for term in model.core if term in terms)
+        raw *= min(1.0, core / CORE_NEEDED)
     value = 1 / (1 + math.exp(-(raw - model.midpoint) / model.width))
-    return Relevance(value, _reasons(matched), raw)
+    reasons = _reasons(matched) + notes + [f"off-story word: {t}" for _, t in against[:2]]
+    return Relevance(value, reasons, raw)
+
+
+def _heaviest(model: StoryModel, facet: frozenset[str]) -> float:
+    return max((model.weights.get(word, 0.0) for word in facet), default=0.0)
+
+
+def _facets_first(matched: list[tuple[float, str]], facets) -> list[tuple[float, str]]:
+    """The heaviest matched term of each facet leads the reasons, so they show both sides."""
+    leaders = []
+    for facet in facets:
+        leader = next((wt for wt in matched if wt not in leaders and set(wt[1].split()) & facet), None)
+        if leader:
+            leaders.append(leader)
+    return leaders + [wt for wt in matched if wt not in leaders]
 
 
 def _reasons(matched: list[tuple[float, str]]) -> list[str]:

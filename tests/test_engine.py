@@ -140,13 +140,15 @@ def test_reading_one_copy_reads_the_group(db, story_id):
 
 def test_marking_off_story_applies_to_the_copies_and_retrains(db, story_id):
     wire, same, rewrite, peso = ingest(db, WIRE, SAME_TEXT, REWRITE, UNRELATED)
+    engine.rescore_story(db, story_id)  # the model over the whole background, before any mark
     before = engine._story_state(db, story_id)[1].model.weights
     rescored = engine.mark_on_story(db, same, False, story_id=story_id)
     assert rescored == db.execute("SELECT count(*) FROM articles").fetchone()[0]
     verdicts = dict(db.execute("SELECT article_id, on_story FROM relevance WHERE story_id = ?", [story_id]).fetchall())
     assert verdicts[wire] == verdicts[same] == verdicts[rewrite] == 0
-    after = engine._story_state(db, story_id)[1].model.weights
-    assert after["cartel"] < before["cartel"]
+    after = engine._story_state(db, story_id)[1].model
+    assert after.weights["cartel"] == before["cartel"]  # the seeds' terms are not unlearned
+    assert after.against  # the marked article's other words now count against
     engine.mark_on_story(db, peso, True, story_id=story_id)
     assert db.execute("SELECT on_story, taught FROM relevance WHERE article_id = ?", [peso]).fetchone() == (1, 1)
 
@@ -178,3 +180,41 @@ def test_analysis_is_undone_with_the_poll_that_failed(db, story_id):
     assert db.execute("SELECT count(*) FROM signature_bands").fetchone()[0] == db.execute(
         "SELECT count(*) FROM signature_bands b JOIN articles a ON a.id = b.article_id WHERE a.kind = 'seed'"
     ).fetchone()[0]
+
+
+VENEZUELA_BOAT = ArticleRecord(
+    title="US strike kills 11 on alleged drug boat from Venezuela, Trump says",
+    url="https://www.reuters.com/world/venezuela-boat-1",
+    summary="The US military struck a vessel it said carried drugs from Venezuela across the Caribbean.",
+    source="Reuters",
+)
+VENEZUELA_BOAT_AGAIN = ArticleRecord(
+    title="Hegseth says US military killed 6 on another Venezuelan drug boat in Caribbean",
+    url="https://apnews.com/article/venezuela-boat-2",
+    summary="The strike on a vessel from Venezuela was the latest in the Caribbean campaign.",
+    source="AP",
+)
+MEXICO_ONLY = ArticleRecord(
+    title="Mexican army kills 13 suspected cartel gunmen in Michoacán clash",
+    url="https://apnews.com/article/michoacan-clash",
+    summary="Soldiers came under fire near Apatzingán and returned fire, the defence ministry said.",
+    source="AP",
+)
+
+
+def score_of(db, article_id):
+    return db.execute("SELECT score FROM relevance WHERE article_id = ?", [article_id]).fetchone()[0]
+
+
+def test_an_item_with_only_one_side_of_the_story_is_off_story(db, story_id):
+    wire, mexico_only = ingest(db, WIRE, MEXICO_ONLY)
+    assert row(db, wire)[4] == 1 and row(db, mexico_only)[4] == 0
+    assert any(reason.startswith("nothing on") for reason in json.loads(row(db, mexico_only)[5]))
+
+
+def test_teaching_off_story_lowers_a_similar_item_but_not_the_story(db, story_id):
+    wire, boat, again = ingest(db, WIRE, VENEZUELA_BOAT, VENEZUELA_BOAT_AGAIN)
+    wire_before, again_before = score_of(db, wire), score_of(db, again)
+    engine.mark_on_story(db, boat, False, story_id=story_id)
+    assert score_of(db, again) < again_before
+    assert score_of(db, wire) == wire_before

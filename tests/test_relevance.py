@@ -8,6 +8,7 @@ import pytest
 from store import relevance
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+TITLE = "US military action against Mexican drug cartels"  # seeds/story.toml
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +21,20 @@ def model():
         ("Pentagon awards drone contract", "The Army will buy small drones for every squad."),
         ("Sheinbaum's approval rating holds at 70%", "The Mexican president remains popular."),
         ("US strikes Houthi targets in Yemen", "American warplanes hit radar sites, officials said."),
-    ] * 20
+    ] * 20 + [
+        ("Cartel gunmen kill eight police officers in Guanajuato", "The drug cartel ambush was the deadliest this year."),
+        ("Mexican navy seizes meth lab in Sinaloa", "Marines found the lab of a drug cartel in the mountains."),
+    ] * 5
     background = Counter(t for title, summary in background_items for t in relevance.item_terms(title, summary))
-    return relevance.build_model(seeds, background, len(background_items))
+    return relevance.build_model(seeds, background, len(background_items), title=TITLE)
+
+
+def seed_counts():
+    return [relevance.term_counts("", "", path.read_text(encoding="utf-8")) for path in sorted(SEEDS.glob("*.txt"))]
+
+
+def verdict(model, title, summary=""):
+    return relevance.score(model, relevance.item_terms(title, summary))
 
 
 def test_the_story_key_terms_outweigh_words_the_feeds_use_everywhere(model):
@@ -55,12 +67,59 @@ def test_unrelated_and_same_word_items_score_below_the_threshold(model, title, s
     assert relevance.score(model, relevance.item_terms(title, summary)).score < 0.5
 
 
-def test_an_article_marked_off_story_weakens_its_terms():
-    seeds = [relevance.term_counts("", "", path.read_text(encoding="utf-8")) for path in sorted(SEEDS.glob("*.txt"))]
-    off = [relevance.item_terms("Mexican army kills cartel gunmen", "Soldiers clashed with a drug cartel.")] * 3
-    taught = relevance.build_model(seeds, {}, 0, off)
-    untaught = relevance.build_model(seeds, {}, 0)
-    assert taught.weights["cartel"] < untaught.weights["cartel"]
+def test_the_title_names_two_facets_that_gather_the_seeds_words(model):
+    action, target = model.facets
+    assert {"military", "strike"} <= action and {"cartel", "mexico", "mexican"} <= target
+    assert not action & target
+
+
+def test_a_title_without_a_relation_word_gives_no_facets():
+    assert relevance.title_facets("Cartel violence", seed_counts(), {"cartel": 2.0}) == ()
+
+
+@pytest.mark.parametrize(
+    "title, summary",
+    [
+        # Mexico and its cartels, no US action
+        ("Mexican army kills 13 suspected cartel gunmen in Michoacán clash", "Troops returned fire, the ministry said."),
+        # US military action somewhere else
+        ("US military flies migrants to Guantanamo", "Military aircraft carried deportees to the naval base."),
+    ],
+)
+def test_an_item_with_only_one_facet_scores_below_the_threshold(model, title, summary):
+    result = verdict(model, title, summary)
+    assert result.score < 0.5
+    assert any(reason.startswith("nothing on") for reason in result.reasons)
+
+
+def test_reasons_show_both_facets_first(model):
+    result = verdict(model, "Pentagon weighs drone strikes on cartels inside Mexico")
+    action, target = model.facets
+    first_two = [set(reason.split()) for reason in result.reasons[:2]]
+    assert any(words & action for words in first_two) and any(words & target for words in first_two)
+
+
+def test_teaching_off_story_lowers_a_near_copy_but_not_a_seed_like_item(model):
+    marked = relevance.item_terms(
+        "US strike kills 11 on alleged drug boat from Venezuela, Trump says",
+        "The military struck a vessel from Venezuela in the Caribbean.",
+    )
+    taught = relevance.build_model(seed_counts(), {}, 0, [marked], title=TITLE)
+    untaught = relevance.build_model(seed_counts(), {}, 0, title=TITLE)
+    near_copy = relevance.item_terms("US strike on Venezuelan drug boat in Caribbean kills 6", "")
+    seed_like = relevance.item_terms("Trump orders military strikes against Mexican drug cartels", "")
+    assert relevance.score(taught, near_copy).score < relevance.score(untaught, near_copy).score
+    assert relevance.score(taught, seed_like).score == relevance.score(untaught, seed_like).score
+    assert taught.weights == untaught.weights  # the seeds' terms are not unlearned
+    assert "venezuela" in taught.against
+
+
+def test_teaching_on_story_adds_the_marked_words_without_diluting_the_seeds():
+    marked = relevance.item_terms("Hegseth says all options on the table for cartels", "")
+    taught = relevance.build_model(seed_counts(), {}, 0, title=TITLE, on_story=[marked])
+    untaught = relevance.build_model(seed_counts(), {}, 0, title=TITLE)
+    assert "hegseth" in taught.weights and "hegseth" not in untaught.weights
+    assert all(taught.weights[term] == weight for term, weight in untaught.weights.items())
 
 
 def test_entities_add_only_names_the_words_do_not_already_say():
