@@ -382,7 +382,7 @@ class StoryScreen(Screen):
         self.load_view()
         self._entities_stale = True
         verdict = "on the story" if on_story else "off the story"
-        shown = "" if row.id in self.query_one(StoryFeed).shown else f" (now under '{VIEW_LABELS[VIEWS[1]]}')"
+        shown = "" if row.id in self.query_one(StoryFeed).shown else " It left this view: a shows the others."
         self.notify(
             f"Marked {verdict}: {clean_line(row.title, 80)}{shown}. {rescored:,} articles rescored.",
             timeout=4,
