@@ -136,9 +136,9 @@ def news_items(start: int, count: int, rng: random.Random) -> list:
 
 
 def story_queries(tmp: Path) -> None:
-    from store.coverage import group_of
+    from store.coverage import group_of, story_feed, story_rows
     from store.entity_queries import articles_naming, top_entities
-    from store.queries import articles_after_id, max_article_id, story_id, story_page, story_rows
+    from store.queries import articles_after_id, max_article_id, story_id
 
     db_path = make_story(tmp)
     db = open_db(db_path)
@@ -158,8 +158,8 @@ def story_queries(tmp: Path) -> None:
     print(f"story queries on {STORE_SIZE:,} articles:")
     print("  top_entities (sidebar, thread worker):", timed(lambda: top_entities(db, 12)))
     for show in ("on", "all", "off"):
-        print(f"  first page, view {show!r} ({len(story_page(db, story, show, limit=500))} rows):",
-              timed(lambda: story_page(db, story, show, limit=500)))
+        print(f"  first page, view {show!r} ({len(story_feed(db, story, show=show, limit=500))} rows):",
+              timed(lambda: story_feed(db, story, show=show, limit=500)))
     newest = max_article_id(db)
     print("  50 new articles to their group rows (live path):", timed(lambda: story_rows(
         db, story, list(dict.fromkeys(group_of(db, a.id) for a in articles_after_id(db, newest - 50)))

@@ -118,47 +118,56 @@ def story_feed(
             GROUP BY g.group_id ORDER BY a.sort_at DESC, a.id DESC LIMIT :limit
         """
     else:
+        # CROSS JOIN fixes the join order: from the group's members to their relevance rows by
+        # primary key, never by walking the story's whole relevance index.
         having = "" if show == "all" else """AND NOT EXISTS (
-            SELECT 1 FROM coverage m JOIN relevance r ON r.article_id = m.article_id AND r.story_id = :story
+            SELECT 1 FROM coverage m CROSS JOIN relevance r ON r.story_id = :story AND r.article_id = m.article_id
             WHERE m.group_id = a.id AND r.on_story = 1)"""
         sql = f"""
             SELECT a.id FROM articles a LEFT JOIN coverage c ON c.article_id = a.id
             WHERE coalesce(c.group_id, a.id) = a.id {page} {having}
             ORDER BY a.sort_at DESC, a.id DESC LIMIT :limit
         """
-    group_ids = [row[0] for row in db.execute(sql, params).fetchall()]
-    return [_story_row(db, story_id, group_id) for group_id in group_ids]
+    return story_rows(db, story_id, [row[0] for row in db.execute(sql, params).fetchall()])
 
 
-def _story_row(db: Database, story_id: int, group_id: int) -> StoryRow:
-    head = db.execute(
-        f"SELECT a.id, a.kind, a.title, {_SOURCE}, a.url, a.sort_at, a.read_at FROM articles a WHERE a.id = ?",
-        [group_id],
-    ).fetchone()
-    outlets, unread, best, on_story, seed = db.execute(
-        """
-        SELECT count(*), sum(a.read_at IS NULL), max(r.score), coalesce(max(r.on_story), 0),
-               max(c.match = 'seed' OR a.kind = 'seed')
-        FROM articles a LEFT JOIN coverage c ON c.article_id = a.id
-        LEFT JOIN relevance r ON r.article_id = a.id AND r.story_id = :story
-        WHERE a.id = :g OR a.id IN (SELECT article_id FROM coverage WHERE group_id = :g)
-        """,
-        {"story": story_id, "g": group_id},
-    ).fetchone()
-    reasons = db.execute(
-        "SELECT reasons FROM relevance r JOIN coverage c ON c.article_id = r.article_id"
-        " WHERE r.story_id = ? AND c.group_id = ? ORDER BY r.score DESC LIMIT 1",
-        [story_id, group_id],
-    ).fetchone()
-    return StoryRow(
-        *head,
-        outlets=outlets,
-        unread=unread or 0,
-        score=best,
-        on_story=bool(on_story),
-        reasons=json.loads(reasons[0]) if reasons else [],
-        known_from_seeds=bool(seed),
-    )
+def story_rows(db: Database, story_id: int, group_ids: list[int]) -> list[StoryRow]:
+    """Story-feed rows for these coverage groups (missing ones skipped), every lookup by index."""
+    rows = []
+    for group_id in group_ids:
+        head = db.execute(
+            f"SELECT a.id, a.kind, a.title, {_SOURCE}, a.url, a.sort_at, a.read_at FROM articles a WHERE a.id = ?",
+            [group_id],
+        ).fetchone()
+        if head is None:
+            continue
+        outlets, unread, best, on_story, seed = db.execute(
+            """
+            SELECT count(*), sum(a.read_at IS NULL), max(r.score), coalesce(max(r.on_story), 0),
+                   max(c.match = 'seed' OR a.kind = 'seed')
+            FROM articles a LEFT JOIN coverage c ON c.article_id = a.id
+            LEFT JOIN relevance r ON r.article_id = a.id AND r.story_id = :story
+            WHERE a.id = :g OR a.id IN (SELECT article_id FROM coverage WHERE group_id = :g)
+            """,
+            {"story": story_id, "g": group_id},
+        ).fetchone()
+        reasons = db.execute(
+            "SELECT r.reasons FROM coverage c CROSS JOIN relevance r ON r.story_id = ? AND r.article_id = c.article_id"
+            " WHERE c.group_id = ? ORDER BY r.score DESC LIMIT 1",
+            [story_id, group_id],
+        ).fetchone()
+        rows.append(
+            StoryRow(
+                *head,
+                outlets=outlets,
+                unread=unread or 0,
+                score=best,
+                on_story=bool(on_story),
+                reasons=json.loads(reasons[0]) if reasons else [],
+                known_from_seeds=bool(seed),
+            )
+        )
+    return rows
 
 
 def relevance_of(db: Database, story_id: int, article_id: int) -> tuple[float, bool, list[str]] | None:

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
-from store.coverage import StoryRow, group_of, mark_group_read
+from store.coverage import StoryRow, group_of, mark_group_read, story_feed, story_rows
 from store.db import data_version, open_db
 from store.engine import mark_on_story
 from store.entity_queries import articles_naming, top_entities
@@ -26,8 +26,6 @@ from store.queries import (
     max_article_id,
     naming,
     seed_ids,
-    story_page,
-    story_rows,
 )
 from store.text import clean_line
 from store.times import now_iso
@@ -141,7 +139,7 @@ class StoryScreen(Screen):
         feed = self.query_one(StoryFeed)
         before = feed.oldest_shown
         if self.entity is None:
-            rows = story_page(self.db, self.story_id, show=self.view, before=before, limit=PAGE_SIZE)
+            rows = story_feed(self.db, self.story_id, show=self.view, before=before, limit=PAGE_SIZE)
             fetched = len(rows)
             cursor = (rows[-1].sort_at, rows[-1].id) if rows else None
             rows = [row for row in rows if in_view(row, self.view)]
