@@ -65,7 +65,8 @@ def analyse(db: Database, article_ids: list[int]) -> None:
                 verdict = relevance.score(state.model, terms)
                 seed_of_story = seed_id is not None and seed_id in state.seed_shingles
                 _store_relevance(
-                    db, story_id, article_id, verdict, state.threshold, seed_of_story, marks=state.stamp[1][0] > 0
+                    db, story_id, article_id, verdict, state.threshold, seed_of_story,
+                    marks=state.stamp[1][0] > 0, is_seed=kind == "seed" and _story == story_id,
                 )
         _count_terms(db, new_background, vocabulary)
 
@@ -190,10 +191,13 @@ def _seed_of(db: Database, article_id: int) -> int | None:
 
 
 def _store_relevance(
-    db, story_id, article_id, verdict: relevance.Relevance, threshold, copies_seed, marks: bool = True
+    db, story_id, article_id, verdict: relevance.Relevance, threshold, copies_seed, marks: bool = True,
+    is_seed: bool = False,
 ) -> None:
     score, reasons = verdict.score, verdict.reasons
-    if copies_seed:
+    if is_seed:  # the seeds define the story: on it by definition, however short
+        score, reasons = 1.0, ["a seed of the story", *reasons]
+    elif copies_seed:
         score = max(score, SEED_SCORE)
         reasons = ["copies a seed", *reasons]
     db.execute(
@@ -456,12 +460,13 @@ def rescore_story(db: Database, story_id: int, batch_size: int = _BATCH) -> int:
             if not rows:
                 return done
             entities = _entity_names(db, [row[0] for row in rows])
-            for article_id, _kind, _story, title, summary, body, seed_id in rows:
+            for article_id, kind, seed_story, title, summary, body, seed_id in rows:
                 terms = relevance.item_terms(title, summary, body, entities.get(article_id, ()))
                 verdict = relevance.score(state.model, terms)
                 copies_seed = seed_id is not None and seed_id in state.seed_shingles
                 _store_relevance(
-                    db, story_id, article_id, verdict, state.threshold, copies_seed, marks=state.stamp[1][0] > 0
+                    db, story_id, article_id, verdict, state.threshold, copies_seed,
+                    marks=state.stamp[1][0] > 0, is_seed=kind == "seed" and seed_story == story_id,
                 )
             last_id = rows[-1][0]
             done += len(rows)

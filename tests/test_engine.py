@@ -218,3 +218,23 @@ def test_teaching_off_story_lowers_a_similar_item_but_not_the_story(db, story_id
     engine.mark_on_story(db, boat, False, story_id=story_id)
     assert score_of(db, again) < again_before
     assert score_of(db, wire) == wire_before
+
+
+def test_a_short_seed_is_on_the_story_by_definition(tmp_path):
+    (tmp_path / "long.txt").write_text(STORY.parent.joinpath("001_ce59b28268057df5.txt").read_text())
+    (tmp_path / "short.txt").write_text("Quiet Morning\n\nThe weather was mild.")
+    (tmp_path / "story.toml").write_text(
+        '[story]\nname = "local"\ntitle = "US military action against Mexican drug cartels"\n'
+        'seeds = ["long.txt", "short.txt"]\n'
+    )
+    db = open_db(tmp_path / "story.db")
+    story_id = ensure_story(db, load_story(tmp_path / "story.toml"))
+    rows = db.execute(
+        "SELECT a.title, r.on_story, r.reasons FROM relevance r JOIN articles a ON a.id = r.article_id"
+        " WHERE a.kind = 'seed'"
+    ).fetchall()
+    assert len(rows) == 2 and all(on for _, on, _ in rows)
+    assert all("a seed of the story" in json.loads(reasons) for *_, reasons in rows)
+    engine.rescore_story(db, story_id)
+    assert db.execute("SELECT min(on_story) FROM relevance").fetchone() == (1,)
+    assert {row.title for row in coverage.story_feed(db, story_id, show="on")} >= {"Quiet Morning"}
