@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import glob
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -63,7 +65,8 @@ def load_story(path: str | Path) -> Story:
         for entry in data.get("seeds", story.get("seeds", [])):
             if isinstance(entry, str):
                 entry = {"file": entry}
-            matches = sorted(path.parent.glob(entry["file"]))
+            pattern = os.path.join(path.parent, os.path.expanduser(str(entry["file"])))  # absolute stays absolute
+            matches = sorted(Path(match) for match in glob.glob(pattern) if os.path.isfile(match))
             if not matches:
                 raise StoryError(f"{path}: seed file not found: {entry['file']}")
             for match in matches:

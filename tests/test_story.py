@@ -127,3 +127,14 @@ def test_threshold_comes_from_the_story_file(tmp_path):
     assert db.execute("SELECT threshold FROM stories").fetchone() == (0.3,)
     ensure_story(db, load_story(write_story(tmp_path, text.format(0.7))))
     assert db.execute("SELECT threshold FROM stories").fetchone() == (0.7,)
+
+
+def test_seed_paths_may_be_relative_absolute_or_globs(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.txt").write_text("Seed A Headline Here\n\ntext")
+    (elsewhere / "b.txt").write_text("Seed B Headline Here\n\ntext")
+    (tmp_path / "stories").mkdir()
+    path = tmp_path / "stories" / "story.toml"
+    path.write_text(f'[story]\nname = "x"\ntitle = "X"\nseeds = ["{elsewhere}/*.txt", "../elsewhere/a.txt"]\n')
+    assert [seed.path.name for seed in load_story(path).seeds] == ["a.txt", "b.txt", "a.txt"]

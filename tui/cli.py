@@ -6,6 +6,7 @@ Textual is imported only by the dashboard command, so the other commands start f
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from dataclasses import dataclass
@@ -215,6 +216,10 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(error), 1)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except Exception as error:  # noqa: BLE001 - a bug still gets one line; STORYWATCH_DEBUG=1 shows it whole
+        if os.environ.get("STORYWATCH_DEBUG"):
+            raise
+        _fail(f"internal error: {type(error).__name__}: {error} (STORYWATCH_DEBUG=1 shows the traceback)", 70)
 
 
 def _fail(message: str, code: int) -> None:
