@@ -25,7 +25,6 @@ from store.queries import (
     fetcher_summary,
     max_article_id,
     naming,
-    seed_ids,
 )
 from store.text import clean_line
 from store.times import now_iso
@@ -46,9 +45,8 @@ VIEW_LABELS = {"on": "On the story", "all": "Everything", "off": "Off the story"
 
 
 def in_view(row: StoryRow, view: str) -> bool:
-    """Seeds and their copies are the story by definition; the rest by the engine's verdict."""
-    on_story = row.on_story or row.kind == "seed" or row.known_from_seeds
-    return view == "all" or on_story == (view == "on")
+    """The engine's verdict (seeds are on their story by definition, and the user's marks win)."""
+    return view == "all" or row.on_story == (view == "on")
 
 
 class StoryScreen(Screen):
@@ -125,11 +123,6 @@ class StoryScreen(Screen):
         kept = feed.article_at_cursor()
         feed.clear_rows()
         self._load_page()
-        if self.view == "on" and self.entity is None:
-            # Seeds are the story whatever their score; there are a handful, so always all of them.
-            groups = list(dict.fromkeys(group_of(self.db, seed) for seed in seed_ids(self.db, self.story_id)))
-            feed.show_articles([row for row in story_rows(self.db, self.story_id, groups) if in_view(row, "on")],
-                               always=True)
         if kept is not None and kept.id in feed.shown:
             feed.move_cursor(row=feed.get_row_index(str(kept.id)), scroll=True)
         self._refresh_view_label()

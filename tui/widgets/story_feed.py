@@ -172,17 +172,17 @@ class StoryFeed(DataTable):
         self.more_below = fetched >= page_size
         return self.show_articles(rows)
 
-    def show_articles(self, rows: Iterable[StoryRow], *, always: bool = False) -> int:
+    def show_articles(self, rows: Iterable[StoryRow]) -> int:
         """Add the reports not shown yet, in their place by time; returns how many were added.
 
         A report older than the last page loaded is left for paging to bring, so the keyset
-        cursor never skips anything (`always` for the few rows that paging never brings: seeds).
+        cursor never skips anything.
         """
         fresh = [
             row
             for row in rows
             if row.id not in self._articles
-            and (always or not (self.more_below and self._oldest_paged and (row.sort_at, row.id) < self._oldest_paged))
+            and not (self.more_below and self._oldest_paged and (row.sort_at, row.id) < self._oldest_paged)
         ]
         if not fresh:
             return 0
