@@ -3,8 +3,11 @@
 
     python bench/ingest.py                 # all sizes (1M takes a while to generate)
     python bench/ingest.py --sizes 1000,10000
+    python bench/ingest.py --sizes 1000000 --db /tmp/sw/1m.db   # reuse a file generated before
 
-One SQLite file under /tmp grows from size to size (never commit it). Stored articles are
+One SQLite file under /tmp grows from size to size (never commit it); without --fresh an
+existing file is reused and only grown where it is short of a size, so generating 1M once is
+enough to measure it again after a change (each run's ingest adds 1,000 articles to it). Stored articles are
 generated with bulk inserts straight into the tables, with the same fingerprints, band keys,
 coverage and relevance rows the engine would store, from news-like text drawn from a Zipf
 vocabulary; one in fifty is a light rewrite of an earlier one, so band keys collide as they do
@@ -246,16 +249,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--fresh", action="store_true", help="start from an empty database")
+    parser.add_argument("--db", type=Path, default=DB_PATH, help=f"database file (default {DB_PATH})")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    DB_PATH.parent.mkdir(parents=True, exist_ok=True)
+    db_path = args.db
+    db_path.parent.mkdir(parents=True, exist_ok=True)
     if args.fresh:
-        for path in DB_PATH.parent.glob(DB_PATH.name + "*"):
+        for path in db_path.parent.glob(db_path.name + "*"):
             path.unlink()
-    db = open_db(DB_PATH)
+    db = open_db(db_path)
     story_id = ensure_story(db, load_story(ROOT / "seeds" / "story.toml"))
     print(
-        f"database: {DB_PATH} (LSH: {dedup.BANDS} bands x {dedup.BAND_ROWS} rows; generated articles'"
+        f"database: {db_path} (LSH: {dedup.BANDS} bands x {dedup.BAND_ROWS} rows; generated articles'"
         f" median word overlap {typical_overlap(random.Random(3)):.3f})"
     )
     with ProcessPoolExecutor(max_workers=2) as pool:
