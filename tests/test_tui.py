@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 from feedserver import item, rss
 from tui_helpers import (
     OFF_STORY,
@@ -447,3 +449,18 @@ async def test_the_entity_sidebar_lists_the_seeds_names_and_filters_the_feed(db_
         assert not small.screen.query_one(EntitySidebar).display  # too narrow: the feed gets the room
         await pilot.press("e")
         assert small.screen.query_one(EntitySidebar).display
+
+
+async def test_every_key_of_the_story_screen_fits_the_footer_at_80_columns(db_path):
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        assert footer.compact
+        labels = [key.description for key in footer.query(FooterKey)]
+        assert labels[-1] == "Feeds"
+        screen_text = app.export_screenshot()
+        assert "Feeds" in screen_text and "Refresh" in screen_text
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        assert not app.screen.query_one(Footer).compact

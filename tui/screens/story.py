@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlite_utils import Database
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -39,6 +39,7 @@ PAGE_SIZE = 500
 PAGE_AHEAD = 50  # load the next page when the cursor comes this close to the last row
 ENTITIES_PER_KIND = 12
 SIDEBAR_MIN_WIDTH = 110  # the sidebar shows at start on a terminal at least this wide
+COMPACT_FOOTER_BELOW = 100  # narrower than this, the footer packs its keys so all of them fit
 
 VIEWS = ("on", "all", "off")  # what `a` cycles through
 VIEW_LABELS = {"on": "On the story", "all": "Everything", "off": "Off the story"}
@@ -110,6 +111,14 @@ class StoryScreen(Screen):
         if self.fetcher is not None:
             self.query_one(StoryHeader).fetcher_state = "starting"
             self._fetcher_worker = self.run_fetcher()
+
+    def on_resize(self, event: events.Resize) -> None:
+        footer = self.query_one(Footer)
+        compact = event.size.width < COMPACT_FOOTER_BELOW
+        if footer.compact != compact:
+            footer.compact = compact
+            footer.show_command_palette = not compact  # ctrl+p still works; its hint makes room
+            footer.refresh(recompose=True)
 
     def on_unmount(self) -> None:
         if self.fetcher is not None:
