@@ -27,6 +27,7 @@ import argparse
 import bisect
 import itertools
 import random
+import resource
 import statistics
 import sys
 import time
@@ -249,6 +250,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--fresh", action="store_true", help="start from an empty database")
+    parser.add_argument("--pragma", action="append", default=[], metavar="NAME=VALUE",
+                        help="an extra PRAGMA after open_db's own, to try a setting before changing store/db.py")
     parser.add_argument("--db", type=Path, default=DB_PATH, help=f"database file (default {DB_PATH})")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -258,16 +261,19 @@ def main() -> None:
         for path in db_path.parent.glob(db_path.name + "*"):
             path.unlink()
     db = open_db(db_path)
+    for pragma in args.pragma:
+        db.execute(f"PRAGMA {pragma}")
     story_id = ensure_story(db, load_story(ROOT / "seeds" / "story.toml"))
     print(
-        f"database: {db_path} (LSH: {dedup.BANDS} bands x {dedup.BAND_ROWS} rows; generated articles'"
+        f"database: {db_path} (cache_size {db.execute('PRAGMA cache_size').fetchone()[0]},"
+        f" mmap_size {db.execute('PRAGMA mmap_size').fetchone()[0]:,}; LSH: {dedup.BANDS} bands x {dedup.BAND_ROWS} rows; generated articles'"
         f" median word overlap {typical_overlap(random.Random(3)):.3f})"
     )
     with ProcessPoolExecutor(max_workers=2) as pool:
         for size in sizes:
             grow(db, story_id, size, pool)
             stored = db.execute("SELECT count(*) FROM articles").fetchone()[0]
-            rng = random.Random(size)
+            rng = random.Random(stored)  # the same probes on the same file; new links on a reused one
             fresh, copies, found = measure_lookup(db, story_id, rng)
             rates = measure_ingest(db, rng)
             print(
@@ -277,6 +283,9 @@ def main() -> None:
                 f" (median of {POLLS} polls of {ITEMS_PER_POLL})",
                 flush=True,
             )
+    # On Linux ru_maxrss is in KiB; memory-mapped database pages count in it, though the kernel
+    # can drop them like any file cache.
+    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
     db.conn.close()
 
 
