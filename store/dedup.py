@@ -32,6 +32,9 @@ BAND_ROWS = 4  # MinHash values per LSH band
 BANDS = 21
 NUM_PERM = BANDS * BAND_ROWS  # MinHash values per signature
 NEAR_DUPLICATE = 0.25  # resemblance of word pairs from which two items are one report (bench/quality.py)
+# Candidates whose stored MinHash estimates word resemblance below this are not read at all:
+# unrelated items sharing one band estimate ~0.07, true copies above 0.3 (tune half of the set).
+CANDIDATE_MIN_ESTIMATE = 0.15
 SEED_CONTAINMENT = 0.6  # share of an item's shingles found in a seed for it to copy that seed
 MIN_SHINGLES = 5  # fewer than this and a text is too short to call anything its copy
 
