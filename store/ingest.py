@@ -107,25 +107,18 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
     return article_id, state
 
 
-def _find_existing(db: Database, canonical: str, guid: str, feed_id: int | None):
+def _find_existing(db: Database, canonical: str, guid: str, feed_id: int | None) -> dict | None:
     """An article is known by its canonical URL, or failing that by its GUID in the same feed."""
-    columns = "id, kind, content_hash, revision_count"
+    select = "SELECT id, kind, content_hash, revision_count FROM articles WHERE "
+    lookups = []
     if canonical:
-        row = db.execute(f"SELECT {columns} FROM articles WHERE canonical_url = ?", [canonical]).fetchone()
-        if row:
-            return dict(zip(("id", "kind", "content_hash", "revision_count"), row))
+        lookups.append(("canonical_url = ?", [canonical]))
     if guid and feed_id is not None:
-        row = db.execute(
-            f"SELECT {columns} FROM articles WHERE id IN"
-            " (SELECT article_id FROM feed_articles WHERE feed_id = ? AND guid = ?)",
-            [feed_id, guid],
-        ).fetchone()
-        if row:
-            return dict(zip(("id", "kind", "content_hash", "revision_count"), row))
+        lookups.append(("id IN (SELECT article_id FROM feed_articles WHERE feed_id = ? AND guid = ?)", [feed_id, guid]))
     if guid and not canonical:
-        row = db.execute(
-            f"SELECT {columns} FROM articles WHERE guid = ? AND canonical_url IS NULL", [guid]
-        ).fetchone()
+        lookups.append(("guid = ? AND canonical_url IS NULL", [guid]))
+    for condition, params in lookups:
+        row = db.execute(select + condition, params).fetchone()
         if row:
             return dict(zip(("id", "kind", "content_hash", "revision_count"), row))
     return None

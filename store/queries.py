@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from store.db import data_version  # noqa: F401  (re-exported for readers)
-
 
 @dataclass(frozen=True)
 class ArticleRow:
@@ -36,16 +34,6 @@ def latest_articles(db: Database, limit: int = 500) -> list[ArticleRow]:
     """The newest articles first: the story feed's first page."""
     rows = db.execute(
         f"SELECT {_ROW_COLUMNS} FROM articles a ORDER BY a.sort_at DESC, a.id DESC LIMIT ?", [limit]
-    ).fetchall()
-    return [ArticleRow(*row) for row in rows]
-
-
-def articles_older_than(db: Database, sort_at: str, article_id: int, limit: int = 500) -> list[ArticleRow]:
-    """The next page below a row already shown (keyset paging on the sort index)."""
-    rows = db.execute(
-        f"SELECT {_ROW_COLUMNS} FROM articles a WHERE (a.sort_at, a.id) < (?, ?)"
-        " ORDER BY a.sort_at DESC, a.id DESC LIMIT ?",
-        [sort_at, article_id, limit],
     ).fetchall()
     return [ArticleRow(*row) for row in rows]
 
@@ -83,22 +71,6 @@ def fetcher_summary(db: Database) -> FetcherSummary:
 def story_title(db: Database, name: str) -> str | None:
     row = db.execute("SELECT title FROM stories WHERE name = ?", [name]).fetchone()
     return row[0] if row else None
-
-
-def mark_read(db: Database, article_id: int, read_at: str) -> None:
-    """A user action: the only kind of write the dashboard makes."""
-    with db.atomic():
-        db.execute("UPDATE articles SET read_at = coalesce(read_at, ?) WHERE id = ?", [read_at, article_id])
-
-
-def articles_by_ids(db: Database, article_ids: list[int]) -> list[ArticleRow]:
-    """Rows for articles a poll just changed, so the dashboard redraws only those."""
-    ids = list(article_ids)[:1000]
-    if not ids:
-        return []
-    marks = ",".join("?" * len(ids))
-    rows = db.execute(f"SELECT {_ROW_COLUMNS} FROM articles a WHERE a.id IN ({marks})", ids).fetchall()
-    return [ArticleRow(*row) for row in rows]
 
 
 @dataclass(frozen=True)
