@@ -277,7 +277,10 @@ def _stamp(db: Database, story_id: int) -> tuple:
     ).fetchone()
     threshold = db.execute("SELECT threshold FROM stories WHERE id = ?", [story_id]).fetchone()
     total = _background_count(db)
-    return (tuple(seeds), tuple(taught), threshold[0] if threshold else 0.5, int(math.log(total + 50, 1.1)))
+    facets = db.execute("SELECT count(*), max(id) FROM story_facets WHERE story_id = ?", [story_id]).fetchone()
+    return (
+        tuple(seeds), tuple(taught), threshold[0] if threshold else 0.5, int(math.log(total + 50, 1.1)), tuple(facets)
+    )
 
 
 def _story_state(db: Database, story_id: int) -> tuple[int, _StoryState]:
@@ -316,7 +319,8 @@ def _build_state(db: Database, story_id: int, stamp: tuple) -> _StoryState:
     background = _background(db, list(candidates.keys() | marked_words))
     title = db.execute("SELECT title FROM stories WHERE id = ?", [story_id]).fetchone()
     model = relevance.build_model(
-        relevant, background, _background_count(db), off_story, title[0] if title else "", on_story
+        relevant, background, _background_count(db), off_story, title[0] if title else "", on_story,
+        facets=_declared_facets(db, story_id),
     )
     seed_shingles = {a[0]: dedup.shingles(dedup.comparable_words(a[3], a[4], a[5], lead=None)) for a in seeds}
     threshold = stamp[2]
@@ -324,6 +328,16 @@ def _build_state(db: Database, story_id: int, stamp: tuple) -> _StoryState:
         term for counts in relevant for term in counts if " " in term or term.startswith(relevance.ENTITY_PREFIX)
     )
     return _StoryState(stamp, model, threshold, seed_shingles, vocabulary)
+
+
+def _declared_facets(db: Database, story_id: int) -> list[relevance.Facet]:
+    """The facets the story file declares (story_facets), in the file's order."""
+    phrases: dict[str, dict[str, list[str]]] = {}
+    for facet, phrase, kind in db.execute(
+        "SELECT facet, phrase, kind FROM story_facets WHERE story_id = ? ORDER BY id", [story_id]
+    ).fetchall():
+        phrases.setdefault(facet, {"evidence": [], "unless": []})[kind].append(phrase)
+    return [relevance.declared_facet(name, found["evidence"], found["unless"]) for name, found in phrases.items()]
 
 
 def _load(db: Database, sql: str, params: list) -> list[tuple]:

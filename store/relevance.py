@@ -6,11 +6,13 @@ weight is how much likelier it is in the story than in the background, so "carte
 and "drone strikes" weigh a lot, "Trump" or "Mexico" less (the feeds are full of other Trump and
 Mexico news), and words the seeds use once carry nothing.
 
-The story is several things at once, and its title says which: "US military action | against |
-Mexican drug cartels". Each half of the title is a facet, gathering the key words that share a
-stem with its words or that the seeds write next to them ("military strikes", "cartels in
-Mexico"). An article with no real evidence for a facet (Mexico's army against the cartels, the
-US military elsewhere) keeps only `MISSING_FACET` of its score, and its reasons say what it lacks.
+The story is several things at once: who acts, what they do, and to whom. The story file can
+declare these facets as lists of words and phrases ("the United States": US, Pentagon, Hegseth,
+...); without them, the title's halves are the facets: "US military action | against | Mexican
+drug cartels", each gathering the key words that share a stem with its words or that the seeds
+write next to them ("military strikes", "cartels in Mexico"). An article with no evidence for a
+facet (Mexico's army against the cartels, the US military elsewhere) keeps only `MISSING_FACET`
+of its score for each facet it lacks, and its reasons say what it lacks.
 
 The user teaches by marking articles. Marks never change the seeds' own terms; the other words
 of marked articles become evidence for (on-story) or against (off-story), weighed the same way
@@ -47,7 +49,7 @@ MAX_REASONS = 6
 CORE_TERMS = 5  # the story's core: its most used key words
 CORE_NEEDED = 2  # core words an article needs to score in full
 ENTITY_PREFIX = "@"  # terms for named entities shared through the entity tables
-MISSING_FACET = 0.3  # an article with evidence for only some of the story's facets keeps this share
+MISSING_FACET = 0.2  # an article keeps this share of its score for each facet it has no evidence for
 FACET_MARGIN = 2  # a seed word joins a facet it is written next to this many times more than the other
 FACET_BESIDE = 3  # ... and at least this many times
 # A facet's word is evidence for it when it weighs at least this share of the facet's heaviest
@@ -69,7 +71,7 @@ STOPWORDS = frozenset(
     its itself just me more most my no nor not now of off on once only or other our ours out over
     own same she should so some such than that the their theirs them themselves then there these
     they this those through to too under until up us very was we were what when where which while
-    who whom why will with would you your yours yourself new one two three first last next year
+    who whom why will with would you your yours yourself one two three first last next year
     years day days week weeks month months time may might must said says say saying told tell
     according reported report reports news read original article here monday tuesday wednesday
     thursday friday saturday sunday mr ms s t would like get got make made many much even still
@@ -147,14 +149,48 @@ def item_terms(title: str, summary: str = "", body: str = "", entities: Iterable
 
 
 @dataclass(frozen=True)
+class Facet:
+    """One of the things the story is about at once (who acts, what they do, to whom, where):
+    an on-story article gives evidence for every facet. Evidence is any of its phrases, each a
+    set of terms that must all be present; a term of `unless` cancels the single words inside
+    it ("new mexico" is not evidence of Mexico)."""
+
+    name: str
+    phrases: tuple[frozenset[str], ...]
+    unless: frozenset[str] = frozenset()
+
+    def found_in(self, terms: frozenset[str]) -> bool:
+        cancelled = {word for term in self.unless if term in terms for word in term.split()}
+        return any(phrase <= terms and not (len(phrase) == 1 and phrase <= cancelled) for phrase in self.phrases)
+
+
+def declared_facet(name: str, phrases: Iterable[str], unless: Iterable[str] = ()) -> Facet:
+    """A facet as a story file declares it: plain words and phrases ("Northern Command"),
+    matched as the story's terms are (lower case, unaccented, plurals folded)."""
+    return Facet(
+        name=name,
+        phrases=tuple(dict.fromkeys(terms for terms in map(_phrase_terms, phrases) if terms)),
+        unless=frozenset(term for phrase in unless for term in _phrase_terms(phrase) if " " in term),
+    )
+
+
+def _phrase_terms(phrase: str) -> frozenset[str]:
+    """One word, or the adjacent pairs of a longer phrase ("special forces", "white house")."""
+    tokens = content_words(phrase)
+    if len(tokens) == 1:
+        return frozenset(tokens)
+    return frozenset(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))
+
+
+@dataclass(frozen=True)
 class StoryModel:
     """The story's key terms and their weights: what makes an article about this story."""
 
     weights: dict[str, float]
     core: frozenset[str] = frozenset()  # the words the relevant documents use most
-    # The story's facets: groups of key words it needs evidence from all of (who does what to
-    # whom); empty when the title does not name them, then `core` is the test.
-    facets: tuple[frozenset[str], ...] = ()
+    # The story's facets: what it needs evidence of all at once (who does what to whom),
+    # declared by the story file or read from its title; none, and `core` is the test.
+    facets: tuple[Facet, ...] = ()
     # Words of articles the user marked off-story that the story's own key terms do not use:
     # evidence against an article (negative weights).
     against: dict[str, float] = field(default_factory=dict)
@@ -197,6 +233,7 @@ def build_model(
     off_story: list[frozenset[str]] = (),
     title: str = "",
     on_story: list[frozenset[str]] = (),
+    facets: Iterable[Facet] = (),
 ) -> StoryModel:
     """Weights from the relevant documents against the background document frequencies.
 
@@ -204,7 +241,7 @@ def build_model(
     term to the number of stored articles containing it (the key terms at least; missing
     means none), out of `background_count`; `off_story` holds the terms of articles the user
     marked off-story, `on_story` those of articles marked on-story (not seeds); `title` is the
-    story's title, which names its facets (`title_facets`).
+    story's title, which names its facets (`title_facets`) unless `facets` declares them.
 
     The user's marks never change what the seeds say (their key terms, weights and facets):
     a short article marked on-story would otherwise dilute every seed term. The words of
@@ -236,7 +273,7 @@ def build_model(
     return StoryModel(
         weights=weights,
         core=core,
-        facets=title_facets(title, relevant, weights),
+        facets=tuple(facets) or _weighed_title_facets(title, relevant, weights),
         against=marked_weights(off_story, weights, background, N),
         relevant_count=R,
         background_count=background_count,
@@ -314,6 +351,22 @@ def title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, fl
     return tuple(frozenset(facet) for facet in facets)
 
 
+def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, float]) -> tuple[Facet, ...]:
+    """The title's facets as evidence: their words, and the key pairs holding them, that weigh
+    at least `FACET_EVIDENCE` of the facet's heaviest word ("US" is in every other headline,
+    and names the actor, not the action)."""
+    found = []
+    for words_of_facet in title_facets(title, relevant, weights):
+        heaviest = max((weights.get(word, 0.0) for word in words_of_facet), default=0.0)
+        evidence = sorted(
+            (term for term, weight in weights.items() if weight >= FACET_EVIDENCE * heaviest and set(term.split()) & words_of_facet),
+            key=lambda term: -weights[term],
+        )
+        name = "/".join(sorted(words_of_facet, key=lambda w: -weights.get(w, 0))[:2])
+        found.append(Facet(name, tuple(frozenset([term]) for term in evidence)))
+    return tuple(found)
+
+
 def score(model: StoryModel, terms: frozenset[str]) -> Relevance:
     """Relevance of an article with these terms; the reasons are its heaviest matched terms
     (first the best of each facet), then any facet it lacks and words marked off-story."""
@@ -328,16 +381,9 @@ def score(model: StoryModel, terms: frozenset[str]) -> Relevance:
     if model.facets:
         # The story is several things at once (who does what to whom): an article with
         # evidence for only one of them is about something else that shares its words.
-        missing = [
-            facet
-            for facet in model.facets
-            if not any(
-                weight >= FACET_EVIDENCE * _heaviest(model, facet) and set(term.split()) & facet
-                for weight, term in matched
-            )
-        ]
+        missing = [facet for facet in model.facets if not facet.found_in(terms)]
         raw *= MISSING_FACET ** len(missing)
-        notes = [f"nothing on {'/'.join(sorted(facet, key=lambda w: -model.weights.get(w, 0))[:2])}" for facet in missing]
+        notes = [f"nothing on {facet.name}" for facet in missing]
         matched = _facets_first(matched, model.facets)
     else:
         core = sum(1 for term in model.core if term in terms)
@@ -347,15 +393,12 @@ def score(model: StoryModel, terms: frozenset[str]) -> Relevance:
     return Relevance(value, reasons, raw)
 
 
-def _heaviest(model: StoryModel, facet: frozenset[str]) -> float:
-    return max((model.weights.get(word, 0.0) for word in facet), default=0.0)
-
-
 def _facets_first(matched: list[tuple[float, str]], facets) -> list[tuple[float, str]]:
     """The heaviest matched term of each facet leads the reasons, so they show both sides."""
     leaders = []
     for facet in facets:
-        leader = next((wt for wt in matched if wt not in leaders and set(wt[1].split()) & facet), None)
+        evidence = {term for phrase in facet.phrases for term in phrase}
+        leader = next((wt for wt in matched if wt not in leaders and wt[1] in evidence), None)
         if leader:
             leaders.append(leader)
     return leaders + [wt for wt in matched if wt not in leaders]

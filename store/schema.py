@@ -213,3 +213,21 @@ def m003_entities(db: Database) -> None:
         CREATE INDEX mentions_by_article ON mentions (article_id, entity_id);
         """
     )
+
+
+@migrations()
+def m004_story_facets(db: Database) -> None:
+    """What a story is about at once (who acts, what they do, to whom), as its file declares."""
+    run_script(
+        db,
+        """
+        CREATE TABLE story_facets (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            facet TEXT NOT NULL,
+            phrase TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'evidence' CHECK (kind IN ('evidence', 'unless'))
+        );
+        CREATE INDEX story_facets_by_story ON story_facets (story_id, id);
+        """
+    )

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from store.analysis import analyse_articles
-from store.engine import set_threshold
+from store.engine import rescore_story, set_threshold
 from store.entities import apply_story_aliases
 from store.ingest import add_revision
 from store.text import clean_block, clean_line, content_hash
@@ -40,6 +40,16 @@ class FeedEntry:
 
 
 @dataclass(frozen=True)
+class FacetEntry:
+    """One thing the story is about: the words and phrases that show it, and the longer names
+    that do not ("New Mexico" is not Mexico)."""
+
+    name: str
+    words: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Story:
     name: str  # short, stable key, used by --story
     title: str  # shown in the dashboard's header
@@ -47,6 +57,7 @@ class Story:
     feeds: list[FeedEntry] = field(default_factory=list)
     threshold: float = 0.5  # relevance above which an item is on the story
     aliases: dict[str, list[str]] = field(default_factory=dict)  # canonical name -> other names
+    facets: tuple[FacetEntry, ...] = ()  # none: the engine reads them from the title
     path: Path | None = None
 
 
@@ -91,10 +102,18 @@ def load_story(path: str | Path) -> Story:
             feeds=feeds,
             threshold=float(story.get("threshold", 0.5)),
             aliases={str(k): [str(a) for a in v] for k, v in data.get("aliases", {}).items()},
+            facets=tuple(_facet(entry) for entry in data.get("facets", [])),
             path=path,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise StoryError(f"{path}: malformed story file ({error!r})") from None
+
+
+def _facet(entry: dict) -> FacetEntry:
+    words = tuple(str(word) for word in entry["words"] if str(word).strip())
+    if not words:
+        raise ValueError(f"facet {entry['name']!r} has no words")
+    return FacetEntry(str(entry["name"]), words, tuple(str(phrase) for phrase in entry.get("unless", [])))
 
 
 def ensure_story(db: Database, story: Story) -> int:
@@ -118,9 +137,33 @@ def ensure_story(db: Database, story: Story) -> int:
         if stored_threshold != story.threshold:
             set_threshold(db, story_id, story.threshold)  # re-files verdicts only when it changed
         apply_story_aliases(db, story.aliases)
+        facets_changed = _store_facets(db, story_id, story.facets)
         seed_ids = [_import_seed(db, story_id, story.name, seed) for seed in story.seeds]
         analyse_articles(db, [article_id for article_id in seed_ids if article_id is not None])
+    if facets_changed:
+        rescore_story(db, story_id)  # what the story is about changed: every verdict may too
     return story_id
+
+
+def _store_facets(db: Database, story_id: int, facets: tuple[FacetEntry, ...]) -> bool:
+    """Keep the story_facets rows as the file has them; True when they changed."""
+    wanted = [
+        (facet.name, phrase, kind)
+        for facet in facets
+        for kind, phrases in (("evidence", facet.words), ("unless", facet.unless))
+        for phrase in phrases
+    ]
+    stored = db.execute(
+        "SELECT facet, phrase, kind FROM story_facets WHERE story_id = ? ORDER BY id", [story_id]
+    ).fetchall()
+    if [tuple(row) for row in stored] == wanted:
+        return False
+    db.execute("DELETE FROM story_facets WHERE story_id = ?", [story_id])
+    db.conn.executemany(
+        "INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (?, ?, ?, ?)",
+        [(story_id, *row) for row in wanted],
+    )
+    return True
 
 
 def _import_seed(db: Database, story_id: int, story_name: str, seed: SeedFile) -> int | None:

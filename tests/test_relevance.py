@@ -12,8 +12,7 @@ TITLE = "US military action against Mexican drug cartels"  # seeds/story.toml
 
 
 @pytest.fixture(scope="module")
-def model():
-    seeds = [relevance.term_counts("", "", path.read_text(encoding="utf-8")) for path in sorted(SEEDS.glob("*.txt"))]
+def background():
     # A background like the feeds': lots of other Mexico, Trump and military news.
     background_items = [
         ("Mexico's peso rallies as inflation cools", "The Mexican currency gained after data."),
@@ -25,8 +24,13 @@ def model():
         ("Cartel gunmen kill eight police officers in Guanajuato", "The drug cartel ambush was the deadliest this year."),
         ("Mexican navy seizes meth lab in Sinaloa", "Marines found the lab of a drug cartel in the mountains."),
     ] * 5
-    background = Counter(t for title, summary in background_items for t in relevance.item_terms(title, summary))
-    return relevance.build_model(seeds, background, len(background_items), title=TITLE)
+    counts = Counter(t for title, summary in background_items for t in relevance.item_terms(title, summary))
+    return counts, len(background_items)
+
+
+@pytest.fixture(scope="module")
+def model(background):
+    return relevance.build_model(seed_counts(), *background, title=TITLE)
 
 
 def seed_counts():
@@ -68,9 +72,10 @@ def test_unrelated_and_same_word_items_score_below_the_threshold(model, title, s
 
 
 def test_the_title_names_two_facets_that_gather_the_seeds_words(model):
-    action, target = model.facets
+    action, target = relevance.title_facets(TITLE, seed_counts(), model.weights)
     assert {"military", "strike"} <= action and {"cartel", "mexico", "mexican"} <= target
     assert not action & target
+    assert len(model.facets) == 2
 
 
 def test_a_title_without_a_relation_word_gives_no_facets():
@@ -94,9 +99,63 @@ def test_an_item_with_only_one_facet_scores_below_the_threshold(model, title, su
 
 def test_reasons_show_both_facets_first(model):
     result = verdict(model, "Pentagon weighs drone strikes on cartels inside Mexico")
-    action, target = model.facets
+    action, target = relevance.title_facets(TITLE, seed_counts(), model.weights)
     first_two = [set(reason.split()) for reason in result.reasons[:2]]
     assert any(words & action for words in first_two) and any(words & target for words in first_two)
+
+
+FACETS = [
+    relevance.declared_facet("the United States", ["US", "Pentagon", "Hegseth", "White House"]),
+    relevance.declared_facet("military action", ["military", "strike", "troops", "options on the table"]),
+    relevance.declared_facet("Mexico or its cartels", ["Mexico", "Mexican", "cartel"], unless=["New Mexico"]),
+]
+
+
+@pytest.fixture(scope="module")
+def declared(background):
+    return relevance.build_model(seed_counts(), *background, title=TITLE, facets=FACETS)
+
+
+def test_a_declared_facet_matches_words_folded_and_phrases_side_by_side():
+    white_house, = relevance.declared_facet("us", ["White House"]).phrases
+    assert white_house == {"white house"}
+    facet = relevance.declared_facet("action", ["strikes", "options on the table"])
+    assert facet.found_in(relevance.item_terms("US Strike on a lab"))
+    assert facet.found_in(relevance.item_terms("Hegseth: all options on the table"))
+    assert not facet.found_in(relevance.item_terms("Hegseth weighs options for the dinner table"))
+
+
+def test_unless_names_a_longer_name_that_is_not_evidence():
+    mexico = FACETS[2]
+    assert not mexico.found_in(relevance.item_terms("US military creates defense zone along New Mexico border"))
+    assert mexico.found_in(relevance.item_terms("Troops in New Mexico train for missions in Mexico", "cartels"))
+
+
+def test_declared_facets_replace_the_title_s(declared):
+    assert [facet.name for facet in declared.facets] == [facet.name for facet in FACETS]
+
+
+@pytest.mark.parametrize(
+    "title, summary, lacking",
+    [
+        ("US strike kills 11 on alleged drug boat from Venezuela", "The military hit a vessel in the Caribbean.",
+         "Mexico or its cartels"),
+        ("Mexican army kills 13 suspected cartel gunmen in Michoacán", "Troops returned fire, the ministry said.",
+         "the United States"),
+        ("Trump says Mexico must stop fentanyl or face US tariffs", "The cartels must be stopped, he said.",
+         "military action"),
+    ],
+)
+def test_an_item_lacking_a_declared_facet_is_off_story_and_says_why(declared, title, summary, lacking):
+    result = verdict(declared, title, summary)
+    assert result.score < 0.5
+    assert f"nothing on {lacking}" in result.reasons
+
+
+def test_an_item_with_every_declared_facet_is_on_story(declared):
+    result = verdict(declared, "Hegseth: all options on the table for cartels in Mexico", "")
+    assert result.score >= 0.5
+    assert not any(reason.startswith("nothing on") for reason in result.reasons)
 
 
 def test_teaching_off_story_lowers_a_near_copy_but_not_a_seed_like_item(model):
@@ -124,7 +183,7 @@ def test_teaching_on_story_adds_the_marked_words_without_diluting_the_seeds():
 
 def test_entities_add_only_names_the_words_do_not_already_say():
     counts = relevance.term_counts("CJNG leader arrested", "", "", entities=["Jalisco New Generation Cartel", "CJNG"])
-    assert "@jalisco generation cartel" in counts  # "new" is a stopword
+    assert "@jalisco new generation cartel" in counts
     assert "@cjng" not in counts  # already a word of the text
 
 

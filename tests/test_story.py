@@ -7,6 +7,8 @@ import pytest
 import seeds
 from store.db import open_db
 from store.feeds import feed_statuses, remove_feed
+from store.ingest import ingest_items
+from store.records import ArticleRecord
 from store.story import StoryError, ensure_story, guess_title, load_story
 
 
@@ -138,3 +140,63 @@ def test_seed_paths_may_be_relative_absolute_or_globs(tmp_path):
     path = tmp_path / "stories" / "story.toml"
     path.write_text(f'[story]\nname = "x"\ntitle = "X"\nseeds = ["{elsewhere}/*.txt", "../elsewhere/a.txt"]\n')
     assert [seed.path.name for seed in load_story(path).seeds] == ["a.txt", "b.txt", "a.txt"]
+
+
+FACETS = """
+[[facets]]
+name = "the United States"
+words = ["US", "Pentagon"]
+
+[[facets]]
+name = "Mexico"
+words = ["Mexico", "Mexican"]
+unless = ["New Mexico"]
+"""
+
+
+def test_facets_come_from_the_story_file_and_are_stored(tmp_path):
+    (tmp_path / "one.txt").write_text("A Seed Headline\n\nUS strikes on cartels in Mexico.")
+    story = load_story(write_story(tmp_path, '[story]\nname = "local"\ntitle = "T"\nseeds = ["one.txt"]\n' + FACETS))
+    assert [(facet.name, facet.words, facet.unless) for facet in story.facets] == [
+        ("the United States", ("US", "Pentagon"), ()),
+        ("Mexico", ("Mexico", "Mexican"), ("New Mexico",)),
+    ]
+    db = open_db(tmp_path / "story.db")
+    ensure_story(db, story)
+    ensure_story(db, story)
+    assert db.execute("SELECT facet, phrase, kind FROM story_facets ORDER BY id").fetchall() == [
+        ("the United States", "US", "evidence"),
+        ("the United States", "Pentagon", "evidence"),
+        ("Mexico", "Mexico", "evidence"),
+        ("Mexico", "Mexican", "evidence"),
+        ("Mexico", "New Mexico", "unless"),
+    ]
+
+
+def test_a_facet_without_words_is_a_clear_error(tmp_path):
+    with pytest.raises(StoryError, match="malformed story file.*no words"):
+        load_story(write_story(tmp_path, '[story]\nname="x"\ntitle="X"\n[[facets]]\nname="empty"\nwords=[]\n'))
+
+
+def test_changing_the_facets_rescores_what_is_stored(tmp_path):
+    """An article the new facets say nothing about drops; one they describe keeps its score."""
+    seed = "Strikes Planned\n\nThe Pentagon plans strikes on cartels in Mexico. Strikes on cartels in Mexico."
+    (tmp_path / "one.txt").write_text(seed)
+    (tmp_path / "two.txt").write_text(seed.replace("Planned", "Ordered"))
+    head = '[story]\nname = "local"\ntitle = "Strikes"\nseeds = ["*.txt"]\n'
+    db = open_db(tmp_path / "story.db")
+    ensure_story(db, load_story(write_story(tmp_path, head)))
+    elsewhere, mexico = ingest_items(
+        db,
+        [
+            ArticleRecord(title="Pentagon strikes on cartels in Colombia", url="https://example.com/a"),
+            ArticleRecord(title="Pentagon strikes on cartels in Mexico", url="https://example.com/b"),
+        ],
+    ).new_ids
+    before = dict(db.execute("SELECT article_id, score FROM relevance").fetchall())
+    ensure_story(db, load_story(write_story(tmp_path, head + FACETS)))
+    after = dict(db.execute("SELECT article_id, score FROM relevance").fetchall())
+    assert after[elsewhere] < before[elsewhere]
+    assert after[mexico] == before[mexico]
+    reasons = db.execute("SELECT reasons FROM relevance WHERE article_id = ?", [elsewhere]).fetchone()[0]
+    assert "nothing on Mexico" in reasons
