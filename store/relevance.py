@@ -32,6 +32,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 from store.dedup import words
 
@@ -49,6 +50,7 @@ MAX_REASONS = 6
 CORE_TERMS = 5  # the story's core: its most used key words
 CORE_NEEDED = 2  # core words an article needs to score in full
 ENTITY_PREFIX = "@"  # terms for named entities shared through the entity tables
+FACET_BONUS = 1.0  # raw score added per facet when an article shows them all, as a key word would (tune half)
 MISSING_FACET = 0.2  # an article keeps this share of its score for each facet it has no evidence for
 FACET_MARGIN = 2  # a seed word joins a facet it is written next to this many times more than the other
 FACET_BESIDE = 3  # ... and at least this many times
@@ -156,17 +158,18 @@ class Facet:
     it ("new mexico" is not evidence of Mexico)."""
 
     name: str
-    phrases: tuple[frozenset[str], ...]
+    phrases: tuple[frozenset[str], ...]  # in `facet_keys` form
     unless: frozenset[str] = frozenset()
 
-    def found_in(self, terms: frozenset[str]) -> bool:
-        cancelled = {word for term in self.unless if term in terms for word in term.split()}
-        return any(phrase <= terms and not (len(phrase) == 1 and phrase <= cancelled) for phrase in self.phrases)
+    def found_in(self, keys: frozenset[str]) -> bool:
+        """Whether an article whose terms have these `facet_keys` gives evidence of the facet."""
+        cancelled = {word for term in self.unless if term in keys for word in term.split()}
+        return any(phrase <= keys and not (len(phrase) == 1 and phrase <= cancelled) for phrase in self.phrases)
 
 
 def declared_facet(name: str, phrases: Iterable[str], unless: Iterable[str] = ()) -> Facet:
     """A facet as a story file declares it: plain words and phrases ("Northern Command"),
-    matched as the story's terms are (lower case, unaccented, plurals folded)."""
+    matched in any case, without accents, and in any inflection ("ordered", "targets")."""
     return Facet(
         name=name,
         phrases=tuple(dict.fromkeys(terms for terms in map(_phrase_terms, phrases) if terms)),
@@ -178,8 +181,29 @@ def _phrase_terms(phrase: str) -> frozenset[str]:
     """One word, or the adjacent pairs of a longer phrase ("special forces", "white house")."""
     tokens = content_words(phrase)
     if len(tokens) == 1:
-        return frozenset(tokens)
-    return frozenset(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))
+        return facet_keys(tokens)
+    return facet_keys(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))
+
+
+@cache
+def _english():
+    # Imported on first use: the package loads every language's stemmer (~25 ms), and the
+    # commands that never score an article should not wait for it.
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    return EnglishStemmer()
+
+
+@lru_cache(maxsize=65536)
+def _snowball(word: str) -> str:
+    return _english().stemWord(word)
+
+
+def facet_keys(terms: Iterable[str]) -> frozenset[str]:
+    """Terms with every word reduced to its Snowball stem: a facet names a thing, and "ordered",
+    "orders" and "order" all show it. (The weights keep the finer terms: "operators" and
+    "operations" are different evidence there.)"""
+    return frozenset(" ".join(_snowball(word) for word in term.split()) for term in terms)
 
 
 @dataclass(frozen=True)
@@ -363,7 +387,7 @@ def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dic
             key=lambda term: -weights[term],
         )
         name = "/".join(sorted(words_of_facet, key=lambda w: -weights.get(w, 0))[:2])
-        found.append(Facet(name, tuple(frozenset([term]) for term in evidence)))
+        found.append(Facet(name, tuple(facet_keys([term]) for term in evidence)))
     return tuple(found)
 
 
@@ -381,8 +405,12 @@ def score(model: StoryModel, terms: frozenset[str]) -> Relevance:
     if model.facets:
         # The story is several things at once (who does what to whom): an article with
         # evidence for only one of them is about something else that shares its words.
-        missing = [facet for facet in model.facets if not facet.found_in(terms)]
-        raw *= MISSING_FACET ** len(missing)
+        keys = facet_keys(terms)
+        missing = [facet for facet in model.facets if not facet.found_in(keys)]
+        if missing:
+            raw *= MISSING_FACET ** len(missing)
+        else:  # facet words the seeds never use ("JSOC", "Leavitt") still show the story
+            raw += FACET_BONUS * len(model.facets) / math.sqrt(len(terms))
         notes = [f"nothing on {facet.name}" for facet in missing]
         matched = _facets_first(matched, model.facets)
     else:
@@ -398,7 +426,7 @@ def _facets_first(matched: list[tuple[float, str]], facets) -> list[tuple[float,
     leaders = []
     for facet in facets:
         evidence = {term for phrase in facet.phrases for term in phrase}
-        leader = next((wt for wt in matched if wt not in leaders and wt[1] in evidence), None)
+        leader = next((wt for wt in matched if wt not in leaders and facet_keys([wt[1]]) <= evidence), None)
         if leader:
             leaders.append(leader)
     return leaders + [wt for wt in matched if wt not in leaders]
