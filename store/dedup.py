@@ -5,6 +5,8 @@ Pure functions, no I/O: `store.engine` stores what they compute and looks the ba
 Layers, cheapest first:
 1. the same URL in disguise (`store.urls.canonical_url`, applied at ingest);
 2. the same text: `text_fingerprint`, a hash of the normalised headline and lead;
+   the same headline (`headline_hash`, long headlines only): an aggregator's "Headline -
+   Outlet" item with no summary is the outlet's own item, though their words barely overlap;
 3. near-duplicates: MinHash over the words of the headline and lead, with LSH band keys so a
    new item meets only the few stored articles that share a band, then an exact check of the
    overlap of word pairs (`resemblance` of `item_shingles`).
@@ -37,6 +39,9 @@ NEAR_DUPLICATE = 0.25  # resemblance of word pairs from which two items are one 
 CANDIDATE_MIN_ESTIMATE = 0.15
 SEED_CONTAINMENT = 0.6  # share of an item's shingles found in a seed for it to copy that seed
 MIN_SHINGLES = 5  # fewer than this and a text is too short to call anything its copy
+# Headlines of at least this many words (stopwords aside) name one report: two outlets rarely
+# write the same six words in the same order about different events ("Live updates" is short).
+HEADLINE_MIN_WORDS = 6
 
 _MERSENNE = (1 << 61) - 1
 _MAX_HASH = (1 << 32) - 1
@@ -65,6 +70,7 @@ STOPWORDS = frozenset(
 
 _WORD = re.compile(r"[a-z0-9]+")
 _US = re.compile(r"\bU\.S\.(?:A\.)?|\bUS\b|\bUSA\b")
+_POSSESSIVE = re.compile(r"['’]s\b", re.IGNORECASE)  # "Mexico's", "MEXICO'S": the name alone
 # "Headline - Outlet" or "Headline | Outlet" as news aggregators write it.
 _OUTLET_SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,40}$")
 
@@ -77,7 +83,7 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of a text, lower-cased and unaccented; "U.S." becomes "usa" (not the pronoun)."""
-    return _WORD.findall(fold(_US.sub(" usa ", text or "").replace("'s ", " ").replace("’s ", " ")))
+    return _WORD.findall(fold(_POSSESSIVE.sub("", _US.sub(" usa ", text or ""))))
 
 
 def headline(title: str) -> str:
@@ -172,6 +178,7 @@ class Fingerprint:
     text_hash: str
     shingles: frozenset[int]  # word pairs, for the exact check
     signature: tuple[int, ...]  # MinHash of the single words, for finding candidates
+    headline_hash: str | None = None  # long headlines only (`headline_hash`)
 
     @property
     def comparable(self) -> bool:
@@ -186,4 +193,14 @@ def fingerprint(title: str, summary: str = "", body: str = "") -> Fingerprint:
         text_hash=hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest(),
         shingles=shingles(tokens),
         signature=minhash(shingles(tokens, 1)),
+        headline_hash=headline_hash(title),
     )
+
+
+def headline_hash(title: str) -> str | None:
+    """A hash of the headline's words (outlet suffix, case, accents and stopwords aside), for
+    headlines long enough to name one report; None for short ones."""
+    tokens = [w for w in words(headline(title)) if w not in STOPWORDS]
+    if len(tokens) < HEADLINE_MIN_WORDS:
+        return None
+    return hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest()

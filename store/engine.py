@@ -87,8 +87,8 @@ def _group(db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, stor
             [(band, key, article_id) for band, key in dedup.band_keys(dedup.signature_from_blob(old[0]))],
         )
     db.execute(
-        "INSERT OR REPLACE INTO fingerprints (article_id, text_hash, signature) VALUES (?, ?, ?)",
-        [article_id, fp.text_hash, dedup.signature_blob(fp.signature)],
+        "INSERT OR REPLACE INTO fingerprints (article_id, text_hash, signature, headline_hash) VALUES (?, ?, ?, ?)",
+        [article_id, fp.text_hash, dedup.signature_blob(fp.signature), fp.headline_hash],
     )
     existing = db.execute("SELECT seed_id FROM coverage WHERE article_id = ?", [article_id]).fetchone()
     match = None if existing else _find_copy(db, article_id, kind, fp, stories)
@@ -126,6 +126,15 @@ def _find_copy(db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, 
     if same and fp.shingles:
         seed = _seed_of(db, same[0])
         return ("text", same[0], 1.0, seed)
+    if fp.headline_hash:
+        headline = db.execute(
+            "SELECT f.article_id FROM fingerprints f JOIN coverage c ON c.article_id = f.article_id"
+            " WHERE f.headline_hash = ? AND f.article_id != ? ORDER BY f.article_id LIMIT 1",
+            [fp.headline_hash, article_id],
+        ).fetchone()
+        if headline:
+            seed = _seed_of(db, headline[0])
+            return ("seed" if seed == headline[0] else "near", headline[0], 1.0, seed)
     if not fp.comparable:
         return None
     if kind == "feed":

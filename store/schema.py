@@ -231,3 +231,28 @@ def m004_story_facets(db: Database) -> None:
         CREATE INDEX story_facets_by_story ON story_facets (story_id, id);
         """
     )
+
+
+@migrations()
+def m005_headline_hash(db: Database) -> None:
+    """The same headline as another report's: an aggregator's copy with no summary."""
+    from store.dedup import headline_hash
+
+    run_script(
+        db,
+        """
+        ALTER TABLE fingerprints ADD COLUMN headline_hash TEXT;
+        CREATE INDEX fingerprints_by_headline ON fingerprints (headline_hash) WHERE headline_hash IS NOT NULL;
+        """
+    )
+    last_id = 0
+    while rows := db.execute(
+        "SELECT f.article_id, a.title FROM fingerprints f JOIN articles a ON a.id = f.article_id"
+        " WHERE f.article_id > ? ORDER BY f.article_id LIMIT 10000",
+        [last_id],
+    ).fetchall():
+        db.conn.executemany(
+            "UPDATE fingerprints SET headline_hash = ? WHERE article_id = ?",
+            [(found, article_id) for article_id, title in rows if (found := headline_hash(title or ""))],
+        )
+        last_id = rows[-1][0]

@@ -76,3 +76,10 @@ def test_fingerprint_is_deterministic_and_total(title, summary):
     first = dedup.fingerprint(title, summary)
     assert first == dedup.fingerprint(title, summary)
     assert 0.0 <= dedup.resemblance(first.shingles, first.shingles) <= 1.0
+
+
+def test_a_long_headline_hashes_alike_across_outlets_and_a_short_one_not_at_all():
+    wire = dedup.headline_hash("Mexico's president says US military will not come into Mexico")
+    assert wire == dedup.headline_hash("MEXICO'S PRESIDENT SAYS U.S. MILITARY WILL NOT COME INTO MÉXICO - Reuters")
+    assert wire != dedup.headline_hash("Mexico's president says US military will come into Mexico soon")
+    assert dedup.headline_hash("Live updates - CNN") is None

@@ -238,3 +238,44 @@ def test_a_short_seed_is_on_the_story_by_definition(tmp_path):
     engine.rescore_story(db, story_id)
     assert db.execute("SELECT min(on_story) FROM relevance").fetchone() == (1,)
     assert {row.title for row in coverage.story_feed(db, story_id, show="on")} >= {"Quiet Morning"}
+
+
+AGGREGATOR_COPY = ArticleRecord(
+    title="Mexico's president says US military will not come into Mexico to fight cartels - AP News",
+    url="https://news.google.com/rss/articles/CBMiexample",
+    summary="",
+    source="Google News",
+)
+
+
+def test_an_aggregator_item_with_the_same_headline_joins_the_report_s_group(db, story_id):
+    wire, copy = ingest(db, WIRE, AGGREGATOR_COPY)
+    assert row(db, copy)[0] == row(db, wire)[0]
+    assert row(db, copy)[1] == "near"
+
+
+def test_a_short_shared_headline_is_not_a_copy(db, story_id):
+    first, second = ingest(
+        db,
+        ArticleRecord(title="Live updates", url="https://a.example/1", summary="Markets open higher on jobs data."),
+        ArticleRecord(title="Live updates", url="https://b.example/2", summary="A storm reaches the coast of Texas."),
+    )
+    assert row(db, first)[0] != row(db, second)[0]
+
+
+def test_the_headline_migration_fills_in_stored_articles(tmp_path):
+    path = tmp_path / "old.db"
+    old = open_db(path)
+    ensure_story(old, load_story(STORY))
+    (wire,) = ingest(old, WIRE)
+    # Back to the file as m004 left it: no headline_hash, the migration not yet applied.
+    old.execute("DROP INDEX fingerprints_by_headline")
+    old.execute("ALTER TABLE fingerprints DROP COLUMN headline_hash")
+    old.execute("DELETE FROM _sqlite_migrations WHERE name = 'm005_headline_hash'")
+    old.conn.commit()
+    old.conn.close()
+    db = open_db(path)
+    assert db.execute("SELECT headline_hash FROM fingerprints WHERE article_id = ?", [wire]).fetchone()[0]
+    (copy,) = ingest(db, AGGREGATOR_COPY)
+    assert row(db, copy)[0] == row(db, wire)[0]
+    db.conn.close()
