@@ -16,6 +16,9 @@ in this order, each one easy to check by hand:
    in full ("Claudia Sheinbaum"); if several, the one mentioned most. A person first seen by
    surname alone takes the full name when it appears. A shorter tail of a full name
    ("García Harfuch") is the same person as the full name ("Omar García Harfuch").
+6. A single word read as an organisation that the gazetteer does not know, and that is the
+   surname of a person already seen, is that person: "Trump" or "Sheinbaum" opening a headline
+   has no title or first name to tell the extractor it is a person.
 """
 
 from __future__ import annotations
@@ -238,6 +241,14 @@ class _Linker:
             return row[0]
         if kind == "person":
             return self._person(name, key)
+        if kind == "org" and " " not in key and name_key(written) not in gazetteer().known:
+            person = db.execute(  # rule 6
+                "SELECT e.id FROM entities e WHERE e.kind = 'person' AND e.surname = ?"
+                " ORDER BY (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) DESC, e.id LIMIT 1",
+                [key],
+            ).fetchone()
+            if person:
+                return person[0]
         return self._make(kind, name)
 
     def _person(self, name: str, key: str) -> int:

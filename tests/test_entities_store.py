@@ -97,6 +97,17 @@ def test_surname_first_then_full_name_becomes_one_person(db):
     assert {a.id for a in articles_naming(db, entity_id)} >= {first}
 
 
+def test_a_lone_surname_read_as_an_organisation_is_the_person(db):
+    add(db, "Cartels", "Mexican President Claudia Sheinbaum spoke in Mexico City.", "https://n.test/c")
+    headline = add(db, "Mexico answers", "", "https://n.test/d", summary="Analysts said Sheinbaum faces pressure.")
+    kinds = {row[0] for row in db.execute(
+        "SELECT e.kind FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ? AND m.text = 'Sheinbaum'",
+        [headline],
+    )}
+    assert kinds == {"person"}
+    assert "Sheinbaum" not in names_of(db, "org")
+
+
 def test_places_and_the_pentagon(db):
     add(db, "US", "Officials in the U.S. and in the United States met. US troops wait.", "https://n.test/p")
     add(db, "Pentagon", "The Pentagon said the Pentagon's plans were ready.", "https://n.test/q")
