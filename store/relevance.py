@@ -12,7 +12,9 @@ declare these facets as lists of words and phrases ("the United States": US, Pen
 drug cartels", each gathering the key words that share a stem with its words or that the seeds
 write next to them ("military strikes", "cartels in Mexico"). An article with no evidence for a
 facet (Mexico's army against the cartels, the US military elsewhere) keeps only `MISSING_FACET`
-of its score for each facet it lacks, and its reasons say what it lacks.
+of its score for each facet it lacks, and its reasons say what it lacks; one with evidence for
+every facet gains `FACET_BONUS` per facet, as if each were a key word (facet words the seeds
+never use, like "JSOC", still count). Facet words match in any inflection (Snowball stems).
 
 The user teaches by marking articles. Marks never change the seeds' own terms; the other words
 of marked articles become evidence for (on-story) or against (off-story), weighed the same way
@@ -23,7 +25,9 @@ An article's raw score is the sum of the weights of the terms it contains, divid
 root of how many terms it has, so a one-line headline and a three-sentence summary are
 comparable. A logistic curve turns it into 0..1, 0.5 at `MIDPOINT`, which is the story file's
 default threshold. `MIDPOINT`, `MISSING_FACET` and `FACET_EVIDENCE` were chosen on the tuning
-half of bench/data/eval_items.jsonl (see bench/quality.py); the other half reports the figures.
+half of bench/data/eval_items.jsonl (see bench/quality.py); `FACET_BONUS`, on which that half
+is indifferent between 0.5 and 1.5, is the middle of that range. The other half and two sets
+written later by someone who had not read this module report the figures.
 """
 
 from __future__ import annotations
