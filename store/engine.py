@@ -477,14 +477,34 @@ def mark_on_story(
     return rescore_story(db, story_id) if rescore else 0
 
 
-def rescore_story(db: Database, story_id: int, batch_size: int = _BATCH) -> int:
-    """Recompute every stored article's relevance with the story's current model.
+def pending_rescore(db: Database, story_id: int) -> int:
+    """How many stored articles still have scores from before the story's facets changed."""
+    row = db.execute("SELECT rescore_from FROM stories WHERE id = ?", [story_id]).fetchone()
+    if row is None or row[0] is None:
+        return 0
+    return db.execute("SELECT count(*) FROM articles WHERE id > ?", [row[0]]).fetchone()[0]
 
-    Each batch is its own short transaction, so readers and the fetcher interleave with it.
+
+def resume_rescore(db: Database, story_id: int, batch_size: int = _BATCH) -> int:
+    """Finish the rescore `store.story.ensure_story` asked for; each batch records how far it
+    got, so a rescore cut short (the user quit) carries on next time. Returns how many
+    articles were scored."""
+    row = db.execute("SELECT rescore_from FROM stories WHERE id = ?", [story_id]).fetchone()
+    if row is None or row[0] is None:
+        return 0
+    return rescore_story(db, story_id, batch_size, after=row[0], record=True)
+
+
+def rescore_story(db: Database, story_id: int, batch_size: int = _BATCH, *, after: int = 0, record: bool = False) -> int:
+    """Recompute the relevance of every stored article (with an id above `after`) with the
+    story's current model.
+
+    Each batch is its own short transaction, so readers and the fetcher interleave with it;
+    with `record`, each also stores its progress in stories.rescore_from (NULL when done).
     Returns how many articles were scored.
     """
     _cache.get(db, {}).pop(story_id, None)
-    last_id = 0
+    last_id = after
     done = 0
     while True:
         with db.atomic():
@@ -496,6 +516,8 @@ def rescore_story(db: Database, story_id: int, batch_size: int = _BATCH) -> int:
                 [last_id, batch_size],
             ).fetchall()
             if not rows:
+                if record:
+                    db.execute("UPDATE stories SET rescore_from = NULL WHERE id = ?", [story_id])
                 return done
             entities = _entity_names(db, [row[0] for row in rows])
             for article_id, kind, seed_story, title, summary, body, seed_id in rows:
@@ -508,3 +530,5 @@ def rescore_story(db: Database, story_id: int, batch_size: int = _BATCH) -> int:
                 )
             last_id = rows[-1][0]
             done += len(rows)
+            if record:
+                db.execute("UPDATE stories SET rescore_from = ? WHERE id = ?", [last_id, story_id])

@@ -256,3 +256,9 @@ def m005_headline_hash(db: Database) -> None:
             [(found, article_id) for article_id, title in rows if (found := headline_hash(title or ""))],
         )
         last_id = rows[-1][0]
+
+
+@migrations()
+def m006_pending_rescore(db: Database) -> None:
+    """Where a rescore for a changed story definition got to, so an interrupted one resumes."""
+    run_script(db, "ALTER TABLE stories ADD COLUMN rescore_from INTEGER;")

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from store.analysis import analyse_articles
-from store.engine import rescore_story, set_threshold
+from store.engine import set_threshold
 from store.entities import apply_story_aliases
 from store.ingest import add_revision
 from store.text import clean_block, clean_line, content_hash
@@ -137,11 +137,13 @@ def ensure_story(db: Database, story: Story) -> int:
         if stored_threshold != story.threshold:
             set_threshold(db, story_id, story.threshold)  # re-files verdicts only when it changed
         apply_story_aliases(db, story.aliases)
-        facets_changed = _store_facets(db, story_id, story.facets)
+        if _store_facets(db, story_id, story.facets):
+            # What the story is about changed: every stored verdict may too. The rescore is
+            # long on a big store, so the caller runs it (engine.resume_rescore), and it
+            # resumes where it stopped if interrupted.
+            db.execute("UPDATE stories SET rescore_from = 0 WHERE id = ?", [story_id])
         seed_ids = [_import_seed(db, story_id, story.name, seed) for seed in story.seeds]
         analyse_articles(db, [article_id for article_id in seed_ids if article_id is not None])
-    if facets_changed:
-        rescore_story(db, story_id)  # what the story is about changed: every verdict may too
     return story_id
 
 

@@ -95,3 +95,28 @@ def test_bad_arguments_are_one_line(tmp_path, args, fragment):
 def test_global_options_come_before_the_subcommand(tmp_path, story_file):
     result = storywatch("feeds", "list", "--db", str(tmp_path / "x.db"))
     assert_one_line_error(result, "--db")
+
+
+def test_a_command_rescores_what_is_stored_when_the_facets_changed(tmp_path, story_file):
+    from store.db import open_db
+    from store.engine import pending_rescore
+    from store.ingest import ingest_items
+    from store.records import ArticleRecord
+    from store.story import ensure_story, load_story
+
+    db_path = tmp_path / "x.db"
+    db = open_db(db_path)
+    ensure_story(db, load_story(story_file))
+    ingest_items(db, [ArticleRecord(title="Cartels in Colombia", url="http://127.0.0.1:9/a")])
+    story_file.write_text(story_file.read_text() + '[[facets]]\nname = "Mexico"\nwords = ["Mexico"]\n')
+    story_id = ensure_story(db, load_story(story_file))
+    assert pending_rescore(db, story_id) > 0
+    db.conn.close()
+    listed = storywatch("--db", str(db_path), "--story", str(story_file), "feeds", "list")
+    assert listed.returncode == 0, listed.stderr
+    db = open_db(db_path)
+    assert pending_rescore(db, story_id) == 0
+    reasons = db.execute("SELECT r.reasons FROM relevance r JOIN articles a ON a.id = r.article_id"
+                         " WHERE a.title = 'Cartels in Colombia'").fetchone()[0]
+    assert "nothing on Mexico" in reasons
+    db.conn.close()

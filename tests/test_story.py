@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import seeds
+from store import engine
 from store.db import open_db
 from store.feeds import feed_statuses, remove_feed
 from store.ingest import ingest_items
@@ -194,9 +195,31 @@ def test_changing_the_facets_rescores_what_is_stored(tmp_path):
         ],
     ).new_ids
     before = dict(db.execute("SELECT article_id, score FROM relevance").fetchall())
-    ensure_story(db, load_story(write_story(tmp_path, head + FACETS)))
+    story_id = ensure_story(db, load_story(write_story(tmp_path, head + FACETS)))
+    assert engine.pending_rescore(db, story_id) == len(before)
+    assert engine.resume_rescore(db, story_id) == len(before)
+    assert engine.pending_rescore(db, story_id) == 0
     after = dict(db.execute("SELECT article_id, score FROM relevance").fetchall())
     assert after[elsewhere] < before[elsewhere]
     assert after[mexico] == before[mexico]
     reasons = db.execute("SELECT reasons FROM relevance WHERE article_id = ?", [elsewhere]).fetchone()[0]
     assert "nothing on Mexico" in reasons
+
+
+def test_a_rescore_cut_short_resumes_where_it_stopped(tmp_path):
+    (tmp_path / "one.txt").write_text("Strikes Planned\n\nThe Pentagon plans strikes on cartels in Mexico.")
+    head = '[story]\nname = "local"\ntitle = "Strikes"\nseeds = ["one.txt"]\n'
+    db = open_db(tmp_path / "story.db")
+    ensure_story(db, load_story(write_story(tmp_path, head)))
+    ids = ingest_items(
+        db, [ArticleRecord(title=f"Pentagon strikes on cartels in Colombia {n}", url=f"https://e.example/{n}") for n in range(6)]
+    ).new_ids
+    story_id = ensure_story(db, load_story(write_story(tmp_path, head + FACETS)))
+    # As if the user quit after the rescore reached the third article:
+    db.execute("UPDATE stories SET rescore_from = ? WHERE id = ?", [ids[2], story_id])
+    assert engine.pending_rescore(db, story_id) == 3
+    assert engine.resume_rescore(db, story_id, batch_size=2) == 3
+    reasons = dict(db.execute("SELECT article_id, reasons FROM relevance").fetchall())
+    assert all("nothing on Mexico" in reasons[i] for i in ids[3:])
+    assert not any("nothing on Mexico" in reasons[i] for i in ids[:3])
+    assert engine.pending_rescore(db, story_id) == 0

@@ -21,6 +21,8 @@ from tui_helpers import (
 )
 
 from store.db import open_db
+from store.engine import pending_rescore
+from store.story import ensure_story, load_story
 from store.feeds import add_feed
 from store.ingest import ingest_items, save_poll
 from store.queries import latest_articles
@@ -464,3 +466,28 @@ async def test_every_key_of_the_story_screen_fits_the_footer_at_80_columns(db_pa
         await pilot.resize_terminal(120, 30)
         await pilot.pause()
         assert not app.screen.query_one(Footer).compact
+
+
+async def test_changed_facets_are_rescored_in_the_background_and_the_view_follows(db_path, tmp_path):
+    db = writer(db_path)
+    ingest_items(db, [article(1, title="US drone strikes hit cartel labs in Colombia", summary=DISPATCH_1.replace(
+        "Sinaloa", "Colombia"), hours_ago=1)])
+    assert "US drone strikes hit cartel labs in Colombia" in [a.title for a in latest_articles(db, 10)]
+    on_before = db.execute("SELECT on_story FROM relevance r JOIN articles a ON a.id = r.article_id"
+                           " WHERE a.title LIKE 'US drone strikes hit cartel labs in Colombia'").fetchone()[0]
+    story = tmp_path / "story.toml"
+    story.write_text(
+        story.read_text()
+        + '[[facets]]\nname = "Mexico"\nwords = ["Mexico", "Mexican", "Sinaloa"]\n'
+        + '[[facets]]\nname = "Mexico\'s answer"\nwords = ["Sheinbaum", "sovereignty", "foreign troops"]\n'
+    )
+    story_id = ensure_story(db, load_story(story))
+    assert pending_rescore(db, story_id) > 0
+    db.close()
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert on_before and "US drone strikes hit cartel labs in Colombia" not in shown_titles(app)
+        assert pending_rescore(app.screen.db, story_id) == 0
+        assert any("Rescored" in str(n.message) for n in app._notifications)

@@ -22,15 +22,27 @@ class Context:
     db_path: Path
     story_arg: str
 
-    def open(self):
-        """Open the database and make sure the story and its seeds are in it."""
+    def open(self, rescore: bool = True):
+        """Open the database and make sure the story and its seeds are in it.
+
+        When the story's facets changed, stored articles are rescored here (`rescore`), or by
+        the dashboard in a worker."""
         from store.db import open_db
+        from store.engine import pending_rescore, resume_rescore
         from store.story import ensure_story
 
         story = load_story_arg(self.story_arg)
         db = open_db(self.db_path)
-        ensure_story(db, story)
+        story_id = ensure_story(db, story)
+        pending = pending_rescore(db, story_id) if rescore else 0
+        if pending >= RESCORE_NOTICE:
+            click.echo(f"the story's facets changed: rescoring {pending:,} stored articles…", err=True)
+        if pending:
+            resume_rescore(db, story_id)
         return db, story
+
+
+RESCORE_NOTICE = 1000  # stored articles from which a rescore takes long enough to say so
 
 
 def load_story_arg(story_arg: str):
@@ -77,7 +89,7 @@ def cli(ctx: click.Context, db_path: Path | None, story_arg: str) -> None:
 @click.pass_obj
 def dashboard(obj: Context, no_fetch: bool) -> None:
     """Open the live dashboard (what bare `storywatch` does)."""
-    db, story = obj.open()
+    db, story = obj.open(rescore=False)  # the dashboard rescores in a worker
     db.close()
     from tui.app import StorywatchApp
 

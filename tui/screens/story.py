@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from store.coverage import StoryRow, group_of, mark_group_read, story_feed, story_rows
 from store.db import data_version, open_db
-from store.engine import mark_on_story
+from store.engine import mark_on_story, pending_rescore, resume_rescore
 from store.entity_queries import articles_naming, top_entities
 from store.queries import (
     articles_after_id,
@@ -108,6 +108,8 @@ class StoryScreen(Screen):
         self._refresh_header()
         self.refresh_entities()
         self.set_interval(self.refresh_interval, self.check_store)
+        if pending_rescore(self.db, self.story_id):
+            self.finish_rescore()
         if self.fetcher is not None:
             self.query_one(StoryHeader).fetcher_state = "starting"
             self._fetcher_worker = self.run_fetcher()
@@ -367,6 +369,26 @@ class StoryScreen(Screen):
         verdict = "on" if on_story else "off"
         self.notify(f"Teaching: {clean_line(row.title, 80)} is {verdict} the story…", timeout=2, markup=False)
         self.teach(row, on_story)
+
+    @work(thread=True, group="teach", exit_on_error=False)
+    def finish_rescore(self) -> None:
+        """The story file's facets changed: every stored article is scored again, in batches
+        that let the fetcher and this screen go on (and resume next time if cut short)."""
+        db = open_db(self.app.db_path, migrate=False)
+        try:
+            pending = pending_rescore(db, self.story_id)
+            self.app.call_from_thread(
+                self.notify, f"The story's facets changed: rescoring {pending:,} stored articles…", timeout=4
+            )
+            rescored = resume_rescore(db, self.story_id)
+        finally:
+            db.conn.close()
+        self.app.call_from_thread(self._rescored, rescored)
+
+    def _rescored(self, rescored: int) -> None:
+        self.load_view()
+        self._entities_stale = True
+        self.notify(f"Rescored {rescored:,} articles for the story's facets.", timeout=4)
 
     @work(thread=True, group="teach", exit_on_error=False)
     def teach(self, row: StoryRow, on_story: bool) -> None:
