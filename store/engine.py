@@ -516,7 +516,7 @@ def rescore_story(db: Database, story_id: int, batch_size: int = _BATCH, *, afte
                 [last_id, batch_size],
             ).fetchall()
             if not rows:
-                if record:
+                if record or after == 0:  # every score is current: no rescore is pending
                     db.execute("UPDATE stories SET rescore_from = NULL WHERE id = ?", [story_id])
                 return done
             entities = _entity_names(db, [row[0] for row in rows])
