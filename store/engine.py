@@ -118,23 +118,13 @@ def _group(db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, stor
 def _find_copy(db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, stories):
     """The stored article this one copies: same text, a seed's text, or a near-duplicate.
     Returns (how, other_id, similarity, seed_id) or None."""
-    same = db.execute(
-        "SELECT f.article_id FROM fingerprints f JOIN coverage c ON c.article_id = f.article_id"
-        " WHERE f.text_hash = ? AND f.article_id != ? ORDER BY f.article_id LIMIT 1",
-        [fp.text_hash, article_id],
-    ).fetchone()
+    same = _first_grouped(db, "text_hash", fp.text_hash, article_id)
     if same and fp.shingles:
-        seed = _seed_of(db, same[0])
-        return ("text", same[0], 1.0, seed)
-    if fp.headline_hash:
-        headline = db.execute(
-            "SELECT f.article_id FROM fingerprints f JOIN coverage c ON c.article_id = f.article_id"
-            " WHERE f.headline_hash = ? AND f.article_id != ? ORDER BY f.article_id LIMIT 1",
-            [fp.headline_hash, article_id],
-        ).fetchone()
-        if headline:
-            seed = _seed_of(db, headline[0])
-            return ("seed" if seed == headline[0] else "near", headline[0], 1.0, seed)
+        return ("text", same, 1.0, _seed_of(db, same))
+    headline = fp.headline_hash and _first_grouped(db, "headline_hash", fp.headline_hash, article_id)
+    if headline:
+        seed = _seed_of(db, headline)
+        return ("seed" if seed == headline else "near", headline, 1.0, seed)
     if not fp.comparable:
         return None
     if kind == "feed":
@@ -156,6 +146,16 @@ def _find_copy(db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, 
     if best is None:
         return None
     return ("near", best[1], round(best[0], 3), _seed_of(db, best[1]))
+
+
+def _first_grouped(db: Database, column: str, value: str, article_id: int) -> int | None:
+    """The earliest grouped article (other than this one) whose fingerprint has this hash."""
+    row = db.execute(
+        f"SELECT f.article_id FROM fingerprints f JOIN coverage c ON c.article_id = f.article_id"
+        f" WHERE f.{column} = ? AND f.article_id != ? ORDER BY f.article_id LIMIT 1",
+        [value, article_id],
+    ).fetchone()
+    return row[0] if row else None
 
 
 def near_duplicate_candidates(db: Database, signature: tuple[int, ...], exclude: int = 0) -> list[int]:
