@@ -26,16 +26,16 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from storywatch.store.db import open_db
+from storywatch.store.feeds import add_feed
+from storywatch.store.ingest import ingest_items
+from storywatch.tui.app import StorywatchApp
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT / "tests"))  # the test feed server and helpers (storywatch itself comes installed)
 
 from feedserver import FeedServer  # noqa: E402
 from tui_helpers import ON_STORY, STORY_NAME, article, make_story, shown_titles  # noqa: E402
-
-from store.db import open_db  # noqa: E402
-from store.feeds import add_feed  # noqa: E402
-from store.ingest import ingest_items  # noqa: E402
-from tui.app import StorywatchApp  # noqa: E402
 
 RUNS = 5
 SIZE = (120, 35)
@@ -119,8 +119,8 @@ async def quit_once(tmp: Path, server: FeedServer) -> float:
 
 def news_items(start: int, count: int, rng: random.Random) -> list:
     """News-like items: a quarter on the story (many near-copies of each other), the rest not."""
-    from store.records import ArticleRecord
-    from store.times import to_iso, utc_now
+    from storywatch.store.records import ArticleRecord
+    from storywatch.store.times import to_iso, utc_now
 
     items = []
     for n in range(start, start + count):
@@ -136,9 +136,9 @@ def news_items(start: int, count: int, rng: random.Random) -> list:
 
 
 def story_queries(tmp: Path) -> None:
-    from store.coverage import group_of, story_feed, story_rows
-    from store.entity_queries import articles_naming, top_entities
-    from store.queries import articles_after_id, max_article_id, story_id
+    from storywatch.store.coverage import group_of, story_feed, story_rows
+    from storywatch.store.entity_queries import articles_naming, top_entities
+    from storywatch.store.queries import articles_after_id, max_article_id, story_id
 
     db_path = make_story(tmp)
     db = open_db(db_path)

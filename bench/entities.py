@@ -27,7 +27,7 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+
 DATA = Path(__file__).resolve().parent / "data" / "entities.jsonl"
 MARK = re.compile(r"\[\[(PER|ORG|LOC):(.+?)\]\]")
 LABELS = ("PER", "ORG", "LOC")
@@ -78,10 +78,10 @@ def _index_speed(corpus: list[str]) -> float:
     """Milliseconds per article for store.entities.index_articles on a real SQLite file."""
     import tempfile
 
-    from store import entities
-    from store.db import open_db
-    from store.ingest import ingest_items
-    from store.records import ArticleRecord
+    from storywatch.store import entities
+    from storywatch.store.db import open_db
+    from storywatch.store.ingest import ingest_items
+    from storywatch.store.records import ArticleRecord
 
     with tempfile.TemporaryDirectory() as folder:
         db = open_db(Path(folder) / "bench.db")
@@ -113,7 +113,7 @@ def main() -> None:
     gc.collect()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
-    from store.extract import extract
+    from storywatch.store.text.extract import extract
 
     extract(sample[0][0])  # the gazetteer loads on first use
     traced, peak = tracemalloc.get_traced_memory()
@@ -131,7 +131,7 @@ def main() -> None:
                 print(f"  spurious {label} {text[start:end]!r}")
 
     startup = subprocess.run(
-        [sys.executable, "-c", "import time; t = time.perf_counter(); from store.extract import extract;"
+        [sys.executable, "-c", "import time; t = time.perf_counter(); from storywatch.store.text.extract import extract;"
          " extract('President Claudia Sheinbaum spoke.'); print((time.perf_counter() - t) * 1000)"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )

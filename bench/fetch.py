@@ -19,17 +19,16 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from storywatch.feeds.fetch import FetchSettings, make_client
+from storywatch.feeds.parse import parse_feed
+from storywatch.feeds.poller import check_feed, poll_due
+from storywatch.store.db import open_db
+from storywatch.store.feeds import add_feed, all_feeds
 
-from feeds.fetch import FetchSettings  # noqa: E402
-from feeds.parse import parse_feed  # noqa: E402
-from feeds.fetch import make_client  # noqa: E402
-from feeds.poller import check_feed, poll_due  # noqa: E402
-from store.feeds import all_feeds  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the test feed server (storywatch itself comes installed)
+
 from feedserver import FeedServer, atom, item, rss  # noqa: E402
-from store.db import open_db  # noqa: E402
-from store.feeds import add_feed  # noqa: E402
 
 
 def _words(chooser: random.Random, vocabulary: list[str], count: int) -> str:

@@ -29,20 +29,19 @@ import itertools
 import random
 import resource
 import statistics
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from storywatch.feeds.parse import parse_feed
+from storywatch.store import grouping, story_model
+from storywatch.store.db import open_db
+from storywatch.store.ingest import ingest_items
+from storywatch.store.story import ensure_story, load_story
+from storywatch.store.text import dedup, relevance
 
-from feeds.parse import parse_feed  # noqa: E402
-from store import dedup, engine, relevance  # noqa: E402
-from store.db import open_db  # noqa: E402
-from store.ingest import ingest_items  # noqa: E402
-from store.story import ensure_story, load_story  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DB_PATH = Path("/tmp/storywatch-bench/ingest.db")
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
@@ -182,7 +181,7 @@ def _bulk_insert(db, story_id: int, rows: list[tuple]) -> None:
         for r in rows:
             for term in r[6]:
                 counts[term] = counts.get(term, 0) + 1
-        counts[engine.TOTAL] = len(rows)
+        counts[story_model.TOTAL] = len(rows)
         conn.executemany(
             "INSERT INTO term_counts (term, articles) VALUES (?, ?)"
             " ON CONFLICT (term) DO UPDATE SET articles = articles + excluded.articles",
@@ -192,14 +191,14 @@ def _bulk_insert(db, story_id: int, rows: list[tuple]) -> None:
 
 def measure_lookup(db, story_id: int, rng: random.Random) -> tuple[list[float], list[float], int]:
     """Milliseconds per near-duplicate lookup, for fresh items and for rewrites of stored ones."""
-    stories = [engine._story_state(db, story_id)]
+    seed_shingles = story_model.story_state(db, story_id).seed_shingles
     top = db.execute("SELECT max(id) FROM articles").fetchone()[0]
     fresh, copies, found = [], [], 0
     for _ in range(PROBES):
         title, summary = article_text(rng)
         fp = dedup.fingerprint(title, summary)
         started = time.perf_counter()
-        engine._find_copy(db, 0, "feed", fp, stories)
+        grouping.find_copy(db, 0, "feed", fp, seed_shingles)
         fresh.append((time.perf_counter() - started) * 1000)
     for _ in range(PROBES):
         row = db.execute("SELECT title, summary FROM articles WHERE id = ? AND kind = 'feed'", [rng.randint(1, top)]).fetchone()
@@ -207,7 +206,7 @@ def measure_lookup(db, story_id: int, rng: random.Random) -> tuple[list[float], 
             continue
         fp = dedup.fingerprint(rewrite(rng, row[0]), rewrite(rng, row[1]))
         started = time.perf_counter()
-        match = engine._find_copy(db, 0, "feed", fp, stories)
+        match = grouping.find_copy(db, 0, "feed", fp, seed_shingles)
         copies.append((time.perf_counter() - started) * 1000)
         found += match is not None
     return fresh, copies, found

@@ -28,18 +28,17 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from storywatch.store import scoring
+from storywatch.store.db import open_db
+from storywatch.store.ingest import ingest_items
+from storywatch.store.records import ArticleRecord
+from storywatch.store.story import ensure_story, load_story
+from storywatch.store.text import dedup
 
-from store import dedup, engine  # noqa: E402
-from store.db import open_db  # noqa: E402
-from store.ingest import ingest_items  # noqa: E402
-from store.records import ArticleRecord  # noqa: E402
-from store.story import ensure_story, load_story  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DATA = ROOT / "bench" / "data" / "eval_items.jsonl"
 # Written later, blind to the method (by someone who did not read the engine or the story's
@@ -96,7 +95,7 @@ def build(items: list[dict], directory: Path, near_duplicate: float):
             result = ingest_items(db, [record])
             ids = result.new_ids or result.updated_ids
             article_of[item["id"]] = ids[0] if ids else None
-        engine.rescore_story(db, story_id)
+        scoring.rescore_story(db, story_id)
     finally:
         dedup.NEAR_DUPLICATE = dedup_threshold
     return db, story_id, article_of
@@ -215,7 +214,7 @@ def main() -> None:
         tune_f1 = {t: prf(*duplicate_counts(db, items, art, "tune"))[2] for t, (db, _, art) in built.items()}
         chosen = max(NEAR_DUPLICATE_GRID, key=lambda t: (tune_f1[t], -abs(t - dedup.NEAR_DUPLICATE)))
         print("  tune F1 by word-pair resemblance threshold: " + ", ".join(f"{t}: {f:.3f}" for t, f in tune_f1.items()))
-        print(f"  chosen on tune: {chosen} (store/dedup.py NEAR_DUPLICATE = {dedup.NEAR_DUPLICATE})")
+        print(f"  chosen on tune: {chosen} (store/text/dedup.py NEAR_DUPLICATE = {dedup.NEAR_DUPLICATE})")
         db, story_id, article_of = built[chosen]
         for split in splits:
             print(line(f"{split} @ {chosen}", *duplicate_counts(db, items, article_of, split)))
@@ -240,8 +239,8 @@ def main() -> None:
             i for i in tune if (score_of[i["id"]] >= 0.5) != i["on_story"] and article_of[i["id"]] is not None
         ]
         for item in wrong:
-            engine.mark_on_story(db, article_of[item["id"]], item["on_story"], story_id=story_id, rescore=False)
-        engine.rescore_story(db, story_id)
+            scoring.mark_on_story(db, article_of[item["id"]], item["on_story"], story_id=story_id, rescore=False)
+        scoring.rescore_story(db, story_id)
         taught = scores(db, story_id, items, article_of)
         print(f"\nRelevance after the user marks the {len(wrong)} tune items it got wrong at 0.5")
         predicted = {k: v >= 0.5 for k, v in taught.items()}

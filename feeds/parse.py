@@ -12,8 +12,8 @@ from urllib.parse import urljoin
 import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
-from store.records import ArticleRecord
-from store.times import to_iso
+from storywatch.store.records import ArticleRecord
+from storywatch.store.times import to_iso
 
 
 class ParseError(Exception):

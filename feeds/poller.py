@@ -17,14 +17,14 @@ import httpx
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
-from feeds.fetch import FetchError, FetchSettings, fetch_feed, make_client
-from feeds.parse import ParseError, parse_feed
-from feeds.schedule import next_poll_at, parse_retry_after, poll_delay
-from store.db import StoreError
-from store.feeds import Feed, all_feeds, due_feeds, next_poll_time
-from store.ingest import save_poll
-from store.records import ArticleRecord, PollOutcome
-from store.times import from_iso, to_iso, utc_now
+from storywatch.feeds.fetch import FetchError, FetchSettings, fetch_feed, make_client
+from storywatch.feeds.parse import ParseError, parse_feed
+from storywatch.feeds.schedule import next_poll_at, parse_retry_after, poll_delay
+from storywatch.store.db import StoreError
+from storywatch.store.feeds import Feed, all_feeds, due_feeds, next_poll_time
+from storywatch.store.ingest import save_poll
+from storywatch.store.records import ArticleRecord, PollOutcome
+from storywatch.store.times import from_iso, to_iso, utc_now
 
 
 @dataclass

@@ -1,7 +1,8 @@
-"""The story engine's and the entity extractor's pass over newly stored articles.
+"""The pass over newly stored articles: entities, then fingerprints and coverage groups, then
+relevance to every story.
 
 The ingest path calls `analyse_articles` inside the poll's transaction, so the dashboard only
-ever reads finished results. Each analyser owns its own module and tables.
+ever reads finished results. Each step owns its own module and tables.
 """
 
 from __future__ import annotations
@@ -13,10 +14,30 @@ def analyse_articles(db: Database, article_ids: list[int]) -> None:
     """Analyse articles that were just added or changed (seeds included)."""
     if not article_ids:
         return
+    # Loaded on first use: the extractor's gazetteer and the stemmer cost start-up time.
+    from storywatch.store import entities, grouping, scoring, story_model
+    from storywatch.store.text import dedup, relevance
+
     # Entities first: relevance uses the entities an article shares with the seeds.
-    from store import entities  # people, organisations and places (issue 4)
-
     entities.index_articles(db, article_ids)
-    from store import engine  # relevance, duplicates and coverage groups (issue 3)
-
-    engine.analyse(db, article_ids)
+    with db.atomic():
+        articles = story_model.load_articles(db, article_ids)
+        names = story_model.entity_names(db, [a[0] for a in articles])
+        stories = [(story_id, story_model.story_state(db, story_id)) for story_id in story_model.story_ids(db)]
+        seed_shingles = {seed: shingles for _, state in stories for seed, shingles in state.seed_shingles.items()}
+        vocabulary = frozenset().union(*(state.vocabulary for _, state in stories))
+        new_background = []
+        for article_id, kind, seed_story, title, summary, body in articles:
+            known = db.execute("SELECT 1 FROM fingerprints WHERE article_id = ?", [article_id]).fetchone()
+            terms = relevance.item_terms(title, summary, body, names.get(article_id, ()))
+            if kind == "feed" and not known:
+                new_background.append(terms)
+            fingerprint = dedup.fingerprint(title, summary, body)
+            seed_id = grouping.group_article(db, article_id, kind, fingerprint, seed_shingles)
+            for story_id, state in stories:
+                scoring.store_relevance(
+                    db, story_id, article_id, relevance.score(state.model, terms), state.threshold,
+                    copies_seed=seed_id is not None and seed_id in state.seed_shingles,
+                    marks=state.has_marks, is_seed=kind == "seed" and seed_story == story_id,
+                )
+        story_model.count_terms(db, new_background, vocabulary)

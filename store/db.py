@@ -7,10 +7,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from store.schema import migrations
+from storywatch.store.errors import UserError
+from storywatch.store.schema import migrations
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """The database cannot be opened or written; the message is meant for the user."""
 
 

@@ -1,7 +1,7 @@
 """Who and where the story is about: one entity for the many names it goes by.
 
 `index_articles` runs at ingest, inside the poll's transaction: it reads each article's title,
-summary and body, finds the names in it (`store.extract`) and files every mention under an
+summary and body, finds the names in it (`store.text.extract`) and files every mention under an
 entity. The rules that decide which entity a name belongs to are pure functions here, applied
 in this order, each one easy to check by hand:
 
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from store.extract import Span, extract
-from store.gazetteer import gazetteer, name_key
+from storywatch.store.text.extract import extract
+from storywatch.store.text.gazetteer import gazetteer, name_key
 
 KINDS = {"PER": "person", "ORG": "org", "LOC": "place"}
 FIELDS = ("title", "summary", "body")

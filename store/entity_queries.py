@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from store.queries import _ROW_COLUMNS, ArticleRow
+from storywatch.store.queries import _ROW_COLUMNS, ArticleRow
 
 KIND_ORDER = ("person", "org", "place")
 
@@ -171,7 +171,7 @@ def articles_naming(
 
 def entity_ids_named(db: Database, name: str) -> list[int]:
     """Entities that go by this name (any of their aliases), for a filter typed by the user."""
-    from store.gazetteer import name_key
+    from storywatch.store.text.gazetteer import name_key
 
     return [
         r[0]

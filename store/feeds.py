@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from store.times import now_iso
+from storywatch.store.errors import UserError
+from storywatch.store.times import now_iso
 
 
-class FeedError(Exception):
+class FeedError(UserError):
     """A feed command that cannot be done; the message is meant for the user."""
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from store.analysis import analyse_articles
-from store.db import insert_row
-from store.records import ArticleRecord, IngestResult, PollOutcome
-from store.text import clean_block, clean_line, content_hash
-from store.times import now_iso
-from store.urls import canonical_url
+from storywatch.store.analysis import analyse_articles
+from storywatch.store.db import insert_row
+from storywatch.store.records import ArticleRecord, IngestResult, PollOutcome
+from storywatch.store.text.clean import clean_block, clean_line, content_hash
+from storywatch.store.text.urls import canonical_url
+from storywatch.store.times import now_iso
 
 
 def save_poll(

@@ -236,7 +236,7 @@ def m004_story_facets(db: Database) -> None:
 @migrations()
 def m005_headline_hash(db: Database) -> None:
     """The same headline as another report's: an aggregator's copy with no summary."""
-    from store.dedup import headline_hash
+    from storywatch.store.text.dedup import headline_hash
 
     run_script(
         db,

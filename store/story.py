@@ -11,16 +11,17 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from store.analysis import analyse_articles
-from store.engine import set_threshold
-from store.entities import apply_story_aliases
-from store.ingest import add_revision
-from store.text import clean_block, clean_line, content_hash
-from store.times import now_iso
-from store.urls import canonical_url
+from storywatch.store.analysis import analyse_articles
+from storywatch.store.entities import apply_story_aliases
+from storywatch.store.errors import UserError
+from storywatch.store.ingest import add_revision
+from storywatch.store.scoring import set_threshold
+from storywatch.store.text.clean import clean_block, clean_line, content_hash
+from storywatch.store.text.urls import canonical_url
+from storywatch.store.times import now_iso
 
 
-class StoryError(Exception):
+class StoryError(UserError):
     """The story file is missing or malformed; the message is meant for the user."""
 
 
@@ -139,7 +140,7 @@ def ensure_story(db: Database, story: Story) -> int:
         apply_story_aliases(db, story.aliases)
         if _store_facets(db, story_id, story.facets):
             # What the story is about changed: every stored verdict may too. The rescore is
-            # long on a big store, so the caller runs it (engine.resume_rescore), and it
+            # long on a big store, so the caller runs it (scoring.resume_rescore), and it
             # resumes where it stopped if interrupted.
             db.execute("UPDATE stories SET rescore_from = 0 WHERE id = ?", [story_id])
         seed_ids = [_import_seed(db, story_id, story.name, seed) for seed in story.seeds]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from feedserver import FeedServer
-from store.db import open_db
+
+from storywatch.store.db import open_db
 
 
 @pytest.fixture(scope="session")

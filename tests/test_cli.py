@@ -16,7 +16,7 @@ def storywatch(*args: str, env: dict | None = None) -> subprocess.CompletedProce
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("STORYWATCH_")}
     full_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args],
+        [sys.executable, "-m", "storywatch.tui.cli", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -86,10 +86,23 @@ def test_db_that_is_a_directory_or_not_sqlite_is_one_line(tmp_path, story_file):
         (["fetch", "--concurrency", "0"], "0"),
         (["feeds", "add"], "Missing argument"),
         (["--story", "no-such-story", "feeds", "list"], "unknown story"),
+        (["fetch", "--once", "--watch"], "--once and --watch exclude each other"),
     ],
 )
 def test_bad_arguments_are_one_line(tmp_path, args, fragment):
-    assert_one_line_error(storywatch("--db", str(tmp_path / "x.db"), *args), fragment)
+    db = tmp_path / "x.db"
+    assert_one_line_error(storywatch("--db", str(db), *args), fragment)
+    assert not db.exists()  # refused before anything was opened or written
+
+
+def test_version_and_help_answer_without_a_database(tmp_path):
+    env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    version = storywatch("--version", env=env)
+    assert version.returncode == 0 and version.stdout.startswith("storywatch, version ")
+    for args in (["--help"], ["fetch", "--help"], ["feeds", "list", "--help"]):
+        result = storywatch(*args, env=env)
+        assert result.returncode == 0 and "Usage: storywatch" in result.stdout, result.stderr
+    assert not (tmp_path / "data").exists()  # no data dir made just to print help
 
 
 def test_global_options_come_before_the_subcommand(tmp_path, story_file):
@@ -98,11 +111,11 @@ def test_global_options_come_before_the_subcommand(tmp_path, story_file):
 
 
 def test_a_command_rescores_what_is_stored_when_the_facets_changed(tmp_path, story_file):
-    from store.db import open_db
-    from store.engine import pending_rescore
-    from store.ingest import ingest_items
-    from store.records import ArticleRecord
-    from store.story import ensure_story, load_story
+    from storywatch.store.db import open_db
+    from storywatch.store.ingest import ingest_items
+    from storywatch.store.records import ArticleRecord
+    from storywatch.store.scoring import pending_rescore
+    from storywatch.store.story import ensure_story, load_story
 
     db_path = tmp_path / "x.db"
     db = open_db(db_path)

@@ -9,17 +9,17 @@ import sys
 import time
 from pathlib import Path
 
-from store.db import open_db
+from storywatch.store.db import open_db
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCH = 50
 
 WRITER = f"""
 import sys
-from store.db import open_db
-from store.feeds import add_feed
-from store.ingest import save_poll
-from store.records import ArticleRecord, PollOutcome
+from storywatch.store.db import open_db
+from storywatch.store.feeds import add_feed
+from storywatch.store.ingest import save_poll
+from storywatch.store.records import ArticleRecord, PollOutcome
 db = open_db(sys.argv[1])
 feed = add_feed(db, "http://127.0.0.1:1/feed.xml")
 poll = 0

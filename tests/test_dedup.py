@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store import dedup
+from storywatch.store.text import dedup
 
 WIRE = (
     "Mexico's president says US military will not come into Mexico to fight cartels",

@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from store import coverage, dedup, engine
-from store.db import open_db
-from store.ingest import ingest_items
-from store.records import ArticleRecord
-from store.story import ensure_story, load_story
+from storywatch.store import coverage, scoring, story_model
+from storywatch.store.db import open_db
+from storywatch.store.ingest import ingest_items
+from storywatch.store.records import ArticleRecord
+from storywatch.store.story import ensure_story, load_story
+from storywatch.store.text import dedup
 
 STORY = Path(__file__).resolve().parent.parent / "seeds" / "story.toml"
 
@@ -100,7 +101,7 @@ def test_a_copy_of_a_seed_is_coverage_known_from_the_seeds(db, story_id):
     assert match == "seed"
     assert db.execute("SELECT kind FROM articles WHERE id = ?", [seed_id]).fetchone()[0] == "seed"
     assert group_id == coverage.group_of(db, seed_id)
-    assert score >= engine.SEED_SCORE and on_story == 1
+    assert score >= scoring.SEED_SCORE and on_story == 1
     assert json.loads(reasons)[0] == "copies a seed"
 
 
@@ -140,23 +141,23 @@ def test_reading_one_copy_reads_the_group(db, story_id):
 
 def test_marking_off_story_applies_to_the_copies_and_retrains(db, story_id):
     wire, same, rewrite, peso = ingest(db, WIRE, SAME_TEXT, REWRITE, UNRELATED)
-    engine.rescore_story(db, story_id)  # the model over the whole background, before any mark
-    before = engine._story_state(db, story_id)[1].model.weights
-    rescored = engine.mark_on_story(db, same, False, story_id=story_id)
+    scoring.rescore_story(db, story_id)  # the model over the whole background, before any mark
+    before = story_model.story_state(db, story_id).model.weights
+    rescored = scoring.mark_on_story(db, same, False, story_id=story_id)
     assert rescored == db.execute("SELECT count(*) FROM articles").fetchone()[0]
     verdicts = dict(db.execute("SELECT article_id, on_story FROM relevance WHERE story_id = ?", [story_id]).fetchall())
     assert verdicts[wire] == verdicts[same] == verdicts[rewrite] == 0
-    after = engine._story_state(db, story_id)[1].model
+    after = story_model.story_state(db, story_id).model
     assert after.weights["cartel"] == before["cartel"]  # the seeds' terms are not unlearned
     assert after.against  # the marked article's other words now count against
-    engine.mark_on_story(db, peso, True, story_id=story_id)
+    scoring.mark_on_story(db, peso, True, story_id=story_id)
     assert db.execute("SELECT on_story, taught FROM relevance WHERE article_id = ?", [peso]).fetchone() == (1, 1)
 
 
 def test_threshold_moves_verdicts_but_not_taught_ones(db, story_id):
     wire, peso = ingest(db, WIRE, UNRELATED)
-    engine.mark_on_story(db, peso, True, story_id=story_id, rescore=False)
-    engine.set_threshold(db, story_id, 1.01)
+    scoring.mark_on_story(db, peso, True, story_id=story_id, rescore=False)
+    scoring.set_threshold(db, story_id, 1.01)
     verdicts = dict(db.execute("SELECT article_id, on_story FROM relevance").fetchall())
     assert verdicts[wire] == 0 and verdicts[peso] == 1
 
@@ -215,7 +216,7 @@ def test_an_item_with_only_one_side_of_the_story_is_off_story(db, story_id):
 def test_teaching_off_story_lowers_a_similar_item_but_not_the_story(db, story_id):
     wire, boat, again = ingest(db, WIRE, VENEZUELA_BOAT, VENEZUELA_BOAT_AGAIN)
     wire_before, again_before = score_of(db, wire), score_of(db, again)
-    engine.mark_on_story(db, boat, False, story_id=story_id)
+    scoring.mark_on_story(db, boat, False, story_id=story_id)
     assert score_of(db, again) < again_before
     assert score_of(db, wire) == wire_before
 
@@ -235,7 +236,7 @@ def test_a_short_seed_is_on_the_story_by_definition(tmp_path):
     ).fetchall()
     assert len(rows) == 2 and all(on for _, on, _ in rows)
     assert all("a seed of the story" in json.loads(reasons) for *_, reasons in rows)
-    engine.rescore_story(db, story_id)
+    scoring.rescore_story(db, story_id)
     assert db.execute("SELECT min(on_story) FROM relevance").fetchone() == (1,)
     assert {row.title for row in coverage.story_feed(db, story_id, show="on")} >= {"Quiet Morning"}
 

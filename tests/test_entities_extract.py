@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.extract import LABELS, RuleExtractor, extract
-from store.gazetteer import STOP_WORDS
+from storywatch.store.text.cue_words import STOP_WORDS
+from storywatch.store.text.extract import LABELS, RuleExtractor, extract
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-import seeds
-from store import entities
-from store.entities import canonical_name, entity_key, same_person, surname_key
-from store.entity_queries import (
+from storywatch import seeds
+from storywatch.store import entities
+from storywatch.store.entities import canonical_name, entity_key, same_person, surname_key
+from storywatch.store.entity_queries import (
     articles_naming,
     entity_detail,
     entity_ids_named,
@@ -15,9 +15,9 @@ from store.entity_queries import (
     top_entities,
     top_entities_overall,
 )
-from store.ingest import ingest_items
-from store.records import ArticleRecord
-from store.story import ensure_story, load_story
+from storywatch.store.ingest import ingest_items
+from storywatch.store.records import ArticleRecord
+from storywatch.store.story import ensure_story, load_story
 
 # --- the rules on their own ------------------------------------------------------------------
 

@@ -8,9 +8,9 @@ import socket
 
 import httpx
 import pytest
-
-from feeds.fetch import FetchError, FetchSettings, connect_error_message, fetch_feed, make_client
 from feedserver import free_port, item, rss
+
+from storywatch.feeds.fetch import FetchError, FetchSettings, connect_error_message, fetch_feed, make_client
 
 FAST = FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=5)
 

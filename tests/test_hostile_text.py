@@ -7,17 +7,17 @@ import pytest
 from rich.text import Text
 from tui_helpers import STORY_NAME, article, make_story, shown_titles, wait_until
 
-from store.db import open_db
-from store.feeds import add_feed
-from store.ingest import ingest_items, save_poll
-from store.coverage import StoryRow
-from store.records import PollOutcome
-from store.text import clean_line
-from store.times import now_iso
-from tui.app import StorywatchApp
-from tui.screens.feeds import FeedsScreen
-from tui.widgets.story_feed import TITLE_MAX, StoryFeed
-from tui.widgets.story_header import StoryHeader
+from storywatch.store.coverage import StoryRow
+from storywatch.store.db import open_db
+from storywatch.store.feeds import add_feed
+from storywatch.store.ingest import ingest_items, save_poll
+from storywatch.store.records import PollOutcome
+from storywatch.store.text.clean import clean_line
+from storywatch.store.times import now_iso
+from storywatch.tui.app import StorywatchApp
+from storywatch.tui.screens.feeds import FeedsScreen
+from storywatch.tui.widgets.story_feed import TITLE_MAX, StoryFeed
+from storywatch.tui.widgets.story_header import StoryHeader
 
 MARKUP = "[bold]Bold?[/bold] [/] [link=https://x]link[/link] [@click=app.quit]quit[/]"
 HOSTILE = [
@@ -142,9 +142,9 @@ async def test_hostile_entity_names_and_reasons_render_literally(db_path):
     """Names come from strangers' text and reasons from the engine's reading of it: both inert."""
     import json
 
-    from store.entity_queries import EntityCount
-    from tui.screens.article import ArticleScreen
-    from tui.widgets.entity_sidebar import EntitySidebar
+    from storywatch.store.entity_queries import EntityCount
+    from storywatch.tui.screens.article import ArticleScreen
+    from storywatch.tui.widgets.entity_sidebar import EntitySidebar
 
     db = open_db(db_path)
     ingest_items(db, [article(1, title="An ordinary headline", hours_ago=1)])

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from feedserver import atom, item, rdf, rss
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feeds.opml import OpmlError, OpmlFeed, read_opml, write_opml
-from feeds.parse import ParseError, html_to_text, parse_feed
-from feedserver import atom, item, rdf, rss
+from storywatch.feeds.opml import OpmlError, OpmlFeed, read_opml, write_opml
+from storywatch.feeds.parse import ParseError, html_to_text, parse_feed
 
 FEED_URL = "http://127.0.0.1:8000/feeds/world.xml"
 

@@ -7,14 +7,14 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
-from feeds.fetch import FetchSettings
-from feeds.poller import PollReport, poll_due, poll_once, watch
-from feeds.schedule import parse_retry_after, poll_delay
 from feedserver import atom, free_port, item, rdf, rss
-from store.db import open_db
-from store.feeds import add_feed, feed_statuses, remove_feed
-from store.times import from_iso, utc_now
+
+from storywatch.feeds.fetch import FetchSettings
+from storywatch.feeds.poller import PollReport, poll_due, poll_once, watch
+from storywatch.feeds.schedule import parse_retry_after, poll_delay
+from storywatch.store.db import open_db
+from storywatch.store.feeds import add_feed, feed_statuses, remove_feed
+from storywatch.store.times import from_iso, utc_now
 
 FAST = FetchSettings(connect_timeout=2, read_timeout=1, total_timeout=5, poll_interval=600, max_backoff=3600)
 

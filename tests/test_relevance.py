@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from store import relevance
+from storywatch.store.text import relevance
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TITLE = "US military action against Mexican drug cartels"  # seeds/story.toml

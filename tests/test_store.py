@@ -7,12 +7,12 @@ import sqlite3
 
 import pytest
 
-from store.db import StoreError, data_version, open_db
-from store.feeds import FeedError, add_feed, due_feeds, feed_statuses, remove_feed
-from store.ingest import save_poll
-from store.queries import articles_after_id, fetcher_summary, latest_articles
-from store.records import ArticleRecord, PollOutcome
-from store.schema import migrations
+from storywatch.store.db import StoreError, data_version, open_db
+from storywatch.store.feeds import FeedError, add_feed, due_feeds, feed_statuses, remove_feed
+from storywatch.store.ingest import save_poll
+from storywatch.store.queries import articles_after_id, fetcher_summary, latest_articles
+from storywatch.store.records import ArticleRecord, PollOutcome
+from storywatch.store.schema import migrations
 
 T0 = "2026-11-20T10:00:00Z"
 T1 = "2026-11-20T10:15:00Z"

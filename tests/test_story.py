@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-import seeds
-from store import engine
-from store.db import open_db
-from store.feeds import feed_statuses, remove_feed
-from store.ingest import ingest_items
-from store.records import ArticleRecord
-from store.story import StoryError, ensure_story, guess_title, load_story
+from storywatch import seeds
+from storywatch.store import scoring
+from storywatch.store.db import open_db
+from storywatch.store.feeds import feed_statuses, remove_feed
+from storywatch.store.ingest import ingest_items
+from storywatch.store.records import ArticleRecord
+from storywatch.store.story import StoryError, ensure_story, guess_title, load_story
 
 
 def test_bundled_story_loads_with_five_seeds_and_real_feeds():
@@ -196,9 +196,9 @@ def test_changing_the_facets_rescores_what_is_stored(tmp_path):
     ).new_ids
     before = dict(db.execute("SELECT article_id, score FROM relevance").fetchall())
     story_id = ensure_story(db, load_story(write_story(tmp_path, head + FACETS)))
-    assert engine.pending_rescore(db, story_id) == len(before)
-    assert engine.resume_rescore(db, story_id) == len(before)
-    assert engine.pending_rescore(db, story_id) == 0
+    assert scoring.pending_rescore(db, story_id) == len(before)
+    assert scoring.resume_rescore(db, story_id) == len(before)
+    assert scoring.pending_rescore(db, story_id) == 0
     after = dict(db.execute("SELECT article_id, score FROM relevance").fetchall())
     assert after[elsewhere] < before[elsewhere]
     assert after[mexico] == before[mexico]
@@ -217,9 +217,9 @@ def test_a_rescore_cut_short_resumes_where_it_stopped(tmp_path):
     story_id = ensure_story(db, load_story(write_story(tmp_path, head + FACETS)))
     # As if the user quit after the rescore reached the third article:
     db.execute("UPDATE stories SET rescore_from = ? WHERE id = ?", [ids[2], story_id])
-    assert engine.pending_rescore(db, story_id) == 3
-    assert engine.resume_rescore(db, story_id, batch_size=2) == 3
+    assert scoring.pending_rescore(db, story_id) == 3
+    assert scoring.resume_rescore(db, story_id, batch_size=2) == 3
     reasons = dict(db.execute("SELECT article_id, reasons FROM relevance").fetchall())
     assert all("nothing on Mexico" in reasons[i] for i in ids[3:])
     assert not any("nothing on Mexico" in reasons[i] for i in ids[:3])
-    assert engine.pending_rescore(db, story_id) == 0
+    assert scoring.pending_rescore(db, story_id) == 0

@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.text import INVISIBLE_CATEGORIES, clean_block, clean_line, content_hash, strip_controls
+from storywatch.store.text.clean import INVISIBLE_CATEGORIES, clean_block, clean_line, content_hash, strip_controls
 
 
 def test_escape_sequences_are_removed_whole():

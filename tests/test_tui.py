@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from feedserver import item, rss
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
-from feedserver import item, rss
 from tui_helpers import (
     OFF_STORY,
     ON_STORY,
@@ -20,18 +20,18 @@ from tui_helpers import (
     wait_until,
 )
 
-from store.db import open_db
-from store.engine import pending_rescore
-from store.story import ensure_story, load_story
-from store.feeds import add_feed
-from store.ingest import ingest_items, save_poll
-from store.queries import latest_articles
-from store.records import PollOutcome
-from store.times import now_iso, to_iso
-from tui.app import StorywatchApp
-from tui.screens.feeds import FeedsScreen
-from tui.widgets.story_feed import StoryFeed, short_time
-from tui.widgets.story_header import StoryHeader
+from storywatch.store.db import open_db
+from storywatch.store.feeds import add_feed
+from storywatch.store.ingest import ingest_items, save_poll
+from storywatch.store.queries import latest_articles
+from storywatch.store.records import PollOutcome
+from storywatch.store.scoring import pending_rescore
+from storywatch.store.story import ensure_story, load_story
+from storywatch.store.times import now_iso, to_iso
+from storywatch.tui.app import StorywatchApp
+from storywatch.tui.screens.feeds import FeedsScreen
+from storywatch.tui.widgets.story_feed import StoryFeed, short_time
+from storywatch.tui.widgets.story_header import StoryHeader
 
 SIZE = (120, 30)
 DISPATCH_1 = "US drone strikes hit cartel labs in Sinaloa overnight, the Pentagon said."
@@ -133,7 +133,7 @@ async def test_refresh_adds_only_new_rows(db_path):
 
 
 async def test_older_articles_load_page_by_page(db_path, monkeypatch):
-    import tui.screens.story as story_screen
+    import storywatch.tui.screens.story as story_screen
 
     monkeypatch.setattr(story_screen, "PAGE_SIZE", 20)
     monkeypatch.setattr(story_screen, "PAGE_AHEAD", 5)
@@ -189,7 +189,7 @@ async def test_header_and_feeds_screen_show_failing_feeds(db_path):
 
 
 async def test_in_app_fetcher_shows_items_as_they_are_polled(db_path, feed_server):
-    from feeds.fetch import FetchSettings
+    from storywatch.feeds.fetch import FetchSettings
 
     first = item(1, title="First dispatch from the border", summary=DISPATCH_1)
     second = item(2, title="Second dispatch, troops move", summary=DISPATCH_2)
@@ -224,7 +224,7 @@ async def test_in_app_fetcher_shows_items_as_they_are_polled(db_path, feed_serve
 
 
 async def test_in_app_fetcher_keeps_going_when_a_feed_fails(db_path, feed_server):
-    from feeds.fetch import FetchSettings
+    from storywatch.feeds.fetch import FetchSettings
 
     feed_server.route("/ok.xml", rss([item(3, title="A feed that works", summary=DISPATCH_1)]))
     feed_server.route("/broken.xml", "<html>not a feed</html>", status=500)
@@ -245,7 +245,7 @@ async def test_in_app_fetcher_keeps_going_when_a_feed_fails(db_path, feed_server
 
 
 async def test_enter_opens_the_article_and_escape_returns_to_the_same_row(db_path):
-    from tui.screens.article import ArticleScreen
+    from storywatch.tui.screens.article import ArticleScreen
 
     db = writer(db_path)
     ingest_items(db, [article(n, hours_ago=n, summary=f"Summary: {SUMMARIES[n]}", body=f"Body of update {n}.")
@@ -347,7 +347,7 @@ async def test_a_second_outlets_copy_joins_its_row_live(db_path):
 
 
 async def test_the_reading_view_says_why_lists_every_outlet_and_marks_the_group_read(db_path):
-    from tui.screens.article import ArticleScreen
+    from storywatch.tui.screens.article import ArticleScreen
 
     db = writer(db_path)
     ingest_items(db, [
@@ -414,7 +414,7 @@ async def test_teaching_moves_a_report_between_the_views(db_path):
 
 
 async def test_the_entity_sidebar_lists_the_seeds_names_and_filters_the_feed(db_path):
-    from tui.widgets.entity_sidebar import NEW_MARK, EntitySidebar
+    from storywatch.tui.widgets.entity_sidebar import NEW_MARK, EntitySidebar
 
     db = writer(db_path)
     ingest_items(db, [

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.urls import canonical_url, redirect_target
+from storywatch.store.text.urls import canonical_url, redirect_target
 
 ARTICLE = "https://example.com/world/2025/cartels"
 

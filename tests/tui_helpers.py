@@ -7,9 +7,9 @@ from pathlib import Path
 
 from rich.text import Text
 
-from store.db import open_db
-from store.records import ArticleRecord
-from store.story import ensure_story, load_story
+from storywatch.store.db import open_db
+from storywatch.store.records import ArticleRecord
+from storywatch.store.story import ensure_story, load_story
 
 STORY_NAME = "test-story"
 STORY_TITLE = "Cartel strikes: a test story"
@@ -44,7 +44,7 @@ def article(n: int, *, hours_ago: float | None = None, **fields) -> ArticleRecor
     """An article as a feed would deliver it; only 127.0.0.1 URLs, though nothing fetches them."""
     from datetime import timedelta
 
-    from store.times import to_iso, utc_now
+    from storywatch.store.times import to_iso, utc_now
 
     published = to_iso(utc_now() - timedelta(hours=hours_ago)) if hours_ago is not None else None
     values = {

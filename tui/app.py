@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from store.db import open_db
-from store.queries import story_id, story_title
-from tui.fetcher import Fetcher
-from tui.screens.story import StoryScreen
+from storywatch.store.db import open_db
+from storywatch.store.queries import story_id, story_title
+from storywatch.tui.fetcher import Fetcher
+from storywatch.tui.screens.story import StoryScreen
 
 if TYPE_CHECKING:
-    from feeds.fetch import FetchSettings
+    from storywatch.feeds.fetch import FetchSettings
 
 
 class StorywatchApp(App):

@@ -1,35 +1,40 @@
 """The `storywatch` command line: global options on the group, one subcommand per job.
 
 Bare `storywatch` opens the dashboard. Every error is one line on stderr and a non-zero exit.
-Textual is imported only by the dashboard command, so the other commands start fast.
+This module imports only click and the standard library: the store, the fetcher and textual
+load inside the command that needs them, so `--help` and `--version` answer at once.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from tui import locations
+from storywatch.tui import __version__, locations
 
 
 @dataclass
 class Context:
-    db_path: Path
+    db_arg: Path | None
     story_arg: str
+
+    @property
+    def db_path(self) -> Path:
+        """`--db`, else $STORYWATCH_DB, else the user data dir (resolved only when a command runs)."""
+        return self.db_arg or locations.default_db_path()
 
     def open(self, rescore: bool = True):
         """Open the database and make sure the story and its seeds are in it.
 
         When the story's facets changed, stored articles are rescored here (`rescore`), or by
         the dashboard in a worker."""
-        from store.db import open_db
-        from store.engine import pending_rescore, resume_rescore
-        from store.story import ensure_story
+        from storywatch.store.db import open_db
+        from storywatch.store.scoring import pending_rescore, resume_rescore
+        from storywatch.store.story import ensure_story
 
         story = load_story_arg(self.story_arg)
         db = open_db(self.db_path)
@@ -47,8 +52,8 @@ RESCORE_NOTICE = 1000  # stored articles from which a rescore takes long enough 
 
 def load_story_arg(story_arg: str):
     """`--story` is the bundled story's name or the path of a story file."""
-    import seeds
-    from store.story import StoryError, load_story
+    from storywatch import seeds
+    from storywatch.store.story import StoryError, load_story
 
     if story_arg in ("", seeds.BUNDLED_STORY_NAME):
         return load_story(seeds.BUNDLED_STORY_FILE)
@@ -75,40 +80,42 @@ def load_story_arg(story_arg: str):
     metavar="NAME",
     help=f"Bundled story name or story file path [env {locations.STORY_ENV}].",
 )
-@click.version_option(package_name="storywatch")
+@click.version_option(__version__, prog_name="storywatch")
 @click.pass_context
 def cli(ctx: click.Context, db_path: Path | None, story_arg: str) -> None:
     """Follow one developing news story in the terminal."""
-    ctx.obj = Context(db_path or locations.default_db_path(), story_arg)
+    ctx.obj = Context(db_path, story_arg)
     if ctx.invoked_subcommand is None:
         ctx.invoke(dashboard)
 
 
 @cli.command()
-@click.option("--no-fetch", is_flag=True, help="Only read the database; poll no feeds.")
+@click.option("--no-fetch", is_flag=True, help="Poll no feeds (read marks and teaching are still saved).")
 @click.pass_obj
 def dashboard(obj: Context, no_fetch: bool) -> None:
     """Open the live dashboard (what bare `storywatch` does)."""
     db, story = obj.open(rescore=False)  # the dashboard rescores in a worker
     db.close()
-    from tui.app import StorywatchApp
+    from storywatch.tui.app import StorywatchApp
 
     StorywatchApp(obj.db_path, story.name, fetch=not no_fetch).run()
 
 
 @cli.command()
-@click.option("--once", "mode", flag_value="once", default=True, help="Poll every feed once and exit (default).")
-@click.option("--watch", "mode", flag_value="watch", help="Keep polling each feed when it is due, until Ctrl-C.")
+@click.option("--once", is_flag=True, help="Poll every feed once and exit (the default).")
+@click.option("--watch", is_flag=True, help="Keep polling each feed when it is due, until Ctrl-C.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True, help="Feeds fetched at once.")
 @click.pass_obj
-def fetch(obj: Context, mode: str, concurrency: int) -> None:
+def fetch(obj: Context, once: bool, watch: bool, concurrency: int) -> None:
     """Poll the feeds without the dashboard."""
-    from feeds.fetch import FetchSettings
+    if once and watch:
+        raise click.UsageError("--once and --watch exclude each other: give one")
+    from storywatch.feeds.fetch import FetchSettings
 
     db, _story = obj.open()
     settings = FetchSettings(concurrency=concurrency)
-    if mode == "once":
-        from feeds.poller import poll_once
+    if not watch:
+        from storywatch.feeds.poller import poll_once
 
         report = poll_once(db, settings=settings)
         _print_report(report)
@@ -122,7 +129,7 @@ def _watch(db, settings) -> None:
     import asyncio
     import threading
 
-    from feeds.poller import watch
+    from storywatch.feeds.poller import watch
 
     stop = threading.Event()
 
@@ -139,13 +146,13 @@ def _watch(db, settings) -> None:
 
 
 def _feeds(db):
-    from store.feeds import all_feeds
+    from storywatch.store.feeds import all_feeds
 
     return all_feeds(db)
 
 
 def _print_report(report) -> None:
-    from store.times import now_iso
+    from storywatch.store.times import now_iso
 
     click.echo(
         f"{now_iso()} polled {report.polled} feeds: {report.ok} ok ({report.not_modified} not modified),"
@@ -166,7 +173,7 @@ def feeds() -> None:
 @click.pass_obj
 def feeds_add(obj: Context, url: str, title: str | None) -> None:
     """Follow the feed at URL."""
-    from store.feeds import add_feed
+    from storywatch.store.feeds import add_feed
 
     db, _story = obj.open()
     feed_id = add_feed(db, url, title)
@@ -177,8 +184,8 @@ def feeds_add(obj: Context, url: str, title: str | None) -> None:
 @click.pass_obj
 def feeds_list(obj: Context) -> None:
     """Every feed with its last success, last error and item count."""
-    from store.feeds import feed_statuses
-    from store.text import clean_line
+    from storywatch.store.feeds import feed_statuses
+    from storywatch.store.text.clean import clean_line
 
     db, _story = obj.open()
     statuses = feed_statuses(db)
@@ -201,7 +208,7 @@ def feeds_list(obj: Context) -> None:
 @click.pass_obj
 def feeds_remove(obj: Context, url_or_id: str) -> None:
     """Stop polling a feed (its articles stay in the story)."""
-    from store.feeds import remove_feed
+    from storywatch.store.feeds import remove_feed
 
     db, _story = obj.open()
     url = remove_feed(db, url_or_id)
@@ -210,32 +217,35 @@ def feeds_remove(obj: Context, url_or_id: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, turning every error into one line on stderr and a non-zero exit."""
-    from store.db import StoreError
-    from store.feeds import FeedError
-    from store.story import StoryError
-
     try:
         cli.main(args=argv, prog_name="storywatch", standalone_mode=False)
     except click.exceptions.Abort:
         _fail("aborted", 130)
     except click.ClickException as error:
         _fail(error.format_message(), error.exit_code)
-    except (StoreError, StoryError, FeedError) as error:
-        _fail(str(error), 1)
-    except sqlite3.Error as error:
-        _fail(f"database error: {error}", 1)
     except OSError as error:
         _fail(str(error), 1)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except Exception as error:  # noqa: BLE001 - a bug still gets one line; STORYWATCH_DEBUG=1 shows it whole
+        if _is_instance(error, "storywatch.store.errors", "UserError"):
+            _fail(str(error), 1)
+        if _is_instance(error, "sqlite3", "Error"):
+            _fail(f"database error: {error}", 1)
         if os.environ.get("STORYWATCH_DEBUG"):
             raise
         _fail(f"internal error: {type(error).__name__}: {error} (STORYWATCH_DEBUG=1 shows the traceback)", 70)
 
 
+def _is_instance(error: Exception, module: str, name: str) -> bool:
+    """isinstance against a class of a module that is not imported here: if the module never
+    loaded, it cannot have raised (this keeps the store and sqlite3 out of `--help`)."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(error, getattr(loaded, name))
+
+
 def _fail(message: str, code: int) -> None:
-    from store.text import clean_line
+    from storywatch.store.text.clean import clean_line
 
     click.echo(f"storywatch: {clean_line(message, 500)}", err=True)
     sys.exit(code)

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.db import open_db
+from storywatch.store.db import open_db
 
 if TYPE_CHECKING:
-    from feeds.fetch import FetchSettings
-    from feeds.poller import PollReport
+    from storywatch.feeds.fetch import FetchSettings
+    from storywatch.feeds.poller import PollReport
 
 
 _NOTICE = 0.1  # seconds between looks at the stop and poll-now events
@@ -55,8 +55,8 @@ class Fetcher:
 
     async def _watch(self, db, on_poll: Callable[["PollReport"], None]) -> None:
         """`watch` on schedule; a `poll_now()` interrupts it for one round of every feed."""
-        from feeds.fetch import FetchSettings  # the feeds package loads only when a fetcher runs
-        from feeds.poller import poll_due, watch
+        from storywatch.feeds.fetch import FetchSettings  # the feeds package loads only when a fetcher runs
+        from storywatch.feeds.poller import poll_due, watch
 
         settings = self.settings or FetchSettings()
         while not self._stop.is_set():

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_path
-
 DB_ENV = "STORYWATCH_DB"  # path of the database file
 STORY_ENV = "STORYWATCH_STORY"  # name of the bundled story, or path of a story file
 
 
 def data_dir() -> Path:
+    from platformdirs import user_data_path  # only when a command needs the default path
+
     return user_data_path("storywatch", appauthor=False)
 
 

@@ -14,11 +14,11 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from store.coverage import Member, group_members, group_of, relevance_of
-from store.queries import ArticleDetail, article_detail
-from store.text import clean_block, clean_line
-from tui.widgets.story_feed import short_time
-from tui.widgets.story_header import poll_time
+from storywatch.store.coverage import Member, group_members, group_of, relevance_of
+from storywatch.store.queries import ArticleDetail, article_detail
+from storywatch.store.text.clean import clean_block, clean_line
+from storywatch.tui.widgets.story_feed import short_time
+from storywatch.tui.widgets.story_header import poll_time
 
 BODY_MAX = 20_000  # characters shown; a longer text is cut, the store keeps it whole
 REASONS_SHOWN = 8

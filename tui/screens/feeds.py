@@ -12,10 +12,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
-from store.db import open_db
-from store.feeds import FeedStatus, feed_statuses
-from store.text import clean_line
-from tui.widgets.story_header import poll_time
+from storywatch.store.db import open_db
+from storywatch.store.feeds import FeedStatus, feed_statuses
+from storywatch.store.text.clean import clean_line
+from storywatch.tui.widgets.story_header import poll_time
 
 
 def status_cells(feed: FeedStatus) -> tuple[Text, ...]:

@@ -15,25 +15,25 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
-from store.coverage import StoryRow, group_of, mark_group_read, story_feed, story_rows
-from store.db import data_version, open_db
-from store.engine import mark_on_story, pending_rescore, resume_rescore
-from store.entity_queries import articles_naming, top_entities
-from store.queries import (
+from storywatch.store.coverage import StoryRow, group_of, mark_group_read, story_feed, story_rows
+from storywatch.store.db import data_version, open_db
+from storywatch.store.entity_queries import articles_naming, top_entities
+from storywatch.store.queries import (
     articles_after_id,
     entities_in_seeds,
     fetcher_summary,
     max_article_id,
     naming,
 )
-from store.text import clean_line
-from store.times import now_iso
-from tui.fetcher import Fetcher
-from tui.screens.article import ArticleScreen
-from tui.screens.feeds import FeedsScreen
-from tui.widgets.entity_sidebar import EntitySidebar
-from tui.widgets.story_feed import StoryFeed
-from tui.widgets.story_header import StoryHeader
+from storywatch.store.scoring import mark_on_story, pending_rescore, resume_rescore
+from storywatch.store.text.clean import clean_line
+from storywatch.store.times import now_iso
+from storywatch.tui.fetcher import Fetcher
+from storywatch.tui.screens.article import ArticleScreen
+from storywatch.tui.screens.feeds import FeedsScreen
+from storywatch.tui.widgets.entity_sidebar import EntitySidebar
+from storywatch.tui.widgets.story_feed import StoryFeed
+from storywatch.tui.widgets.story_header import StoryHeader
 
 PAGE_SIZE = 500
 PAGE_AHEAD = 50  # load the next page when the cursor comes this close to the last row

@@ -16,8 +16,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from store.entity_queries import KIND_ORDER, EntityCount
-from store.text import clean_line
+from storywatch.store.entity_queries import KIND_ORDER, EntityCount
+from storywatch.store.text.clean import clean_line
 
 HEADINGS = {"person": "People", "org": "Organisations", "place": "Places"}
 NEW_MARK = "✦"  # named by no seed: new since the seeds

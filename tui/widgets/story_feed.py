@@ -18,9 +18,9 @@ from textual.coordinate import Coordinate
 from textual.geometry import Size
 from textual.widgets import DataTable
 
-from store.coverage import StoryRow
-from store.text import clean_line
-from store.times import from_iso
+from storywatch.store.coverage import StoryRow
+from storywatch.store.text.clean import clean_line
+from storywatch.store.times import from_iso
 
 MARK_WIDTH = 1
 TIME_WIDTH = 6

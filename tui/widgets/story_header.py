@@ -10,9 +10,9 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from store.queries import FetcherSummary
-from store.text import clean_line
-from store.times import from_iso
+from storywatch.store.queries import FetcherSummary
+from storywatch.store.text.clean import clean_line
+from storywatch.store.times import from_iso
 
 FetcherState = Literal["off", "starting", "polling", "idle", "stopped"]
 

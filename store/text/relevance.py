@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from store.dedup import words
+from storywatch.store.text.dedup import words
 
 MIDPOINT = 0.5  # raw score that maps to relevance 0.5 (chosen on the tune half with the facets)
 WIDTH = 0.25  # how quickly relevance rises around the midpoint

@@ -1,9 +1,9 @@
 """Telling one report from its copies: text fingerprints, word shingles, MinHash and LSH bands.
 
-Pure functions, no I/O: `store.engine` stores what they compute and looks the band keys up.
+Pure functions, no I/O: `storywatch.store.grouping` stores what they compute and looks the band keys up.
 
 Layers, cheapest first:
-1. the same URL in disguise (`store.urls.canonical_url`, applied at ingest);
+1. the same URL in disguise (`store.text.urls.canonical_url`, applied at ingest);
 2. the same text: `text_fingerprint`, a hash of the normalised headline and lead;
    the same headline (`headline_hash`, long headlines only): an aggregator's "Headline -
    Outlet" item with no summary is the outlet's own item, though their words barely overlap;

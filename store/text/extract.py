@@ -1,7 +1,7 @@
 """Finding the people, organisations and places named in a news text, with character offsets.
 
 `extract(text)` runs the default extractor: fast rules over capitalised runs of words, cue words
-("President", "Ministry", "in the town of"), gazetteers (`store.gazetteer`) and what the same text
+("President", "Ministry", "in the town of"), gazetteers (`store.text.gazetteer`) and what the same text
 said elsewhere (a surname alone is the person named in full before it). Any object with an
 `extract(text) -> list[Span]` method can stand in for it, for example a statistical model.
 Pure functions, no I/O; unreadable input gives no spans rather than an error.
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from store.gazetteer import (
+from storywatch.store.text.cue_words import (
     DEMONYMS,
     LOC_HEADS,
     LOC_STARTS,
@@ -28,9 +28,8 @@ from store.gazetteer import (
     STOP_WORDS,
     TITLE_HEADS,
     TITLE_MODIFIERS,
-    gazetteer,
-    name_key,
 )
+from storywatch.store.text.gazetteer import gazetteer, name_key
 
 LABELS = ("PER", "ORG", "LOC")
 MAX_CHARS = 200_000  # a longer text is read only this far: bounded work per article

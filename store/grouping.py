@@ -1,0 +1,150 @@
+"""Coverage groups: the stored article a new one copies (same text, same long headline, a
+seed's text, or a near-duplicate found through MinHash LSH bands), recorded in `coverage`.
+
+Runs inside the poll's transaction; the text work is in `storywatch.store.text.dedup`.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from storywatch.store.text import dedup
+
+CANDIDATES_CHECKED = 20  # near-duplicate candidates verified per item, most shared bands first
+
+
+def group_article(
+    db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, seed_shingles: dict[int, frozenset[int]]
+) -> int | None:
+    """Store the fingerprint and band keys and put the article in its coverage group.
+
+    Returns the seed this article copies, if any. An article already grouped keeps its group
+    (a revision does not move it); only its fingerprint is refreshed.
+    """
+    old = db.execute("SELECT signature FROM fingerprints WHERE article_id = ?", [article_id]).fetchone()
+    if old:  # a revision: its old band keys go (found by key, the table's index)
+        db.conn.executemany(
+            "DELETE FROM signature_bands WHERE band = ? AND key = ? AND article_id = ?",
+            [(band, key, article_id) for band, key in dedup.band_keys(dedup.signature_from_blob(old[0]))],
+        )
+    db.execute(
+        "INSERT OR REPLACE INTO fingerprints (article_id, text_hash, signature, headline_hash) VALUES (?, ?, ?, ?)",
+        [article_id, fp.text_hash, dedup.signature_blob(fp.signature), fp.headline_hash],
+    )
+    existing = db.execute("SELECT seed_id FROM coverage WHERE article_id = ?", [article_id]).fetchone()
+    match = None if existing else find_copy(db, article_id, kind, fp, seed_shingles)
+    if fp.comparable:
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO signature_bands (band, key, article_id) VALUES (?, ?, ?)",
+            [(band, key, article_id) for band, key in dedup.band_keys(fp.signature)],
+        )
+    if existing:
+        return existing[0]
+    if match is None:
+        db.execute(
+            "INSERT INTO coverage (article_id, group_id, match) VALUES (?, ?, 'first')",
+            [article_id, article_id],
+        )
+        return None
+    how, other_id, similarity, seed_id = match
+    group_id = db.execute("SELECT group_id FROM coverage WHERE article_id = ?", [other_id]).fetchone()
+    db.execute(
+        "INSERT INTO coverage (article_id, group_id, duplicate_of, match, similarity, seed_id)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [article_id, group_id[0] if group_id else other_id, other_id, how, similarity, seed_id],
+    )
+    return seed_id
+
+
+def find_copy(db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, seed_shingles: dict[int, frozenset[int]]):
+    """The stored article this one copies: same text, a seed's text, or a near-duplicate.
+    Returns (how, other_id, similarity, seed_id) or None."""
+    same = _first_grouped(db, "text_hash", fp.text_hash, article_id)
+    if same and fp.shingles:
+        return ("text", same, 1.0, _seed_of(db, same))
+    headline = fp.headline_hash and _first_grouped(db, "headline_hash", fp.headline_hash, article_id)
+    if headline:
+        seed = _seed_of(db, headline)
+        return ("seed" if seed == headline else "near", headline, 1.0, seed)
+    if not fp.comparable:
+        return None
+    if kind == "feed":
+        best_seed = max(
+            (
+                (dedup.containment(fp.shingles, shingles), seed_id) for seed_id, shingles in seed_shingles.items()
+            ),
+            default=None,
+        )
+        if best_seed and best_seed[0] >= dedup.SEED_CONTAINMENT:
+            return ("seed", best_seed[1], round(best_seed[0], 3), best_seed[1])
+    best = None
+    for other_id, text in _candidates(db, article_id, fp):
+        similarity = dedup.resemblance(fp.shingles, dedup.item_shingles(*text))
+        if similarity >= dedup.NEAR_DUPLICATE and (best is None or similarity > best[0]):
+            best = (similarity, other_id)
+    if best is None:
+        return None
+    return ("near", best[1], round(best[0], 3), _seed_of(db, best[1]))
+
+
+def _first_grouped(db: Database, column: str, value: str, article_id: int) -> int | None:
+    """The earliest grouped article (other than this one) whose fingerprint has this hash."""
+    row = db.execute(
+        f"SELECT f.article_id FROM fingerprints f JOIN coverage c ON c.article_id = f.article_id"
+        f" WHERE f.{column} = ? AND f.article_id != ? ORDER BY f.article_id LIMIT 1",
+        [value, article_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def near_duplicate_candidates(db: Database, signature: tuple[int, ...], exclude: int = 0) -> list[int]:
+    """Stored articles sharing at least one LSH band with `signature`, most shared bands first.
+
+    This is the per-item lookup whose cost bench/ingest.py measures: one indexed query.
+    """
+    keys = dedup.band_keys(signature)
+    # One index seek per band (a row-value IN list would scan the table).
+    per_band = " UNION ALL ".join("SELECT article_id FROM signature_bands WHERE band = ? AND key = ?" for _ in keys)
+    rows = db.execute(
+        f"SELECT article_id, count(*) AS shared FROM ({per_band}) WHERE article_id != ?"
+        f" GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?",
+        [value for pair in keys for value in pair] + [exclude, CANDIDATES_CHECKED],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _candidates(db: Database, article_id: int, fp: dedup.Fingerprint):
+    """Band-sharing articles whose stored signature says they may really be copies, with their text.
+
+    Checking the signatures first spares the random reads and shingling of the unrelated
+    articles that share one crowded band key (the slow tail of the lookup at 1M stored).
+    """
+    ids = near_duplicate_candidates(db, fp.signature, exclude=article_id)
+    if not ids:
+        return []
+    signatures = db.execute(
+        f"SELECT article_id, signature FROM fingerprints WHERE article_id IN ({', '.join('?' * len(ids))})", ids
+    ).fetchall()
+    ids = [
+        other_id
+        for other_id, blob in signatures
+        if dedup.estimated_resemblance(fp.signature, dedup.signature_from_blob(blob)) >= dedup.CANDIDATE_MIN_ESTIMATE
+    ]
+    if not ids:
+        return []
+    rows = db.execute(
+        f"SELECT a.id, a.title, coalesce(a.summary, ''), coalesce(a.body, '') FROM articles a"
+        f" JOIN coverage c ON c.article_id = a.id WHERE a.id IN ({', '.join('?' * len(ids))})",
+        ids,
+    ).fetchall()
+    return [(row[0], row[1:]) for row in rows]
+
+
+def _seed_of(db: Database, article_id: int) -> int | None:
+    row = db.execute(
+        "SELECT a.kind, c.seed_id FROM articles a LEFT JOIN coverage c ON c.article_id = a.id WHERE a.id = ?",
+        [article_id],
+    ).fetchone()
+    if row is None:
+        return None
+    return article_id if row[0] == "seed" else row[1]

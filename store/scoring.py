@@ -1,0 +1,167 @@
+"""Relevance as stored: each article's score and verdict per story, the user's marks
+(`mark_on_story`, which copies inherit), the story's threshold, and rescoring every stored
+article when the model changes.
+
+`mark_on_story` and `rescore_story` are for a worker thread with its own connection: they work
+in short batches so the fetcher and the dashboard are never kept waiting.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+from storywatch.store.story_model import BATCH, entity_names, forget, story_ids, story_state
+from storywatch.store.text import relevance
+from storywatch.store.times import now_iso
+
+SEED_SCORE = 0.95  # relevance of a copy of a seed, at least
+
+
+def store_relevance(
+    db, story_id, article_id, verdict: relevance.Relevance, threshold, copies_seed, marks: bool = True,
+    is_seed: bool = False,
+) -> None:
+    score, reasons = verdict.score, verdict.reasons
+    if is_seed:  # the seeds define the story: on it by definition, however short
+        score, reasons = 1.0, ["a seed of the story", *reasons]
+    elif copies_seed:
+        score = max(score, SEED_SCORE)
+        reasons = ["copies a seed", *reasons]
+    db.execute(
+        """
+        INSERT INTO relevance (story_id, article_id, score, on_story, reasons, scored_at)
+        VALUES (:story, :article, :score, :on, :reasons, :now)
+        ON CONFLICT (story_id, article_id) DO UPDATE SET
+            score = excluded.score, reasons = excluded.reasons, scored_at = excluded.scored_at,
+            on_story = coalesce(relevance.taught, excluded.on_story)
+        """,
+        {
+            "story": story_id,
+            "article": article_id,
+            "score": round(score, 4),
+            "on": int(score >= threshold),
+            "reasons": json.dumps(reasons),
+            "now": now_iso(),
+        },
+    )
+    if marks:
+        _inherit_taught(db, story_id, article_id)
+
+
+def _inherit_taught(db: Database, story_id: int, article_id: int) -> None:
+    """A copy of an article the user marked takes the user's verdict."""
+    group = db.execute("SELECT group_id FROM coverage WHERE article_id = ?", [article_id]).fetchone()
+    if group is None:
+        return
+    taught = db.execute(
+        "SELECT r.taught FROM coverage m JOIN relevance r ON r.story_id = ? AND r.article_id = m.article_id"
+        " WHERE m.group_id = ? AND r.taught IS NOT NULL ORDER BY r.taught_at DESC LIMIT 1",
+        [story_id, group[0]],
+    ).fetchone()
+    if taught is not None:
+        db.execute(
+            "UPDATE relevance SET on_story = ? WHERE story_id = ? AND article_id = ? AND taught IS NULL",
+            [taught[0], story_id, article_id],
+        )
+
+
+def set_threshold(db: Database, story_id: int, threshold: float) -> None:
+    """Use the story file's threshold; verdicts the user taught stay as they are."""
+    with db.atomic():
+        db.execute("UPDATE stories SET threshold = ? WHERE id = ?", [threshold, story_id])
+        db.execute(
+            "UPDATE relevance SET on_story = coalesce(taught, score >= ?) WHERE story_id = ?",
+            [threshold, story_id],
+        )
+
+
+def mark_on_story(
+    db: Database, article_id: int, on_story: bool, *, story_id: int | None = None, rescore: bool = True
+) -> int:
+    """The user's verdict on an article. It and its copies take the verdict at once; then the
+    story's model learns from it and every stored score is recomputed (`rescore_story`), in
+    short batches. Call it from a worker thread with its own connection.
+
+    Returns how many articles were rescored.
+    """
+    if story_id is None:
+        ids = story_ids(db)
+        if not ids:
+            return 0
+        story_id = ids[0]
+    now = now_iso()
+    with db.atomic():
+        db.execute(
+            """
+            INSERT INTO relevance (story_id, article_id, score, on_story, taught, taught_at, reasons, scored_at)
+            VALUES (?, ?, 0, ?, ?, ?, '[]', ?)
+            ON CONFLICT (story_id, article_id) DO UPDATE SET
+                on_story = excluded.on_story, taught = excluded.taught, taught_at = excluded.taught_at
+            """,
+            [story_id, article_id, int(on_story), int(on_story), now, now],
+        )
+        db.execute(
+            "UPDATE relevance SET on_story = ? WHERE story_id = ? AND taught IS NULL AND article_id IN"
+            " (SELECT m.article_id FROM coverage c JOIN coverage m ON m.group_id = c.group_id WHERE c.article_id = ?)",
+            [int(on_story), story_id, article_id],
+        )
+    return rescore_story(db, story_id) if rescore else 0
+
+
+def pending_rescore(db: Database, story_id: int) -> int:
+    """How many stored articles still have scores from before the story's facets changed."""
+    row = db.execute("SELECT rescore_from FROM stories WHERE id = ?", [story_id]).fetchone()
+    if row is None or row[0] is None:
+        return 0
+    return db.execute("SELECT count(*) FROM articles WHERE id > ?", [row[0]]).fetchone()[0]
+
+
+def resume_rescore(db: Database, story_id: int, batch_size: int = BATCH) -> int:
+    """Finish the rescore `store.story.ensure_story` asked for; each batch records how far it
+    got, so a rescore cut short (the user quit) carries on next time. Returns how many
+    articles were scored."""
+    row = db.execute("SELECT rescore_from FROM stories WHERE id = ?", [story_id]).fetchone()
+    if row is None or row[0] is None:
+        return 0
+    return rescore_story(db, story_id, batch_size, after=row[0], record=True)
+
+
+def rescore_story(db: Database, story_id: int, batch_size: int = BATCH, *, after: int = 0, record: bool = False) -> int:
+    """Recompute the relevance of every stored article (with an id above `after`) with the
+    story's current model.
+
+    Each batch is its own short transaction, so readers and the fetcher interleave with it;
+    with `record`, each also stores its progress in stories.rescore_from (NULL when done).
+    Returns how many articles were scored.
+    """
+    forget(db, story_id)
+    last_id = after
+    done = 0
+    while True:
+        with db.atomic():
+            state = story_state(db, story_id)
+            rows = db.execute(
+                "SELECT a.id, a.kind, a.story_id, a.title, coalesce(a.summary, ''), coalesce(a.body, ''),"
+                " c.seed_id FROM articles a LEFT JOIN coverage c ON c.article_id = a.id"
+                " WHERE a.id > ? ORDER BY a.id LIMIT ?",
+                [last_id, batch_size],
+            ).fetchall()
+            if not rows:
+                if record or after == 0:  # every score is current: no rescore is pending
+                    db.execute("UPDATE stories SET rescore_from = NULL WHERE id = ?", [story_id])
+                return done
+            entities = entity_names(db, [row[0] for row in rows])
+            for article_id, kind, seed_story, title, summary, body, seed_id in rows:
+                terms = relevance.item_terms(title, summary, body, entities.get(article_id, ()))
+                verdict = relevance.score(state.model, terms)
+                copies_seed = seed_id is not None and seed_id in state.seed_shingles
+                store_relevance(
+                    db, story_id, article_id, verdict, state.threshold, copies_seed,
+                    marks=state.has_marks, is_seed=kind == "seed" and seed_story == story_id,
+                )
+            last_id = rows[-1][0]
+            done += len(rows)
+            if record:
+                db.execute("UPDATE stories SET rescore_from = ? WHERE id = ?", [last_id, story_id])
