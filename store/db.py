@@ -1,40 +1,159 @@
-"""Opening the database: one connection per thread, WAL, migrations applied."""
+"""Opening the database: one connection per thread, WAL, migrations applied, writers in turn.
+
+Several processes share one file (the dashboard, its fetcher thread, a `storywatch fetch
+--watch`). SQLite's busy timeout only helps a writer that asks for the write lock up front: a
+deferred `BEGIN` that reads first and then writes is refused at once ("database is locked")
+when another process committed meanwhile. So every write transaction here starts with
+`BEGIN IMMEDIATE` and waits its turn.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+from collections.abc import Generator
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
 from storywatch.store.errors import UserError
 from storywatch.store.schema import migrations
 
+BUSY_TIMEOUT = 30.0  # seconds a writer waits for another one before giving up
+
 
 class StoreError(UserError):
     """The database cannot be opened or written; the message is meant for the user."""
 
 
-def open_db(path: str | Path, *, migrate: bool = True) -> Database:
+class StoryDatabase(Database):
+    """sqlite-utils' Database whose write transactions take the write lock when they begin.
+
+    `atomic()` (and so every sqlite-utils write method) starts `BEGIN IMMEDIATE`, and the
+    connection's implicit transactions do too (`isolation_level`), so a writer waits up to
+    the busy timeout for another process instead of failing at once.
+    """
+
+    read_only: bool = False
+
+    @contextlib.contextmanager
+    def atomic(self) -> Generator[Database, None, None]:
+        if self.conn.in_transaction:  # nested: a savepoint inside the open transaction
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+
+def open_db(path: str | Path, *, migrate: bool = True, read_only: bool | None = None) -> StoryDatabase:
     """Open (creating if needed) the storywatch database at `path`.
 
-    WAL lets the dashboard read while a fetcher in another thread or process writes, and the
-    busy timeout makes a writer wait for the other one instead of failing at once.
+    WAL lets the dashboard read while a fetcher in another thread or process writes. A file
+    the user may not write is opened read-only (`read_only=None` decides by the file's
+    permissions): everything can be read, nothing saved. A database written by a newer
+    storywatch (a migration this one does not know) is refused rather than misread.
     """
     path = Path(path).expanduser()
+    if read_only is None:
+        read_only = _cannot_write(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        db = Database(conn)
-        db.execute("PRAGMA busy_timeout = 30000")
-        db.execute("PRAGMA journal_mode = wal")
-        db.execute("PRAGMA synchronous = normal")
+        if read_only:
+            conn = _connect_read_only(path)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT, isolation_level="IMMEDIATE")
+        db = StoryDatabase(conn)
+        db.read_only = read_only
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        if not read_only:
+            _set_wal(db)
+            db.execute("PRAGMA synchronous = normal")
         db.execute("PRAGMA foreign_keys = on")
-        if migrate:
-            migrations.apply(db)
-    except (OSError, sqlite3.Error) as error:
-        raise StoreError(f"cannot open database {path}: {error}") from error
+        _check_version(db, path)
+        if migrate and not read_only:
+            _migrate(db)
+        elif read_only and migrations.pending(db):
+            raise StoreError(
+                f"cannot use database {path}: it is read-only and needs an upgrade this storywatch"
+                " cannot write; open it once with write access"
+            )
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot open database {path}: {_plain(error)}") from error
+    except OSError as error:
+        raise StoreError(f"cannot open database {path}: {error.strerror or error}") from error
     return db
+
+
+def _cannot_write(path: Path) -> bool:
+    """True when the file exists but this user may not write it (or the folder it lives in)."""
+    if not path.exists():
+        return False
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection. A WAL database needs its -shm file; where none can be made (a
+    read-only folder) the file is opened as immutable, which is right for a file no one can
+    write."""
+    if not path.exists():
+        raise StoreError(f"cannot open database {path}: no such file (and read-only)")
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+    return sqlite3.connect(uri + "&immutable=1", uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT)
+
+
+def _set_wal(db: Database) -> None:
+    """Switch to WAL once; an existing WAL database needs no lock for this."""
+    if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        db.execute("PRAGMA journal_mode = wal")
+
+
+def _check_version(db: Database, path: Path) -> None:
+    """Refuse a database that a newer storywatch migrated: its tables mean things we do not know."""
+    known = {migration.name for migration in migrations._migrations}
+    unknown = [applied.name for applied in migrations.applied(db) if applied.name not in known]
+    if unknown:
+        raise StoreError(
+            f"database {path} was written by a newer storywatch (it has migration {unknown[0]},"
+            " unknown here): upgrade storywatch to open it"
+        )
+
+
+def _migrate(db: StoryDatabase) -> None:
+    """Apply pending migrations under the write lock, so two processes opening a new file at
+    once do not both run the first one (the loser waits, then finds nothing pending)."""
+    if not migrations.pending(db):
+        return
+    with db.atomic():
+        migrations.apply(db)
+
+
+def _plain(error: sqlite3.Error) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def is_transient(error: BaseException) -> bool:
+    """A lock or busy error: another process held the database longer than the busy timeout;
+    trying again later will do."""
+    text = str(error).lower()
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
 def data_version(db: Database) -> int:

@@ -159,13 +159,22 @@ def index_articles(db: Database, article_ids: list[int]) -> None:
             _forget_unmentioned(db, replaced)
 
 
+def _stored_story_aliases(db: Database) -> dict[str, tuple[str, str]]:
+    return {row[0]: (row[1], row[2]) for row in db.execute("SELECT key, alias, canonical FROM story_aliases")}
+
+
+def story_aliases_stored(db: Database, aliases: dict[str, list[str]]) -> bool:
+    """Whether the story file's [aliases] are stored as they are (reads only)."""
+    return _stored_story_aliases(db) == story_alias_keys(aliases)
+
+
 def apply_story_aliases(db: Database, aliases: dict[str, list[str]]) -> None:
     """Make the story file's [aliases] the law: store them and re-file the mentions they name.
 
     Call it whenever the story file is read (cheap when nothing changed).
     """
     table = story_alias_keys(aliases)
-    current = {row[0]: (row[1], row[2]) for row in db.execute("SELECT key, alias, canonical FROM story_aliases")}
+    current = _stored_story_aliases(db)
     if current == table:
         return
     with db.atomic():

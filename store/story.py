@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from storywatch.store.analysis import analyse_articles
-from storywatch.store.entities import apply_story_aliases
+from storywatch.store.entities import apply_story_aliases, story_aliases_stored
 from storywatch.store.errors import UserError
 from storywatch.store.ingest import add_revision
 from storywatch.store.scoring import set_threshold
@@ -119,9 +119,20 @@ def _facet(entry: dict) -> FacetEntry:
 
 def ensure_story(db: Database, story: Story) -> int:
     """Make the story known to the database: its row, its default feeds (only the first time,
-    so a feed the user removed stays removed) and its seed articles (idempotently)."""
-    row = db.execute("SELECT id FROM stories WHERE name = ?", [story.name]).fetchone()
+    so a feed the user removed stays removed) and its seed articles (idempotently).
+
+    When the database already holds the story as the file has it, nothing is written: a
+    command that only reads never waits for (or fails on) another process's write lock."""
+    story_id = _current_story_id(db, story)
+    if story_id is not None:
+        return story_id
+    if getattr(db, "read_only", False):
+        raise StoryError(
+            f"the database is read-only and does not hold the story {story.name!r} as {story.path or 'its file'}"
+            " has it; open it once with write access"
+        )
     with db.atomic():
+        row = db.execute("SELECT id FROM stories WHERE name = ?", [story.name]).fetchone()
         if row is None:
             story_id = db["stories"].insert(
                 {"name": story.name, "title": story.title, "created_at": now_iso()}
@@ -148,18 +159,27 @@ def ensure_story(db: Database, story: Story) -> int:
     return story_id
 
 
+def _current_story_id(db: Database, story: Story) -> int | None:
+    """The story's id when its row, threshold, aliases, facets and seeds are stored as the file
+    has them (reads only); None when `ensure_story` has something to write."""
+    row = db.execute("SELECT id, title, threshold FROM stories WHERE name = ?", [story.name]).fetchone()
+    if row is None or row[1] != story.title or row[2] != story.threshold:
+        return None
+    if not story_aliases_stored(db, story.aliases):
+        return None
+    if _facet_rows(db, row[0]) != _wanted_facet_rows(story.facets):
+        return None
+    for seed in story.seeds:
+        guid = _seed_guid(story.name, seed)
+        if not db.execute("SELECT 1 FROM articles WHERE guid = ? AND kind = 'seed'", [guid]).fetchone():
+            return None
+    return row[0]
+
+
 def _store_facets(db: Database, story_id: int, facets: tuple[FacetEntry, ...]) -> bool:
     """Keep the story_facets rows as the file has them; True when they changed."""
-    wanted = [
-        (facet.name, phrase, kind)
-        for facet in facets
-        for kind, phrases in (("evidence", facet.words), ("unless", facet.unless))
-        for phrase in phrases
-    ]
-    stored = db.execute(
-        "SELECT facet, phrase, kind FROM story_facets WHERE story_id = ? ORDER BY id", [story_id]
-    ).fetchall()
-    if [tuple(row) for row in stored] == wanted:
+    wanted = _wanted_facet_rows(facets)
+    if _facet_rows(db, story_id) == wanted:
         return False
     db.execute("DELETE FROM story_facets WHERE story_id = ?", [story_id])
     db.conn.executemany(
@@ -169,9 +189,27 @@ def _store_facets(db: Database, story_id: int, facets: tuple[FacetEntry, ...]) -
     return True
 
 
+def _wanted_facet_rows(facets: tuple[FacetEntry, ...]) -> list[tuple[str, str, str]]:
+    return [
+        (facet.name, phrase, kind)
+        for facet in facets
+        for kind, phrases in (("evidence", facet.words), ("unless", facet.unless))
+        for phrase in phrases
+    ]
+
+
+def _facet_rows(db: Database, story_id: int) -> list[tuple[str, str, str]]:
+    rows = db.execute("SELECT facet, phrase, kind FROM story_facets WHERE story_id = ? ORDER BY id", [story_id])
+    return [tuple(row) for row in rows.fetchall()]
+
+
+def _seed_guid(story_name: str, seed: SeedFile) -> str:
+    return f"seed:{story_name}:{seed.path.name}"
+
+
 def _import_seed(db: Database, story_id: int, story_name: str, seed: SeedFile) -> int | None:
     """Store one seed article; returns its id, or None when it was already stored."""
-    guid = f"seed:{story_name}:{seed.path.name}"
+    guid = _seed_guid(story_name, seed)
     if db.execute("SELECT 1 FROM articles WHERE guid = ? AND kind = 'seed'", [guid]).fetchone():
         return None
     try:

@@ -37,9 +37,13 @@ class StorywatchApp(App):
         self.fetcher = Fetcher(self.db_path, fetch_settings) if fetch else None
         self.refresh_interval = refresh_interval
         self.db = None  # the UI thread's read connection, opened when the app starts
+        self.read_only = False  # a file the user may not write: shown, never written, never polled
 
     def get_default_screen(self) -> StoryScreen:
         self.db = open_db(self.db_path)
+        self.read_only = self.db.read_only
+        if self.read_only:
+            self.fetcher = None
         title = story_title(self.db, self.story_name) or self.story_name
         found = story_id(self.db, self.story_name)
         if found is None:

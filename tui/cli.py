@@ -27,19 +27,21 @@ class Context:
         """`--db`, else $STORYWATCH_DB, else the user data dir (resolved only when a command runs)."""
         return self.db_arg or locations.default_db_path()
 
-    def open(self, rescore: bool = True):
+    def open(self, rescore: bool = True, write: bool = True):
         """Open the database and make sure the story and its seeds are in it.
 
         When the story's facets changed, stored articles are rescored here (`rescore`), or by
-        the dashboard in a worker."""
-        from storywatch.store.db import open_db
+        the dashboard in a worker. A command that must `write` refuses a read-only file."""
+        from storywatch.store.db import StoreError, open_db
         from storywatch.store.scoring import pending_rescore, resume_rescore
         from storywatch.store.story import ensure_story
 
         story = load_story_arg(self.story_arg)
         db = open_db(self.db_path)
+        if write and db.read_only:
+            raise StoreError(f"database {self.db_path} is read-only: this command would change it")
         story_id = ensure_story(db, story)
-        pending = pending_rescore(db, story_id) if rescore else 0
+        pending = pending_rescore(db, story_id) if rescore and not db.read_only else 0
         if pending >= RESCORE_NOTICE:
             click.echo(f"the story's facets changed: rescoring {pending:,} stored articles…", err=True)
         if pending:
@@ -94,7 +96,7 @@ def cli(ctx: click.Context, db_path: Path | None, story_arg: str) -> None:
 @click.pass_obj
 def dashboard(obj: Context, no_fetch: bool) -> None:
     """Open the live dashboard (what bare `storywatch` does)."""
-    db, story = obj.open(rescore=False)  # the dashboard rescores in a worker
+    db, story = obj.open(rescore=False, write=False)  # the dashboard rescores in a worker
     db.close()
     from storywatch.tui.app import StorywatchApp
 
@@ -187,7 +189,7 @@ def feeds_list(obj: Context) -> None:
     from storywatch.store.feeds import feed_statuses
     from storywatch.store.text.clean import clean_line
 
-    db, _story = obj.open()
+    db, _story = obj.open(write=False)
     statuses = feed_statuses(db)
     if not statuses:
         click.echo("no feeds; add one with: storywatch feeds add URL")

@@ -40,6 +40,7 @@ PAGE_AHEAD = 50  # load the next page when the cursor comes this close to the la
 ENTITIES_PER_KIND = 12
 SIDEBAR_MIN_WIDTH = 110  # the sidebar shows at start on a terminal at least this wide
 COMPACT_FOOTER_BELOW = 100  # narrower than this, the footer packs its keys so all of them fit
+READ_ONLY_NOTICE = "This database is read-only: nothing is polled, and read marks and teaching are not saved."
 
 VIEWS = ("on", "all", "off")  # what `a` cycles through
 VIEW_LABELS = {"on": "On the story", "all": "Everything", "off": "Off the story"}
@@ -108,9 +109,12 @@ class StoryScreen(Screen):
         self._refresh_header()
         self.refresh_entities()
         self.set_interval(self.refresh_interval, self.check_store)
-        if pending_rescore(self.db, self.story_id):
+        if pending_rescore(self.db, self.story_id) and not self.app.read_only:
             self.finish_rescore()
-        if self.fetcher is not None:
+        if self.app.read_only:
+            self.query_one(StoryHeader).fetcher_state = "read-only"
+            self.notify(READ_ONLY_NOTICE, severity="warning", timeout=8)
+        elif self.fetcher is not None:
             self.query_one(StoryHeader).fetcher_state = "starting"
             self._fetcher_worker = self.run_fetcher()
 
@@ -344,7 +348,7 @@ class StoryScreen(Screen):
         if row is None:
             return
         self.app.push_screen(ArticleScreen(self.db, self.story_id, row.id))
-        if row.unread:
+        if row.unread and not self.app.read_only:
             self.mark_read(row.id)
 
     @work(thread=True, group="read", exit_on_error=False)
@@ -365,6 +369,9 @@ class StoryScreen(Screen):
     def action_teach(self, on_story: bool) -> None:
         row = self.query_one(StoryFeed).article_at_cursor()
         if row is None:
+            return
+        if self.app.read_only:
+            self.notify(READ_ONLY_NOTICE, severity="warning", timeout=4)
             return
         verdict = "on" if on_story else "off"
         self.notify(f"Teaching: {clean_line(row.title, 80)} is {verdict} the story…", timeout=2, markup=False)

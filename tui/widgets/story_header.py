@@ -14,11 +14,12 @@ from storywatch.store.queries import FetcherSummary
 from storywatch.store.text.clean import clean_line
 from storywatch.store.times import from_iso
 
-FetcherState = Literal["off", "starting", "polling", "idle", "stopped"]
+FetcherState = Literal["off", "read-only", "starting", "polling", "idle", "stopped"]
 
 # What each state looks like: a glyph, a word and a theme colour.
 _STATES: dict[str, tuple[str, str, str]] = {
     "off": ("○", "fetcher off", "$text-muted"),
+    "read-only": ("⊘", "read-only database: nothing is polled, marks are not saved", "$warning"),
     "starting": ("◌", "starting", "$text-muted"),
     "polling": ("⟳", "polling", "$accent"),
     "idle": ("●", "idle", "$success"),

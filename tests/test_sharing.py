@@ -1,0 +1,170 @@
+"""One database, several processes: the dashboard, `fetch --once`, `fetch --watch`, `feeds list`
+and another writer that commits every 0.2 s. Nobody may see "database is locked".
+
+The other writer is a real process holding `BEGIN IMMEDIATE` for a short moment, as another
+storywatch storing a poll would; everything talks to a real feed server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from feedserver import item, rss
+from test_cli import storywatch
+from tui_helpers import STORY_NAME, make_story, shown_titles, wait_until
+
+from storywatch.store.db import open_db
+from storywatch.store.feeds import add_feed
+from storywatch.tui.app import StorywatchApp
+
+WRITER = textwrap.dedent(
+    """
+    import signal, sqlite3, sys, time
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    conn = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
+    conn.execute("CREATE TABLE IF NOT EXISTS other_writer (n INTEGER, at REAL)")
+    print("ready", flush=True)
+    commits, deadline = 0, time.monotonic() + float(sys.argv[2])
+    while time.monotonic() < deadline and not stop:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO other_writer VALUES (?, ?)", (commits, time.time()))
+        time.sleep(0.05)  # a short hold of the write lock
+        conn.execute("COMMIT")
+        commits += 1
+        time.sleep(0.2)
+    print(commits, flush=True)
+    """
+)
+
+
+class OtherWriter:
+    """A second process that commits a small write every 0.2 s until stopped (at most `limit` s)."""
+
+    def __init__(self, db_path: Path, limit: float = 120.0) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db_path), str(limit)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout.readline().strip() == "ready", self.process.stderr.read()
+
+    def commits(self) -> int:
+        """Stop the writer; how many transactions it committed (it must not have failed either)."""
+        self.process.send_signal(signal.SIGTERM)
+        out, err = self.process.communicate(timeout=30)
+        assert self.process.returncode == 0, f"the other writer failed: {err}"
+        return int(out.strip())
+
+
+@pytest.fixture
+def shared(tmp_path, feed_server):
+    """A story database with a few feeds on the test server, and another writer on the same file."""
+    db_path = make_story(tmp_path)
+    db = open_db(db_path)
+    for n in range(6):
+        url = feed_server.route(
+            f"/shared/{n}.xml", rss([item(n * 100 + i, title=f"Cartel strike report {n}-{i}") for i in range(30)])
+        )
+        add_feed(db, url)
+    db.close()
+    writer = OtherWriter(db_path)
+    yield db_path
+    assert writer.commits() > 0  # it really wrote meanwhile, and never failed
+
+
+def cli(db_path: Path, *args: str) -> subprocess.CompletedProcess:
+    return storywatch("--db", str(db_path), "--story", str(db_path.parent / "story.toml"), *args)
+
+
+def test_commands_wait_their_turn_beside_another_writer(shared):
+    for _ in range(3):
+        fetched = cli(shared, "fetch", "--once")
+        assert fetched.returncode == 0, fetched.stderr
+        assert "locked" not in fetched.stderr and "failed" not in fetched.stdout.split("ok")[0]
+    for _ in range(15):
+        listed = cli(shared, "feeds", "list")
+        assert listed.returncode == 0, listed.stderr
+        assert "locked" not in listed.stderr
+    db = open_db(shared, migrate=False)
+    assert db.execute("SELECT count(*) FROM articles WHERE kind = 'feed'").fetchone()[0] == 180
+    assert db.execute("SELECT count(*) FROM feeds WHERE failure_count > 0").fetchone()[0] == 0
+    db.close()
+
+
+def test_two_fetches_and_a_listing_at_once(shared):
+    """Start-up (ensure_story) of one command while another stores its poll: both succeed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STORYWATCH_")}
+    base = [sys.executable, "-m", "storywatch.tui.cli", "--db", str(shared), "--story", str(shared.parent / "story.toml")]
+    running = [
+        subprocess.Popen([*base, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for args in (["fetch", "--once"], ["fetch", "--once"], ["feeds", "list"], ["feeds", "list"])
+    ]
+    for process in running:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        assert "locked" not in err
+
+
+def test_fetch_watch_keeps_running_beside_another_writer(shared):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STORYWATCH_")}
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "storywatch.tui.cli", "--db", str(shared), "--story", str(shared.parent / "story.toml"),
+         "fetch", "--watch"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        stored = 0
+        while time.monotonic() < deadline and stored < 180:
+            assert watcher.poll() is None, watcher.communicate()[1]  # still watching
+            time.sleep(0.5)
+            db = open_db(shared, migrate=False)
+            stored = db.execute("SELECT count(*) FROM articles WHERE kind = 'feed'").fetchone()[0]
+            db.close()
+        assert stored == 180
+        time.sleep(2)  # and it goes on watching beside the other writer
+        assert watcher.poll() is None
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        out, err = watcher.communicate(timeout=30)
+    assert "locked" not in err and "cannot store" not in err, err
+
+
+async def test_the_dashboard_teaches_and_fetches_beside_another_writer(shared):
+    """`r`, `+`, `-` and reading (a read mark) while the fetcher stores polls and another
+    process commits: every mark is stored, no error is shown, the fetcher keeps going."""
+    app = StorywatchApp(shared, STORY_NAME, refresh_interval=0.1)
+    errors: list[str] = []
+    shown = app.notify
+
+    def notify(message, *args, severity="information", **kwargs):
+        if severity == "error":
+            errors.append(str(message))
+        return shown(message, *args, severity=severity, **kwargs)
+
+    app.notify = notify
+    async with app.run_test(size=(120, 35)) as pilot:
+        assert await wait_until(pilot, lambda: len(shown_titles(app)) > 2, timeout=30)
+        await pilot.press("a")  # every report, so the cursor has feed items to mark
+        for key in ["r", "plus", "down", "minus", "down", "plus", "enter", "escape", "down", "minus", "r"] * 2:
+            await pilot.press(key)
+            await pilot.pause(0.2)
+        assert await wait_until(
+            pilot, lambda: not any(w.is_running for w in app.screen.workers if w.group in ("teach", "read")), 60
+        )
+        header = app.screen.query_one("#story-header")
+        assert header.fetcher_state in ("idle", "polling"), header.fetcher_error
+    assert errors == []
+    db = open_db(shared, migrate=False)
+    assert db.execute("SELECT count(*) FROM relevance WHERE taught IS NOT NULL").fetchone()[0] >= 3
+    assert db.execute("SELECT count(*) FROM articles WHERE read_at IS NOT NULL").fetchone()[0] >= 1
+    db.close()
