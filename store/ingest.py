@@ -12,14 +12,44 @@ from storywatch.store.text.urls import canonical_url
 from storywatch.store.times import now_iso
 
 
+POLL_BATCH = 200  # items stored per transaction: a huge feed holds the write lock for one batch at a time
+
+
 def save_poll(
     db: Database, feed_id: int, outcome: PollOutcome, items: list[ArticleRecord] = ()
 ) -> IngestResult:
-    """Record a poll and store its items atomically: a crash leaves the poll wholly undone."""
-    with db.atomic():
-        result = ingest_items(db, items, feed_id=feed_id, seen_at=outcome.polled_at)
-        _record_outcome(db, feed_id, outcome)
+    """Record a poll and store its items, `POLL_BATCH` items per transaction, so a feed of
+    thousands of items never keeps the dashboard or another fetcher waiting for long.
+
+    The feed's new state (validators, success) is written with the last batch: a crash part
+    way leaves whole batches stored and the feed due with its old ETag, so the next poll
+    fetches it again and stores the rest (storing is idempotent).
+    """
+    listed = len(items)
+    items = _first_of_each(items)
+    result = IngestResult(unchanged=listed - len(items))
+    for start in range(0, max(len(items), 1), POLL_BATCH):
+        with db.atomic():
+            batch = ingest_items(db, items[start : start + POLL_BATCH], feed_id=feed_id, seen_at=outcome.polled_at)
+            if start + POLL_BATCH >= len(items):
+                _record_outcome(db, feed_id, outcome)
+        result.new_ids += batch.new_ids
+        result.updated_ids += batch.updated_ids
+        result.unchanged += batch.unchanged
+        result.skipped += batch.skipped
     return result
+
+
+def _first_of_each(items: list[ArticleRecord]) -> list[ArticleRecord]:
+    """A feed listing one article twice must not make it flip between two versions."""
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        key = canonical_url(item.url) or item.guid
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return kept
 
 
 def ingest_items(
