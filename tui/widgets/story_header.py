@@ -19,7 +19,7 @@ FetcherState = Literal["off", "read-only", "starting", "polling", "idle", "stopp
 # What each state looks like: a glyph, a word and a theme colour.
 _STATES: dict[str, tuple[str, str, str]] = {
     "off": ("○", "fetcher off", "$text-muted"),
-    "read-only": ("⊘", "read-only database: nothing is polled, marks are not saved", "$warning"),
+    "read-only": ("⊘", "read-only database: nothing polled or saved", "$warning"),
     "starting": ("◌", "starting", "$text-muted"),
     "polling": ("⟳", "polling", "$accent"),
     "idle": ("●", "idle", "$success"),
