@@ -65,3 +65,26 @@ def test_non_http_links_have_no_canonical_url(text):
 def test_canonical_url_never_raises_and_is_stable(text):
     once = canonical_url(text)
     assert canonical_url(once) == once if once else True
+
+
+@pytest.mark.parametrize(
+    "name", ["cid", "src", "source", "ref", "share", "rss", "via", "ei", "ocid", "icid", "cmp", "spm", "id", "p"]
+)
+def test_ambiguous_parameters_are_kept_because_some_sites_name_the_article_by_them(name):
+    """Issue 9.4: /view?cid=1001 and /view?cid=1002 are two articles, not one."""
+    first = canonical_url(f"https://example.com/view?{name}=1001")
+    second = canonical_url(f"https://example.com/view?{name}=1002")
+    assert first != second
+    assert f"{name}=1001" in first
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "utm_source=rss&utm_medium=feed&utm_campaign=x&utm_content=y&utm_term=z",
+        "fbclid=a&gclid=b&dclid=c&gbraid=d&wbraid=e&msclkid=f&yclid=g&twclid=h&igshid=i",
+        "mc_cid=a&mc_eid=b&_hsenc=c&_hsmi=d&mkt_tok=e&oly_anon_id=f&oly_enc_id=g&__s=h&vero_id=i&xtor=RSS-3208",
+    ],
+)
+def test_parameters_that_never_identify_a_page_are_still_dropped(query):
+    assert canonical_url(f"https://example.com/view?cid=1001&{query}") == "https://example.com/view?cid=1001"

@@ -7,15 +7,28 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
-# Query parameters that say how a reader arrived, never which article it is.
-TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "oly_", "__hs", "_hs")
+# Query parameters that say how a reader arrived and never which page it is: click ids and
+# campaign tags of ad, mail and analytics tools, drawn from the lists that strip them in browsers
+# (Firefox's query stripping, Brave's query filter, ClearURLs' global rules) and kept to the names
+# no site uses for anything else. Short or common names (cid, src, source, ref, share, rss, via,
+# ei, ocid, icid, cmp, spm, ...) name the article on some sites, so they are never dropped.
+# The packages that ship a list (detrack, courlan, the ClearURLs ports) drop some of those too.
+TRACKING_PREFIXES = ("utm_", "hsa_")  # Google Analytics campaign tags; HubSpot ad tags
 TRACKING_PARAMETERS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "twclid", "igshid",
-        "mkt_tok", "cmpid", "cmp", "ito", "icid", "ncid", "ocid", "sr_share", "smid",
-        "rss", "ref", "ref_src", "referrer", "source", "src", "via", "share", "at_medium",
-        "at_campaign", "taid", "cid", "s_cid", "wt.mc_id", "xtor", "guccounter",
-        "guce_referrer", "guce_referrer_sig", "spm", "_ga", "_gl", "ved", "ei", "usg",
+        # ad click ids: Google, Microsoft, Yandex, Meta, X, TikTok, Instagram
+        "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "_openstat",
+        "fbclid", "twclid", "ttclid", "igshid",
+        # analytics cross-domain linkers and campaign tags: Google, Adobe, Webtrends, AT Internet, Matomo
+        "_ga", "_gl", "s_cid", "wt.mc_id", "xtor",
+        "pk_campaign", "pk_kwd", "pk_keyword", "pk_source", "pk_medium", "pk_content",
+        "mtm_campaign", "mtm_kwd", "mtm_keyword", "mtm_source", "mtm_medium", "mtm_content", "mtm_cid",
+        # newsletter and marketing mail: Mailchimp, HubSpot, Marketo, Omeda, Vero, Wicked Reports, MailerLite
+        "mc_cid", "mc_eid", "_hsenc", "_hsmi", "__hsfp", "__hssc", "__hstc", "hsctatracking",
+        "mkt_tok", "oly_anon_id", "oly_enc_id", "__s", "vero_conv", "vero_id", "wickedid",
+        "ml_subscriber", "ml_subscriber_hash",
+        # Yahoo's consent redirect
+        "guccounter", "guce_referrer", "guce_referrer_sig",
     }
 )
 
