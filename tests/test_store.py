@@ -157,9 +157,8 @@ def test_a_second_guid_arriving_later_is_kept_apart_and_found_again(db):
 def test_two_guids_with_the_same_text_are_one_report(db):
     """Their text says they are the same report, however the feed labels them."""
     feed = add_feed(db, "http://127.0.0.1:1/a.xml")
-    result = save_poll(
-        db, feed, ok(), [ENTRY_A, item(1, url="https://www.news.example/live?utm_content=z", guid="x", title=ENTRY_A.title)]
-    )
+    same = item(1, url="https://www.news.example/live?utm_content=z", guid="x", title=ENTRY_A.title)
+    result = save_poll(db, feed, ok(), [ENTRY_A, same])
     assert len(result.new_ids) == 1 and count(db, "articles") == 1
 
 
@@ -167,7 +166,8 @@ def test_a_new_guid_for_the_same_link_is_the_same_article(db):
     """Some feeds mint a GUID per build; the link they keep says it is one article."""
     feed = add_feed(db, "http://127.0.0.1:1/a.xml")
     save_poll(db, feed, ok(), [ENTRY_A])
-    again = save_poll(db, feed, ok(T1), [item(1, url=ENTRY_A.url, guid="live-a-rebuilt", title="Strikes near Culiacan")])
+    rebuilt = item(1, url=ENTRY_A.url, guid="live-a-rebuilt", title="Strikes near Culiacan")
+    again = save_poll(db, feed, ok(T1), [rebuilt])
     assert again.new_ids == [] and len(again.updated_ids) == 1
     assert count(db, "articles") == 1
 
