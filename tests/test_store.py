@@ -277,6 +277,15 @@ def test_feeds_add_list_remove(db):
         remove_feed(db, "http://nowhere.invalid/")
 
 
+def test_a_feed_stored_in_another_spelling_is_found_by_add_and_remove(db):
+    """Feeds from a story file or an older version are stored as written; they are still one feed."""
+    db.execute("INSERT INTO feeds (url, added_at) VALUES ('HTTPS://News.Example:443/Feed', ?)", [T0])
+    with pytest.raises(FeedError, match="already following"):
+        add_feed(db, "https://news.example/Feed")
+    assert remove_feed(db, "https://NEWS.example/Feed") == "HTTPS://News.Example:443/Feed"
+    assert feed_statuses(db) == []
+
+
 def test_story_feed_is_newest_first_and_new_rows_are_found_by_id(db, tmp_path):
     feed = add_feed(db, "http://127.0.0.1:1/a.xml")
     save_poll(db, feed, ok(), [item(1), item(5), item(3)])

@@ -107,3 +107,44 @@ def canonical_url(url: str) -> str:
     path = _AMP_PATH.sub("", parts.path).rstrip("/") or "/"
     rebuilt = urlunsplit(("https", host, path, urlencode(query), ""))
     return canonicalize_url(rebuilt, keep_fragments=False)
+
+
+class FeedUrlError(ValueError):
+    """A feed URL that cannot be followed; the message says why and shows the URL inert."""
+
+
+def shown_url(url: str, max_length: int = 300) -> str:
+    """A URL as a message may show it: as typed when every character prints, else spelled out
+    with its escapes (`'\\n'`, `'\\x1b'`), so a terminal never acts on it."""
+    url = url[:max_length]
+    return url if url.isprintable() else repr(url)
+
+
+def feed_url(url: str) -> str:
+    """The one spelling of a feed URL a user gives: http(s) with a host, scheme and host in lower
+    case, no default port, no empty fragment or query, "/" for an empty path; path and query
+    as given (they are case-sensitive). Raises FeedUrlError for anything else, or for a URL
+    holding whitespace, controls or other characters that do not print, which no feed URL needs
+    and a terminal may act on.
+    """
+    text = url.strip(" ")
+    if any(char.isspace() or not char.isprintable() for char in text):
+        raise FeedUrlError(f"a URL cannot hold spaces or control characters: {shown_url(text)}")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:  # "http://[::1", a port that is not a number
+        raise FeedUrlError(f"not a valid URL: {shown_url(text)}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not text.lower().startswith(scheme + "://"):
+        raise FeedUrlError(f"not an http(s) URL: {shown_url(text)}")
+    host = parts.hostname or ""
+    if not host:
+        raise FeedUrlError(f"no host in the URL: {shown_url(text)}")
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = (userinfo + "@" if userinfo else "") + host
+    if port is not None and port != {"http": 80, "https": 443}[scheme]:
+        netloc += f":{port}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))
