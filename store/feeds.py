@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from storywatch.store.errors import UserError
+from storywatch.store.text.urls import FeedUrlError, feed_url
 from storywatch.store.times import now_iso
 
 
@@ -43,11 +44,12 @@ class FeedStatus:
 
 
 def add_feed(db: Database, url: str, title: str | None = None) -> int:
-    """Follow a feed; adding one already followed is an error the user should see."""
-    url = url.strip()
-    if not url.lower().startswith(("http://", "https://")):
-        raise FeedError(f"not an http(s) URL: {url}")
-    if db.execute("SELECT 1 FROM feeds WHERE url = ?", [url]).fetchone():
+    """Follow a feed; adding one already followed (in any spelling) is an error the user should see."""
+    try:
+        url = feed_url(url)
+    except FeedUrlError as error:
+        raise FeedError(str(error)) from None
+    if _feed_row(db, url) is not None:
         raise FeedError(f"already following {url}")
     with db.atomic():
         return db["feeds"].insert({"url": url, "title": title, "added_at": now_iso()}).last_pk
@@ -55,15 +57,34 @@ def add_feed(db: Database, url: str, title: str | None = None) -> int:
 
 def remove_feed(db: Database, url_or_id: str) -> str:
     """Stop following a feed. Its articles stay: removing a feed loses no story."""
-    row = db.execute(
-        "SELECT id, url FROM feeds WHERE url = ? OR CAST(id AS TEXT) = ?", [url_or_id, url_or_id]
-    ).fetchone()
+    row = _feed_row(db, url_or_id)
     if row is None:
         raise FeedError(f"no such feed: {url_or_id}")
     with db.atomic():
         db.execute("DELETE FROM feed_articles WHERE feed_id = ?", [row[0]])
         db.execute("DELETE FROM feeds WHERE id = ?", [row[0]])
     return row[1]
+
+
+def _feed_row(db: Database, url_or_id: str) -> tuple[int, str] | None:
+    """The feed with this id or URL, the URL in any spelling `feed_url` makes the same (feeds
+    stored before URLs were normalised, or from a story file, are compared the same way)."""
+    row = db.execute(
+        "SELECT id, url FROM feeds WHERE url = ? OR CAST(id AS TEXT) = ?", [url_or_id, url_or_id]
+    ).fetchone()
+    if row is not None:
+        return row
+    try:
+        wanted = feed_url(url_or_id)
+    except FeedUrlError:
+        return None
+    for feed_id, stored in db.execute("SELECT id, url FROM feeds ORDER BY id").fetchall():
+        try:
+            if feed_url(stored) == wanted:
+                return feed_id, stored
+        except FeedUrlError:
+            continue
+    return None
 
 
 def due_feeds(db: Database, now: str | None = None) -> list[Feed]:

@@ -58,16 +58,10 @@ def ingest_items(
     """Store items idempotently, in one transaction: the same item twice adds nothing."""
     seen_at = seen_at or now_iso()
     result = IngestResult()
-    seen_in_batch: set[str] = set()
+    seen_in_batch: set[int] = set()
     with db.atomic():
         for item in items:
-            # A feed listing one article twice must not make it flip between two versions.
-            key = canonical_url(item.url) or item.guid
-            if key in seen_in_batch:
-                result.unchanged += 1
-                continue
-            seen_in_batch.add(key)
-            outcome = _ingest_one(db, item, feed_id, seen_at)
+            outcome = _ingest_one(db, item, feed_id, seen_at, seen_in_batch)
             if outcome is None:
                 result.skipped += 1
             elif outcome[1] == "new":
@@ -80,7 +74,7 @@ def ingest_items(
     return result
 
 
-def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at: str):
+def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at: str, seen_in_batch: set[int]):
     title = clean_line(item.title) or clean_line(item.summary, 120)
     canonical = canonical_url(item.url)
     guid = clean_line(item.guid, 2000)
@@ -89,7 +83,11 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
     summary = clean_block(item.summary, 20_000)
     body = clean_block(item.body)
     digest = content_hash(title, summary, body)
-    existing = _find_existing(db, canonical, guid, feed_id)
+    url = clean_line(item.url, 2000)
+    existing, kept_apart = _find_existing(db, canonical, guid, feed_id, url, digest)
+    if existing is not None and existing["id"] in seen_in_batch:
+        # A feed listing one article twice must not make it flip between two versions.
+        return existing["id"], "unchanged"
     if existing is None:
         published = item.published_at
         sort_at = min(published, seen_at) if published else seen_at
@@ -98,8 +96,9 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
             "articles",
             {
                 "kind": "feed",
-                "url": clean_line(item.url, 2000) or None,
-                "canonical_url": canonical or None,
+                "url": url or None,
+                # A second article behind the same canonical URL has none: it is known by its GUID.
+                "canonical_url": None if kept_apart else canonical or None,
                 "guid": guid or None,
                 "title": title,
                 "source": clean_line(item.source, 200) or None,
@@ -134,11 +133,20 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
             " VALUES (?, ?, ?, ?)",
             [feed_id, article_id, guid or None, seen_at],
         )
+    seen_in_batch.add(article_id)
     return article_id, state
 
 
-def _find_existing(db: Database, canonical: str, guid: str, feed_id: int | None) -> dict | None:
-    """An article is known by its canonical URL, or failing that by its GUID in the same feed."""
+def _find_existing(
+    db: Database, canonical: str, guid: str, feed_id: int | None, url: str, digest: str
+) -> tuple[dict | None, bool]:
+    """An article is known by its canonical URL, or failing that by its GUID in the same feed.
+
+    Also says whether the article holding the canonical URL is a different one that the same
+    feed keeps apart (see `_kept_apart`): the new article is then stored without a canonical URL
+    (the column is unique) and is found again by its feed and GUID, so neither item ever lands on
+    the other's row. A later item from elsewhere with that URL joins the first article.
+    """
     select = "SELECT id, kind, content_hash, revision_count FROM articles WHERE "
     lookups = []
     if canonical:
@@ -147,11 +155,37 @@ def _find_existing(db: Database, canonical: str, guid: str, feed_id: int | None)
         lookups.append(("id IN (SELECT article_id FROM feed_articles WHERE feed_id = ? AND guid = ?)", [feed_id, guid]))
     if guid and not canonical:
         lookups.append(("guid = ? AND canonical_url IS NULL", [guid]))
+    kept_apart = False
     for condition, params in lookups:
         row = db.execute(select + condition, params).fetchone()
-        if row:
-            return dict(zip(("id", "kind", "content_hash", "revision_count"), row))
-    return None
+        if row and condition.startswith("canonical_url") and _kept_apart(db, row[0], feed_id, guid, url, digest):
+            kept_apart = True
+        elif row:
+            return dict(zip(("id", "kind", "content_hash", "revision_count"), row)), False
+    return None, kept_apart
+
+
+def _kept_apart(db: Database, article_id: int, feed_id: int | None, guid: str, url: str, digest: str) -> bool:
+    """Whether a feed item is another article than the stored one its canonical URL leads to.
+
+    The feed already gave that article under another GUID and a different link, so the feed
+    itself says they are two (canonicalisation can map two pages together); unless the item's
+    text is one the article has had, which says they are the same report.
+    """
+    if feed_id is None or not guid:
+        return False
+    other_guid = db.execute(
+        "SELECT 1 FROM feed_articles fa JOIN articles a ON a.id = fa.article_id"
+        " WHERE fa.article_id = ? AND fa.feed_id = ? AND fa.guid IS NOT NULL AND fa.guid != ?"
+        " AND a.url IS NOT ?",
+        [article_id, feed_id, guid, url or None],
+    ).fetchone()
+    if other_guid is None:
+        return False
+    same_text = db.execute(
+        "SELECT 1 FROM revisions WHERE article_id = ? AND content_hash = ?", [article_id, digest]
+    ).fetchone()
+    return same_text is None
 
 
 def add_revision(

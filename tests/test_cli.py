@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -133,3 +134,53 @@ def test_a_command_rescores_what_is_stored_when_the_facets_changed(tmp_path, sto
                          " WHERE a.title = 'Cartels in Colombia'").fetchone()[0]
     assert "nothing on Mexico" in reasons
     db.conn.close()
+
+
+HOSTILE_URL = "http://127.0.0.1:9/feed.xml\n\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2Jinjected"
+
+
+def assert_inert(result: subprocess.CompletedProcess) -> None:
+    """Nothing a terminal acts on: no escape, no bell, no other control but line ends."""
+    for stream in (result.stdout, result.stderr):
+        assert not [char for char in stream if char != "\n" and (ord(char) < 32 or 127 <= ord(char) < 160)], stream
+
+
+def test_a_feed_url_holding_controls_is_refused_and_never_echoed_raw(tmp_path, story_file):
+    """Issue 9.7: an OSC 52 clipboard write or a screen clear must not reach the terminal."""
+    db = str(tmp_path / "x.db")
+    result = storywatch("--db", db, "--story", str(story_file), "feeds", "add", HOSTILE_URL)
+    assert_one_line_error(result, "control characters")
+    assert_inert(result)
+    assert "\\x1b]52" in result.stderr, "the refused URL is shown spelled out, so the user sees why"
+    assert "no feeds" in storywatch("--db", db, "--story", str(story_file), "feeds", "list").stdout
+
+
+@pytest.mark.parametrize("url", ["http://", "http://[::1", "http:///feed.xml", "http://127.0.0.1:99999/feed.xml"])
+def test_a_feed_url_without_a_host_or_unparsable_is_refused(tmp_path, story_file, url):
+    db = str(tmp_path / "x.db")
+    assert_one_line_error(storywatch("--db", db, "--story", str(story_file), "feeds", "add", url), url)
+    assert "no feeds" in storywatch("--db", db, "--story", str(story_file), "feeds", "list").stdout
+
+
+def test_one_feed_url_in_two_spellings_is_one_feed(tmp_path, story_file):
+    """Scheme and host case and a default port do not make a second copy of a feed."""
+    db, story = str(tmp_path / "x.db"), str(story_file)
+    added = storywatch("--db", db, "--story", story, "feeds", "add", "HTTP://Host:80/Feed.xml?A=1#")
+    assert added.returncode == 0 and added.stdout == "added feed 1: http://host/Feed.xml?A=1\n", added.stderr
+    assert_one_line_error(
+        storywatch("--db", db, "--story", story, "feeds", "add", "http://host/Feed.xml?A=1"), "already following"
+    )
+    assert storywatch("--db", db, "--story", story, "feeds", "add", "http://host/feed.xml?a=1").returncode == 0
+    removed = storywatch("--db", db, "--story", story, "feeds", "remove", "http://HOST/Feed.xml?A=1")
+    assert removed.stdout == "removed feed http://host/Feed.xml?A=1\n", removed.stderr
+
+
+def test_a_fetch_error_is_one_inert_line_whatever_the_feed_url_holds(tmp_path, story_file):
+    """A story file's feeds are stored as written; a newline in one must not split its error line."""
+    story_file.write_text(story_file.read_text() + f"[[feeds]]\nurl = {json.dumps(HOSTILE_URL)}\n")
+    result = storywatch("--db", str(tmp_path / "x.db"), "--story", str(story_file), "fetch", "--once")
+    assert result.returncode == 1
+    assert_inert(result)
+    failed = [line for line in result.stderr.splitlines() if line.startswith("  failed ")]
+    assert len(failed) == 1 and "injected" in failed[0] and "invalid URL" in failed[0], result.stderr
+    assert result.stderr.splitlines()[1:] == ["storywatch: all 1 feeds failed"]

@@ -6,7 +6,11 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from feedserver import item as feed_item
+from feedserver import rss
 
+from storywatch.feeds.fetch import FetchSettings
+from storywatch.feeds.poller import poll_due
 from storywatch.store.db import StoreError, data_version, open_db
 from storywatch.store.feeds import FeedError, add_feed, due_feeds, feed_statuses, remove_feed
 from storywatch.store.ingest import save_poll
@@ -16,6 +20,8 @@ from storywatch.store.schema import migrations
 
 T0 = "2026-11-20T10:00:00Z"
 T1 = "2026-11-20T10:15:00Z"
+T2 = "2026-11-20T10:30:00Z"
+FAST = FetchSettings(connect_timeout=2, read_timeout=1, total_timeout=5, poll_interval=600, max_backoff=3600)
 
 
 def ok(at: str = T0, **kwargs) -> PollOutcome:
@@ -43,6 +49,10 @@ def db(tmp_path):
 
 def count(db, table: str) -> int:
     return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def count_where(db, table: str, where: str, params: list) -> int:
+    return db.execute(f"SELECT count(*) FROM {table} WHERE {where}", params).fetchone()[0]
 
 
 def test_migrations_create_the_public_tables_once(tmp_path):
@@ -92,6 +102,90 @@ def test_same_article_through_two_feeds_and_tracking_links_is_stored_once(db):
     assert result.new_ids == []
     assert count(db, "articles") == 1
     assert {s.item_count for s in feed_statuses(db)} == {1}
+
+
+async def test_two_articles_told_apart_only_by_cid_are_two_articles_end_to_end(feed_server, db):
+    """Issue 9.4: `cid` names the article on some sites; dropping it merged two and lost one."""
+    first = feed_item(1, link="https://news.example/view?cid=1001", guid="urn:x:1001")
+    second = feed_item(2, link="https://news.example/view?cid=1002", guid="urn:x:1002")
+    tagged = feed_item(1, link="https://news.example/view?cid=1001&utm_source=rss&utm_medium=feed", guid="b:7")
+    add_feed(db, feed_server.route("/outlet-a.xml", rss([first, second])))
+    add_feed(db, feed_server.route("/outlet-b.xml", rss([tagged])))
+    report = await poll_due(db, settings=FAST)
+    assert report.ok == 2
+    rows = db.execute("SELECT canonical_url, title FROM articles ORDER BY canonical_url").fetchall()
+    assert rows == [
+        ("https://news.example/view?cid=1001", "Story update 1"),
+        ("https://news.example/view?cid=1002", "Story update 2"),
+    ]
+    one = db.execute("SELECT id FROM articles WHERE canonical_url LIKE '%cid=1001'").fetchone()[0]
+    assert count_where(db, "feed_articles", "article_id = ?", [one]) == 2, "the utm_ copy is the same article"
+
+
+# Two live-blog entries in one feed whose links differ only by a tag that canonicalisation drops.
+ENTRY_A = item(1, url="https://news.example/live?utm_content=a", guid="live-a", title="Strikes reported near Culiacan")
+ENTRY_B = item(2, url="https://news.example/live?utm_content=b", guid="live-b", title="Sheinbaum responds to strikes")
+
+
+@pytest.mark.parametrize("order", [(ENTRY_A, ENTRY_B), (ENTRY_B, ENTRY_A)])
+def test_two_guids_with_different_links_in_one_feed_are_two_articles(db, order):
+    """The feed keeps them apart, so the store does too, even when their canonical URLs agree."""
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    first = save_poll(db, feed, ok(), list(order))
+    assert len(first.new_ids) == 2
+    assert sorted(db.execute("SELECT title FROM articles").fetchall()) == [
+        ("Sheinbaum responds to strikes",),
+        ("Strikes reported near Culiacan",),
+    ]
+    for at in (T1, T2):  # each item keeps finding its own row: no flip-flop, no revisions
+        again = save_poll(db, feed, ok(at), [ENTRY_B, ENTRY_A])
+        assert again.new_ids == [] and again.updated_ids == [] and again.unchanged == 2
+    assert count(db, "articles") == 2 and count(db, "revisions") == 2
+
+
+def test_a_second_guid_arriving_later_is_kept_apart_and_found_again(db):
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    save_poll(db, feed, ok(), [ENTRY_A])
+    added = save_poll(db, feed, ok(T1), [ENTRY_B, ENTRY_A])
+    assert len(added.new_ids) == 1 and added.updated_ids == []
+    edit = item(2, url=ENTRY_B.url, guid="live-b", title="Sheinbaum condemns strikes")
+    edited = save_poll(db, feed, ok(T2), [edit, ENTRY_A])
+    assert edited.new_ids == [] and edited.updated_ids == added.new_ids, "the edit lands on the second article"
+    assert count(db, "articles") == 2 and count(db, "revisions") == 3
+
+
+def test_two_guids_with_the_same_text_are_one_report(db):
+    """Their text says they are the same report, however the feed labels them."""
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    same = item(1, url="https://www.news.example/live?utm_content=z", guid="x", title=ENTRY_A.title)
+    result = save_poll(db, feed, ok(), [ENTRY_A, same])
+    assert len(result.new_ids) == 1 and count(db, "articles") == 1
+
+
+def test_a_new_guid_for_the_same_link_is_the_same_article(db):
+    """Some feeds mint a GUID per build; the link they keep says it is one article."""
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    save_poll(db, feed, ok(), [ENTRY_A])
+    rebuilt = item(1, url=ENTRY_A.url, guid="live-a-rebuilt", title="Strikes near Culiacan")
+    again = save_poll(db, feed, ok(T1), [rebuilt])
+    assert again.new_ids == [] and len(again.updated_ids) == 1
+    assert count(db, "articles") == 1
+
+
+def test_the_same_guid_repolled_with_new_tracking_stays_one_article_without_revisions(db):
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    for n, at in enumerate((T0, T1, T2)):
+        result = save_poll(db, feed, ok(at), [item(1, url=f"https://news.example/world/1?utm_campaign=day{n}")])
+        assert result.updated_ids == []
+    assert count(db, "articles") == 1 and count(db, "revisions") == 1
+
+
+def test_one_article_listed_twice_in_a_feed_does_not_flip_between_its_versions(db):
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    twice = [item(1), item(1, url="https://news.example/world/1?utm_source=top", title="Story 1 (teaser)")]
+    for at in (T0, T1, T2):
+        save_poll(db, feed, ok(at), twice)
+    assert count(db, "articles") == 1 and count(db, "revisions") == 1
 
 
 def test_items_without_url_are_known_by_guid_within_their_feed(db):
@@ -181,6 +275,15 @@ def test_feeds_add_list_remove(db):
     assert count(db, "articles") == 1, "removing a feed keeps its articles"
     with pytest.raises(FeedError, match="no such feed"):
         remove_feed(db, "http://nowhere.invalid/")
+
+
+def test_a_feed_stored_in_another_spelling_is_found_by_add_and_remove(db):
+    """Feeds from a story file or an older version are stored as written; they are still one feed."""
+    db.execute("INSERT INTO feeds (url, added_at) VALUES ('HTTPS://News.Example:443/Feed', ?)", [T0])
+    with pytest.raises(FeedError, match="already following"):
+        add_feed(db, "https://news.example/Feed")
+    assert remove_feed(db, "https://NEWS.example/Feed") == "HTTPS://News.Example:443/Feed"
+    assert feed_statuses(db) == []
 
 
 def test_story_feed_is_newest_first_and_new_rows_are_found_by_id(db, tmp_path):

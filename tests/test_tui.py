@@ -346,6 +346,51 @@ async def test_a_second_outlets_copy_joins_its_row_live(db_path):
     db.close()
 
 
+def row_text(feed: StoryFeed, group_id: int) -> str:
+    """A report's line as drawn on screen, cut to its columns' widths (not the cells' whole text)."""
+    y = feed.get_row_index(str(group_id)) + 1 - int(feed.scroll_y)  # below the header line
+    return feed.render_line(y).text
+
+
+def copies(first: int, count: int, title: str, summary: str = COPY_TEXT) -> list:
+    """`count` outlets' copies of one report (the same text), the first under `title` exactly."""
+    return [
+        article(n, title=f"{title} ({n})" if n > first else title, summary=summary, source=f"Outlet {n}",
+                url=f"http://127.0.0.1:9/copy/{n}", hours_ago=2 - n / 100)
+        for n in range(first, first + count)
+    ]
+
+
+async def test_ten_or_more_outlets_read_in_full_on_the_row(db_path):
+    """Issue 9.8: the outlets column fitted "9 outlets", so ten copies read "10 outlet"."""
+    title = "US strikes hit cartel labs"
+    db = writer(db_path)
+    ingest_items(db, copies(1, 9, title))
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False, refresh_interval=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        feed = app.screen.query_one(StoryFeed)
+        row = feed_row(app, title)
+        assert " 9 outlets " in row_text(feed, row.id)
+        ingest_items(db, copies(10, 3, title))
+        assert await wait_until(pilot, lambda: feed.shown[row.id].outlets == 12, 3)
+        await pilot.pause()
+        assert " 12 outlets " in row_text(feed, row.id), "a count that grows past 9 while watched"
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        feed = app.screen.query_one(StoryFeed)
+        assert " 12 outlets " in row_text(feed, row.id), "a count of 10+ when the dashboard opens"
+        assert title in row_text(feed, row.id), "the title still shows"
+        await pilot.resize_terminal(80, 24)  # narrow: the count alone
+        await pilot.pause()
+        assert " ×12 " in row_text(feed, row.id)
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert " 12 outlets " in row_text(feed, row.id)
+    db.close()
+
+
 async def test_the_reading_view_says_why_lists_every_outlet_and_marks_the_group_read(db_path):
     from storywatch.tui.screens.article import ArticleScreen
 

@@ -43,7 +43,7 @@ class Context:
         story_id = ensure_story(db, story)
         pending = pending_rescore(db, story_id) if rescore and not db.read_only else 0
         if pending >= RESCORE_NOTICE:
-            click.echo(f"the story's facets changed: rescoring {pending:,} stored articles…", err=True)
+            _echo(f"the story's facets changed: rescoring {pending:,} stored articles…", err=True)
         if pending:
             resume_rescore(db, story_id)
         return db, story
@@ -139,12 +139,12 @@ def _watch(db, settings) -> None:
         if report.polled:
             _print_report(report)
 
-    click.echo(f"watching {len(_feeds(db))} feeds; Ctrl-C stops", err=True)
+    _echo(f"watching {len(_feeds(db))} feeds; Ctrl-C stops", err=True)
     try:
         asyncio.run(watch(db, stop=stop, on_poll=on_poll, settings=settings))
     except KeyboardInterrupt:
         stop.set()
-        click.echo("stopped", err=True)
+        _echo("stopped", err=True)
 
 
 def _feeds(db):
@@ -156,12 +156,12 @@ def _feeds(db):
 def _print_report(report) -> None:
     from storywatch.store.times import now_iso
 
-    click.echo(
+    _echo(
         f"{now_iso()} polled {report.polled} feeds: {report.ok} ok ({report.not_modified} not modified),"
         f" {report.failed} failed; {len(report.new_ids)} new, {len(report.updated_ids)} updated articles"
     )
     for url, error in sorted(report.errors.items()):
-        click.echo(f"  failed {url}: {error}", err=True)
+        _echo(f"  failed {_clean(url, 2000)}: {_clean(error, 500)}", err=True)
 
 
 @cli.group()
@@ -176,10 +176,11 @@ def feeds() -> None:
 def feeds_add(obj: Context, url: str, title: str | None) -> None:
     """Follow the feed at URL."""
     from storywatch.store.feeds import add_feed
+    from storywatch.store.text.urls import feed_url
 
     db, _story = obj.open()
     feed_id = add_feed(db, url, title)
-    click.echo(f"added feed {feed_id}: {url}")
+    _echo(f"added feed {feed_id}: {_clean(feed_url(url), 2000)}")  # as stored: the spelling feeds list shows
 
 
 @feeds.command("list")
@@ -187,22 +188,21 @@ def feeds_add(obj: Context, url: str, title: str | None) -> None:
 def feeds_list(obj: Context) -> None:
     """Every feed with its last success, last error and item count."""
     from storywatch.store.feeds import feed_statuses
-    from storywatch.store.text.clean import clean_line
 
     db, _story = obj.open(write=False)
     statuses = feed_statuses(db)
     if not statuses:
-        click.echo("no feeds; add one with: storywatch feeds add URL")
+        _echo("no feeds; add one with: storywatch feeds add URL")
         return
-    click.echo(f"{'id':>4}  {'state':<10} {'items':>5}  {'last success':<20} {'last error':<20} url / error")
+    _echo(f"{'id':>4}  {'state':<10} {'items':>5}  {'last success':<20} {'last error':<20} url / error")
     for feed in statuses:
         state = f"failing x{feed.failure_count}" if feed.failing else ("ok" if feed.last_success_at else "not polled")
-        click.echo(
+        _echo(
             f"{feed.id:>4}  {state:<10} {feed.item_count:>5}  {feed.last_success_at or '-':<20}"
-            f" {feed.last_error_at or '-':<20} {clean_line(feed.url)}"
+            f" {feed.last_error_at or '-':<20} {_clean(feed.url)}"
         )
         if feed.failing and feed.last_error:
-            click.echo(f"{'':>44}error: {clean_line(feed.last_error, 200)}")
+            _echo(f"{'':>44}error: {_clean(feed.last_error, 200)}")
 
 
 @feeds.command("remove")
@@ -214,7 +214,7 @@ def feeds_remove(obj: Context, url_or_id: str) -> None:
 
     db, _story = obj.open()
     url = remove_feed(db, url_or_id)
-    click.echo(f"removed feed {url}")
+    _echo(f"removed feed {_clean(url, 2000)}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -247,10 +247,25 @@ def _is_instance(error: Exception, module: str, name: str) -> bool:
 
 
 def _fail(message: str, code: int) -> None:
+    _echo(f"storywatch: {_clean(message, 500)}", err=True)
+    sys.exit(code)
+
+
+def _clean(text: str | None, max_length: int = 1000) -> str:
+    """Untrusted text (a URL, an error) as one inert line: controls gone, whitespace folded."""
     from storywatch.store.text.clean import clean_line
 
-    click.echo(f"storywatch: {clean_line(message, 500)}", err=True)
-    sys.exit(code)
+    return clean_line(text, max_length)
+
+
+def _echo(line: str, err: bool = False) -> None:
+    """Print one line, every character of it inert: the one way this module writes to the terminal.
+
+    Escapes and controls are removed and line breaks become spaces, while runs of spaces
+    (the column layout of `feeds list`) are kept."""
+    from storywatch.store.text.clean import strip_controls
+
+    click.echo(" ".join(strip_controls(line).splitlines()).replace("\t", " "), err=err)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from storywatch.store.times import from_iso
 MARK_WIDTH = 1
 TIME_WIDTH = 6
 SOURCE_WIDTH = 20
-OUTLETS_WIDTH = 9
+OUTLETS_WIDTH = 9  # "9 outlets"; a larger count widens the column (see `_outlets_width`)
 TITLE_MAX = 1000  # a title longer than any screen is cut (the store already bounds it)
 SEED_MARK = "◆ "
 KNOWN_MARK = "◇ "  # a copy of a seed: coverage already known from the seeds
@@ -123,8 +123,11 @@ class StoryFeed(DataTable):
         self._articles: dict[int, StoryRow] = {}  # by group id
         self._oldest_paged: tuple[str, int] | None = None
         self.more_below = False  # True while older reports wait in the store for paging
+        self._most_outlets = 0  # the largest count shown: its label sets the outlets column's width
+        self._roomy_labels = True  # whether the outlets cells now read "4 outlets" (else "×4")
 
     def on_mount(self) -> None:
+        self._roomy_labels = self._roomy()
         self.add_column("", width=MARK_WIDTH, key="mark")
         self.add_column("Time", width=TIME_WIDTH, key="time")
         self.add_column("Source", width=self._source_width(), key="source")
@@ -155,6 +158,7 @@ class StoryFeed(DataTable):
         self._articles.clear()
         self._oldest_paged = None
         self.more_below = False
+        self._most_outlets = 0
 
     def show_page(
         self, rows: list[StoryRow], *, page_size: int, cursor: tuple[str, int] | None = None, fetched: int | None = None
@@ -188,6 +192,7 @@ class StoryFeed(DataTable):
             return 0
         kept = self.article_at_cursor()
         view_top = self._row_at_view_top()
+        self._fit_outlets(fresh)
         for row in fresh:
             self._articles[row.id] = row
             self.add_row(*self._cells(row), key=str(row.id))
@@ -202,6 +207,7 @@ class StoryFeed(DataTable):
             if row.id not in self._articles or self._articles[row.id] == row:
                 continue
             self._articles[row.id] = row
+            self._fit_outlets([row])
             for key, cell in zip(("mark", "time", "source", "outlets", "title"), self._cells(row)):
                 self.update_cell(str(row.id), key, cell)
             changed += 1
@@ -261,7 +267,19 @@ class StoryFeed(DataTable):
         return SOURCE_WIDTH if self._wide() else SOURCE_WIDTH * 2 // 3
 
     def _outlets_width(self) -> int:
-        return OUTLETS_WIDTH if self._roomy() else 3
+        """Wide enough for the largest count shown, so "10 outlets" never reads "10 outlet"."""
+        roomy = self._roomy()
+        return max(OUTLETS_WIDTH if roomy else 3, len(outlets_label(self._most_outlets, roomy)))
+
+    def _fit_outlets(self, rows: list[StoryRow]) -> None:
+        """Widen the outlets column (and narrow the title) when a row brings a larger count."""
+        most = max((row.outlets for row in rows), default=0)
+        if most <= self._most_outlets:
+            return
+        self._most_outlets = most
+        if "title" in self.columns:
+            self.columns["outlets"].width = self._outlets_width()
+            self.columns["title"].width = self._title_width()
 
     def _title_width(self) -> int:
         """The title takes whatever the other columns leave."""
@@ -273,7 +291,7 @@ class StoryFeed(DataTable):
     def on_resize(self, event: events.Resize) -> None:
         if "title" not in self.columns:
             return
-        wide_before = self.columns["outlets"].width == OUTLETS_WIDTH
+        wide_before, self._roomy_labels = self._roomy_labels, self._roomy()
         self.columns["source"].width = self._source_width()
         self.columns["outlets"].width = self._outlets_width()
         self.columns["title"].width = self._title_width()
