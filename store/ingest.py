@@ -11,7 +11,6 @@ from storywatch.store.text.clean import clean_block, clean_line, content_hash
 from storywatch.store.text.urls import canonical_url
 from storywatch.store.times import now_iso
 
-
 POLL_BATCH = 200  # items stored per transaction: a huge feed holds the write lock for one batch at a time
 
 
@@ -25,12 +24,12 @@ def save_poll(
     way leaves whole batches stored and the feed due with its old ETag, so the next poll
     fetches it again and stores the rest (storing is idempotent).
     """
-    listed = len(items)
-    items = _first_of_each(items)
-    result = IngestResult(unchanged=listed - len(items))
+    result = IngestResult()
+    seen: set[int] = set()  # articles this poll has stored, across its batches
     for start in range(0, max(len(items), 1), POLL_BATCH):
         with db.atomic():
-            batch = ingest_items(db, items[start : start + POLL_BATCH], feed_id=feed_id, seen_at=outcome.polled_at)
+            chunk = items[start : start + POLL_BATCH]
+            batch = ingest_items(db, chunk, feed_id=feed_id, seen_at=outcome.polled_at, seen=seen)
             if start + POLL_BATCH >= len(items):
                 _record_outcome(db, feed_id, outcome)
         result.new_ids += batch.new_ids
@@ -40,25 +39,21 @@ def save_poll(
     return result
 
 
-def _first_of_each(items: list[ArticleRecord]) -> list[ArticleRecord]:
-    """A feed listing one article twice must not make it flip between two versions."""
-    seen: set[str] = set()
-    kept = []
-    for item in items:
-        key = canonical_url(item.url) or item.guid
-        if key not in seen:
-            seen.add(key)
-            kept.append(item)
-    return kept
-
-
 def ingest_items(
-    db: Database, items: list[ArticleRecord], *, feed_id: int | None = None, seen_at: str | None = None
+    db: Database,
+    items: list[ArticleRecord],
+    *,
+    feed_id: int | None = None,
+    seen_at: str | None = None,
+    seen: set[int] | None = None,
 ) -> IngestResult:
-    """Store items idempotently, in one transaction: the same item twice adds nothing."""
+    """Store items idempotently, in one transaction: the same item twice adds nothing.
+
+    `seen` holds the articles this poll already stored (it grows), so that one poll's
+    batches agree on which item came first."""
     seen_at = seen_at or now_iso()
     result = IngestResult()
-    seen_in_batch: set[int] = set()
+    seen_in_batch: set[int] = set() if seen is None else seen
     with db.atomic():
         for item in items:
             outcome = _ingest_one(db, item, feed_id, seen_at, seen_in_batch)

@@ -93,3 +93,19 @@ def test_a_huge_poll_commits_batch_by_batch(tmp_path):
     assert reader.execute("SELECT last_success_at FROM feeds WHERE id = ?", [feed]).fetchone()[0] is not None
     reader.close()
     db.close()
+
+
+def test_an_article_listed_twice_in_one_huge_poll_stays_one_version(tmp_path):
+    """The two listings fall in different batches; the first one wins, as within one batch."""
+    from storywatch.store.feeds import add_feed
+    from storywatch.store.ingest import POLL_BATCH, save_poll
+    from storywatch.store.records import ArticleRecord, PollOutcome
+
+    db = open_db(tmp_path / "story.db")
+    feed = add_feed(db, "http://127.0.0.1:1/feed.xml")
+    items = [ArticleRecord(title=f"Item {n}", url=f"https://news.example/{n}", guid=f"g{n}") for n in range(POLL_BATCH)]
+    items.append(ArticleRecord(title="Item 0, listed again with another title", url="https://news.example/0", guid="g0"))
+    result = save_poll(db, feed, PollOutcome(polled_at="2026-11-20T10:00:00Z", ok=True), items)
+    assert len(result.new_ids) == POLL_BATCH and not result.updated_ids and result.unchanged == 1
+    assert db.execute("SELECT title, revision_count FROM articles WHERE guid = 'g0'").fetchone() == ("Item 0", 1)
+    db.close()
