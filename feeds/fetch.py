@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from storywatch.feeds.encoding import Decoder, DecodeError
+
 
 @dataclass(frozen=True)
 class FetchSettings:
@@ -88,8 +90,9 @@ async def fetch_feed(
 ) -> Fetched:
     """GET a feed, asking only for changes since the stored ETag / Last-Modified.
 
-    The body is read in chunks and abandoned as soon as it passes `settings.max_bytes`, so a
-    hostile or broken server cannot make us hold a huge response in memory.
+    The body is read and decoded in chunks and abandoned as soon as its decoded size passes
+    `settings.max_bytes`, so a hostile or broken server (a compression bomb included) cannot
+    make us hold a huge response in memory.
     """
     headers = {}
     if etag:
@@ -156,18 +159,32 @@ async def _get(client: httpx.AsyncClient, url: str, headers: dict, settings: Fet
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    """The decoded body, refused the moment it passes `max_bytes`.
+
+    The raw bytes are decoded here, in bounded steps, rather than by httpx, which inflates each
+    network chunk whole: one 64 KB chunk of a gzip bomb would be 64 MB before it was counted.
+    """
     too_large = FetchError(f"response too large (over {_size(max_bytes)})", status=response.status_code)
+    try:
+        decoder = Decoder(response.headers.get("Content-Encoding", ""))
+    except DecodeError as error:
+        raise FetchError(str(error), status=response.status_code) from None
     declared = response.headers.get("Content-Length", "")
     # Without content-encoding the declared length is the decoded length: refuse before reading.
-    if declared.isdigit() and int(declared) > max_bytes and not response.headers.get("Content-Encoding"):
+    if declared.isdigit() and int(declared) > max_bytes and not decoder.encoded:
         raise too_large
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise too_large
-        chunks.append(chunk)
+    try:
+        async for raw in response.aiter_raw():
+            for piece in decoder.feed(raw):
+                size += len(piece)
+                if size > max_bytes:
+                    raise too_large
+                chunks.append(piece)
+        decoder.finish()
+    except DecodeError as error:
+        raise FetchError(str(error), status=response.status_code) from None
     return b"".join(chunks)
 
 
