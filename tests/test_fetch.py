@@ -179,7 +179,9 @@ async def test_a_gzip_bomb_is_refused_without_being_inflated(feed_server, encodi
     assert peak < 4 * 1024 * 1024
 
 
-@pytest.mark.parametrize("encoding", ["gzip", "x-gzip", "deflate", "raw deflate", "gzip, gzip", "identity", "gzip, identity"])
+@pytest.mark.parametrize(
+    "encoding", ["gzip", "x-gzip", "deflate", "raw deflate", "gzip, gzip", "identity", "gzip, identity"]
+)
 async def test_each_encoding_we_accept_arrives_as_a_feed(feed_server, encoding):
     document = rss([item(n) for n in range(30)]).encode()
     raw_deflate = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
