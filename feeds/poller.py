@@ -1,16 +1,22 @@
 """Polling the followed feeds: many at once, each result stored as soon as it arrives.
 
-A feed that fails only marks itself as failing (error, failure count, a later retry); the
-others go on. Only a database that cannot be written stops a poll round.
+The network, the parsing and the database never wait on each other: fetches run in the event
+loop (so a feed's deadline measures its own network time), parsing in worker threads, and
+every database call of a round in one store thread, since a sqlite3 connection must never be
+used by two threads at once and its writes must be serialised. A feed that fails only marks
+itself as failing (error, failure count, a later retry); the others go on. Only a database
+that cannot be written stops a poll round.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import sqlite3
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
@@ -54,7 +60,8 @@ async def check_feed(
         status = fetched.status
         if fetched.not_modified:
             return _outcome(feed, settings, ok=True, status=304, not_modified=True), []
-        parsed = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type)
+        # In a worker thread: a 10 MB feed takes seconds to parse, and the loop has deadlines to keep.
+        parsed = await asyncio.to_thread(parse_feed, fetched.body, url=fetched.url, content_type=fetched.content_type)
     except FetchError as error:
         status, retry_after, message = error.status, error.retry_after, str(error)
     except ParseError as error:
@@ -99,9 +106,26 @@ async def poll_due(
 
     Each feed's result is written in its own transaction the moment it arrives, so the
     dashboard sees fast feeds without waiting for slow ones. Raises `StoreError` only when the
-    database cannot be written, after the other feeds have been tried.
+    database cannot be written, after the other feeds have been tried. `db` must not be used elsewhere until this returns: the round uses it from its own
+    store thread.
     """
-    feeds = all_feeds(db) if force else due_feeds(db)
+    store = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storywatch-store")
+    try:
+        return await _poll_round(db, store, settings, force, client)
+    finally:
+        # A cancelled round may leave a write running there; the connection is free only once it ends.
+        store.shutdown(wait=True, cancel_futures=True)
+
+
+async def _poll_round(
+    db: Database, store: ThreadPoolExecutor, settings: FetchSettings, force: bool, client: httpx.AsyncClient | None
+) -> PollReport:
+    loop = asyncio.get_running_loop()
+
+    def in_store(function, *args):
+        return loop.run_in_executor(store, functools.partial(function, db, *args))
+
+    feeds = await in_store(all_feeds if force else due_feeds)
     report = PollReport()
     if not feeds:
         return report
@@ -111,17 +135,16 @@ async def poll_due(
     store_errors: list[str] = []
 
     async def poll(feed: Feed) -> None:
+        # The place is held until the feed is stored, so at most `concurrency` fetched feeds wait in memory.
         async with gate:
             outcome, items = await check_feed(client, feed, settings)
-        try:
-            if not _still_followed(db, feed.id):
-                return  # removed while we were fetching it
-            result = save_poll(db, feed.id, outcome, items)
-        except NotFoundError:
-            return
-        except sqlite3.Error as error:
-            store_errors.append(f"cannot store the poll of {feed.url}: {error}")
-            return
+            try:
+                result = await in_store(_store_poll, feed.id, outcome, items)
+            except sqlite3.Error as error:
+                store_errors.append(f"cannot store the poll of {feed.url}: {error}")
+                return
+        if result is None:
+            return  # removed while we were fetching it
         report.polled += 1
         report.items += len(items)
         report.new_ids.extend(result.new_ids)
@@ -134,14 +157,27 @@ async def poll_due(
         else:
             report.ok += 1
 
+    tasks = [asyncio.ensure_future(poll(feed)) for feed in feeds]
     try:
-        await asyncio.gather(*(poll(feed) for feed in feeds))
+        await asyncio.gather(*tasks)
     finally:
+        for task in tasks:
+            task.cancel()  # only those still running: a sibling failed or the round was cancelled
         if own_client:
             await client.aclose()
     if store_errors:
         raise StoreError(store_errors[0])
     return report
+
+
+def _store_poll(db: Database, feed_id: int, outcome: PollOutcome, items: list[ArticleRecord]):
+    """In the store thread: save one feed's poll, unless the feed was removed meanwhile (None)."""
+    if not _still_followed(db, feed_id):
+        return None
+    try:
+        return save_poll(db, feed_id, outcome, items)
+    except NotFoundError:
+        return None
 
 
 def _still_followed(db: Database, feed_id: int) -> bool:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import random
+import string
 import threading
 from datetime import datetime, timedelta, timezone
 
@@ -269,6 +272,53 @@ async def test_a_feed_removed_mid_poll_is_skipped(feed_server, db):
     remove_feed(db, slow)
     report = await poll
     assert report.ok == 1 and _count(db, "articles") == 1
+
+
+@functools.cache
+def _varied_items(count: int) -> tuple[dict, ...]:
+    """Items in varied words, as different stories are, so the store does real work on each."""
+    chooser = random.Random(20250601)
+    vocabulary = ["".join(chooser.choices(string.ascii_lowercase, k=3 + n % 7)) for n in range(3000)]
+
+    def words(number: int) -> str:
+        return " ".join(chooser.choices(vocabulary, k=number))
+
+    return tuple(
+        item(n, title=words(9).capitalize(), summary=f"<p>{words(40)}.</p><p>{words(30)}.</p>") for n in range(count)
+    )
+
+
+async def test_a_huge_feed_does_not_make_quick_feeds_time_out(feed_server, db):
+    # 3,000 items (2 MB) take seconds to parse and store, far beyond the 2 s deadline. The quick
+    # feeds answer 0.3 s in, while the huge one is being parsed: their deadline must count only
+    # their own time on the network, and the huge feed's network time is a few milliseconds.
+    huge = feed_server.route("/huge.xml", rss(list(_varied_items(3000)), title="Huge desk"))
+    quick = [feed_server.route(f"/quick-{n}.xml", rss([item(10_000 + n)]), delay=0.3) for n in range(4)]
+    for url in [huge, *quick]:
+        add_feed(db, url)
+    settings = FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=2, poll_interval=600, max_backoff=3600)
+
+    report = await poll_due(db, settings=settings)
+
+    assert report.errors == {}
+    assert (report.polled, report.ok, report.items) == (5, 5, 3004)
+    assert _status(db, huge).item_count == 3000 and _status(db, huge).last_error is None
+    for url in quick:
+        assert _status(db, url).item_count == 1 and _status(db, url).last_error is None
+    assert _count(db, "articles") == 3004
+
+
+async def test_a_round_uses_the_database_from_one_thread_not_the_event_loop(feed_server, db):
+    for n in range(6):
+        add_feed(db, feed_server.route(f"/threads-{n}.xml", rss([item(n * 10 + k) for k in range(3)])))
+    threads: set[int] = set()
+    db.conn.set_trace_callback(lambda statement: threads.add(threading.get_ident()))
+    try:
+        report = await poll_due(db, settings=FAST)
+    finally:
+        db.conn.set_trace_callback(None)
+    assert report.ok == 6
+    assert len(threads) == 1 and threading.get_ident() not in threads
 
 
 def test_poll_once_polls_every_feed_from_sync_code(feed_server, db):
