@@ -5,7 +5,7 @@ loop (so a feed's deadline measures its own network time), parsing in worker thr
 every database call of a round in one store thread, since a sqlite3 connection must never be
 used by two threads at once and its writes must be serialised. A feed that fails only marks
 itself as failing (error, failure count, a later retry); the others go on. Only a database
-that cannot be written stops a poll round.
+that cannot be written stops a poll round; the watcher waits out one that is locked.
 """
 
 from __future__ import annotations
@@ -45,6 +45,18 @@ class PollReport:
     updated_ids: list[int] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # feed url -> one-line error
     items: int = 0  # items the feeds delivered, new or not
+    store_error: str | None = None  # why some results could not be stored (the watcher tries again)
+
+
+class PollStoreError(StoreError):
+    """A round's results could not all be stored; `report` says what was."""
+
+    def __init__(self, message: str, report: PollReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+RETRY_CAP = 60.0  # seconds: the longest a watcher waits before trying a locked database again
 
 
 async def check_feed(
@@ -105,8 +117,9 @@ async def poll_due(
     """Poll every feed that is due (every feed when `force`), `settings.concurrency` at a time.
 
     Each feed's result is written in its own transaction the moment it arrives, so the
-    dashboard sees fast feeds without waiting for slow ones. Raises `StoreError` only when the
-    database cannot be written, after the other feeds have been tried. `db` must not be used elsewhere until this returns: the round uses it from its own
+    dashboard sees fast feeds without waiting for slow ones. Raises `PollStoreError` (a
+    `StoreError`) only when the database cannot be written, after the other feeds have been
+    tried. `db` must not be used elsewhere until this returns: the round uses it from its own
     store thread.
     """
     store = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storywatch-store")
@@ -132,7 +145,7 @@ async def _poll_round(
     own_client = client is None
     client = client or make_client(settings)
     gate = asyncio.Semaphore(max(1, settings.concurrency))
-    store_errors: list[str] = []
+    store_errors: list[tuple[str, sqlite3.Error]] = []
 
     async def poll(feed: Feed) -> None:
         # The place is held until the feed is stored, so at most `concurrency` fetched feeds wait in memory.
@@ -141,7 +154,7 @@ async def _poll_round(
             try:
                 result = await in_store(_store_poll, feed.id, outcome, items)
             except sqlite3.Error as error:
-                store_errors.append(f"cannot store the poll of {feed.url}: {error}")
+                store_errors.append((f"cannot store the poll of {feed.url}: {error}", error))
                 return
         if result is None:
             return  # removed while we were fetching it
@@ -166,7 +179,9 @@ async def _poll_round(
         if own_client:
             await client.aclose()
     if store_errors:
-        raise StoreError(store_errors[0])
+        message, error = store_errors[0]
+        report.store_error = message
+        raise PollStoreError(message, report) from error
     return report
 
 
@@ -201,27 +216,84 @@ async def watch(
 
     Between rounds it sleeps until the next feed is due, waking every `tick` seconds to notice
     `stop` or feeds added meanwhile; a round in progress is abandoned when `stop` is set (feeds
-    already stored stay stored).
+    already stored stay stored). A database locked by another writer does not end it: the
+    round is reported with its `store_error` and tried again after 1, 2, 4 ... up to
+    `RETRY_CAP` seconds. Any other database error (a full disk, a corrupt or read-only file) does.
     """
+    retry = 0.0
     async with make_client(settings) as client:
         while not stop.is_set():
-            round_ = asyncio.ensure_future(poll_due(db, settings=settings, client=client))
-            while not round_.done():
-                await asyncio.wait({round_}, timeout=tick)
-                if stop.is_set() and not round_.done():
-                    round_.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await round_
-                    return
-            report = round_.result()
+            try:
+                report = await _round(db, stop, settings, client, tick)
+                retry = 0.0
+            except (StoreError, sqlite3.Error) as error:
+                if not is_transient(error):
+                    raise
+                report = getattr(error, "report", None) or PollReport()
+                report.store_error = " ".join(str(error).split())[:300]
+                retry = min(RETRY_CAP, retry * 2 or 1.0)
+            if report is None:
+                return  # stopped in the middle of the round
             if on_poll is not None:
                 on_poll(report)
-            await _sleep_until_due(db, stop, tick)
+            if retry:
+                await _pause(stop, retry, tick)
+            else:
+                await _sleep_until_due(db, stop, tick)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether a database error is another connection's lock, which waiting will see through."""
+    seen: list[BaseException] = []
+    while error is not None and error not in seen:
+        if isinstance(error, sqlite3.OperationalError):
+            name = getattr(error, "sqlite_errorname", "")
+            text = str(error).lower()
+            if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text:
+                return True
+        seen.append(error)
+        error = error.__cause__ or error.__context__
+    return False
+
+
+async def _round(
+    db: Database, stop: threading.Event, settings: FetchSettings, client: httpx.AsyncClient, tick: float
+) -> PollReport | None:
+    """One round of `poll_due`, abandoned (None) as soon as `stop` is set."""
+    round_ = asyncio.ensure_future(poll_due(db, settings=settings, client=client))
+    try:
+        while not round_.done():
+            await asyncio.wait({round_}, timeout=tick)
+            if stop.is_set() and not round_.done():
+                round_.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await round_
+                return None
+    except asyncio.CancelledError:
+        round_.cancel()  # the watcher itself was cancelled: its round must not outlive it
+        with contextlib.suppress(asyncio.CancelledError):
+            await round_
+        raise
+    return round_.result()
+
+
+async def _pause(stop: threading.Event, seconds: float, tick: float) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not stop.is_set() and (left := deadline - loop.time()) > 0:
+        await asyncio.sleep(min(tick, left))
 
 
 async def _sleep_until_due(db: Database, stop: threading.Event, tick: float) -> None:
+    # Between rounds no store thread runs, so this thread may read the connection itself.
     while not stop.is_set():
-        due = next_poll_time(db)
+        try:
+            due = next_poll_time(db)
+        except sqlite3.OperationalError as error:
+            if not is_transient(error):
+                raise
+            await asyncio.sleep(tick)
+            continue
         if due == "":  # a feed that was never polled (just added)
             return
         if due is None:  # no feeds yet: wait for one to be added
