@@ -20,6 +20,14 @@ class DecodeError(Exception):
     """The body's encoding is unsupported or broken; the message is one line for the user."""
 
 
+def decode(content_encoding: str, raw: bytes) -> bytes:
+    """The whole decoded body of `raw`, which a `Decoder` has already counted within the cap."""
+    decoder = Decoder(content_encoding)
+    body = b"".join(decoder.feed(raw))
+    decoder.finish()
+    return body
+
+
 class Decoder:
     """Undo a Content-Encoding header's codings (last applied, first undone), chunk by chunk."""
 

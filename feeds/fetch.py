@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from storywatch.feeds.encoding import Decoder, DecodeError
+from storywatch.feeds.encoding import Decoder, DecodeError, decode
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,9 @@ class FetchSettings:
     poll_interval: float = 900.0  # seconds between polls of a healthy feed
     max_backoff: float = 6 * 3600.0  # a failing feed backs off exponentially up to this
     user_agent: str = "storywatch/0.1 (+https://github.com/storywatch/storywatch)"
+
+
+_RAW_SLACK = 64 * 1024  # compressed bytes allowed beyond the cap: headers and block overhead
 
 
 class FetchError(Exception):
@@ -163,29 +166,37 @@ async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
 
     The raw bytes are decoded here, in bounded steps, rather than by httpx, which inflates each
     network chunk whole: one 64 KB chunk of a gzip bomb would be 64 MB before it was counted.
+    A compressed body is only counted as it arrives and kept compressed; it is inflated once it
+    has ended within the cap, so many bombs at once cost their compressed bytes, not the cap each.
     """
     too_large = FetchError(f"response too large (over {_size(max_bytes)})", status=response.status_code)
+    encoding = response.headers.get("Content-Encoding", "")
     try:
-        decoder = Decoder(response.headers.get("Content-Encoding", ""))
+        counter = Decoder(encoding)
     except DecodeError as error:
         raise FetchError(str(error), status=response.status_code) from None
     declared = response.headers.get("Content-Length", "")
     # Without content-encoding the declared length is the decoded length: refuse before reading.
-    if declared.isdigit() and int(declared) > max_bytes and not decoder.encoded:
+    if declared.isdigit() and int(declared) > max_bytes and not counter.encoded:
         raise too_large
+    # Compressed data is never much larger than what it decodes to (deflate adds 5 bytes per block).
+    raw_cap = max_bytes + (_RAW_SLACK if counter.encoded else 0)
     chunks: list[bytes] = []
-    size = 0
+    raw_size = size = 0
     try:
         async for raw in response.aiter_raw():
-            for piece in decoder.feed(raw):
+            raw_size += len(raw)
+            if raw_size > raw_cap:
+                raise too_large
+            chunks.append(raw)
+            for piece in counter.feed(raw):
                 size += len(piece)
                 if size > max_bytes:
                     raise too_large
-                chunks.append(piece)
-        decoder.finish()
+        counter.finish()
+        return decode(encoding, b"".join(chunks)) if counter.encoded else b"".join(chunks)
     except DecodeError as error:
         raise FetchError(str(error), status=response.status_code) from None
-    return b"".join(chunks)
 
 
 def connect_error_message(error: BaseException) -> str:

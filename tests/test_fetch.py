@@ -179,6 +179,25 @@ async def test_a_gzip_bomb_is_refused_without_being_inflated(feed_server, encodi
     assert peak < 4 * 1024 * 1024
 
 
+async def test_bombs_fetched_together_cost_their_compressed_size(feed_server):
+    # Eight bombs at once, each 64 KB of zeros per gzip member, one member every 10 ms, so the
+    # eight interleave. Holding each one's decoded bytes until its cap (1 MB) would make the peak
+    # 8 MB; counting them and keeping only the compressed bytes keeps it near nothing.
+    member = gzip.compress(bytes(64 * 1024))
+    url = feed_server.route("/slow-bomb.gz", member, headers={"Content-Encoding": "gzip"}, repeat=64, chunk_delay=0.01)
+    settings = FetchSettings(max_bytes=1024 * 1024, concurrency=8)
+    tracemalloc.start()
+    try:
+        async with make_client(settings) as client:
+            fetches = [fetch_feed(client, f"{url}?n={n}", settings=settings) for n in range(8)]
+            outcomes = await asyncio.gather(*fetches, return_exceptions=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert {str(outcome) for outcome in outcomes} == {"response too large (over 1 MB)"}
+    assert peak < 4 * 1024 * 1024
+
+
 @pytest.mark.parametrize(
     "encoding", ["gzip", "x-gzip", "deflate", "raw deflate", "gzip, gzip", "identity", "gzip, identity"]
 )
@@ -199,6 +218,29 @@ async def test_each_encoding_we_accept_arrives_as_a_feed(feed_server, encoding):
     fetched = await _fetch(url)
     assert fetched.body == document
     assert len(parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type).items) == 30
+
+
+@pytest.mark.parametrize(("extra", "fits"), [(0, True), (1, False)])
+async def test_the_cap_on_a_compressed_body_is_exact(feed_server, extra, fits):
+    body = b"<rss>" + b" " * (64 * 1024 - 5 + extra)
+    url = feed_server.route(f"/exact-{extra}.xml", gzip.compress(body), headers={"Content-Encoding": "gzip"})
+    settings = FetchSettings(max_bytes=64 * 1024)
+    if fits:
+        assert (await _fetch(url, settings)).body == body
+    else:
+        with pytest.raises(FetchError, match=r"^response too large \(over 64 KB\)$"):
+            await _fetch(url, settings)
+
+
+async def test_bytes_after_the_gzip_data_are_ignored_but_counted(feed_server):
+    document = rss([item(1)]).encode()
+    junk = feed_server.route("/junk.xml", gzip.compress(document) + b"\n\0junk", headers={"Content-Encoding": "gzip"})
+    assert (await _fetch(junk)).body == document
+    # Ignored bytes still travel and are held: past the cap they are refused like any others.
+    flood = feed_server.route("/flood.xml", gzip.compress(document) + b"\0" * 200_000,
+                              headers={"Content-Encoding": "gzip"})
+    with pytest.raises(FetchError, match=r"^response too large \(over 64 KB\)$"):
+        await _fetch(flood, FetchSettings(max_bytes=64 * 1024))
 
 
 async def test_concatenated_gzip_members_are_one_body(feed_server):
