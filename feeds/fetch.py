@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from storywatch.feeds.encoding import Decoder, DecodeError, decode
+
 
 @dataclass(frozen=True)
 class FetchSettings:
@@ -28,6 +30,9 @@ class FetchSettings:
     poll_interval: float = 900.0  # seconds between polls of a healthy feed
     max_backoff: float = 6 * 3600.0  # a failing feed backs off exponentially up to this
     user_agent: str = "storywatch/0.1 (+https://github.com/storywatch/storywatch)"
+
+
+_RAW_SLACK = 64 * 1024  # compressed bytes allowed beyond the cap: headers and block overhead
 
 
 class FetchError(Exception):
@@ -88,8 +93,9 @@ async def fetch_feed(
 ) -> Fetched:
     """GET a feed, asking only for changes since the stored ETag / Last-Modified.
 
-    The body is read in chunks and abandoned as soon as it passes `settings.max_bytes`, so a
-    hostile or broken server cannot make us hold a huge response in memory.
+    The body is read and decoded in chunks and abandoned as soon as its decoded size passes
+    `settings.max_bytes`, so a hostile or broken server (a compression bomb included) cannot
+    make us hold a huge response in memory.
     """
     headers = {}
     if etag:
@@ -156,19 +162,41 @@ async def _get(client: httpx.AsyncClient, url: str, headers: dict, settings: Fet
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    """The decoded body, refused the moment it passes `max_bytes`.
+
+    The raw bytes are decoded here, in bounded steps, rather than by httpx, which inflates each
+    network chunk whole: one 64 KB chunk of a gzip bomb would be 64 MB before it was counted.
+    A compressed body is only counted as it arrives and kept compressed; it is inflated once it
+    has ended within the cap, so many bombs at once cost their compressed bytes, not the cap each.
+    """
     too_large = FetchError(f"response too large (over {_size(max_bytes)})", status=response.status_code)
+    encoding = response.headers.get("Content-Encoding", "")
+    try:
+        counter = Decoder(encoding)
+    except DecodeError as error:
+        raise FetchError(str(error), status=response.status_code) from None
     declared = response.headers.get("Content-Length", "")
     # Without content-encoding the declared length is the decoded length: refuse before reading.
-    if declared.isdigit() and int(declared) > max_bytes and not response.headers.get("Content-Encoding"):
+    if declared.isdigit() and int(declared) > max_bytes and not counter.encoded:
         raise too_large
+    # Compressed data is never much larger than what it decodes to (deflate adds 5 bytes per block).
+    raw_cap = max_bytes + (_RAW_SLACK if counter.encoded else 0)
     chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
+    raw_size = size = 0
+    try:
+        async for raw in response.aiter_raw():
+            raw_size += len(raw)
+            if raw_size > raw_cap:
+                raise too_large
+            chunks.append(raw)
+            for piece in counter.feed(raw):
+                size += len(piece)
+                if size > max_bytes:
+                    raise too_large
+        counter.finish()
+        return decode(encoding, b"".join(chunks)) if counter.encoded else b"".join(chunks)
+    except DecodeError as error:
+        raise FetchError(str(error), status=response.status_code) from None
 
 
 def connect_error_message(error: BaseException) -> str:

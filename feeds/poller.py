@@ -1,16 +1,22 @@
 """Polling the followed feeds: many at once, each result stored as soon as it arrives.
 
-A feed that fails only marks itself as failing (error, failure count, a later retry); the
-others go on. Only a database that cannot be written stops a poll round.
+The network, the parsing and the database never wait on each other: fetches run in the event
+loop (so a feed's deadline measures its own network time), parsing in worker threads, and
+every database call of a round in one store thread, since a sqlite3 connection must never be
+used by two threads at once and its writes must be serialised. A feed that fails only marks
+itself as failing (error, failure count, a later retry); the others go on. Only a database
+that cannot be written stops a poll round; the watcher waits out one that is locked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import sqlite3
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
@@ -39,6 +45,18 @@ class PollReport:
     updated_ids: list[int] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # feed url -> one-line error
     items: int = 0  # items the feeds delivered, new or not
+    store_error: str | None = None  # why some results could not be stored (the watcher tries again)
+
+
+class PollStoreError(StoreError):
+    """A round's results could not all be stored; `report` says what was."""
+
+    def __init__(self, message: str, report: PollReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+RETRY_CAP = 60.0  # seconds: the longest a watcher waits before trying a locked database again
 
 
 async def check_feed(
@@ -54,7 +72,8 @@ async def check_feed(
         status = fetched.status
         if fetched.not_modified:
             return _outcome(feed, settings, ok=True, status=304, not_modified=True), []
-        parsed = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type)
+        # In a worker thread: a 10 MB feed takes seconds to parse, and the loop has deadlines to keep.
+        parsed = await asyncio.to_thread(parse_feed, fetched.body, url=fetched.url, content_type=fetched.content_type)
     except FetchError as error:
         status, retry_after, message = error.status, error.retry_after, str(error)
     except ParseError as error:
@@ -98,30 +117,47 @@ async def poll_due(
     """Poll every feed that is due (every feed when `force`), `settings.concurrency` at a time.
 
     Each feed's result is written in its own transaction the moment it arrives, so the
-    dashboard sees fast feeds without waiting for slow ones. Raises `StoreError` only when the
-    database cannot be written, after the other feeds have been tried.
+    dashboard sees fast feeds without waiting for slow ones. Raises `PollStoreError` (a
+    `StoreError`) only when the database cannot be written, after the other feeds have been
+    tried. `db` must not be used elsewhere until this returns: the round uses it from its own
+    store thread.
     """
-    feeds = all_feeds(db) if force else due_feeds(db)
+    store = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storywatch-store")
+    try:
+        return await _poll_round(db, store, settings, force, client)
+    finally:
+        # A cancelled round may leave a write running there; the connection is free only once it ends.
+        store.shutdown(wait=True, cancel_futures=True)
+
+
+async def _poll_round(
+    db: Database, store: ThreadPoolExecutor, settings: FetchSettings, force: bool, client: httpx.AsyncClient | None
+) -> PollReport:
+    loop = asyncio.get_running_loop()
+
+    def in_store(function, *args):
+        return loop.run_in_executor(store, functools.partial(function, db, *args))
+
+    feeds = await in_store(all_feeds if force else due_feeds)
     report = PollReport()
     if not feeds:
         return report
     own_client = client is None
     client = client or make_client(settings)
     gate = asyncio.Semaphore(max(1, settings.concurrency))
-    store_errors: list[str] = []
+    store_errors: list[tuple[str, sqlite3.Error]] = []
 
     async def poll(feed: Feed) -> None:
+        # The place is held until the feed is stored, so at most `concurrency` fetched feeds wait in memory.
         async with gate:
             outcome, items = await check_feed(client, feed, settings)
-        try:
-            if not _still_followed(db, feed.id):
-                return  # removed while we were fetching it
-            result = save_poll(db, feed.id, outcome, items)
-        except NotFoundError:
-            return
-        except sqlite3.Error as error:
-            store_errors.append(f"cannot store the poll of {feed.url}: {error}")
-            return
+            try:
+                result = await in_store(_store_poll, feed.id, outcome, items)
+            except sqlite3.Error as error:
+                store_errors.append((f"cannot store the poll of {feed.url}: {error}", error))
+                return
+        if result is None:
+            return  # removed while we were fetching it
         report.polled += 1
         report.items += len(items)
         report.new_ids.extend(result.new_ids)
@@ -134,14 +170,29 @@ async def poll_due(
         else:
             report.ok += 1
 
+    tasks = [asyncio.ensure_future(poll(feed)) for feed in feeds]
     try:
-        await asyncio.gather(*(poll(feed) for feed in feeds))
+        await asyncio.gather(*tasks)
     finally:
+        for task in tasks:
+            task.cancel()  # only those still running: a sibling failed or the round was cancelled
         if own_client:
             await client.aclose()
     if store_errors:
-        raise StoreError(store_errors[0])
+        message, error = store_errors[0]
+        report.store_error = message
+        raise PollStoreError(message, report) from error
     return report
+
+
+def _store_poll(db: Database, feed_id: int, outcome: PollOutcome, items: list[ArticleRecord]):
+    """In the store thread: save one feed's poll, unless the feed was removed meanwhile (None)."""
+    if not _still_followed(db, feed_id):
+        return None
+    try:
+        return save_poll(db, feed_id, outcome, items)
+    except NotFoundError:
+        return None
 
 
 def _still_followed(db: Database, feed_id: int) -> bool:
@@ -165,27 +216,84 @@ async def watch(
 
     Between rounds it sleeps until the next feed is due, waking every `tick` seconds to notice
     `stop` or feeds added meanwhile; a round in progress is abandoned when `stop` is set (feeds
-    already stored stay stored).
+    already stored stay stored). A database locked by another writer does not end it: the
+    round is reported with its `store_error` and tried again after 1, 2, 4 ... up to
+    `RETRY_CAP` seconds. Any other database error (a full disk, a corrupt or read-only file) does.
     """
+    retry = 0.0
     async with make_client(settings) as client:
         while not stop.is_set():
-            round_ = asyncio.ensure_future(poll_due(db, settings=settings, client=client))
-            while not round_.done():
-                await asyncio.wait({round_}, timeout=tick)
-                if stop.is_set() and not round_.done():
-                    round_.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await round_
-                    return
-            report = round_.result()
+            try:
+                report = await _round(db, stop, settings, client, tick)
+                retry = 0.0
+            except (StoreError, sqlite3.Error) as error:
+                if not is_transient(error):
+                    raise
+                report = getattr(error, "report", None) or PollReport()
+                report.store_error = " ".join(str(error).split())[:300]
+                retry = min(RETRY_CAP, retry * 2 or 1.0)
+            if report is None:
+                return  # stopped in the middle of the round
             if on_poll is not None:
                 on_poll(report)
-            await _sleep_until_due(db, stop, tick)
+            if retry:
+                await _pause(stop, retry, tick)
+            else:
+                await _sleep_until_due(db, stop, tick)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether a database error is another connection's lock, which waiting will see through."""
+    seen: list[BaseException] = []
+    while error is not None and error not in seen:
+        if isinstance(error, sqlite3.OperationalError):
+            name = getattr(error, "sqlite_errorname", "")
+            text = str(error).lower()
+            if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text:
+                return True
+        seen.append(error)
+        error = error.__cause__ or error.__context__
+    return False
+
+
+async def _round(
+    db: Database, stop: threading.Event, settings: FetchSettings, client: httpx.AsyncClient, tick: float
+) -> PollReport | None:
+    """One round of `poll_due`, abandoned (None) as soon as `stop` is set."""
+    round_ = asyncio.ensure_future(poll_due(db, settings=settings, client=client))
+    try:
+        while not round_.done():
+            await asyncio.wait({round_}, timeout=tick)
+            if stop.is_set() and not round_.done():
+                round_.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await round_
+                return None
+    except asyncio.CancelledError:
+        round_.cancel()  # the watcher itself was cancelled: its round must not outlive it
+        with contextlib.suppress(asyncio.CancelledError):
+            await round_
+        raise
+    return round_.result()
+
+
+async def _pause(stop: threading.Event, seconds: float, tick: float) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not stop.is_set() and (left := deadline - loop.time()) > 0:
+        await asyncio.sleep(min(tick, left))
 
 
 async def _sleep_until_due(db: Database, stop: threading.Event, tick: float) -> None:
+    # Between rounds no store thread runs, so this thread may read the connection itself.
     while not stop.is_set():
-        due = next_poll_time(db)
+        try:
+            due = next_poll_time(db)
+        except sqlite3.OperationalError as error:
+            if not is_transient(error):
+                raise
+            await asyncio.sleep(tick)
+            continue
         if due == "":  # a feed that was never polled (just added)
             return
         if due is None:  # no feeds yet: wait for one to be added

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import gzip
 import socket
+import tracemalloc
+import zlib
 
 import httpx
 import pytest
 from feedserver import free_port, item, rss
 
 from storywatch.feeds.fetch import FetchError, FetchSettings, connect_error_message, fetch_feed, make_client
+from storywatch.feeds.parse import parse_feed
 
 FAST = FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=5)
 
@@ -146,6 +150,140 @@ async def test_the_cap_applies_to_decoded_bytes(feed_server):
     url = feed_server.route("/bomb.xml", b"\0" * (1024 * 1024), repeat=8, gzip=True)
     with pytest.raises(FetchError, match=r"^response too large \(over 1 MB\)$"):
         await _fetch(url, FetchSettings(max_bytes=1024 * 1024))
+
+
+@functools.cache
+def _bomb(megabytes: int = 200) -> bytes:
+    """`megabytes` MB of zeros as one gzip member (about 1/1000 of that on the wire), made once."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    zeros = bytes(1024 * 1024)
+    return b"".join([*(compressor.compress(zeros) for _ in range(megabytes)), compressor.flush()])
+
+
+@pytest.mark.parametrize(("encoding", "layers"), [("gzip", 1), ("gzip, gzip", 2)])
+async def test_a_gzip_bomb_is_refused_without_being_inflated(feed_server, encoding, layers):
+    # 200 MB of zeros in 200 KB. Decoding a whole network chunk before counting it (64 KB on
+    # the wire is 64 MB of zeros) would show in the peak; decoding in bounded steps keeps the
+    # peak near the 256 KB cap.
+    body = _bomb()
+    for _ in range(layers - 1):
+        body = gzip.compress(body)
+    url = feed_server.route("/bomb.gz", body, headers={"Content-Encoding": encoding})
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match=r"^response too large \(over 256 KB\)$"):
+            await _fetch(url, FetchSettings(max_bytes=256 * 1024))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 1024 * 1024
+
+
+async def test_bombs_fetched_together_cost_their_compressed_size(feed_server):
+    # Eight bombs at once, each 64 KB of zeros per gzip member, one member every 10 ms, so the
+    # eight interleave. Holding each one's decoded bytes until its cap (1 MB) would make the peak
+    # 8 MB; counting them and keeping only the compressed bytes keeps it near nothing.
+    member = gzip.compress(bytes(64 * 1024))
+    url = feed_server.route("/slow-bomb.gz", member, headers={"Content-Encoding": "gzip"}, repeat=64, chunk_delay=0.01)
+    settings = FetchSettings(max_bytes=1024 * 1024, concurrency=8)
+    tracemalloc.start()
+    try:
+        async with make_client(settings) as client:
+            fetches = [fetch_feed(client, f"{url}?n={n}", settings=settings) for n in range(8)]
+            outcomes = await asyncio.gather(*fetches, return_exceptions=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert {str(outcome) for outcome in outcomes} == {"response too large (over 1 MB)"}
+    assert peak < 4 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "encoding", ["gzip", "x-gzip", "deflate", "raw deflate", "gzip, gzip", "identity", "gzip, identity"]
+)
+async def test_each_encoding_we_accept_arrives_as_a_feed(feed_server, encoding):
+    document = rss([item(n) for n in range(30)]).encode()
+    raw_deflate = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    encode = {
+        "gzip": gzip.compress,
+        "x-gzip": gzip.compress,
+        "deflate": zlib.compress,  # what the RFC says: a zlib stream
+        "raw deflate": lambda data: raw_deflate.compress(data) + raw_deflate.flush(),  # what many servers send
+        "gzip, gzip": lambda data: gzip.compress(gzip.compress(data)),
+        "identity": lambda data: data,
+        "gzip, identity": gzip.compress,
+    }[encoding]
+    header = "deflate" if encoding == "raw deflate" else encoding
+    url = feed_server.route("/encoded.xml", encode(document), headers={"Content-Encoding": header})
+    fetched = await _fetch(url)
+    assert fetched.body == document
+    assert len(parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type).items) == 30
+
+
+@pytest.mark.parametrize(("extra", "fits"), [(0, True), (1, False)])
+async def test_the_cap_on_a_compressed_body_is_exact(feed_server, extra, fits):
+    body = b"<rss>" + b" " * (64 * 1024 - 5 + extra)
+    url = feed_server.route(f"/exact-{extra}.xml", gzip.compress(body), headers={"Content-Encoding": "gzip"})
+    settings = FetchSettings(max_bytes=64 * 1024)
+    if fits:
+        assert (await _fetch(url, settings)).body == body
+    else:
+        with pytest.raises(FetchError, match=r"^response too large \(over 64 KB\)$"):
+            await _fetch(url, settings)
+
+
+async def test_bytes_after_the_gzip_data_are_ignored_but_counted(feed_server):
+    document = rss([item(1)]).encode()
+    junk = feed_server.route("/junk.xml", gzip.compress(document) + b"\n\0junk", headers={"Content-Encoding": "gzip"})
+    assert (await _fetch(junk)).body == document
+    # Ignored bytes still travel and are held: past the cap they are refused like any others.
+    flood = feed_server.route("/flood.xml", gzip.compress(document) + b"\0" * 200_000,
+                              headers={"Content-Encoding": "gzip"})
+    with pytest.raises(FetchError, match=r"^response too large \(over 64 KB\)$"):
+        await _fetch(flood, FetchSettings(max_bytes=64 * 1024))
+
+
+async def test_concatenated_gzip_members_are_one_body(feed_server):
+    document = rss([item(n) for n in range(10)]).encode()
+    url = feed_server.route("/members.xml", gzip.compress(document[:500]) + gzip.compress(document[500:]),
+                            headers={"Content-Encoding": "gzip"})
+    assert (await _fetch(url)).body == document
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+async def test_a_truncated_compressed_body_is_an_error(feed_server, encoding):
+    squeeze = gzip.compress if encoding == "gzip" else zlib.compress
+    body = squeeze(rss([item(n) for n in range(30)]).encode())
+    url = feed_server.route("/cut.xml", body[: len(body) - 40], headers={"Content-Encoding": encoding})
+    with pytest.raises(FetchError, match=rf"^truncated response: the {encoding} data ends early$"):
+        await _fetch(url)
+
+
+async def test_corrupt_gzip_is_an_error(feed_server):
+    url = feed_server.route("/corrupt.xml", b"this is not gzip at all", headers={"Content-Encoding": "gzip"})
+    with pytest.raises(FetchError, match=r"^could not decode the response: corrupt gzip data"):
+        await _fetch(url)
+
+
+@pytest.mark.parametrize(("encoding", "message"), [
+    ("br", "unsupported content encoding: br (we ask for gzip or deflate)"),
+    ("gzip, zstd", "unsupported content encoding: zstd (we ask for gzip or deflate)"),
+    ("gzip, gzip, gzip", "too many content encodings: gzip, gzip, gzip"),
+])
+async def test_an_encoding_we_did_not_ask_for_is_refused(feed_server, encoding, message):
+    url = feed_server.route("/odd.xml", b"\x1b\x00 whatever", headers={"Content-Encoding": encoding})
+    with pytest.raises(FetchError) as caught:
+        await _fetch(url)
+    assert str(caught.value) == message
+
+
+async def test_identity_keeps_the_declared_length_check(feed_server):
+    # The body trickles for 10 s, 64 KB of it only after the 2 s deadline: only a refusal at the
+    # headers answers in time.
+    headers = {"Content-Encoding": "identity", "Content-Length": "200000"}
+    url = feed_server.route("/big-identity.xml", b"x" * 2_000, headers=headers, repeat=100, chunk_delay=0.1)
+    with pytest.raises(FetchError, match=r"^response too large \(over 64 KB\)$"):
+        await _fetch(url, FetchSettings(max_bytes=64 * 1024, total_timeout=2))
 
 
 async def test_nothing_listening_is_connection_refused():

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import random
+import sqlite3
+import string
 import threading
 from datetime import datetime, timedelta, timezone
 
@@ -10,9 +14,9 @@ import pytest
 from feedserver import atom, free_port, item, rdf, rss
 
 from storywatch.feeds.fetch import FetchSettings
-from storywatch.feeds.poller import PollReport, poll_due, poll_once, watch
+from storywatch.feeds.poller import PollReport, is_transient, poll_due, poll_once, watch
 from storywatch.feeds.schedule import parse_retry_after, poll_delay
-from storywatch.store.db import open_db
+from storywatch.store.db import StoreError, open_db
 from storywatch.store.feeds import add_feed, feed_statuses, remove_feed
 from storywatch.store.times import from_iso, utc_now
 
@@ -271,6 +275,53 @@ async def test_a_feed_removed_mid_poll_is_skipped(feed_server, db):
     assert report.ok == 1 and _count(db, "articles") == 1
 
 
+@functools.cache
+def _varied_items(count: int) -> tuple[dict, ...]:
+    """Items in varied words, as different stories are, so the store does real work on each."""
+    chooser = random.Random(20250601)
+    vocabulary = ["".join(chooser.choices(string.ascii_lowercase, k=3 + n % 7)) for n in range(3000)]
+
+    def words(number: int) -> str:
+        return " ".join(chooser.choices(vocabulary, k=number))
+
+    return tuple(
+        item(n, title=words(9).capitalize(), summary=f"<p>{words(40)}.</p><p>{words(30)}.</p>") for n in range(count)
+    )
+
+
+async def test_a_huge_feed_does_not_make_quick_feeds_time_out(feed_server, db):
+    # 3,000 items (2 MB) take seconds to parse and store, far beyond the 2 s deadline. The quick
+    # feeds answer 0.3 s in, while the huge one is being parsed: their deadline must count only
+    # their own time on the network, and the huge feed's network time is a few milliseconds.
+    huge = feed_server.route("/huge.xml", rss(list(_varied_items(3000)), title="Huge desk"))
+    quick = [feed_server.route(f"/quick-{n}.xml", rss([item(10_000 + n)]), delay=0.3) for n in range(4)]
+    for url in [huge, *quick]:
+        add_feed(db, url)
+    settings = FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=2, poll_interval=600, max_backoff=3600)
+
+    report = await poll_due(db, settings=settings)
+
+    assert report.errors == {}
+    assert (report.polled, report.ok, report.items) == (5, 5, 3004)
+    assert _status(db, huge).item_count == 3000 and _status(db, huge).last_error is None
+    for url in quick:
+        assert _status(db, url).item_count == 1 and _status(db, url).last_error is None
+    assert _count(db, "articles") == 3004
+
+
+async def test_a_round_uses_the_database_from_one_thread_not_the_event_loop(feed_server, db):
+    for n in range(6):
+        add_feed(db, feed_server.route(f"/threads-{n}.xml", rss([item(n * 10 + k) for k in range(3)])))
+    threads: set[int] = set()
+    db.conn.set_trace_callback(lambda statement: threads.add(threading.get_ident()))
+    try:
+        report = await poll_due(db, settings=FAST)
+    finally:
+        db.conn.set_trace_callback(None)
+    assert report.ok == 6
+    assert len(threads) == 1 and threading.get_ident() not in threads
+
+
 def test_poll_once_polls_every_feed_from_sync_code(feed_server, db):
     add_feed(db, feed_server.route("/once.xml", rss([item(1)])))
     first = poll_once(db, settings=FAST)
@@ -338,6 +389,57 @@ def test_watch_runs_in_its_own_thread_with_its_own_connection(feed_server, tmp_p
         thread.join(timeout=2)
         reader.close()
     assert not thread.is_alive() and failures == []
+
+
+async def test_watch_waits_out_a_locked_database(feed_server, db, tmp_path):
+    url = feed_server.route("/locked.xml", rss([item(1)]))
+    add_feed(db, url)
+    db.execute("PRAGMA busy_timeout = 50")  # give up on a lock at once rather than after 30 s
+    other = sqlite3.connect(tmp_path / "storywatch.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    stop = threading.Event()
+    reports: list[PollReport] = []
+    watcher = asyncio.create_task(watch(db, stop=stop, on_poll=reports.append, settings=FAST, tick=0.05))
+    try:
+        await _until(lambda: reports or watcher.done())
+        assert not watcher.done()
+        assert "database is locked" in reports[0].store_error and reports[0].polled == 0
+        other.execute("COMMIT")
+        await _until(lambda: len(reports) >= 2 or watcher.done())  # tried again a second later
+        assert reports[1].store_error is None and reports[1].ok == 1
+        assert _count(db, "articles") == 1 and _status(db, url).failure_count == 0
+    finally:
+        stop.set()
+        other.close()
+        await asyncio.wait_for(watcher, timeout=2)
+
+
+async def test_watch_ends_on_a_database_that_cannot_be_written(feed_server, db):
+    add_feed(db, feed_server.route("/read-only.xml", rss([item(1)])))
+    db.execute("PRAGMA query_only = 1")  # every write fails, as on a read-only file
+    with pytest.raises(StoreError, match="attempt to write a readonly database") as caught:
+        await asyncio.wait_for(watch(db, stop=threading.Event(), settings=FAST, tick=0.05), timeout=5)
+    assert not is_transient(caught.value)
+
+
+def test_only_a_lock_is_transient(tmp_path):
+    path = tmp_path / "lock.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    waiter = sqlite3.connect(path, timeout=0.01)
+    with pytest.raises(sqlite3.OperationalError) as locked:
+        waiter.execute("INSERT INTO t VALUES (1)")
+    holder.execute("ROLLBACK")
+    try:
+        raise StoreError("cannot store the poll") from locked.value
+    except StoreError as wrapped:
+        assert is_transient(locked.value) and is_transient(wrapped)
+    with pytest.raises(sqlite3.OperationalError) as missing:
+        waiter.execute("SELECT * FROM no_such_table")
+    assert not is_transient(missing.value)
+    holder.close()
+    waiter.close()
 
 
 async def _until(condition, timeout: float = 3.0) -> None:
