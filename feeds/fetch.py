@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from storywatch.feeds.encoding import Decoder, DecodeError, decode
+from storywatch.feeds.encoding import DecodeError, Decoder, decode
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from sqlite_utils.db import NotFoundError
 from storywatch.feeds.fetch import FetchError, FetchSettings, fetch_feed, make_client
 from storywatch.feeds.parse import ParseError, parse_feed
 from storywatch.feeds.schedule import next_poll_at, parse_retry_after, poll_delay
-from storywatch.store.db import StoreError
+from storywatch.store.db import StoreError, is_transient
 from storywatch.store.feeds import Feed, all_feeds, due_feeds, next_poll_time
 from storywatch.store.ingest import save_poll
 from storywatch.store.records import ArticleRecord, PollOutcome
@@ -240,20 +240,6 @@ async def watch(
                 await _pause(stop, retry, tick)
             else:
                 await _sleep_until_due(db, stop, tick)
-
-
-def is_transient(error: BaseException) -> bool:
-    """Whether a database error is another connection's lock, which waiting will see through."""
-    seen: list[BaseException] = []
-    while error is not None and error not in seen:
-        if isinstance(error, sqlite3.OperationalError):
-            name = getattr(error, "sqlite_errorname", "")
-            text = str(error).lower()
-            if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text:
-                return True
-        seen.append(error)
-        error = error.__cause__ or error.__context__
-    return False
 
 
 async def _round(

@@ -150,10 +150,18 @@ def _plain(error: sqlite3.Error) -> str:
 
 
 def is_transient(error: BaseException) -> bool:
-    """A lock or busy error: another process held the database longer than the busy timeout;
-    trying again later will do."""
-    text = str(error).lower()
-    return isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+    """Whether a database error is another connection's lock (seen through any wrapping error):
+    waiting, then trying again, will see it through."""
+    seen: list[BaseException] = []
+    while error is not None and error not in seen:
+        if isinstance(error, sqlite3.OperationalError):
+            name = getattr(error, "sqlite_errorname", "")
+            text = str(error).lower()
+            if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text:
+                return True
+        seen.append(error)
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def data_version(db: Database) -> int:

@@ -138,6 +138,8 @@ def _watch(db, settings) -> None:
     def on_poll(report) -> None:
         if report.polled:
             _print_report(report)
+        if report.store_error:  # another process held the database: the watcher tries again
+            _echo(f"  waiting for the database: {_clean(report.store_error, 500)}", err=True)
 
     _echo(f"watching {len(_feeds(db))} feeds; Ctrl-C stops", err=True)
     try:

@@ -56,7 +56,8 @@ class Fetcher:
     async def _watch(self, db, on_poll: Callable[["PollReport"], None]) -> None:
         """`watch` on schedule; a `poll_now()` interrupts it for one round of every feed."""
         from storywatch.feeds.fetch import FetchSettings  # the feeds package loads only when a fetcher runs
-        from storywatch.feeds.poller import poll_due, watch
+        from storywatch.feeds.poller import PollStoreError, poll_due, watch
+        from storywatch.store.db import is_transient
 
         settings = self.settings or FetchSettings()
         while not self._stop.is_set():
@@ -71,7 +72,12 @@ class Fetcher:
             watching.result()  # a failure stops the fetcher and shows in the header
             if self._poll_now.is_set() and not self._stop.is_set():
                 self._poll_now.clear()
-                report = await self._unless_stopped(poll_due(db, settings=settings, force=True))
+                try:
+                    report = await self._unless_stopped(poll_due(db, settings=settings, force=True))
+                except PollStoreError as error:
+                    if not is_transient(error):
+                        raise
+                    report = error.report  # another process held the database: the next round stores it
                 if report is not None:
                     on_poll(report)
 

@@ -288,7 +288,7 @@ class StoryScreen(Screen):
 
     def on_story_screen_polled(self, message: Polled) -> None:
         header = self.query_one(StoryHeader)
-        header.fetcher_state = "idle"
+        header.fetcher_state = "waiting" if getattr(message.report, "store_error", None) else "idle"
         self.show_new_articles()
         updated = getattr(message.report, "updated_ids", [])
         if updated:

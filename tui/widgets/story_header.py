@@ -14,7 +14,7 @@ from storywatch.store.queries import FetcherSummary
 from storywatch.store.text.clean import clean_line
 from storywatch.store.times import from_iso
 
-FetcherState = Literal["off", "read-only", "starting", "polling", "idle", "stopped"]
+FetcherState = Literal["off", "read-only", "starting", "polling", "idle", "waiting", "stopped"]
 
 # What each state looks like: a glyph, a word and a theme colour.
 _STATES: dict[str, tuple[str, str, str]] = {
@@ -23,6 +23,7 @@ _STATES: dict[str, tuple[str, str, str]] = {
     "starting": ("◌", "starting", "$text-muted"),
     "polling": ("⟳", "polling", "$accent"),
     "idle": ("●", "idle", "$success"),
+    "waiting": ("◌", "waiting for the database (another process holds it)", "$warning"),
     "stopped": ("✕", "fetcher stopped", "$error"),
 }
 
