@@ -93,15 +93,24 @@ def _record(entry, feed_title: str, base_url: str) -> ArticleRecord:
     )
 
 
+# Years a real item can carry: a year 1 or 9999 (placeholders, overflowed fields) is no date,
+# and a local-time view of it would not fit in a datetime.
+_PLAUSIBLE_YEARS = range(1000, 9999)
+
+
 def entry_time(entry) -> str | None:
     """When the item says it was published (or else last updated), as ISO UTC."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        moment = entry.get(key)
+        # dict.get, not entry.get: feedparser maps a missing updated_parsed to published_parsed
+        # (the one that just failed) with a DeprecationWarning.
+        moment = dict.get(entry, key)
         if moment:
             try:
-                return to_iso(datetime(*moment[:6]))
+                when = datetime(*moment[:6])
             except (TypeError, ValueError, OverflowError):
                 continue
+            if when.year in _PLAUSIBLE_YEARS:
+                return to_iso(when)
     return None
 
 
