@@ -48,9 +48,14 @@ def parse_feed(body: bytes, *, url: str = "", content_type: str = "") -> ParsedF
     # A BytesIO, never raw bytes or a str: feedparser would treat a short body as a file path
     # or a URL and open it itself.
     # feedparser's HTML sanitizing and link rewriting are skipped: html_to_text keeps only text.
-    parsed = feedparser.parse(
-        io.BytesIO(body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        )
+    except Exception as error:  # noqa: BLE001 - feedparser means never to raise; when it does, the bytes are unusable
+        # Seen: an encoding declaration with a NUL or a stray byte in its name (ValueError,
+        # UnicodeDecodeError from feedparser's encoding detection).
+        raise ParseError(f"unreadable feed: {type(error).__name__}: {' '.join(str(error).split())[:200]}") from None
     entries = parsed.get("entries") or []
     if not entries:
         if _looks_like_html(body, content_type):
