@@ -13,6 +13,7 @@ import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
 from storywatch.store.records import ArticleRecord
+from storywatch.store.text.urls import is_web_url
 from storywatch.store.times import to_iso
 
 
@@ -175,13 +176,16 @@ def html_to_text(html: str) -> str:
 
 
 def _safe_url(link: str, base_url: str) -> str:
-    """An item's link made absolute against the feed's URL; anything but http(s) is dropped."""
+    """An item's link made absolute against the feed's URL; anything but a readable http(s) URL is dropped."""
     link = (link or "").strip()
     if not link:
         return ""
     if base_url:
-        link = urljoin(base_url, link)
-    return link if link.lower().startswith(("http://", "https://")) else ""
+        try:
+            link = urljoin(base_url, link)
+        except ValueError:  # "http://[::1": an IPv6 host never closed
+            return ""
+    return link if is_web_url(link) else ""
 
 
 def _looks_like_html(body: bytes, content_type: str) -> bool:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as datetime_time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
@@ -22,7 +21,7 @@ from storywatch.store.errors import UserError
 from storywatch.store.ingest import add_revision
 from storywatch.store.scoring import set_threshold
 from storywatch.store.text.clean import clean_block, clean_line, content_hash
-from storywatch.store.text.urls import canonical_url
+from storywatch.store.text.urls import canonical_url, is_web_url
 from storywatch.store.times import now_iso, to_iso
 
 
@@ -161,7 +160,7 @@ class _StoryReader:
         if value is None:
             raise self.fail(where, "is missing")
         url = value.strip() if isinstance(value, str) else value
-        if not isinstance(url, str) or not _is_web_url(url):
+        if not isinstance(url, str) or not is_web_url(url):
             raise self.fail(where, f"must be an http(s) URL with a host, not {_shown(value)}")
         return url
 
@@ -250,29 +249,17 @@ class _StoryReader:
                 moment = None
         if isinstance(moment, date) and not isinstance(moment, datetime):
             moment = datetime.combine(moment, datetime_time())
-        if not isinstance(moment, datetime):
-            raise self.fail(where, f"must be a date or time (2025-11-21T07:30:00Z), not {_shown(value)}")
-        return to_iso(moment)
-
-
-# Characters no URL may hold: C0 and C1 controls and DEL.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+        try:
+            if isinstance(moment, datetime):
+                return to_iso(moment)
+        except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the first UTC instant
+            pass
+        raise self.fail(where, f"must be a date or time (2025-11-21T07:30:00Z), not {_shown(value)}")
 
 
 def _is_number(value) -> bool:
     """An int or float that is finite; TOML's true/false are not numbers."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _is_web_url(url: str) -> bool:
-    if not url or any(char.isspace() for char in url) or _CONTROL.search(url):
-        return False
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a port out of range
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def _shown(value) -> str:
