@@ -29,6 +29,7 @@ def ingest_items(
     seen_at = seen_at or now_iso()
     result = IngestResult()
     seen_in_batch: set[str] = set()
+    stored_in_batch: set[int] = set()
     with db.atomic():
         for item in items:
             # A feed listing one article twice must not make it flip between two versions.
@@ -37,7 +38,7 @@ def ingest_items(
                 result.unchanged += 1
                 continue
             seen_in_batch.add(key)
-            outcome = _ingest_one(db, item, feed_id, seen_at)
+            outcome = _ingest_one(db, item, feed_id, seen_at, stored_in_batch)
             if outcome is None:
                 result.skipped += 1
             elif outcome[1] == "new":
@@ -50,7 +51,10 @@ def ingest_items(
     return result
 
 
-def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at: str):
+def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at: str, stored_in_batch: set[int]):
+    """Store one item; an article an earlier item of the batch already stored is left as that
+    item had it (two items found by one GUID but with different links, say), so a repeated
+    poll is not a new revision each time."""
     title = clean_line(item.title) or clean_line(item.summary, 120)
     canonical = canonical_url(item.url)
     guid = clean_line(item.guid, 2000)
@@ -89,6 +93,8 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
     else:
         article_id = existing["id"]
         state = "unchanged"
+        if article_id in stored_in_batch:
+            return article_id, state
         if existing["content_hash"] != digest and existing["kind"] == "feed":
             revision = existing["revision_count"] + 1
             db.execute(
@@ -99,11 +105,16 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
             add_revision(db, article_id, revision, seen_at, title, summary, body, digest)
             state = "updated"
     if feed_id is not None:
+        # A GUID names one article in a feed. An item found by its link whose GUID the feed
+        # already gave another article keeps no GUID here, or the next poll's lookup by that
+        # GUID would find two articles and rewrite one with the other's text.
         db.execute(
             "INSERT OR IGNORE INTO feed_articles (feed_id, article_id, guid, first_seen_at)"
-            " VALUES (?, ?, ?, ?)",
+            " SELECT ?1, ?2, CASE WHEN EXISTS (SELECT 1 FROM feed_articles WHERE feed_id = ?1 AND guid = ?3"
+            " AND article_id != ?2) THEN NULL ELSE ?3 END, ?4",
             [feed_id, article_id, guid or None, seen_at],
         )
+    stored_in_batch.add(article_id)
     return article_id, state
 
 
@@ -114,7 +125,9 @@ def _find_existing(db: Database, canonical: str, guid: str, feed_id: int | None)
     if canonical:
         lookups.append(("canonical_url = ?", [canonical]))
     if guid and feed_id is not None:
-        lookups.append(("id IN (SELECT article_id FROM feed_articles WHERE feed_id = ? AND guid = ?)", [feed_id, guid]))
+        lookups.append(
+            ("id = (SELECT min(article_id) FROM feed_articles WHERE feed_id = ? AND guid = ?)", [feed_id, guid])
+        )
     if guid and not canonical:
         lookups.append(("guid = ? AND canonical_url IS NULL", [guid]))
     for condition, params in lookups:
