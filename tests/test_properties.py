@@ -68,7 +68,9 @@ hostile_text = st.one_of(
     st.text(max_size=40),
     st.text(st.one_of(NASTY_CHARS, st.characters(codec="utf-8")), max_size=60),
     st.lists(st.sampled_from(HOSTILE), min_size=1, max_size=4).map(" ".join),
-    st.builds(lambda s, n: s * n, st.sampled_from(["L", "[/]", "\x1b[1m", "é\u200b", "word "]), st.integers(500, 12_000)),
+    st.builds(
+        lambda s, n: s * n, st.sampled_from(["L", "[/]", "\x1b[1m", "é\u200b", "word "]), st.integers(500, 12_000)
+    ),
 )
 
 # --- dates and URLs -----------------------------------------------------------------------------
@@ -218,6 +220,9 @@ def feed_documents(draw) -> bytes:
     return document.encode("utf-8", errors="surrogatepass" if draw(st.booleans()) else "replace")
 
 
+INSERTS = [b"<", b"</item>", b"]]>", b"&", b"\xff\xfe", b"\xc3", b"<!DOCTYPE x [<!ENTITY a 'b'>]>"]
+
+
 @st.composite
 def mangled_documents(draw) -> bytes:
     """A document hurt on the way: cut short, bytes flipped, NULs inserted, re-encoded or
@@ -233,7 +238,7 @@ def mangled_documents(draw) -> bytes:
         elif how == "nul":
             data[at:at] = b"\x00" * draw(st.integers(1, 3))
         elif how == "insert":
-            data[at:at] = draw(st.sampled_from([b"<", b"</item>", b"]]>", b"&", b"\xff\xfe", b"\xc3", b"<!DOCTYPE x [<!ENTITY a 'b'>]>"]))
+            data[at:at] = draw(st.sampled_from(INSERTS))
         elif how == "delete":
             data[at : at + draw(st.integers(1, 64))] = b""
         elif how == "encode":
@@ -242,14 +247,15 @@ def mangled_documents(draw) -> bytes:
         elif how == "bom":
             data[0:0] = draw(st.sampled_from([b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"]))
         elif how == "declare":
-            data = bytearray(
-                bytes(data).replace(b'encoding="utf-8"', b'encoding="' + draw(st.sampled_from([b"utf-16", b"koi8-r", b"bogus", b"ascii"])) + b'"', 1)
-            )
+            declared = draw(st.sampled_from([b"utf-16", b"koi8-r", b"bogus", b"ascii"]))
+            data = bytearray(bytes(data).replace(b'encoding="utf-8"', b'encoding="' + declared + b'"', 1))
     return bytes(data)
 
 
 any_document = st.one_of(feed_documents(), mangled_documents())
-content_types = st.sampled_from(["", "application/rss+xml", "application/atom+xml; charset=iso-8859-1", "text/html", "text/xml; charset=utf-16"])
+content_types = st.sampled_from(
+    ["", "application/rss+xml", "application/atom+xml; charset=iso-8859-1", "text/html", "text/xml; charset=utf-16"]
+)
 
 
 # --- the store ----------------------------------------------------------------------------------
@@ -260,7 +266,9 @@ def template(tmp_path_factory) -> Path:
     """A migrated database that knows one story and one feed, copied for every example."""
     folder = tmp_path_factory.mktemp("template")
     (folder / "seed.txt").write_text("US Strikes Cartel Labs In Mexico\n\nUS drones struck cartel labs in Sinaloa.")
-    (folder / "story.toml").write_text('[story]\nname = "local"\ntitle = "US strikes on Mexican cartels"\nseeds = ["seed.txt"]\n')
+    (folder / "story.toml").write_text(
+        '[story]\nname = "local"\ntitle = "US strikes on Mexican cartels"\nseeds = ["seed.txt"]\n'
+    )
     db = open_db(folder / "storywatch.db")
     ensure_story(db, load_story(folder / "story.toml"))
     add_feed(db, FEED_URL)
@@ -329,7 +337,8 @@ def parse_or_none(body: bytes, content_type: str = "") -> ParsedFeed | None:
         return None
     assert all(isinstance(item, ArticleRecord) for item in parsed.items)
     for item in parsed.items:
-        assert all(isinstance(getattr(item, name), str) for name in ("title", "url", "guid", "summary", "body", "author", "source"))
+        texts = ("title", "url", "guid", "summary", "body", "author", "source")
+        assert all(isinstance(getattr(item, name), str) for name in texts)
         assert item.published_at is None or re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", item.published_at)
         assert item.url == "" or item.url.lower().startswith(("http://", "https://"))
     return parsed
@@ -443,14 +452,20 @@ def test_a_guid_a_feed_gave_one_article_is_not_given_to_another(db):
     then tied g to article A too, and the next poll's lookup by g rewrote A with B's text."""
     ingest_items(db, [ArticleRecord(title="Earlier", url="https://news.example/a")])
     feed_id = add_feed(db, FEED_URL)
-    batch = [ArticleRecord(title="No link", guid="g"), ArticleRecord(title="Earlier", url="https://news.example/a", guid="g")]
+    batch = [
+        ArticleRecord(title="No link", guid="g"),
+        ArticleRecord(title="Earlier", url="https://news.example/a", guid="g"),
+    ]
     ingest_items(db, batch, feed_id=feed_id)
     again = ingest_items(db, batch, feed_id=feed_id)
     assert (again.new_ids, again.updated_ids) == ([], [])
-    assert db.execute("SELECT title, revision_count FROM articles ORDER BY id").fetchall() == [("Earlier", 1), ("No link", 1)]
+    rows = db.execute("SELECT title, revision_count FROM articles ORDER BY id").fetchall()
+    assert rows == [("Earlier", 1), ("No link", 1)]
 
 
-@pytest.mark.parametrize("declaration", [b'<?xml version="1.0" encoding="\x00utf-8"?>', b'<?xml version="1.0" encoding="\xf5tf-8"?>'])
+@pytest.mark.parametrize(
+    "declaration", [b'<?xml version="1.0" encoding="\x00utf-8"?>', b'<?xml version="1.0" encoding="\xf5tf-8"?>']
+)
 def test_a_broken_encoding_declaration_is_a_parse_error(declaration):
     """feedparser's encoding detection raised ValueError / UnicodeDecodeError on these."""
     with pytest.raises(ParseError, match="unreadable feed"):
