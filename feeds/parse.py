@@ -13,6 +13,7 @@ import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
 from storywatch.store.records import ArticleRecord
+from storywatch.store.text.urls import is_web_url
 from storywatch.store.times import to_iso
 
 
@@ -48,9 +49,14 @@ def parse_feed(body: bytes, *, url: str = "", content_type: str = "") -> ParsedF
     # A BytesIO, never raw bytes or a str: feedparser would treat a short body as a file path
     # or a URL and open it itself.
     # feedparser's HTML sanitizing and link rewriting are skipped: html_to_text keeps only text.
-    parsed = feedparser.parse(
-        io.BytesIO(body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        )
+    except Exception as error:  # noqa: BLE001 - feedparser means never to raise; when it does, the bytes are unusable
+        # Seen: an encoding declaration with a NUL or a stray byte in its name (ValueError,
+        # UnicodeDecodeError from feedparser's encoding detection).
+        raise ParseError(f"unreadable feed: {type(error).__name__}: {' '.join(str(error).split())[:200]}") from None
     entries = parsed.get("entries") or []
     if not entries:
         if _looks_like_html(body, content_type):
@@ -93,15 +99,24 @@ def _record(entry, feed_title: str, base_url: str) -> ArticleRecord:
     )
 
 
+# Years a real item can carry: a year 1 or 9999 (placeholders, overflowed fields) is no date,
+# and a local-time view of it would not fit in a datetime.
+_PLAUSIBLE_YEARS = range(1000, 9999)
+
+
 def entry_time(entry) -> str | None:
     """When the item says it was published (or else last updated), as ISO UTC."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        moment = entry.get(key)
+        # dict.get, not entry.get: feedparser maps a missing updated_parsed to published_parsed
+        # (the one that just failed) with a DeprecationWarning.
+        moment = dict.get(entry, key)
         if moment:
             try:
-                return to_iso(datetime(*moment[:6]))
+                when = datetime(*moment[:6])
             except (TypeError, ValueError, OverflowError):
                 continue
+            if when.year in _PLAUSIBLE_YEARS:
+                return to_iso(when)
     return None
 
 
@@ -161,13 +176,16 @@ def html_to_text(html: str) -> str:
 
 
 def _safe_url(link: str, base_url: str) -> str:
-    """An item's link made absolute against the feed's URL; anything but http(s) is dropped."""
+    """An item's link made absolute against the feed's URL; anything but a readable http(s) URL is dropped."""
     link = (link or "").strip()
     if not link:
         return ""
     if base_url:
-        link = urljoin(base_url, link)
-    return link if link.lower().startswith(("http://", "https://")) else ""
+        try:
+            link = urljoin(base_url, link)
+        except ValueError:  # "http://[::1": an IPv6 host never closed
+            return ""
+    return link if is_web_url(link) else ""
 
 
 def _looks_like_html(body: bytes, content_type: str) -> bool:

@@ -70,6 +70,9 @@ def ingest_items(
 
 
 def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at: str, seen_in_batch: set[int]):
+    """Store one item; an article an earlier item of the poll already stored is left as that
+    item had it (one article listed twice, or two items found by one GUID but with different
+    links), so a repeated poll is not a new revision each time."""
     title = clean_line(item.title) or clean_line(item.summary, 120)
     canonical = canonical_url(item.url)
     guid = clean_line(item.guid, 2000)
@@ -123,9 +126,13 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
             add_revision(db, article_id, revision, seen_at, title, summary, body, digest)
             state = "updated"
     if feed_id is not None:
+        # A GUID names one article in a feed. An item found by its link whose GUID the feed
+        # already gave another article keeps no GUID here, or the next poll's lookup by that
+        # GUID would find two articles and rewrite one with the other's text.
         db.execute(
             "INSERT OR IGNORE INTO feed_articles (feed_id, article_id, guid, first_seen_at)"
-            " VALUES (?, ?, ?, ?)",
+            " SELECT ?1, ?2, CASE WHEN EXISTS (SELECT 1 FROM feed_articles WHERE feed_id = ?1 AND guid = ?3"
+            " AND article_id != ?2) THEN NULL ELSE ?3 END, ?4",
             [feed_id, article_id, guid or None, seen_at],
         )
     seen_in_batch.add(article_id)
@@ -147,7 +154,9 @@ def _find_existing(
     if canonical:
         lookups.append(("canonical_url = ?", [canonical]))
     if guid and feed_id is not None:
-        lookups.append(("id IN (SELECT article_id FROM feed_articles WHERE feed_id = ? AND guid = ?)", [feed_id, guid]))
+        lookups.append(
+            ("id = (SELECT min(article_id) FROM feed_articles WHERE feed_id = ? AND guid = ?)", [feed_id, guid])
+        )
     if guid and not canonical:
         lookups.append(("guid = ? AND canonical_url IS NULL", [guid]))
     kept_apart = False

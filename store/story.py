@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import glob
+import json
+import math
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from datetime import time as datetime_time
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -17,8 +21,8 @@ from storywatch.store.errors import UserError
 from storywatch.store.ingest import add_revision
 from storywatch.store.scoring import set_threshold
 from storywatch.store.text.clean import clean_block, clean_line, content_hash
-from storywatch.store.text.urls import canonical_url
-from storywatch.store.times import now_iso
+from storywatch.store.text.urls import canonical_url, is_web_url
+from storywatch.store.times import now_iso, to_iso
 
 
 class StoryError(UserError):
@@ -63,58 +67,216 @@ class Story:
 
 
 def load_story(path: str | Path) -> Story:
-    """Read a story file. Seed paths are relative to the file; a glob picks many at once."""
+    """Read and check a story file. Seed paths are relative to the file; a glob picks many at once.
+
+    Every key is checked here, before anything is written: a bad value is a StoryError that
+    names the key and the file, never a half-made story in the database."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise StoryError(f"story file not found: {path}") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise StoryError(f"cannot read story file {path}: {error}") from None
-    try:
+    return _StoryReader(path).story(data)
+
+
+class _StoryReader:
+    """Turns a parsed story file into a Story, or raises StoryError naming the first bad key."""
+
+    TOP = ("story", "feeds", "aliases", "facets", "seeds")
+    STORY = ("name", "title", "threshold", "seeds")
+    FEED = ("url", "title")
+    FACET = ("name", "words", "unless")
+    SEED = ("file", "title", "source", "url", "published_at")
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, where: str, problem: str) -> StoryError:
+        return StoryError(f"story file {self.path}: {where} {problem}")
+
+    def story(self, data: dict) -> Story:
+        self.known_keys("", data, self.TOP)
+        if "story" not in data:
+            raise StoryError(f"story file {self.path}: the [story] table is missing")
         story = data["story"]
+        if not isinstance(story, dict):
+            raise self.fail("story", f"must be a table ([story]), not {_shown(story)}")
+        self.known_keys("[story]", story, self.STORY)
+        name = self.text("[story] name", story.get("name"))
+        title = self.text("[story] title", story.get("title"))
+        threshold = story.get("threshold", 0.5)
+        if not _is_number(threshold) or not 0 <= threshold <= 1:
+            raise self.fail("[story] threshold", f"must be a number from 0 to 1, not {_shown(threshold)}")
+        seeds = self.seeds("[story] seeds", story.get("seeds", [])) + self.seeds("[[seeds]]", data.get("seeds", []))
+        return Story(
+            name=name,
+            title=title,
+            seeds=seeds,
+            feeds=self.feeds(data.get("feeds", [])),
+            threshold=float(threshold),
+            aliases=self.aliases(data.get("aliases", {})),
+            facets=self.facets(data.get("facets", [])),
+            path=self.path,
+        )
+
+    def known_keys(self, where: str, table: dict, known: tuple[str, ...]) -> None:
+        for key in table:
+            if key not in known:
+                inside = f"{where} " if where else ""
+                raise StoryError(
+                    f"story file {self.path}: {inside}unknown key {_shown(key)} (known: {', '.join(known)})"
+                )
+
+    def text(self, where: str, value, required: bool = True) -> str | None:
+        """A string with more than blanks in it (what it holds is shown inert wherever it is drawn)."""
+        if value is None and not required:
+            return None
+        if value is None:
+            raise self.fail(where, "is missing")
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(where, f"must be a non-empty string, not {_shown(value)}")
+        return value
+
+    def texts(self, where: str, value) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise self.fail(where, f"must be a list of strings, not {_shown(value)}")
+        return tuple(self.text(f"{where} #{n}", item) for n, item in enumerate(value, 1))
+
+    def tables(self, where: str, value, wanted: str, strings: bool = False) -> list:
+        """An array of tables (`[[feeds]]`); `strings` also allows a bare string per entry."""
+        if not isinstance(value, list):
+            raise self.fail(where, f"must be {wanted}, not {_shown(value)}")
+        for n, entry in enumerate(value, 1):
+            if not isinstance(entry, dict) and not (strings and isinstance(entry, str)):
+                kind = "a string or a table" if strings else "a table"
+                raise self.fail(f"{where} #{n}", f"must be {kind}, not {_shown(entry)}")
+        return value
+
+    def url(self, where: str, value, required: bool = True) -> str | None:
+        if value is None and not required:
+            return None
+        if value is None:
+            raise self.fail(where, "is missing")
+        url = value.strip() if isinstance(value, str) else value
+        if not isinstance(url, str) or not is_web_url(url):
+            raise self.fail(where, f"must be an http(s) URL with a host, not {_shown(value)}")
+        return url
+
+    def feeds(self, value) -> list[FeedEntry]:
+        feeds = []
+        for n, entry in enumerate(self.tables("[[feeds]]", value, "an array of tables", strings=True), 1):
+            where = f"[[feeds]] #{n}"
+            if isinstance(entry, str):
+                feeds.append(FeedEntry(self.url(where, entry)))
+                continue
+            self.known_keys(where, entry, self.FEED)
+            url = self.url(f"{where} url", entry.get("url"))
+            feeds.append(FeedEntry(url, self.text(f"{where} title", entry.get("title"), False)))
+        return feeds
+
+    def aliases(self, value) -> dict[str, list[str]]:
+        if not isinstance(value, dict):
+            raise self.fail("aliases", f"must be a table ([aliases]), not {_shown(value)}")
+        aliases = {}
+        for canonical, names in value.items():
+            where = f"[aliases] {_shown(canonical)}"
+            self.text(where, canonical)
+            if not isinstance(names, list):
+                raise self.fail(where, f"must be a list of names, not {_shown(names)}")
+            aliases[canonical] = list(self.texts(where, names))
+        return aliases
+
+    def facets(self, value) -> tuple[FacetEntry, ...]:
+        facets: list[FacetEntry] = []
+        for n, entry in enumerate(self.tables("[[facets]]", value, "an array of tables"), 1):
+            where = f"[[facets]] #{n}"
+            self.known_keys(where, entry, self.FACET)
+            name = self.text(f"{where} name", entry.get("name"))
+            if name in {facet.name for facet in facets}:
+                raise self.fail(f"{where} name", f"{_shown(name)} is the name of an earlier facet")
+            if "words" not in entry:
+                raise self.fail(f"{where} words", "is missing")
+            words = self.texts(f"{where} words", entry["words"])
+            if not words:
+                raise self.fail(f"{where} words", f"is empty: facet {_shown(name)} has no words")
+            facets.append(FacetEntry(name, words, self.texts(f"{where} unless", entry.get("unless", []))))
+        return tuple(facets)
+
+    def seeds(self, where: str, value) -> list[SeedFile]:
         seeds = []
-        for entry in data.get("seeds", story.get("seeds", [])):
+        wanted = "an array of tables" if where.startswith("[[") else "a list of file names or globs"
+        for n, entry in enumerate(self.tables(where, value, wanted, strings=True), 1):
+            here = f"{where} #{n}"
             if isinstance(entry, str):
                 entry = {"file": entry}
-            pattern = os.path.join(path.parent, os.path.expanduser(str(entry["file"])))  # absolute stays absolute
-            matches = sorted(Path(match) for match in glob.glob(pattern) if os.path.isfile(match))
+                file_key = here
+            else:
+                self.known_keys(here, entry, self.SEED)
+                file_key = f"{here} file"
+            pattern = self.text(file_key, entry.get("file"))
+            full = os.path.join(self.path.parent, os.path.expanduser(pattern))  # absolute stays absolute
+            matches = sorted(Path(match) for match in glob.glob(full) if os.path.isfile(match))
             if not matches:
-                raise StoryError(f"{path}: seed file not found: {entry['file']}")
+                raise self.fail(file_key, f"names no file: seed file not found: {pattern}")
+            title = self.text(f"{here} title", entry.get("title"), False)
+            source = self.text(f"{here} source", entry.get("source"), False)
+            url = self.url(f"{here} url", entry.get("url"), False)
+            published_at = self.time(f"{here} published_at", entry.get("published_at"))
+            single = len(matches) == 1
             for match in matches:
-                single = len(matches) == 1
                 seeds.append(
                     SeedFile(
                         match,
-                        title=entry.get("title") if single else None,
-                        source=entry.get("source"),
-                        url=entry.get("url") if single else None,
-                        published_at=entry.get("published_at") if single else None,
+                        title=title if single else None,
+                        source=source,
+                        url=url if single else None,
+                        published_at=published_at if single else None,
                     )
                 )
-        feeds = [
-            FeedEntry(f) if isinstance(f, str) else FeedEntry(f["url"], f.get("title"))
-            for f in data.get("feeds", [])
-        ]
-        return Story(
-            name=str(story["name"]),
-            title=str(story["title"]),
-            seeds=seeds,
-            feeds=feeds,
-            threshold=float(story.get("threshold", 0.5)),
-            aliases={str(k): [str(a) for a in v] for k, v in data.get("aliases", {}).items()},
-            facets=tuple(_facet(entry) for entry in data.get("facets", [])),
-            path=path,
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise StoryError(f"{path}: malformed story file ({error!r})") from None
+        return seeds
+
+    def time(self, where: str, value) -> str | None:
+        """A TOML date or date-time, or ISO 8601 text; stored as the database keeps times (UTC)."""
+        if value is None:
+            return None
+        moment = value
+        if isinstance(value, str):
+            try:
+                moment = datetime.fromisoformat(value.strip())
+            except ValueError:
+                moment = None
+        if isinstance(moment, date) and not isinstance(moment, datetime):
+            moment = datetime.combine(moment, datetime_time())
+        try:
+            if isinstance(moment, datetime):
+                return to_iso(moment)
+        except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the first UTC instant
+            pass
+        raise self.fail(where, f"must be a date or time (2025-11-21T07:30:00Z), not {_shown(value)}")
 
 
-def _facet(entry: dict) -> FacetEntry:
-    words = tuple(str(word) for word in entry["words"] if str(word).strip())
-    if not words:
-        raise ValueError(f"facet {entry['name']!r} has no words")
-    return FacetEntry(str(entry["name"]), words, tuple(str(phrase) for phrase in entry.get("unless", [])))
+def _is_number(value) -> bool:
+    """An int or float that is finite; TOML's true/false are not numbers."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _shown(value) -> str:
+    """A value as the story file might have written it, short enough for a one-line error."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list" if value else "an empty list"
+    if isinstance(value, str):
+        shown = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, (date, datetime_time)):
+        shown = value.isoformat()
+    else:
+        shown = repr(value)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
 def ensure_story(db: Database, story: Story) -> int:

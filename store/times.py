@@ -15,7 +15,8 @@ def to_iso(moment: datetime) -> str:
     """Naive datetimes are taken to be UTC already."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc)
-    return moment.strftime(FORMAT)
+    # Not strftime: its %Y writes the year 999 as "999", which neither sorts nor parses back.
+    return moment.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 def now_iso() -> str:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from storywatch.store.db import open_db
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -175,10 +177,23 @@ def test_one_feed_url_in_two_spellings_is_one_feed(tmp_path, story_file):
     assert removed.stdout == "removed feed http://host/Feed.xml?A=1\n", removed.stderr
 
 
-def test_a_fetch_error_is_one_inert_line_whatever_the_feed_url_holds(tmp_path, story_file):
-    """A story file's feeds are stored as written; a newline in one must not split its error line."""
+def test_a_story_file_feed_url_holding_controls_is_refused_inertly(tmp_path, story_file):
     story_file.write_text(story_file.read_text() + f"[[feeds]]\nurl = {json.dumps(HOSTILE_URL)}\n")
     result = storywatch("--db", str(tmp_path / "x.db"), "--story", str(story_file), "fetch", "--once")
+    assert_one_line_error(result, "[[feeds]] #1 url must be an http(s) URL")
+    assert_inert(result)
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_a_fetch_error_is_one_inert_line_whatever_the_feed_url_holds(tmp_path, story_file):
+    """A URL stored before feed URLs were checked (by an older storywatch, or by hand with
+    sqlite3): a newline in it must not split its error line, nor an escape reach the terminal."""
+    db_path = tmp_path / "x.db"
+    assert storywatch("--db", str(db_path), "--story", str(story_file), "feeds", "list").returncode == 0
+    db = open_db(db_path)
+    db.execute("INSERT INTO feeds (url, added_at) VALUES (?, '2026-01-01T00:00:00Z')", [HOSTILE_URL])
+    db.close()
+    result = storywatch("--db", str(db_path), "--story", str(story_file), "fetch", "--once")
     assert result.returncode == 1
     assert_inert(result)
     failed = [line for line in result.stderr.splitlines() if line.startswith("  failed ")]

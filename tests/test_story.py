@@ -58,10 +58,161 @@ def test_story_file_errors_are_clear(tmp_path):
         load_story(tmp_path / "missing.toml")
     with pytest.raises(StoryError, match="cannot read"):
         load_story(write_story(tmp_path, "[story\nname="))
-    with pytest.raises(StoryError, match="malformed"):
+    with pytest.raises(StoryError, match=r"\[story\] title is missing"):
         load_story(write_story(tmp_path, "[story]\nname = 'x'\n"))
     with pytest.raises(StoryError, match="seed file not found"):
         load_story(write_story(tmp_path, "[story]\nname='x'\ntitle='X'\nseeds=['nope.txt']\n"))
+
+
+HEAD = '[story]\nname = "x"\ntitle = "X"\n'
+
+# Story files with one bad value each, and the key path the one-line error must name. Shared
+# with test_story_file_cli.py, which feeds each one to the real command line.
+BAD_STORY_FILES = [
+    # The five values of issue 9, finding 5:
+    ("story-not-a-table", "story = 5\n", "story must be a table"),
+    ("threshold-nan", HEAD + "threshold = nan\n", "[story] threshold must be a number from 0 to 1, not nan"),
+    ("threshold-7", HEAD + "threshold = 7\n", "[story] threshold must be a number from 0 to 1, not 7"),
+    ("alias-not-a-list", HEAD + '[aliases]\n"A" = "notalist"\n', '[aliases] "A" must be a list of names'),
+    ("feed-url-number", HEAD + "[[feeds]]\nurl = 5\n", "[[feeds]] #1 url must be an http(s) URL"),
+    # [story]
+    ("story-missing", "[[feeds]]\nurl = 'https://example.com/rss'\n", "[story] table is missing"),
+    ("story-array", "[[story]]\nname = 'x'\n", "story must be a table"),
+    ("name-missing", '[story]\ntitle = "X"\n', "[story] name is missing"),
+    ("name-number", '[story]\nname = 5\ntitle = "X"\n', "[story] name must be"),
+    ("name-empty", '[story]\nname = ""\ntitle = "X"\n', "[story] name must be"),
+    ("name-list", '[story]\nname = ["x"]\ntitle = "X"\n', "[story] name must be"),
+    ("title-missing", '[story]\nname = "x"\n', "[story] title is missing"),
+    ("title-blank", '[story]\nname = "x"\ntitle = "   "\n', "[story] title must be"),
+    ("title-bool", '[story]\nname = "x"\ntitle = true\n', "[story] title must be a non-empty string, not true"),
+    ("threshold-inf", HEAD + "threshold = inf\n", "[story] threshold"),
+    ("threshold-negative", HEAD + "threshold = -0.1\n", "[story] threshold"),
+    ("threshold-text", HEAD + 'threshold = "0.5"\n', "[story] threshold"),
+    ("threshold-bool", HEAD + "threshold = true\n", "[story] threshold"),
+    ("threshold-date", HEAD + "threshold = 2025-01-01\n", "[story] threshold"),
+    ("story-unknown-key", HEAD + "treshold = 0.5\n", '[story] unknown key "treshold"'),
+    ("top-unknown-table", HEAD + "[extra]\nkey = 1\n", 'unknown key "extra"'),
+    ("top-unknown-key", "name = 'x'\n" + HEAD, 'unknown key "name"'),
+    # seeds
+    ("seeds-text", HEAD + 'seeds = "a.txt"\n', "[story] seeds must be a list"),
+    ("seeds-number-entry", HEAD + "seeds = [5]\n", "[story] seeds #1 must be"),
+    ("seeds-empty-entry", HEAD + 'seeds = ["a.txt", ""]\n', "[story] seeds #2 must be"),
+    ("seeds-not-found", HEAD + 'seeds = ["nope.txt"]\n', "[story] seeds #1 names no file"),
+    ("seeds-glob-not-found", HEAD + 'seeds = ["*.md"]\n', "[story] seeds #1 names no file"),
+    ("seeds-a-directory", HEAD + 'seeds = ["."]\n', "[story] seeds #1 names no file"),
+    ("seed-table-no-file", HEAD + '[[seeds]]\ntitle = "T"\n', "[[seeds]] #1 file is missing"),
+    ("seed-file-number", HEAD + "[[seeds]]\nfile = 5\n", "[[seeds]] #1 file must be"),
+    ("seed-title-number", HEAD + '[[seeds]]\nfile = "a.txt"\ntitle = 5\n', "[[seeds]] #1 title must be"),
+    ("seed-source-empty", HEAD + '[[seeds]]\nfile = "a.txt"\nsource = ""\n', "[[seeds]] #1 source must be"),
+    ("seed-url-ftp", HEAD + '[[seeds]]\nfile = "a.txt"\nurl = "ftp://example.com/a"\n', "[[seeds]] #1 url must be"),
+    ("seed-url-list", HEAD + '[[seeds]]\nfile = "a.txt"\nurl = ["https://example.com/a"]\n', "[[seeds]] #1 url"),
+    ("seed-date-text", HEAD + '[[seeds]]\nfile = "a.txt"\npublished_at = "noon"\n', "[[seeds]] #1 published_at"),
+    ("seed-date-number", HEAD + '[[seeds]]\nfile = "a.txt"\npublished_at = 2025\n', "[[seeds]] #1 published_at"),
+    ("seed-date-time-only", HEAD + '[[seeds]]\nfile = "a.txt"\npublished_at = 07:30:00\n', "[[seeds]] #1 published_at"),
+    ("seed-unknown-key", HEAD + '[[seeds]]\nfile = "a.txt"\nauthor = "A"\n', '[[seeds]] #1 unknown key "author"'),
+    ("seeds-top-table", HEAD + '[seeds]\nfile = "a.txt"\n', "[[seeds]] must be an array of tables"),
+    # [[feeds]]
+    ("feeds-number", "feeds = 5\n" + HEAD, "[[feeds]] must be an array of tables"),
+    ("feeds-table", HEAD + '[feeds]\nurl = "https://example.com/rss"\n', "[[feeds]] must be an array of tables"),
+    ("feeds-number-entry", "feeds = [5]\n" + HEAD, "[[feeds]] #1 must be"),
+    ("feed-url-missing", HEAD + '[[feeds]]\ntitle = "T"\n', "[[feeds]] #1 url is missing"),
+    ("feed-url-ftp", HEAD + '[[feeds]]\nurl = "ftp://example.com/rss"\n', "[[feeds]] #1 url must be"),
+    ("feed-url-no-host", HEAD + '[[feeds]]\nurl = "https://"\n', "[[feeds]] #1 url must be"),
+    ("feed-url-words", HEAD + '[[feeds]]\nurl = "the guardian"\n', "[[feeds]] #1 url must be"),
+    ("feed-url-bad-port", HEAD + '[[feeds]]\nurl = "https://example.com:99999/rss"\n', "[[feeds]] #1 url must be"),
+    ("feed-url-space", HEAD + '[[feeds]]\nurl = "https://example.com/a b"\n', "[[feeds]] #1 url must be"),
+    (
+        "feed-second-bad",
+        HEAD + '[[feeds]]\nurl = "https://example.com/rss"\n[[feeds]]\nurl = ""\n',
+        "[[feeds]] #2 url must be",
+    ),
+    ("feed-title-number", HEAD + '[[feeds]]\nurl = "https://example.com/rss"\ntitle = 5\n', "[[feeds]] #1 title"),
+    ("feed-unknown-key", HEAD + '[[feeds]]\nurl = "https://e.example/rss"\nname = 1\n', '[[feeds]] #1 unknown key "name"'),
+    # [aliases]
+    ("aliases-number", "aliases = 5\n" + HEAD, "aliases must be a table"),
+    ("aliases-array", HEAD + '[[aliases]]\n"A" = ["B"]\n', "aliases must be a table"),
+    ("alias-number-name", HEAD + '[aliases]\n"A" = [5]\n', '[aliases] "A" #1 must be'),
+    ("alias-empty-name", HEAD + '[aliases]\n"A" = ["B", ""]\n', '[aliases] "A" #2 must be'),
+    ("alias-empty-key", HEAD + '[aliases]\n"" = ["B"]\n', '[aliases] "" must be'),
+    ("alias-table", HEAD + "[aliases]\nA.b = 1\n", '[aliases] "A" must be a list of names, not a table'),
+    # [[facets]]
+    ("facets-number", "facets = 5\n" + HEAD, "[[facets]] must be an array of tables"),
+    ("facets-table", HEAD + '[facets]\nname = "F"\nwords = ["w"]\n', "[[facets]] must be an array of tables"),
+    ("facet-name-missing", HEAD + '[[facets]]\nwords = ["w"]\n', "[[facets]] #1 name is missing"),
+    ("facet-name-number", HEAD + '[[facets]]\nname = 5\nwords = ["w"]\n', "[[facets]] #1 name must be"),
+    ("facet-words-missing", HEAD + '[[facets]]\nname = "F"\n', "[[facets]] #1 words is missing"),
+    ("facet-words-text", HEAD + '[[facets]]\nname = "F"\nwords = "Mexico"\n', "[[facets]] #1 words must be a list"),
+    ("facet-words-empty", HEAD + '[[facets]]\nname = "F"\nwords = []\n', "[[facets]] #1 words is empty"),
+    ("facet-word-number", HEAD + '[[facets]]\nname = "F"\nwords = ["w", 5]\n', "[[facets]] #1 words #2 must be"),
+    ("facet-word-blank", HEAD + '[[facets]]\nname = "F"\nwords = [" "]\n', "[[facets]] #1 words #1 must be"),
+    ("facet-unless-text", HEAD + '[[facets]]\nname = "F"\nwords = ["w"]\nunless = "x"\n', "[[facets]] #1 unless"),
+    ("facet-unless-number", HEAD + '[[facets]]\nname = "F"\nwords = ["w"]\nunless = [1]\n', "[[facets]] #1 unless #1"),
+    ("facet-unknown-key", HEAD + '[[facets]]\nname = "F"\nword = ["w"]\n', '[[facets]] #1 unknown key "word"'),
+    (
+        "facet-name-twice",
+        HEAD + '[[facets]]\nname = "F"\nwords = ["a"]\n[[facets]]\nname = "F"\nwords = ["b"]\n',
+        '[[facets]] #2 name "F" is the name of an earlier facet',
+    ),
+]
+
+
+@pytest.mark.parametrize("text, key", [case[1:] for case in BAD_STORY_FILES], ids=[case[0] for case in BAD_STORY_FILES])
+def test_a_bad_value_is_one_error_naming_the_key_and_the_file(tmp_path, text, key):
+    """Each bad value is caught on reading, so nothing half-checked reaches the database."""
+    (tmp_path / "a.txt").write_text("A Seed Headline Here\n\nUS strikes on cartels in Mexico.")
+    path = write_story(tmp_path, text)
+    with pytest.raises(StoryError) as caught:
+        load_story(path)
+    message = str(caught.value)
+    assert message.startswith(f"story file {path}: "), message
+    assert key in message, message
+    assert "\n" not in message
+
+
+def test_the_good_values_next_to_the_bad_ones_load(tmp_path):
+    """The checks reject only what is wrong: the edge values of each key still load."""
+    (tmp_path / "a.txt").write_text("A Seed Headline Here\n\ntext")
+    (tmp_path / "b.txt").write_text("B Seed Headline Here\n\ntext")
+    story = load_story(
+        write_story(
+            tmp_path,
+            """feeds = ["http://127.0.0.1:9/one.xml", {url = " https://example.com/rss ", title = "T"}]
+
+[story]
+name = "x"
+title = "X"
+threshold = 1
+seeds = ["a.txt"]
+
+[[seeds]]
+file = "b.txt"
+url = "https://example.com/b?id=2"
+published_at = 2025-11-21T09:30:00+02:00
+
+[aliases]
+"Claudia Sheinbaum" = []
+
+[[facets]]
+name = "F"
+words = ["w"]
+unless = []
+""",
+        )
+    )
+    assert story.threshold == 1.0
+    assert [seed.path.name for seed in story.seeds] == ["a.txt", "b.txt"], "[story] seeds and [[seeds]] both count"
+    assert story.seeds[1].published_at == "2025-11-21T07:30:00Z"
+    assert [feed.url for feed in story.feeds] == ["http://127.0.0.1:9/one.xml", "https://example.com/rss"]
+    assert story.aliases == {"Claudia Sheinbaum": []}
+    assert load_story(write_story(tmp_path, HEAD + "threshold = 0\n")).threshold == 0.0
+
+
+@pytest.mark.parametrize("written", ["2025-11-21", "2025-11-21T07:30:00Z", "2025-11-21T08:30+01:00", "2025-11-21T07:30"])
+def test_a_seed_date_is_stored_as_the_database_keeps_times(tmp_path, written):
+    """published_at becomes sort_at, which sorts as text: one format, UTC."""
+    (tmp_path / "a.txt").write_text("A Seed Headline Here\n\ntext")
+    story = load_story(write_story(tmp_path, HEAD + f'[[seeds]]\nfile = "a.txt"\npublished_at = "{written}"\n'))
+    assert story.seeds[0].published_at == ("2025-11-21T00:00:00Z" if len(written) == 10 else "2025-11-21T07:30:00Z")
 
 
 def test_seed_overrides_and_aliases(tmp_path):
@@ -175,7 +326,7 @@ def test_facets_come_from_the_story_file_and_are_stored(tmp_path):
 
 
 def test_a_facet_without_words_is_a_clear_error(tmp_path):
-    with pytest.raises(StoryError, match="malformed story file.*no words"):
+    with pytest.raises(StoryError, match="no words"):
         load_story(write_story(tmp_path, '[story]\nname="x"\ntitle="X"\n[[facets]]\nname="empty"\nwords=[]\n'))
 
 

@@ -81,13 +81,33 @@ def is_tracking_parameter(name: str) -> bool:
     return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PREFIXES)
 
 
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) URL with a host that urllib can take apart (port in range, IPv6
+    host closed), with no whitespace or control characters in it."""
+    if not url or any(char.isspace() or ord(char) < 32 or 127 <= ord(char) < 160 for char in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError when out of range
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
 def canonical_url(url: str) -> str:
     """The article's identity as a URL: the target of an aggregator's redirect link, lower-case
     host without www./m./amp., no tracking or AMP parameters, no fragment, sorted query,
     https, no default port, no /amp suffix and no trailing slash on the path.
 
-    Returns "" for anything that is not an http(s) URL.
+    Returns "" for anything that is not an http(s) URL, or not one urllib can read.
     """
+    try:
+        return _canonical_url(url)
+    except ValueError:  # a port out of range, an unclosed IPv6 host, a host IDNA cannot encode
+        return ""
+
+
+def _canonical_url(url: str) -> str:
     url = redirect_target((url or "").strip())
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
