@@ -21,7 +21,7 @@ from storywatch.store.errors import UserError
 from storywatch.store.ingest import add_revision
 from storywatch.store.scoring import set_threshold
 from storywatch.store.text.clean import clean_block, clean_line, content_hash
-from storywatch.store.text.urls import canonical_url, is_web_url
+from storywatch.store.text.urls import canonical_url, feed_url, is_web_url
 from storywatch.store.times import now_iso, to_iso
 
 
@@ -169,10 +169,10 @@ class _StoryReader:
         for n, entry in enumerate(self.tables("[[feeds]]", value, "an array of tables", strings=True), 1):
             where = f"[[feeds]] #{n}"
             if isinstance(entry, str):
-                feeds.append(FeedEntry(self.url(where, entry)))
+                feeds.append(FeedEntry(feed_url(self.url(where, entry))))
                 continue
             self.known_keys(where, entry, self.FEED)
-            url = self.url(f"{where} url", entry.get("url"))
+            url = feed_url(self.url(f"{where} url", entry.get("url")))  # the spelling `feeds add` stores
             feeds.append(FeedEntry(url, self.text(f"{where} title", entry.get("title"), False)))
         return feeds
 
@@ -302,7 +302,7 @@ def ensure_story(db: Database, story: Story) -> int:
             for feed in story.feeds:
                 db.execute(
                     "INSERT OR IGNORE INTO feeds (url, title, added_at) VALUES (?, ?, ?)",
-                    [feed.url, feed.title, now_iso()],
+                    [feed.url, clean_line(feed.title, 200) or None, now_iso()],
                 )
         else:
             story_id = row[0]

@@ -47,6 +47,20 @@ def test_default_feeds_are_added_only_when_the_story_is_new(tmp_path):
     assert first not in {feed.url for feed in feed_statuses(db)}, "a removed feed stays removed"
 
 
+def test_story_file_feeds_are_stored_as_feeds_add_would_store_them(tmp_path):
+    (tmp_path / "seed.txt").write_text("A seed headline\n\nText.")
+    story = load_story(write_story(tmp_path, (
+        '[story]\nname = "s"\ntitle = "S"\nseeds = ["seed.txt"]\n'
+        '[[feeds]]\nurl = "HTTP://News.Example:80/Feed.xml?A=1"\ntitle = "Wire\\u001b[2J [b]x[/b]"\n'
+    )))
+    db = open_db(tmp_path / "story.db")
+    ensure_story(db, story)
+    (feed,) = feed_statuses(db)
+    assert feed.url == "http://news.example/Feed.xml?A=1"
+    assert "\x1b" not in feed.title and feed.title.startswith("Wire")
+    db.close()
+
+
 def write_story(tmp_path, text: str):
     path = tmp_path / "story.toml"
     path.write_text(text)
