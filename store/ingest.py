@@ -1,4 +1,4 @@
-"""Writing what a poll found: articles, their revisions and the feed's state, in one transaction."""
+"""Writing what a poll found: articles, their revisions and the feed's state, a batch per transaction."""
 
 from __future__ import annotations
 
