@@ -45,6 +45,7 @@ class StoryRow:
     on_story: bool
     reasons: list[str]
     known_from_seeds: bool  # the group copies a seed
+    published_at: str | None = None  # as the feed or the story file says; a seed without one is undated
 
 
 _SOURCE = """coalesce(a.source, (SELECT coalesce(f.title, f.url) FROM feed_articles fa JOIN feeds f ON f.id = fa.feed_id
@@ -136,7 +137,8 @@ def story_rows(db: Database, story_id: int, group_ids: list[int]) -> list[StoryR
     rows = []
     for group_id in group_ids:
         head = db.execute(
-            f"SELECT a.id, a.kind, a.title, {_SOURCE}, a.url, a.sort_at, a.read_at FROM articles a WHERE a.id = ?",
+            f"SELECT a.id, a.kind, a.title, {_SOURCE}, a.url, a.sort_at, a.read_at, a.published_at"
+            " FROM articles a WHERE a.id = ?",
             [group_id],
         ).fetchone()
         if head is None:
@@ -158,7 +160,8 @@ def story_rows(db: Database, story_id: int, group_ids: list[int]) -> list[StoryR
         ).fetchone()
         rows.append(
             StoryRow(
-                *head,
+                *head[:7],
+                published_at=head[7],
                 outlets=outlets,
                 unread=unread or 0,
                 score=best,

@@ -311,10 +311,12 @@ def ensure_story(db: Database, story: Story) -> int:
         if stored_threshold != story.threshold:
             set_threshold(db, story_id, story.threshold)  # re-files verdicts only when it changed
         apply_story_aliases(db, story.aliases)
-        if _store_facets(db, story_id, story.facets):
+        stored_before = db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
+        if _store_facets(db, story_id, story.facets) and stored_before:
             # What the story is about changed: every stored verdict may too. The rescore is
             # long on a big store, so the caller runs it (scoring.resume_rescore), and it
-            # resumes where it stopped if interrupted.
+            # resumes where it stopped if interrupted. A brand-new database has nothing to
+            # rescore: its seeds are scored below with the facets just stored.
             db.execute("UPDATE stories SET rescore_from = 0 WHERE id = ?", [story_id])
         seed_ids = [_import_seed(db, story_id, story.name, seed) for seed in story.seeds]
         analyse_articles(db, [article_id for article_id in seed_ids if article_id is not None])

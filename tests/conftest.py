@@ -28,3 +28,9 @@ def db(tmp_path):
     database = open_db(tmp_path / "storywatch.db")
     yield database
     database.close()
+
+
+@pytest.fixture(autouse=True)
+def _own_config(tmp_path, monkeypatch):
+    """Every test gets its own settings file: the user's real one is never read or written."""
+    monkeypatch.setenv("STORYWATCH_CONFIG", str(tmp_path / "settings" / "config.toml"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ from textual.app import App
 
 from storywatch.store.db import open_db
 from storywatch.store.queries import story_id, story_title
+from storywatch.tui.config import Config, config_path, load_config, save_config
 from storywatch.tui.fetcher import Fetcher
 from storywatch.tui.screens.story import StoryScreen
 
@@ -38,6 +40,25 @@ class StorywatchApp(App):
         self.refresh_interval = refresh_interval
         self.db = None  # the UI thread's read connection, opened when the app starts
         self.read_only = False  # a file the user may not write: shown, never written, never polled
+        self.config_path = config_path()
+        self.config: Config = load_config(self.config_path, set(self.available_themes))
+        if self.config.theme is not None:
+            self.theme = self.config.theme
+
+    def on_mount(self) -> None:
+        for problem in self.config.problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=10, markup=False)
+        self.theme_changed_signal.subscribe(self, self._save_theme)
+
+    def _save_theme(self, theme) -> None:
+        """The reader picked another theme (ctrl+p, "Change theme"): keep it for next time."""
+        if theme.name == self.config.theme:
+            return
+        self.config = replace(self.config, theme=theme.name)
+        try:
+            save_config(self.config_path, self.config)
+        except OSError as error:
+            self.notify(f"Could not save the theme in {self.config_path}: {error}", severity="error", markup=False)
 
     def get_default_screen(self) -> StoryScreen:
         self.db = open_db(self.db_path)

@@ -22,6 +22,7 @@ from storywatch.tui.widgets.story_header import poll_time
 
 BODY_MAX = 20_000  # characters shown; a longer text is cut, the store keeps it whole
 REASONS_SHOWN = 8
+NARROW_LIST = 70  # below this width the coverage list drops its "how found" column
 HOW_FOUND = {"first": "first", "text": "same text", "near": "near copy", "seed": "copies a seed"}
 
 
@@ -68,15 +69,18 @@ def why_line(verdict: tuple[float, bool, list[str]] | None, kind: str, known_fro
 
 def member_line(member: Member, current: bool, width: int = 100) -> Text:
     """One outlet's copy in the coverage list: time, source, how it was matched, title (cut to fit)."""
-    line = Text("▸ " if current else "  ", style="bold", end="")
+    narrow = width < NARROW_LIST  # an 80-column terminal: no "how found" column, a shorter source
+    line = Text("▸ " if current else "  ", style="bold", end="", no_wrap=True, overflow="ellipsis")
     line.append(f"{short_time(member.sort_at):>6}  ", style="dim")
     source = clean_line(member.source, 60) or "—"
     if member.kind == "seed":
         source = "◆ seed"
-    line.append(f"{source[:18]:<18}  ", style="bold" if current else "")
-    line.append(f"{HOW_FOUND.get(member.match, member.match):<13}  ", style="dim")
+    room = 12 if narrow else 18
+    line.append(f"{source[:room]:<{room}}  ", style="bold" if current else "")
+    if not narrow:
+        line.append(f"{HOW_FOUND.get(member.match, member.match):<13}  ", style="dim")
     line.append(clean_line(member.title, 300))
-    line.truncate(max(20, width), overflow="ellipsis")
+    line.truncate(max(20, width), overflow="ellipsis")  # one line each: a wrapped copy reads as two
     return line
 
 
@@ -135,6 +139,7 @@ class ArticleScreen(ModalScreen):
 
     def on_mount(self) -> None:
         self.show_article(self.article_id)
+        self.call_after_refresh(self._show_members)  # again at the list's real width, once laid out
         if len(self.members) > 1:
             self.query_one("#article-members").focus()
 
@@ -179,13 +184,16 @@ class ArticleScreen(ModalScreen):
             ("  (enter reads that copy)", "$text-muted"),
         ))
         highlighted = members.highlighted
-        width = members.size.width or min(120, int(self.app.size.width * 0.9)) - 6
+        width = members.scrollable_content_region.width or min(120, int(self.app.size.width * 0.9)) - 8
         members.set_options(
             [Option(member_line(m, m.id == self.article_id, width - 1), id=str(m.id)) for m in self.members]
         )
         current = next(i for i, m in enumerate(self.members) if m.id == self.article_id) if any(
             m.id == self.article_id for m in self.members) else 0
         members.highlighted = highlighted if highlighted is not None else current
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_members)
 
     @on(OptionList.OptionSelected, "#article-members")
     def read_member(self, event: OptionList.OptionSelected) -> None:

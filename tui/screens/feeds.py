@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Label, Static
 
 from storywatch.store.db import open_db
 from storywatch.store.feeds import FeedStatus, feed_statuses
@@ -59,17 +59,20 @@ class FeedsScreen(ModalScreen):
         }
         & DataTable { height: auto; max-height: 40; }
         & #feeds-hint { color: $text-muted; padding: 0 1; }
+        & #feeds-error { color: $text-error; padding: 0 1; height: auto; max-height: 6; }
     }
     """
 
     def __init__(self, db_path: Path) -> None:
         super().__init__()
         self.db_path = db_path
+        self.statuses: dict[str, FeedStatus] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "Feeds"
             yield DataTable(cursor_type="row", id="feeds-table")
+            yield Static(id="feeds-error", markup=False)  # the highlighted feed's error in full, wrapped
             yield Label("escape back  ·  a failing feed is retried later, with growing pauses", id="feeds-hint", markup=False)
 
     def on_mount(self) -> None:
@@ -95,9 +98,20 @@ class FeedsScreen(ModalScreen):
         return statuses
 
     def _show(self, statuses: list[FeedStatus]) -> None:
+        self.statuses = {str(feed.id): feed for feed in statuses}
         table = self.query_one(DataTable)
         for feed in statuses:
             table.add_row(*status_cells(feed), key=str(feed.id))
         table.loading = False
         failing = sum(feed.failing for feed in statuses)
         self.query_one(Vertical).border_title = f"Feeds · {len(statuses)} followed · {failing} failing"
+
+    @on(DataTable.RowHighlighted, "#feeds-table")
+    def show_error(self, event: DataTable.RowHighlighted) -> None:
+        """The table cuts an error to its column; here it is whole, on as many lines as it needs."""
+        feed = self.statuses.get(event.row_key.value) if event.row_key else None
+        detail = self.query_one("#feeds-error", Static)
+        detail.display = bool(feed and feed.failing and feed.last_error)
+        if detail.display:
+            name = clean_line(feed.title, 200) or clean_line(feed.url, 300)
+            detail.update(f"{name}: {clean_line(feed.last_error, 2000)}")

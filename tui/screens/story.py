@@ -28,9 +28,11 @@ from storywatch.store.queries import (
 from storywatch.store.scoring import mark_on_story, pending_rescore, resume_rescore
 from storywatch.store.text.clean import clean_line
 from storywatch.store.times import now_iso
+from storywatch.store.trends import coverage_trend, new_on_story
 from storywatch.tui.fetcher import Fetcher
 from storywatch.tui.screens.article import ArticleScreen
 from storywatch.tui.screens.feeds import FeedsScreen
+from storywatch.tui.widgets.coverage_sparkline import CoverageSparkline
 from storywatch.tui.widgets.entity_sidebar import EntitySidebar
 from storywatch.tui.widgets.story_feed import StoryFeed
 from storywatch.tui.widgets.story_header import StoryHeader
@@ -58,12 +60,13 @@ class StoryScreen(Screen):
         Binding("q", "app.quit", "Quit"),
         Binding("o", "open_article", "Open", key_display="⏎/o", tooltip="Read the report and every outlet's copy"),
         Binding("a", "cycle_view", "View", tooltip="On the story / everything / off the story"),
-        Binding("plus", "teach(True)", "On story", key_display="+", tooltip="Teach: this report is on the story"),
-        Binding("minus", "teach(False)", "Off story", key_display="-", tooltip="Teach: this report is off the story"),
+        Binding("plus", "teach(True)", "Teach", key_display="+/-", tooltip="Teach: + on the story, - off the story"),
+        Binding("minus", "teach(False)", "Off story", key_display="-", show=False, tooltip="Teach: this report is off the story"),
         Binding("e", "toggle_entities", "Entities", tooltip="People, organisations and places; enter filters"),
-        Binding("escape", "clear_filter", "Clear filter", tooltip="Show every report again"),
+        Binding("escape", "clear_filter", "Clear", tooltip="Clear the filter: show every report again"),
         Binding("r", "refresh", "Refresh", tooltip="Read the store now and poll every feed"),
         Binding("f", "feeds", "Feeds", tooltip="Each feed's last success and last error"),
+        Binding("H", "trend_span", "Per hour/day", show=False, tooltip="Coverage sparkline: per hour (48 h) or per day (30 days)"),
     ]
 
     @dataclass
@@ -93,9 +96,12 @@ class StoryScreen(Screen):
         self._last_id = 0
         self._entities_stale = True
         self._fetcher_worker: Worker | None = None
+        self.trend_by = "hour"  # the sparkline's buckets: "hour" or "day" (H)
+        self.new_reports = 0  # on-story reports arrived since the reader was last on the top row
 
     def compose(self) -> ComposeResult:
         yield StoryHeader(self.story_title, id="story-header")
+        yield CoverageSparkline(id="coverage-trend")
         with Horizontal(id="story-body"):
             yield StoryFeed(id="story-feed")
             yield EntitySidebar(id="entity-sidebar")
@@ -108,6 +114,7 @@ class StoryScreen(Screen):
         self.load_view()
         self._refresh_header()
         self.refresh_entities()
+        self.refresh_trend()
         self.set_interval(self.refresh_interval, self.check_store)
         if pending_rescore(self.db, self.story_id) and not self.app.read_only:
             self.finish_rescore()
@@ -125,6 +132,14 @@ class StoryScreen(Screen):
             footer.compact = compact
             footer.show_command_palette = not compact  # ctrl+p still works; its hint makes room
             footer.refresh(recompose=True)
+
+    def on_key(self, event: events.Key) -> None:
+        self.call_after_refresh(self._looked)  # after the key's own action has moved the cursor
+
+    def _looked(self) -> None:
+        """The reader is at the newest report (the top row) and active: what arrived is seen."""
+        if self.new_reports and self.is_current and self.query_one(StoryFeed).cursor_row == 0:
+            self.new_reports = self.query_one(StoryHeader).new_reports = 0
 
     def on_unmount(self) -> None:
         if self.fetcher is not None:
@@ -190,14 +205,32 @@ class StoryScreen(Screen):
         (one indexed lookup), and only those groups' rows are added or redrawn.
         """
         added = 0
+        arrived: list[int] = []
         while articles := articles_after_id(self.db, self._last_id):
             self._last_id = articles[-1].id
             added += self._show_groups_of([article.id for article in articles])
+            arrived += [article.id for article in articles]
             self._entities_stale = True
             if len(articles) < 1000:
                 break
         self._refresh_header()
+        if arrived:
+            self.announce(arrived)
         return added
+
+    def announce(self, article_ids: list[int]) -> None:
+        """New on-story reports: a notification with the newest title, the header's count, the trend."""
+        self.refresh_trend()
+        reports = new_on_story(self.db, self.story_id, article_ids)
+        if not reports:
+            return
+        self.new_reports += len(reports)
+        self.query_one(StoryHeader).new_reports = self.new_reports
+        title = clean_line(reports[0][1], 100)
+        message = f"New report: {title}" if len(reports) == 1 else f"{len(reports)} new reports: {title}…"
+        self.notify(message, timeout=6, markup=False)
+        if getattr(self.app, "config", None) is not None and self.app.config.bell:
+            self.app.bell()
 
     def _show_groups_of(self, article_ids: list[int]) -> int:
         """Add, redraw or take away the rows of these articles' groups; returns rows added."""
@@ -258,6 +291,7 @@ class StoryScreen(Screen):
         self.query_one(EntitySidebar).set_active(event.entity_id)
         self.load_view()
         self.refresh_bindings()
+        self.refresh_trend()
 
     def action_clear_filter(self) -> None:
         if self.entity is None:
@@ -266,11 +300,32 @@ class StoryScreen(Screen):
         self.query_one(EntitySidebar).set_active(None)
         self.load_view()
         self.refresh_bindings()
+        self.refresh_trend()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             return self.entity is not None  # in the footer only while a filter is on
         return True
+
+    # -- the coverage trend -----------------------------------------------------------------
+
+    def action_trend_span(self) -> None:
+        self.trend_by = "day" if self.trend_by == "hour" else "hour"
+        self.refresh_trend()
+
+    def refresh_trend(self) -> None:
+        entity = self.entity
+        self.load_trend(self.trend_by, entity[0] if entity else None, entity[1] if entity else None)
+
+    @work(thread=True, exclusive=True, group="trend", exit_on_error=False)
+    def load_trend(self, by: str, entity_id: int | None, entity_name: str | None) -> None:
+        """Counting reads every on-story article of the window: its own thread and connection."""
+        db = open_db(self.app.db_path, migrate=False)
+        try:
+            counts = coverage_trend(db, self.story_id, by, entity_id=entity_id)
+        finally:
+            db.conn.close()
+        self.app.call_from_thread(self.query_one(CoverageSparkline).show_counts, counts, by, entity_name)
 
     # -- the in-app fetcher ----------------------------------------------------------------
 
@@ -317,6 +372,8 @@ class StoryScreen(Screen):
     @on(DataTable.RowHighlighted, "#story-feed")
     def page_down_when_near_end(self, event: DataTable.RowHighlighted) -> None:
         feed = self.query_one(StoryFeed)
+        if event.cursor_row == 0 and self.new_reports:  # the reader is at the newest report: seen
+            self.new_reports = self.query_one(StoryHeader).new_reports = 0
         if feed.more_below and event.cursor_row >= feed.row_count - PAGE_AHEAD and feed.oldest_shown:
             self._load_page()
             self._refresh_view_label()

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.color import Color
 from textual.coordinate import Coordinate
+from textual.css.styles import StylesBase
 from textual.geometry import Size
 from textual.widgets import DataTable
 
@@ -32,6 +35,8 @@ KNOWN_MARK = "◇ "  # a copy of a seed: coverage already known from the seeds
 UNREAD_MARK = "●"
 WIDE = 100  # from this table width on, the source column gets its full size
 ROOMY = 85  # from this table width on, outlets read "4 outlets" rather than "×4"
+CRAMPED = 60  # below this table width, the source column gives the title half its room
+TITLE_MIN = 10
 
 
 def short_time(sort_at: str | None, now: datetime | None = None) -> str:
@@ -50,6 +55,20 @@ def short_time(sort_at: str | None, now: datetime | None = None) -> str:
     return str(moment.year)
 
 
+def time_label(row: StoryRow, now: datetime | None = None) -> str:
+    """A seed shows the date the story file gives it, or "seed": never the time it was imported."""
+    if row.kind == "seed":
+        if not row.published_at:
+            return "seed"
+        try:
+            moment = from_iso(row.published_at).astimezone()
+        except ValueError:
+            return "seed"
+        now = now or datetime.now().astimezone()
+        return f"{moment:%b} {moment.day}" if moment.year == now.year else str(moment.year)
+    return short_time(row.sort_at, now)
+
+
 def source_label(row: StoryRow) -> str:
     """Who published it; seeds and copies of seeds carry a mark so they never pass for fresh reporting."""
     source = clean_line(row.source, 200)
@@ -65,6 +84,18 @@ def outlets_label(outlets: int, wide: bool = True) -> str:
     if outlets <= 1:
         return ""
     return f"{outlets} outlets" if wide else f"×{outlets}"
+
+
+def resolved_style(styles: StylesBase, background: Color) -> Style:
+    """A Rich style for text drawn on `background`: an "auto" colour takes the contrasting text
+    colour, and a translucent one is blended over the background (as Textual draws widgets)."""
+    style = Style()
+    if styles.has_rule("color"):
+        colour = styles.color
+        if colour.auto or styles.auto_color:  # "auto": the theme's contrasting text colour
+            colour = background.get_contrast_text(colour.a)
+        style = Style(color=(background + colour).rich_color)
+    return style + styles.text_style
 
 
 class _TimeCell(Text):
@@ -125,8 +156,10 @@ class StoryFeed(DataTable):
         self.more_below = False  # True while older reports wait in the store for paging
         self._most_outlets = 0  # the largest count shown: its label sets the outlets column's width
         self._roomy_labels = True  # whether the outlets cells now read "4 outlets" (else "×4")
+        self._styles: dict[str, Style] = {}  # component styles resolved for the current theme
 
     def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._restyle)
         self._roomy_labels = self._roomy()
         self.add_column("", width=MARK_WIDTH, key="mark")
         self.add_column("Time", width=TIME_WIDTH, key="time")
@@ -231,15 +264,29 @@ class StoryFeed(DataTable):
 
     # -- drawing ---------------------------------------------------------------------------
 
-    def _style(self, name: str) -> object:
-        return self.get_component_rich_style(name, partial=True)
+    def _style(self, name: str) -> Style:
+        """A component's colour as drawn on this table's background, with its text style.
+
+        Not `get_component_rich_style(partial=True)`: that drops the alpha of `$text-muted`
+        ("auto 60%") and gives pure white in every theme, so read rows outshone unread ones.
+        """
+        if name not in self._styles:
+            self._styles[name] = resolved_style(self.get_component_styles(name), self.background_colors[1])
+        return self._styles[name]
+
+    def _restyle(self, theme: object = None) -> None:
+        """The theme changed: every cell's colours are resolved again."""
+        self._styles.clear()
+        for row in self._articles.values():
+            for key, cell in zip(("mark", "time", "source", "outlets", "title"), self._cells(row)):
+                self.update_cell(str(row.id), key, cell)
 
     def _cells(self, row: StoryRow) -> tuple[Text, ...]:
         """The cells as `Text`, never markup: every title and source came from strangers."""
         seed = row.kind == "seed"
         unread = row.unread > 0
         mark = Text(UNREAD_MARK if unread else " ", style=self._style("story-feed--unread"), end="")
-        time = _TimeCell(short_time(row.sort_at), style=self._style("story-feed--time"), no_wrap=True, end="")
+        time = _TimeCell(time_label(row), style=self._style("story-feed--time"), no_wrap=True, end="")
         time.order = (row.sort_at, row.id)
         source_style = "story-feed--seed" if seed else "story-feed--known" if row.known_from_seeds else "story-feed--source"
         source = Text(
@@ -264,6 +311,8 @@ class StoryFeed(DataTable):
 
     def _source_width(self) -> int:
         """Narrow terminals give the headline more of the line."""
+        if self.size.width and self.size.width < CRAMPED:
+            return SOURCE_WIDTH // 2  # the sidebar open on a narrow terminal: the title keeps room
         return SOURCE_WIDTH if self._wide() else SOURCE_WIDTH * 2 // 3
 
     def _outlets_width(self) -> int:
@@ -286,7 +335,7 @@ class StoryFeed(DataTable):
         padding = 2 * self.cell_padding
         fixed = MARK_WIDTH + TIME_WIDTH + self._source_width() + self._outlets_width()
         fixed += 5 * padding + self.styles.scrollbar_size_vertical
-        return max(20, self.size.width - fixed)
+        return max(TITLE_MIN, self.size.width - fixed)  # never wider than the table: no sideways scrolling
 
     def on_resize(self, event: events.Resize) -> None:
         if "title" not in self.columns:

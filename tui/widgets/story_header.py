@@ -42,11 +42,14 @@ def poll_time(last_polled_at: str | None, now: datetime | None = None) -> str:
     return f"{moment:%b} {moment.day} {moment:%H:%M}"
 
 
-def story_line(title: str, summary: FetcherSummary | None, width: int) -> Content:
-    """First line: the app's name, the story's title, and the article count at the right."""
+def story_line(title: str, summary: FetcherSummary | None, width: int, new: int = 0) -> Content:
+    """First line: the app's name, the story's title, and the article count at the right
+    (after "N new": on-story reports that arrived since the reader was last on the top row)."""
     right = Content.assemble(
         (f"{summary.articles:,}", "bold"), (" articles ", "$text-muted")
     ) if summary else Content("")
+    if new:
+        right = Content.assemble((f"{new:,} new", "bold $warning"), ("  ·  ", "$text-muted"), right)
     left = Content.assemble((" storywatch ", "bold $accent"), ("│ ", "$text-muted"), (title, "bold"))
     room = width - right.cell_length
     if left.cell_length > room - 1:
@@ -90,6 +93,7 @@ class StoryHeader(Widget):
     fetcher_state: reactive[FetcherState] = reactive("off")
     fetcher_error: reactive[str | None] = reactive(None)
     summary: reactive[FetcherSummary | None] = reactive(None)
+    new_reports: reactive[int] = reactive(0)  # on-story reports since the reader last looked
     view_label: reactive[Content] = reactive(Content(""))  # which view of the feed, on the bottom rule
 
     def __init__(self, story_title: str, *, id: str | None = None) -> None:
@@ -102,7 +106,7 @@ class StoryHeader(Widget):
     def render(self) -> Content:
         return Content("\n").join(
             [
-                story_line(self.story_title, self.summary, self.size.width),
+                story_line(self.story_title, self.summary, self.size.width, self.new_reports),
                 fetcher_line(self.fetcher_state, self.summary, self.fetcher_error),
             ]
         )
