@@ -116,7 +116,8 @@ def all_group_tags(db: Database) -> dict[int, tuple[str, ...]]:
     rows at most), never anything that grows with the feeds."""
     found: dict[int, set[str]] = {}
     rows = db.execute(
-        "SELECT coalesce(c.group_id, t.article_id), t.tag FROM tags t LEFT JOIN coverage c ON c.article_id = t.article_id"
+        "SELECT coalesce(c.group_id, t.article_id), t.tag FROM tags t"
+        " LEFT JOIN coverage c ON c.article_id = t.article_id"
     ).fetchall()
     for group_id, tag in rows:
         found.setdefault(group_id, set()).add(tag)
