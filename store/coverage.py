@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from storywatch.store.tags import tags_of_groups
+
 
 @dataclass(frozen=True)
 class Member:
@@ -46,6 +48,8 @@ class StoryRow:
     reasons: list[str]
     known_from_seeds: bool  # the group copies a seed
     published_at: str | None = None  # as the feed or the story file says; a seed without one is undated
+    tags: tuple[str, ...] = ()  # the user's tags on any copy, alphabetical
+    revised_at: str | None = None  # an unread copy an outlet edited: when it last did, else None
 
 
 _SOURCE = """coalesce(a.source, (SELECT coalesce(f.title, f.url) FROM feed_articles fa JOIN feeds f ON f.id = fa.feed_id
@@ -87,6 +91,65 @@ def mark_group_read(db: Database, group_id: int, read_at: str) -> int:
             [read_at, group_id, group_id],
         )
     return cursor.rowcount
+
+
+def mark_group_unread(db: Database, group_id: int) -> int:
+    """Unread again, every copy (the `m` key on a read report). Returns how many members changed."""
+    with db.atomic():
+        cursor = db.execute(
+            "UPDATE articles SET read_at = NULL WHERE read_at IS NOT NULL AND"
+            " (id = ? OR id IN (SELECT article_id FROM coverage WHERE group_id = ?))",
+            [group_id, group_id],
+        )
+    return cursor.rowcount
+
+
+def toggle_group_read(db: Database, group_id: int, read_at: str) -> bool:
+    """A report with an unread copy becomes read, a read one unread; returns whether it is now read."""
+    with db.atomic():
+        unread = db.execute(
+            "SELECT 1 FROM articles WHERE read_at IS NULL AND"
+            " (id = ? OR id IN (SELECT article_id FROM coverage WHERE group_id = ?)) LIMIT 1",
+            [group_id, group_id],
+        ).fetchone()
+        if unread:
+            mark_group_read(db, group_id, read_at)
+        else:
+            mark_group_unread(db, group_id)
+    return bool(unread)
+
+
+def mark_groups_read(db: Database, group_ids: list[int], read_at: str, batch: int = 500) -> int:
+    """Read every copy of these reports, in one transaction ("mark all in view read").
+    Returns how many articles were newly marked."""
+    marked = 0
+    with db.atomic():
+        for start in range(0, len(group_ids), batch):
+            chunk = list(group_ids[start : start + batch])
+            marks = ", ".join("?" for _ in chunk)
+            cursor = db.execute(
+                f"UPDATE articles SET read_at = ? WHERE read_at IS NULL AND (id IN ({marks})"
+                f" OR id IN (SELECT article_id FROM coverage WHERE group_id IN ({marks})))",
+                [read_at, *chunk, *chunk],
+            )
+            marked += cursor.rowcount
+    return marked
+
+
+def last_revision_id(db: Database) -> int:
+    return db.execute("SELECT coalesce(max(id), 0) FROM revisions").fetchone()[0]
+
+
+def revised_since(db: Database, revision_id: int, limit: int = 1000) -> tuple[list[int], int]:
+    """Articles an outlet edited since revision row `revision_id` (by any connection), and the
+    last revision row read: the dashboard's cheap way to redraw edited reports. Revision rows
+    are only ever added, so their id says what is new, whatever the writers' clocks say."""
+    rows = db.execute(
+        "SELECT id, article_id, revision FROM revisions WHERE id > ? ORDER BY id LIMIT ?", [revision_id, limit]
+    ).fetchall()
+    if not rows:
+        return [], revision_id
+    return list(dict.fromkeys(article for _id, article, revision in rows if revision > 1)), rows[-1][0]
 
 
 def story_feed(
@@ -135,6 +198,7 @@ def story_feed(
 def story_rows(db: Database, story_id: int, group_ids: list[int]) -> list[StoryRow]:
     """Story-feed rows for these coverage groups (missing ones skipped), every lookup by index."""
     rows = []
+    tags = tags_of_groups(db, group_ids)
     for group_id in group_ids:
         head = db.execute(
             f"SELECT a.id, a.kind, a.title, {_SOURCE}, a.url, a.sort_at, a.read_at, a.published_at"
@@ -143,10 +207,11 @@ def story_rows(db: Database, story_id: int, group_ids: list[int]) -> list[StoryR
         ).fetchone()
         if head is None:
             continue
-        outlets, unread, best, on_story, seed = db.execute(
+        outlets, unread, best, on_story, seed, revised_at = db.execute(
             """
             SELECT count(*), sum(a.read_at IS NULL), max(r.score), coalesce(max(r.on_story), 0),
-                   max(c.match = 'seed' OR a.kind = 'seed')
+                   max(c.match = 'seed' OR a.kind = 'seed'),
+                   max(CASE WHEN a.read_at IS NULL AND a.revision_count > 1 THEN a.updated_at END)
             FROM articles a LEFT JOIN coverage c ON c.article_id = a.id
             LEFT JOIN relevance r ON r.article_id = a.id AND r.story_id = :story
             WHERE a.id = :g OR a.id IN (SELECT article_id FROM coverage WHERE group_id = :g)
@@ -168,6 +233,8 @@ def story_rows(db: Database, story_id: int, group_ids: list[int]) -> list[StoryR
                 on_story=bool(on_story),
                 reasons=json.loads(reasons[0]) if reasons else [],
                 known_from_seeds=bool(seed),
+                tags=tags.get(group_id, ()),
+                revised_at=revised_at,
             )
         )
     return rows

@@ -118,9 +118,10 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
         state = "unchanged"
         if existing["content_hash"] != digest and existing["kind"] == "feed":
             revision = existing["revision_count"] + 1
+            # An edited report is news again: unread, and its row says it was updated.
             db.execute(
                 "UPDATE articles SET title = ?, summary = ?, body = ?, updated_at = ?, content_hash = ?,"
-                " revision_count = ? WHERE id = ?",
+                " revision_count = ?, read_at = NULL WHERE id = ?",
                 [title, summary, body, seen_at, digest, revision, article_id],
             )
             add_revision(db, article_id, revision, seen_at, title, summary, body, digest)

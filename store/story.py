@@ -20,6 +20,7 @@ from storywatch.store.entities import apply_story_aliases, story_aliases_stored
 from storywatch.store.errors import UserError
 from storywatch.store.ingest import add_revision
 from storywatch.store.scoring import set_threshold
+from storywatch.store.tags import DEFAULT_TAGS, tag_name
 from storywatch.store.text.clean import clean_block, clean_line, content_hash
 from storywatch.store.text.urls import canonical_url, feed_url, is_web_url
 from storywatch.store.times import now_iso, to_iso
@@ -63,6 +64,7 @@ class Story:
     threshold: float = 0.5  # relevance above which an item is on the story
     aliases: dict[str, list[str]] = field(default_factory=dict)  # canonical name -> other names
     facets: tuple[FacetEntry, ...] = ()  # none: the engine reads them from the title
+    tags: dict[int, str] = field(default_factory=lambda: dict(DEFAULT_TAGS))  # key 1-9 -> tag name
     path: Path | None = None
 
 
@@ -84,11 +86,12 @@ def load_story(path: str | Path) -> Story:
 class _StoryReader:
     """Turns a parsed story file into a Story, or raises StoryError naming the first bad key."""
 
-    TOP = ("story", "feeds", "aliases", "facets", "seeds")
+    TOP = ("story", "feeds", "aliases", "facets", "seeds", "tags")
     STORY = ("name", "title", "threshold", "seeds")
     FEED = ("url", "title")
     FACET = ("name", "words", "unless")
     SEED = ("file", "title", "source", "url", "published_at")
+    TAG_KEYS = tuple("123456789")
 
     def __init__(self, path: Path):
         self.path = path
@@ -118,6 +121,7 @@ class _StoryReader:
             threshold=float(threshold),
             aliases=self.aliases(data.get("aliases", {})),
             facets=self.facets(data.get("facets", [])),
+            tags=self.tags(data["tags"]) if "tags" in data else dict(DEFAULT_TAGS),
             path=self.path,
         )
 
@@ -203,6 +207,22 @@ class _StoryReader:
                 raise self.fail(f"{where} words", f"is empty: facet {_shown(name)} has no words")
             facets.append(FacetEntry(name, words, self.texts(f"{where} unless", entry.get("unless", []))))
         return tuple(facets)
+
+    def tags(self, value) -> dict[int, str]:
+        """`[tags]`: the names keys 1-9 toggle; the table replaces the defaults whole."""
+        if not isinstance(value, dict):
+            raise self.fail("tags", f"must be a table ([tags]), not {_shown(value)}")
+        self.known_keys("[tags]", value, self.TAG_KEYS)
+        tags: dict[int, str] = {}
+        for key in sorted(value):
+            where = f"[tags] {key}"
+            name = tag_name(self.text(where, value[key]))
+            if not name:
+                raise self.fail(where, f"must be a name that prints, not {_shown(value[key])}")
+            if name in tags.values():
+                raise self.fail(where, f"{_shown(name)} is already the name of another key")
+            tags[int(key)] = name
+        return tags
 
     def seeds(self, where: str, value) -> list[SeedFile]:
         seeds = []

@@ -11,6 +11,7 @@ from storywatch.store.feeds import feed_statuses, remove_feed
 from storywatch.store.ingest import ingest_items
 from storywatch.store.records import ArticleRecord
 from storywatch.store.story import StoryError, ensure_story, guess_title, load_story
+from storywatch.store.tags import DEFAULT_TAGS
 
 
 def test_bundled_story_loads_with_five_seeds_and_real_feeds():
@@ -167,6 +168,17 @@ BAD_STORY_FILES = [
         HEAD + '[[facets]]\nname = "F"\nwords = ["a"]\n[[facets]]\nname = "F"\nwords = ["b"]\n',
         '[[facets]] #2 name "F" is the name of an earlier facet',
     ),
+    # [tags]
+    ("tags-number", "tags = 5\n" + HEAD, "tags must be a table"),
+    ("tags-array", HEAD + '[[tags]]\n1 = "verify"\n', "tags must be a table"),
+    ("tag-key-zero", HEAD + '[tags]\n0 = "verify"\n', '[tags] unknown key "0"'),
+    ("tag-key-ten", HEAD + '[tags]\n10 = "verify"\n', '[tags] unknown key "10"'),
+    ("tag-key-word", HEAD + '[tags]\nverify = "verify"\n', '[tags] unknown key "verify"'),
+    ("tag-number", HEAD + "[tags]\n1 = 5\n", "[tags] 1 must be a non-empty string, not 5"),
+    ("tag-blank", HEAD + '[tags]\n2 = "  "\n', "[tags] 2 must be a non-empty string"),
+    ("tag-list", HEAD + '[tags]\n3 = ["verify"]\n', "[tags] 3 must be a non-empty string, not a list"),
+    ("tag-invisible", HEAD + '[tags]\n4 = "\\u200b\\u202e"\n', "[tags] 4 must be a name that prints"),
+    ("tag-twice", HEAD + '[tags]\n1 = "verify"\n5 = " verify"\n', '[tags] 5 "verify" is already the name of another key'),
 ]
 
 
@@ -219,6 +231,14 @@ unless = []
     assert [feed.url for feed in story.feeds] == ["http://127.0.0.1:9/one.xml", "https://example.com/rss"]
     assert story.aliases == {"Claudia Sheinbaum": []}
     assert load_story(write_story(tmp_path, HEAD + "threshold = 0\n")).threshold == 0.0
+
+
+def test_tags_name_the_number_keys_and_default_when_absent(tmp_path):
+    """A [tags] table replaces the default names whole; hostile text is cleaned to one inert line."""
+    assert load_story(write_story(tmp_path, HEAD)).tags == DEFAULT_TAGS
+    story = load_story(write_story(tmp_path, HEAD + '[tags]\n9 = "legal basis"\n1 = "\\u001b[2J[b]key[/b]\\u200b "\n'))
+    assert story.tags == {1: "[b]key[/b]", 9: "legal basis"}
+    assert load_story(seeds.BUNDLED_STORY_FILE).tags[7] == "Mexico's response"
 
 
 @pytest.mark.parametrize("written", ["2025-11-21", "2025-11-21T07:30:00Z", "2025-11-21T08:30+01:00", "2025-11-21T07:30"])

@@ -10,6 +10,7 @@ from textual.app import App
 
 from storywatch.store.db import open_db
 from storywatch.store.queries import story_id, story_title
+from storywatch.store.tags import DEFAULT_TAGS
 from storywatch.tui.config import Config, config_path, load_config, save_config
 from storywatch.tui.fetcher import Fetcher
 from storywatch.tui.screens.story import StoryScreen
@@ -32,6 +33,7 @@ class StorywatchApp(App):
         fetch: bool = True,
         fetch_settings: "FetchSettings | None" = None,
         refresh_interval: float = 0.5,
+        tags: dict[int, str] | None = None,
     ) -> None:
         super().__init__()
         self.db_path = Path(db_path)
@@ -40,6 +42,7 @@ class StorywatchApp(App):
         self.refresh_interval = refresh_interval
         self.db = None  # the UI thread's read connection, opened when the app starts
         self.read_only = False  # a file the user may not write: shown, never written, never polled
+        self.tag_names = dict(DEFAULT_TAGS if tags is None else tags)  # what keys 1-9 tag with (story file's [tags])
         self.config_path = config_path()
         self.config: Config = load_config(self.config_path, set(self.available_themes))
         if self.config.theme is not None:

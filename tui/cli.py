@@ -100,7 +100,7 @@ def dashboard(obj: Context, no_fetch: bool) -> None:
     db.close()
     from storywatch.tui.app import StorywatchApp
 
-    StorywatchApp(obj.db_path, story.name, fetch=not no_fetch).run()
+    StorywatchApp(obj.db_path, story.name, fetch=not no_fetch, tags=story.tags).run()
 
 
 @cli.command()

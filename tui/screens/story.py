@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 from textual import events, on, work
@@ -15,7 +15,17 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
-from storywatch.store.coverage import StoryRow, group_of, mark_group_read, story_feed, story_rows
+from storywatch.store.coverage import (
+    StoryRow,
+    group_of,
+    last_revision_id,
+    mark_group_read,
+    mark_groups_read,
+    revised_since,
+    story_feed,
+    story_rows,
+    toggle_group_read,
+)
 from storywatch.store.db import data_version, open_db
 from storywatch.store.entity_queries import articles_naming, top_entities
 from storywatch.store.queries import (
@@ -26,12 +36,14 @@ from storywatch.store.queries import (
     naming,
 )
 from storywatch.store.scoring import mark_on_story, pending_rescore, resume_rescore
+from storywatch.store.tags import add_group_tag, all_group_tags, tag_name, tags_in_use, toggle_group_tag
 from storywatch.store.text.clean import clean_line
 from storywatch.store.times import now_iso
 from storywatch.store.trends import coverage_trend, new_on_story
 from storywatch.tui.fetcher import Fetcher
 from storywatch.tui.screens.article import ArticleScreen
 from storywatch.tui.screens.feeds import FeedsScreen
+from storywatch.tui.screens.tag_input import TagInputScreen
 from storywatch.tui.widgets.coverage_sparkline import CoverageSparkline
 from storywatch.tui.widgets.entity_sidebar import EntitySidebar
 from storywatch.tui.widgets.story_feed import StoryFeed
@@ -42,7 +54,7 @@ PAGE_AHEAD = 50  # load the next page when the cursor comes this close to the la
 ENTITIES_PER_KIND = 12
 SIDEBAR_MIN_WIDTH = 110  # the sidebar shows at start on a terminal at least this wide
 COMPACT_FOOTER_BELOW = 100  # narrower than this, the footer packs its keys so all of them fit
-READ_ONLY_NOTICE = "This database is read-only: nothing is polled, and read marks and teaching are not saved."
+READ_ONLY_NOTICE = "This database is read-only: nothing is polled, and read marks, tags and teaching are not saved."
 
 VIEWS = ("on", "all", "off")  # what `a` cycles through
 VIEW_LABELS = {"on": "On the story", "all": "Everything", "off": "Off the story"}
@@ -67,6 +79,13 @@ class StoryScreen(Screen):
         Binding("r", "refresh", "Refresh", tooltip="Read the store now and poll every feed"),
         Binding("f", "feeds", "Feeds", tooltip="Each feed's last success and last error"),
         Binding("H", "trend_span", "Per hour/day", show=False, tooltip="Coverage sparkline: per hour (48 h) or per day (30 days)"),
+        *(Binding(str(n), f"toggle_tag({n})", f"Tag {n}", show=False, tooltip=f"Toggle tag {n}") for n in range(1, 10)),
+        # Not in the footer, which has no room left at 80 columns: the help screen lists them.
+        Binding("t", "add_tag", "Tag", show=False, tooltip="Add a free tag (completes the tags in use)"),
+        Binding("m", "toggle_read", "Read", show=False, tooltip="Mark the report read, or unread again"),
+        Binding("n", "next_unread(True)", "Next unread", show=False),
+        Binding("N", "next_unread(False)", "Previous unread", show=False),
+        Binding("A", "mark_all_read", "All read", show=False, tooltip="Mark every report in this view read"),
     ]
 
     @dataclass
@@ -98,6 +117,8 @@ class StoryScreen(Screen):
         self._fetcher_worker: Worker | None = None
         self.trend_by = "hour"  # the sparkline's buckets: "hour" or "day" (H)
         self.new_reports = 0  # on-story reports arrived since the reader was last on the top row
+        self._tags_seen: dict[int, tuple[str, ...]] = {}  # every group's tags at the last look
+        self._last_revision = 0  # the last revision row seen: edits after it are redrawn
 
     def compose(self) -> ComposeResult:
         yield StoryHeader(self.story_title, id="story-header")
@@ -110,6 +131,8 @@ class StoryScreen(Screen):
     def on_mount(self) -> None:
         self._seen_version = data_version(self.db)
         self._last_id = max_article_id(self.db)
+        self._tags_seen = all_group_tags(self.db)
+        self._last_revision = last_revision_id(self.db)
         self.query_one(EntitySidebar).display = self.app.size.width >= SIDEBAR_MIN_WIDTH
         self.load_view()
         self._refresh_header()
@@ -195,6 +218,7 @@ class StoryScreen(Screen):
         if version != self._seen_version:
             self._seen_version = version
             self.show_new_articles()
+            self.show_changed_marks()
         if self._entities_stale:
             self.refresh_entities()
 
@@ -355,6 +379,8 @@ class StoryScreen(Screen):
             self.notify(f"Could not teach the story: {event.worker.error}", severity="error", markup=False)
         if event.worker.group == "read" and event.state == WorkerState.ERROR:
             self.notify(f"Could not mark as read: {event.worker.error}", severity="error", markup=False)
+        if event.worker.group == "tags" and event.state == WorkerState.ERROR:
+            self.notify(f"Could not save the tag: {event.worker.error}", severity="error", markup=False)
         if event.worker.group != "fetcher":
             return
         header = self.query_one(StoryHeader)
@@ -420,6 +446,119 @@ class StoryScreen(Screen):
 
     def _redraw_groups(self, group_ids: list[int]) -> None:
         self.query_one(StoryFeed).update_articles(story_rows(self.db, self.story_id, group_ids))
+
+    # -- tags and read state ----------------------------------------------------------------
+
+    def show_changed_marks(self) -> None:
+        """Redraw the shown rows whose tags another connection changed, or that an outlet edited."""
+        tags, seen = all_group_tags(self.db), self._tags_seen
+        changed = {group for group in tags.keys() | seen.keys() if tags.get(group) != seen.get(group)}
+        self._tags_seen = tags
+        while True:
+            edited, last = revised_since(self.db, self._last_revision)
+            changed.update(group_of(self.db, article_id) for article_id in edited)
+            if last == self._last_revision:
+                break
+            self._last_revision = last
+        self._redraw_groups([group for group in changed if group in self.query_one(StoryFeed).shown])
+
+    def _writable_row(self) -> StoryRow | None:
+        """The report under the cursor, if the user may change it (else says why)."""
+        row = self.query_one(StoryFeed).article_at_cursor()
+        if row is not None and self.app.read_only:
+            self.notify(READ_ONLY_NOTICE, severity="warning", timeout=4)
+            return None
+        return row
+
+    def action_toggle_tag(self, key: int) -> None:
+        name = tag_name(self.app.tag_names.get(key))
+        if not name:
+            self.notify(f"No tag on {key}: name one under [tags] in the story file.", timeout=3, markup=False)
+            return
+        if (row := self._writable_row()) is not None:
+            self._retag(row, name, name not in row.tags)
+
+    def action_add_tag(self) -> None:
+        if (row := self._writable_row()) is None:
+            return
+        in_use = list(dict.fromkeys([*tags_in_use(self.db), *self.app.tag_names.values()]))
+
+        def add(typed: str | None) -> None:
+            name, now = tag_name(typed), self.query_one(StoryFeed).shown.get(row.id, row)
+            if name and name not in now.tags:
+                self._retag(now, name, True, toggle=False)
+            elif name:
+                self.notify(f"Already tagged {name}.", timeout=2, markup=False)
+
+        self.app.push_screen(TagInputScreen(row.title, in_use), add)
+
+    def _retag(self, row: StoryRow, name: str, on: bool, toggle: bool = True) -> None:
+        """Draw the tag at once; the write follows in a thread."""
+        tags = sorted({*row.tags, name} if on else set(row.tags) - {name}, key=str.casefold)
+        self.query_one(StoryFeed).update_articles([replace(row, tags=tuple(tags))])
+        self.notify(f"{'+' if on else '−'} {name}", timeout=1.5, markup=False)
+        self.write_tag(row.id, name, toggle)
+
+    @work(thread=True, group="tags", exit_on_error=False)
+    def write_tag(self, group_id: int, name: str, toggle: bool) -> None:
+        """Keys 1-9 toggle in the store (two quick presses cancel out, whichever thread commits
+        first); `t` adds."""
+        try:
+            db = open_db(self.app.db_path, migrate=False)
+            try:
+                (toggle_group_tag if toggle else add_group_tag)(db, group_id, name)
+            finally:
+                db.conn.close()
+        finally:
+            self.app.call_from_thread(self._redraw_groups, [group_id])  # the store's word, also after a failure
+
+    def action_toggle_read(self) -> None:
+        if (row := self._writable_row()) is None:
+            return
+        unread = 0 if row.unread else row.outlets
+        self.query_one(StoryFeed).update_articles([replace(row, unread=unread, revised_at=None)])
+        self.write_read([row.id], toggle=True)
+
+    def action_mark_all_read(self) -> None:
+        feed = self.query_one(StoryFeed)
+        rows = [row for row in feed.shown.values() if row.unread]
+        if self.app.read_only:
+            self.notify(READ_ONLY_NOTICE, severity="warning", timeout=4)
+        elif not rows:
+            self.notify("Nothing unread in this view.", timeout=2)
+        else:
+            feed.update_articles([replace(row, unread=0, revised_at=None) for row in rows])
+            self.notify(f"Marked {len(rows):,} report{'' if len(rows) == 1 else 's'} read.", timeout=3)
+            self.write_read([row.id for row in rows], toggle=False)
+
+    @work(thread=True, group="read", exit_on_error=False)
+    def write_read(self, group_ids: list[int], toggle: bool) -> None:
+        """`m` toggles one report in the store; `A` reads them all in one transaction."""
+        saved = False
+        try:
+            db = open_db(self.app.db_path, migrate=False)
+            try:
+                if toggle:
+                    toggle_group_read(db, group_ids[0], now_iso())
+                else:
+                    mark_groups_read(db, group_ids, now_iso())
+                saved = True
+            finally:
+                db.conn.close()
+        finally:
+            if toggle or not saved:  # the store's word: an unread edit shows its marker again
+                self.app.call_from_thread(self._redraw_groups, group_ids)
+
+    def action_next_unread(self, forward: bool) -> None:
+        feed = self.query_one(StoryFeed)
+        index, wrapped = feed.next_unread(forward)
+        if index is None:
+            self.notify("No unread report in this view.", timeout=2)
+            return
+        feed.move_cursor(row=index, scroll=True)
+        if wrapped:
+            where, other_end = ("below", "top") if forward else ("above", "bottom")
+            self.notify(f"No more unread {where}: went round to the {other_end}.", timeout=2)
 
     # -- teaching --------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -37,6 +38,8 @@ WIDE = 100  # from this table width on, the source column gets its full size
 ROOMY = 85  # from this table width on, outlets read "4 outlets" rather than "×4"
 CRAMPED = 60  # below this table width, the source column gives the title half its room
 TITLE_MIN = 10
+TAGS_WIDTH = (24, 16, 12)  # at most (wide, roomy, narrower): as wide as the widest label shown, 0 when none is
+UPDATED_MARK = "↻"  # an outlet edited the report since it was read
 
 
 def short_time(sort_at: str | None, now: datetime | None = None) -> str:
@@ -96,6 +99,16 @@ def resolved_style(styles: StylesBase, background: Color) -> Style:
             colour = background.get_contrast_text(colour.a)
         style = Style(color=(background + colour).rich_color)
     return style + styles.text_style
+def tags_label(row: StoryRow) -> str:
+    """The column before the title: "↻ 14:05" when an outlet edited it since it was read, then its tags."""
+    return "  ".join(text for text, _style in _tags_parts(row))
+
+
+def _tags_parts(row: StoryRow) -> list[tuple[str, str]]:
+    parts = [(f"{UPDATED_MARK} {short_time(row.revised_at)}", "story-feed--updated")] if row.revised_at else []
+    if row.tags:
+        parts.append((" · ".join(clean_line(tag, 40) for tag in row.tags), "story-feed--tags"))
+    return parts
 
 
 class _TimeCell(Text):
@@ -125,6 +138,8 @@ class StoryFeed(DataTable):
         "story-feed--read",
         "story-feed--outlets",
         "story-feed--off",
+        "story-feed--tags",
+        "story-feed--updated",
     }
 
     DEFAULT_CSS = """
@@ -140,6 +155,8 @@ class StoryFeed(DataTable):
         & > .story-feed--read { color: $text-muted; }
         & > .story-feed--outlets { color: $warning; }
         & > .story-feed--off { color: $text-disabled; }
+        & > .story-feed--tags { color: $accent; }
+        & > .story-feed--updated { color: $warning; text-style: bold; }
     }
     """
 
@@ -157,6 +174,7 @@ class StoryFeed(DataTable):
         self._most_outlets = 0  # the largest count shown: its label sets the outlets column's width
         self._roomy_labels = True  # whether the outlets cells now read "4 outlets" (else "×4")
         self._styles: dict[str, Style] = {}  # component styles resolved for the current theme
+        self._widest_tags = 0  # the widest tags label shown: the tags column's width (capped)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._restyle)
@@ -165,6 +183,7 @@ class StoryFeed(DataTable):
         self.add_column("Time", width=TIME_WIDTH, key="time")
         self.add_column("Source", width=self._source_width(), key="source")
         self.add_column("", width=self._outlets_width(), key="outlets")
+        self.add_column("", width=self._tags_width(), key="tags")
         self.add_column("Title", width=self._title_width(), key="title")
 
     # -- what the screen calls -------------------------------------------------------------
@@ -192,6 +211,8 @@ class StoryFeed(DataTable):
         self._oldest_paged = None
         self.more_below = False
         self._most_outlets = 0
+        self._widest_tags = 0
+        self._fit_tags([])
 
     def show_page(
         self, rows: list[StoryRow], *, page_size: int, cursor: tuple[str, int] | None = None, fetched: int | None = None
@@ -226,6 +247,7 @@ class StoryFeed(DataTable):
         kept = self.article_at_cursor()
         view_top = self._row_at_view_top()
         self._fit_outlets(fresh)
+        self._fit_tags(fresh)
         for row in fresh:
             self._articles[row.id] = row
             self.add_row(*self._cells(row), key=str(row.id))
@@ -241,7 +263,8 @@ class StoryFeed(DataTable):
                 continue
             self._articles[row.id] = row
             self._fit_outlets([row])
-            for key, cell in zip(("mark", "time", "source", "outlets", "title"), self._cells(row)):
+            self._fit_tags([row])
+            for key, cell in zip(("mark", "time", "source", "outlets", "tags", "title"), self._cells(row)):
                 self.update_cell(str(row.id), key, cell)
             changed += 1
         return changed
@@ -262,6 +285,18 @@ class StoryFeed(DataTable):
             self.move_cursor(row=min(index, self.row_count - 1), scroll=False)
         return len(gone)
 
+    def next_unread(self, forward: bool = True) -> tuple[int | None, bool]:
+        """The row index of the next (or previous) unread report from the cursor, and whether
+        the search went round the end to find it; (None, False) when every row is read."""
+        keys = [int(row.key.value) for row in self.ordered_rows]
+        count = len(keys)
+        step = 1 if forward else -1
+        for n in range(1, count + 1):
+            index = self.cursor_row + step * n
+            if self._articles[keys[index % count]].unread:
+                return index % count, not 0 <= index < count
+        return None, False
+
     # -- drawing ---------------------------------------------------------------------------
 
     def _style(self, name: str) -> Style:
@@ -278,7 +313,7 @@ class StoryFeed(DataTable):
         """The theme changed: every cell's colours are resolved again."""
         self._styles.clear()
         for row in self._articles.values():
-            for key, cell in zip(("mark", "time", "source", "outlets", "title"), self._cells(row)):
+            for key, cell in zip(("mark", "time", "source", "outlets", "tags", "title"), self._cells(row)):
                 self.update_cell(str(row.id), key, cell)
 
     def _cells(self, row: StoryRow) -> tuple[Text, ...]:
@@ -301,7 +336,14 @@ class StoryFeed(DataTable):
         if not (row.on_story or seed or row.known_from_seeds):
             title_style = self._style("story-feed--off")  # only the "everything" view mixes them
         title = Text(clean_line(row.title, TITLE_MAX), style=title_style, no_wrap=True, overflow="ellipsis", end="")
-        return mark, time, source, outlets, title
+        return mark, time, source, outlets, self._tags_cell(row), title
+
+    def _tags_cell(self, row: StoryRow) -> Text:
+        """The edit marker and the tags, as `Text`: a tag may have been pasted from a headline."""
+        cell = Text(no_wrap=True, overflow="ellipsis", end="")
+        for n, (text, style) in enumerate(_tags_parts(row)):
+            cell.append(("  " if n else "") + text, style=self._style(style))
+        return cell
 
     def _wide(self) -> bool:
         return self.size.width >= WIDE or not self.size.width
@@ -330,11 +372,27 @@ class StoryFeed(DataTable):
             self.columns["outlets"].width = self._outlets_width()
             self.columns["title"].width = self._title_width()
 
+    def _tags_width(self) -> int:
+        widest = TAGS_WIDTH[0] if self._wide() else TAGS_WIDTH[1] if self._roomy() else TAGS_WIDTH[2]
+        return min(self._widest_tags, widest)
+
+    def _fit_tags(self, rows: list[StoryRow]) -> None:
+        """Widen the tags column (and narrow the title) when a row brings a wider label."""
+        widest = max((cell_len(tags_label(row)) for row in rows), default=0)
+        if widest <= self._widest_tags and rows:
+            return
+        self._widest_tags = max(widest, self._widest_tags)
+        if "tags" in self.columns:
+            self.columns["tags"].width = self._tags_width()
+            self.columns["title"].width = self._title_width()
+
     def _title_width(self) -> int:
         """The title takes whatever the other columns leave."""
         padding = 2 * self.cell_padding
         fixed = MARK_WIDTH + TIME_WIDTH + self._source_width() + self._outlets_width()
         fixed += 5 * padding + self.styles.scrollbar_size_vertical
+        if "tags" in self.columns:
+            fixed += self._tags_width() + padding
         return max(TITLE_MIN, self.size.width - fixed)  # never wider than the table: no sideways scrolling
 
     def on_resize(self, event: events.Resize) -> None:
@@ -343,6 +401,8 @@ class StoryFeed(DataTable):
         wide_before, self._roomy_labels = self._roomy_labels, self._roomy()
         self.columns["source"].width = self._source_width()
         self.columns["outlets"].width = self._outlets_width()
+        if "tags" in self.columns:
+            self.columns["tags"].width = self._tags_width()
         self.columns["title"].width = self._title_width()
         if wide_before != self._roomy():
             for row in self._articles.values():
