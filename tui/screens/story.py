@@ -30,6 +30,7 @@ from storywatch.store.text.clean import clean_line
 from storywatch.store.times import now_iso
 from storywatch.tui.fetcher import Fetcher
 from storywatch.tui.screens.article import ArticleScreen
+from storywatch.tui.screens.export import ExportScreen
 from storywatch.tui.screens.feeds import FeedsScreen
 from storywatch.tui.widgets.entity_sidebar import EntitySidebar
 from storywatch.tui.widgets.story_feed import StoryFeed
@@ -64,6 +65,7 @@ class StoryScreen(Screen):
         Binding("escape", "clear_filter", "Clear filter", tooltip="Show every report again"),
         Binding("r", "refresh", "Refresh", tooltip="Read the store now and poll every feed"),
         Binding("f", "feeds", "Feeds", tooltip="Each feed's last success and last error"),
+        Binding("x", "export", "Export", show=False, tooltip="Write the tagged reports as Markdown, JSON or CSV"),
     ]
 
     @dataclass
@@ -338,6 +340,10 @@ class StoryScreen(Screen):
 
     def action_feeds(self) -> None:
         self.app.push_screen(FeedsScreen(self.app.db_path))
+
+    def action_export(self) -> None:
+        """Reads only, so a read-only database exports too."""
+        self.app.push_screen(ExportScreen(self.app.db_path, self.story_title, self.app.story_name))
 
     @on(DataTable.RowSelected, "#story-feed")
     def open_selected(self) -> None:
