@@ -99,6 +99,7 @@ HELP_ARGS = [
     ["feeds", "add", "--help"],
     ["feeds", "list", "--help"],
     ["feeds", "remove", "--help"],
+    ["export", "--help"],
 ]
 
 

@@ -219,6 +219,51 @@ def feeds_remove(obj: Context, url_or_id: str) -> None:
     _echo(f"removed feed {_clean(url, 2000)}")
 
 
+EXPORT_FORMATS = ("md", "json", "csv")  # as storywatch.store.text.export_formats.FORMATS, without importing it
+
+
+@cli.command()
+@click.option("--tag", default=None, metavar="NAME", help="Only reports carrying this tag [default: every tagged report].")
+@click.option("--since", default=None, metavar="WHEN", help="Only reports from then on: an age (24h, 7d) or an ISO date or time.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default=None,
+    help="md (a Markdown dossier), json or csv [default: the -o file's extension, else md].",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE, not stdout.")
+@click.pass_obj
+def export(obj: Context, tag: str | None, since: str | None, fmt: str | None, output: Path | None) -> None:
+    """Write the tagged reports, oldest first, as Markdown, JSON or CSV."""
+    from storywatch.store.export import export_text, since_to_iso
+
+    since_iso = since_to_iso(since) if since else None
+    fmt = fmt or export_format_of(output)
+    db, story = obj.open(rescore=False, write=False)
+    try:
+        text, count = export_text(db, fmt, story_title=story.title, tag=tag, since=since_iso)
+    finally:
+        db.close()
+    if output is None:
+        click.echo(text, nl=False)  # every field was made inert by the format
+    else:
+        try:
+            output.write_text(text, encoding="utf-8", newline="")
+        except OSError as error:
+            raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+        _echo(f"exported {count} report{'' if count == 1 else 's'} to {output}", err=True)
+    if not count:
+        what = f"carries the tag {tag!r}" if tag else "carries a tag"
+        _echo(f"no report {what}{' since ' + since_iso if since_iso else ''}: tag reports in the dashboard", err=True)
+
+
+def export_format_of(path: Path | None) -> str:
+    """The format a file name asks for (.json, .csv; .md or anything else is Markdown)."""
+    suffix = path.suffix.lower().lstrip(".") if path is not None else ""
+    return suffix if suffix in ("json", "csv") else "md"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, turning every error into one line on stderr and a non-zero exit."""
     try:

@@ -42,6 +42,7 @@ from storywatch.store.times import now_iso
 from storywatch.store.trends import coverage_trend, new_on_story
 from storywatch.tui.fetcher import Fetcher
 from storywatch.tui.screens.article import ArticleScreen
+from storywatch.tui.screens.export import ExportScreen
 from storywatch.tui.screens.feeds import FeedsScreen
 from storywatch.tui.screens.tag_input import TagInputScreen
 from storywatch.tui.widgets.coverage_sparkline import CoverageSparkline
@@ -86,6 +87,7 @@ class StoryScreen(Screen):
         Binding("n", "next_unread(True)", "Next unread", show=False),
         Binding("N", "next_unread(False)", "Previous unread", show=False),
         Binding("A", "mark_all_read", "All read", show=False, tooltip="Mark every report in this view read"),
+        Binding("x", "export", "Export", show=False, tooltip="Write the tagged reports as Markdown, JSON or CSV"),
     ]
 
     @dataclass
@@ -421,6 +423,10 @@ class StoryScreen(Screen):
 
     def action_feeds(self) -> None:
         self.app.push_screen(FeedsScreen(self.app.db_path))
+
+    def action_export(self) -> None:
+        """Reads only, so a read-only database exports too."""
+        self.app.push_screen(ExportScreen(self.app.db_path, self.story_title, self.app.story_name))
 
     @on(DataTable.RowSelected, "#story-feed")
     def open_selected(self) -> None:
