@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from storywatch.store.coverage import group_members
 from storywatch.store.errors import UserError
+from storywatch.store.tags import tag_name
 from storywatch.store.text.clean import clean_line
 from storywatch.store.text.export_formats import Copy, ExportedReport, render
 from storywatch.store.times import now_iso, to_iso, utc_now
@@ -53,6 +54,8 @@ def tagged_reports(db: Database, *, tag: str | None = None, since: str | None = 
     """Every report with a tag on any of its copies (only `tag`, when given), earliest first;
     `since` (UTC ISO) keeps the reports from then on. Tags are the user's few hand-made
     marks, so reading them all is cheap; each group is then read by its index."""
+    if tag is not None:
+        tag = tag_name(tag)  # the spelling tags are stored in, whatever the user typed around it
     where, params = ("WHERE t.tag = :tag", {"tag": tag}) if tag is not None else ("", {})
     group_ids = [
         row[0]
