@@ -93,8 +93,8 @@ class ArticleScreen(ModalScreen):
         Binding("escape,q", "app.pop_screen", "Back"),
         Binding("j", "scroll('down')", "Down", show=False),
         Binding("k", "scroll('up')", "Up", show=False),
-        Binding("o", "open_link", "Browser", tooltip="Open this copy's link (the one highlighted below) in your browser"),
-        Binding("y", "copy_link", "Copy link", tooltip="Copy this copy's link (the one highlighted below)"),
+        Binding("o", "open_link", "Browser", tooltip="Open the link in your browser (the copy highlighted in the list, else this one)"),
+        Binding("y", "copy_link", "Copy link", tooltip="Copy the link (the copy highlighted in the list, else this one)"),
         # The text pages whatever has focus here: the coverage list would take these keys for itself.
         Binding("space,pagedown", "page(1)", "Page down", priority=True),
         Binding("shift+space,pageup", "page(-1)", "Page up", priority=True),
