@@ -98,7 +98,7 @@ async def test_hostile_titles_render_literally_from_the_store(db_path):
         await pilot.pause()
         assert app.return_code is None and feed.cursor_row == index
 
-        await pilot.press("o")  # the reading view shows it literally too
+        await pilot.press("enter")  # the reading view shows it literally too
         title = app.screen.query_one("#article-title").visual
         assert title.plain == MARKUP and not title.spans
         await pilot.press("escape")
@@ -179,7 +179,7 @@ async def test_hostile_entity_names_and_reasons_render_literally(db_path):
 
         feed = app.screen.query_one(StoryFeed)
         feed.move_cursor(row=feed.get_row_index(str(article_id)))
-        await pilot.press("o")
+        await pilot.press("enter")
         assert isinstance(app.screen, ArticleScreen)
         why = app.screen.query_one("#article-why").visual
         for reason in HOSTILE[:5]:

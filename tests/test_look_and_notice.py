@@ -376,7 +376,7 @@ async def test_the_coverage_list_keeps_one_line_per_copy_at_80_columns(db_path):
         feed = app.screen.query_one(StoryFeed)
         row = next(r for r in feed.shown.values() if r.outlets == 3)
         feed.move_cursor(row=feed.get_row_index(str(row.id)))
-        await pilot.press("o")
+        await pilot.press("enter")
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, ArticleScreen)

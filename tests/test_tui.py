@@ -268,7 +268,7 @@ async def test_enter_opens_the_article_and_escape_returns_to_the_same_row(db_pat
         await pilot.press("escape")
         assert not isinstance(app.screen, ArticleScreen)
         assert feed.cursor_row == row
-        await pilot.press("o")
+        await pilot.press("enter")
         assert isinstance(app.screen, ArticleScreen)
 
 

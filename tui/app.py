@@ -7,12 +7,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App
+from textual.binding import Binding
 
 from storywatch.store.db import open_db
 from storywatch.store.queries import story_id, story_title
 from storywatch.store.tags import DEFAULT_TAGS
+from storywatch.tui.commands import StoryCommands
 from storywatch.tui.config import Config, config_path, load_config, save_config
 from storywatch.tui.fetcher import Fetcher
+from storywatch.tui.screens.feeds import FeedsScreen
+from storywatch.tui.screens.help import HelpScreen
 from storywatch.tui.screens.story import StoryScreen
 
 if TYPE_CHECKING:
@@ -24,6 +28,16 @@ class StorywatchApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "storywatch"
+    COMMANDS = App.COMMANDS | {StoryCommands}
+    # Priority, so they reach modal screens too; a focused text field still types "?" (Textual
+    # drops an outer binding for a key the focused widget consumes).
+    BINDINGS = [
+        # Not in the footer: at 80 columns the story screen's own keys fill it.
+        Binding("question_mark", "help", "Help", key_display="?", show=False, priority=True,
+                tooltip="Every key of this screen"),
+        Binding("escape", "hide_help_panel", "Hide keys", show=False, priority=True,
+                tooltip="Close Textual's keys panel (ctrl+p, Keys)"),
+    ]
 
     def __init__(
         self,
@@ -75,6 +89,24 @@ class StorywatchApp(App):
         return StoryScreen(
             self.db, title, story_id=found, fetcher=self.fetcher, refresh_interval=self.refresh_interval
         )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hide_help_panel":
+            return bool(self.screen.query("HelpPanel"))  # else escape goes on to the screen
+        if action == "help":
+            return not isinstance(self.screen, HelpScreen)  # there, ? closes it
+        return True
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.screen))
+
+    def app_commands(self) -> list[tuple[str, str, object]]:
+        """The palette's commands that belong to no one screen: (title, help, callback)."""
+        commands = [("Help", "Every key of this screen (?)", self.action_help)]
+        if not isinstance(self.screen, FeedsScreen):
+            commands.append(("Feeds", "Each feed's last success and last error",
+                             lambda: self.push_screen(FeedsScreen(self.db_path))))
+        return commands
 
     def on_unmount(self) -> None:
         if self.fetcher is not None:

@@ -94,6 +94,22 @@ def is_web_url(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
+def link_problem(url: str | None) -> str | None:
+    """Why a stored link may not go to a web browser, or None when it may: only an absolute
+    http(s) URL with a host and nothing that does not print (a `javascript:` or `file:` link, or
+    one carrying escapes or bidi marks, is someone else's instruction, not a page)."""
+    if not url:
+        return "it has no link"
+    if any(char.isspace() or not char.isprintable() for char in url):
+        return "its link holds spaces or control characters"
+    scheme = url.partition(":")[0].lower()
+    if scheme not in ("http", "https") or not url.lower().startswith(scheme + "://"):
+        return "only http(s) links open in the browser"
+    if not is_web_url(url):
+        return "its link has no host, or a port out of range"
+    return None
+
+
 def canonical_url(url: str) -> str:
     """The article's identity as a URL: the target of an aggregator's redirect link, lower-case
     host without www./m./amp., no tracking or AMP parameters, no fragment, sorted query,

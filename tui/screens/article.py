@@ -10,13 +10,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Region
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from storywatch.store.coverage import Member, group_members, group_of, relevance_of
 from storywatch.store.queries import ArticleDetail, article_detail
 from storywatch.store.text.clean import clean_block, clean_line
+from storywatch.tui.links import copy_link, open_link
 from storywatch.tui.widgets.story_feed import short_time
 from storywatch.tui.widgets.story_header import poll_time
 
@@ -90,10 +92,18 @@ class ArticleScreen(ModalScreen):
     Enter on another outlet's copy in the coverage list shows that copy here instead.
     """
 
+    HELP_TITLE = "Reading view"  # what ? calls this screen
     BINDINGS = [
-        Binding("escape,q,o", "app.pop_screen", "Back"),
+        Binding("escape,q", "app.pop_screen", "Back"),
         Binding("j", "scroll('down')", "Down", show=False),
         Binding("k", "scroll('up')", "Up", show=False),
+        Binding("o", "open_link", "Browser", tooltip="Open the link in your browser (the copy highlighted in the list, else this one)"),
+        Binding("y", "copy_link", "Copy link", tooltip="Copy the link (the copy highlighted in the list, else this one)"),
+        # The text pages whatever has focus here: the coverage list would take these keys for itself.
+        Binding("space,pagedown", "page(1)", "Page down", priority=True),
+        Binding("shift+space,pageup", "page(-1)", "Page up", priority=True),
+        Binding("home", "page(0)", "Top", priority=True, show=False),
+        Binding("end", "page(2)", "End", priority=True, show=False),
     ]
 
     DEFAULT_CSS = """
@@ -124,6 +134,7 @@ class ArticleScreen(ModalScreen):
         self.article_id = article_id
         self.group_id = group_of(db, article_id)
         self.members = group_members(db, self.group_id)
+        self.shown_link: tuple[str | None, str] = (None, "feed")  # the shown copy's url and kind
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="article-view"):
@@ -150,6 +161,7 @@ class ArticleScreen(ModalScreen):
             return
         self.article_id = article_id
         row = detail.row
+        self.shown_link = (row.url, row.kind)
         summary = clean_block(detail.summary, BODY_MAX)
         body = clean_block(detail.body, BODY_MAX)
         self.query_one("#article-view").border_title = Content(
@@ -198,6 +210,42 @@ class ArticleScreen(ModalScreen):
     @on(OptionList.OptionSelected, "#article-members")
     def read_member(self, event: OptionList.OptionSelected) -> None:
         self.show_article(int(event.option.id))
+
+    def link_target(self) -> tuple[str | None, str]:
+        """The link a key means, with its article's kind: the copy highlighted in the coverage
+        list while it has focus and is in sight (not paged away), else the one shown."""
+        members = self.query_one("#article-members", OptionList)
+        view = self.query_one(VerticalScroll)
+        in_sight = Region(0, round(view.scroll_y), view.size.width, view.scrollable_content_region.height)
+        if members.has_focus and members.highlighted is not None and members.virtual_region.overlaps(in_sight):
+            wanted = int(members.get_option_at_index(members.highlighted).id)
+            for member in self.members:
+                if member.id == wanted:
+                    return member.url, member.kind
+        return self.shown_link
+
+    def action_open_link(self) -> None:
+        open_link(self.app, *self.link_target())
+
+    def action_copy_link(self) -> None:
+        copy_link(self.app, *self.link_target())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page" and isinstance(self.focused, Input):
+            return False  # a field typed into here keeps its space and its Home/End
+        return True
+
+    def action_page(self, where: int) -> None:
+        """1 a page down, -1 a page up, 0 the top, 2 the end: of the text, not the coverage list."""
+        view = self.query_one(VerticalScroll)
+        if where == 1:
+            view.scroll_page_down(animate=False)
+        elif where == -1:
+            view.scroll_page_up(animate=False)
+        elif where == 0:
+            view.scroll_home(animate=False)
+        else:
+            view.scroll_end(animate=False)
 
     def action_scroll(self, direction: str) -> None:
         view = self.query_one(VerticalScroll)

@@ -41,6 +41,7 @@ from storywatch.store.text.clean import clean_line
 from storywatch.store.times import now_iso
 from storywatch.store.trends import coverage_trend, new_on_story
 from storywatch.tui.fetcher import Fetcher
+from storywatch.tui.links import copy_link, open_link
 from storywatch.tui.screens.article import ArticleScreen
 from storywatch.tui.screens.export import ExportScreen
 from storywatch.tui.screens.feeds import FeedsScreen
@@ -71,7 +72,9 @@ class StoryScreen(Screen):
 
     BINDINGS = [
         Binding("q", "app.quit", "Quit"),
-        Binding("o", "open_article", "Open", key_display="⏎/o", tooltip="Read the report and every outlet's copy"),
+        Binding("enter", "open_article", "Read", key_display="⏎", tooltip="Read the report and every outlet's copy"),
+        Binding("o", "open_link", "Browser", tooltip="Open the report's link in your web browser"),
+        Binding("y", "copy_link", "Copy link", show=False, tooltip="Copy the report's link to the clipboard"),
         Binding("a", "cycle_view", "View", tooltip="On the story / everything / off the story"),
         Binding("plus", "teach(True)", "Teach", key_display="+/-", tooltip="Teach: + on the story, - off the story"),
         Binding("minus", "teach(False)", "Off story", key_display="-", show=False, tooltip="Teach: this report is off the story"),
@@ -439,6 +442,16 @@ class StoryScreen(Screen):
         self.app.push_screen(ArticleScreen(self.db, self.story_id, row.id))
         if row.unread and not self.app.read_only:
             self.mark_read(row.id)
+
+    def action_open_link(self) -> None:
+        row = self.query_one(StoryFeed).article_at_cursor()
+        if row is not None and open_link(self.app, row.url, row.kind) and row.unread and not self.app.read_only:
+            self.mark_read(row.id)  # as in newsboat: opening it in the browser is reading it
+
+    def action_copy_link(self) -> None:
+        row = self.query_one(StoryFeed).article_at_cursor()
+        if row is not None:
+            copy_link(self.app, row.url, row.kind)
 
     @work(thread=True, group="read", exit_on_error=False)
     def mark_read(self, group_id: int) -> None:
