@@ -24,4 +24,7 @@ def now_iso() -> str:
 
 
 def from_iso(text: str) -> datetime:
+    if len(text) == 20 and text[10] == "T" and text[19] == "Z" and text.isascii():
+        # The stored form, parsed without strptime (a tenth of its cost: the story feed parses one per row).
+        return datetime.fromisoformat(text[:19]).replace(tzinfo=timezone.utc)
     return datetime.strptime(text, FORMAT).replace(tzinfo=timezone.utc)

@@ -248,12 +248,20 @@ class StoryFeed(DataTable):
         view_top = self._row_at_view_top()
         self._fit_outlets(fresh)
         self._fit_tags(fresh)
+        in_order = self._goes_below(fresh)
         for row in fresh:
             self._articles[row.id] = row
             self.add_row(*self._cells(row), key=str(row.id))
-        self.sort("time", key=lambda cell: cell.order, reverse=True)
+        if not in_order:  # a page that only goes below the last row needs no sort
+            self.sort("time", key=lambda cell: cell.order, reverse=True)
         self._keep_place(kept, view_top)
         return len(fresh)
+
+    def _goes_below(self, rows: list[StoryRow]) -> bool:
+        """Whether these rows, newest first, all sort below every row shown."""
+        order = [(row.sort_at, row.id) for row in rows]
+        lowest = min(((row.sort_at, row.id) for row in self._articles.values()), default=None)
+        return order == sorted(order, reverse=True) and (lowest is None or order[0] < lowest)
 
     def update_articles(self, rows: Iterable[StoryRow]) -> int:
         """Redraw reports already shown whose title, outlets or read state changed; returns how many."""
