@@ -19,6 +19,7 @@ from textual.geometry import Size
 from textual.widgets import DataTable
 
 from storywatch.store.coverage import StoryRow
+from storywatch.store.search import Highlighter
 from storywatch.store.text.clean import clean_line
 from storywatch.store.times import from_iso
 
@@ -109,6 +110,7 @@ class StoryFeed(DataTable):
         & > .story-feed--read { color: $text-muted; }
         & > .story-feed--outlets { color: $warning; }
         & > .story-feed--off { color: $text-disabled; }
+        & > .story-feed--match { color: $accent; text-style: bold underline; }
     }
     """
 
@@ -125,6 +127,7 @@ class StoryFeed(DataTable):
         self.more_below = False  # True while older reports wait in the store for paging
         self._most_outlets = 0  # the largest count shown: its label sets the outlets column's width
         self._roomy_labels = True  # whether the outlets cells now read "4 outlets" (else "×4")
+        self.highlighter: Highlighter | None = None  # the active search's, to mark matches in titles
 
     def on_mount(self) -> None:
         self._roomy_labels = self._roomy()
@@ -254,6 +257,8 @@ class StoryFeed(DataTable):
         if not (row.on_story or seed or row.known_from_seeds):
             title_style = self._style("story-feed--off")  # only the "everything" view mixes them
         title = Text(clean_line(row.title, TITLE_MAX), style=title_style, no_wrap=True, overflow="ellipsis", end="")
+        for start, end in self.highlighter.spans(title.plain) if self.highlighter else ():
+            title.stylize(self._style("story-feed--match"), start, end)
         return mark, time, source, outlets, title
 
     def _wide(self) -> bool:
