@@ -161,7 +161,7 @@ def filter_label_parts(flt: FeedFilter, time_label: str = "") -> list[tuple[str,
     def part(word: str, value: str) -> None:
         parts.extend([(f"· {word}", "$text-muted"), (value, "bold $warning"), (" ", "")])
 
-    if flt.search.strip():
+    if flt.searching:
         part("search ", f"“{clean_line(flt.search, 60)}”")
     if flt.entity_id is not None:
         part("naming ", clean_line(flt.entity_name or f"#{flt.entity_id}", 80))

@@ -384,6 +384,8 @@ class StoryScreen(Screen):
             self.notify(f"Could not teach the story: {event.worker.error}", severity="error", markup=False)
         if event.worker.group == "read" and event.state == WorkerState.ERROR:
             self.notify(f"Could not mark as read: {event.worker.error}", severity="error", markup=False)
+        if event.worker.group == "search" and event.state == WorkerState.ERROR:
+            self.notify(f"Could not search: {event.worker.error}", severity="error", markup=False)
         if event.worker.group != "fetcher":
             return
         header = self.query_one(StoryHeader)

@@ -95,6 +95,7 @@ class StoryFeed(DataTable):
         "story-feed--read",
         "story-feed--outlets",
         "story-feed--off",
+        "story-feed--match",
     }
 
     DEFAULT_CSS = """
