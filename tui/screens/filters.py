@@ -119,7 +119,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
     def chosen(self) -> FilterChoice:
         def picked(selector: str) -> str | None:
             value = self.query_one(selector, Select).value
-            return None if value is Select.BLANK else value
+            return value if isinstance(value, str) else None  # no choice: Select.NULL
 
         time_range = picked("#filter-time") or "all"
         return FilterChoice(
