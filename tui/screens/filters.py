@@ -52,7 +52,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
     FilterScreen { align: center middle; }
     FilterScreen > Vertical {
         width: 64; max-width: 100%; height: auto; max-height: 100%;
-        padding: 1 2; background: $panel; border: thick $accent;
+        padding: 1 2; background: $panel; border: thick $accent; overflow-y: auto;
     }
     FilterScreen Label { margin: 1 0 0 0; color: $text-muted; }
     FilterScreen Select { width: 100%; }
@@ -73,15 +73,15 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Tag")
-            yield Select([], prompt="Any tag", id="filter-tag")
+            yield Select([], prompt="Any tag", compact=True, id="filter-tag")
             yield Label("Outlet")
-            yield Select([], prompt="Any outlet", id="filter-source")
+            yield Select([], prompt="Any outlet", compact=True, id="filter-source")
             yield Label("Show")
-            yield Select(VIEW_CHOICES, value=self.current.view, allow_blank=False, id="filter-view")
+            yield Select(VIEW_CHOICES, value=self.current.view, allow_blank=False, compact=True, id="filter-view")
             yield Label("Time")
             yield Select(
                 [(label, key) for key, label, _ in TIME_RANGES], value=self.time_range, allow_blank=False,
-                id="filter-time",
+                compact=True, id="filter-time",
             )
             yield Checkbox("Unread only", self.current.unread, id="filter-unread")
             with Horizontal(id="filter-buttons"):
