@@ -262,3 +262,39 @@ def m005_headline_hash(db: Database) -> None:
 def m006_pending_rescore(db: Database) -> None:
     """Where a rescore for a changed story definition got to, so an interrupted one resumes."""
     run_script(db, "ALTER TABLE stories ADD COLUMN rescore_from INTEGER;")
+
+
+@migrations()
+def m007_search(db: Database) -> None:
+    """Full-text search over every stored article, kept current by triggers; and an index by
+    source, so the filter screen lists the outlets and filters by one without a scan.
+
+    `articles_fts` is an external-content FTS5 table (the text lives once, in `articles`).
+    The update trigger fires only when the searched columns change, not on read marks.
+    """
+    run_script(
+        db,
+        """
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, summary, body, source,
+            content = 'articles', content_rowid = 'id',
+            tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts (rowid, title, summary, body, source)
+            VALUES (new.id, new.title, new.summary, new.body, new.source);
+        END;
+        CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, title, summary, body, source)
+            VALUES ('delete', old.id, old.title, old.summary, old.body, old.source);
+        END;
+        CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, summary, body, source ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, title, summary, body, source)
+            VALUES ('delete', old.id, old.title, old.summary, old.body, old.source);
+            INSERT INTO articles_fts (rowid, title, summary, body, source)
+            VALUES (new.id, new.title, new.summary, new.body, new.source);
+        END;
+        INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+        CREATE INDEX articles_by_source ON articles (source, sort_at DESC, id DESC) WHERE source IS NOT NULL;
+        """
+    )

@@ -70,7 +70,7 @@ def store(db_path, records, raw_urls: dict[str, str] | None = None) -> dict[str,
 async def on_row(pilot, app, article_id: int) -> StoryFeed:
     await pilot.pause()
     feed = app.screen.query_one(StoryFeed)
-    if article_id not in feed.shown and app.screen.view == "on":
+    if article_id not in feed.shown and app.screen.filter.view == "on":
         await pilot.press("a")  # an off-story report: everything
     feed.move_cursor(row=feed.get_row_index(str(article_id)))
     return feed
@@ -297,7 +297,7 @@ async def test_question_mark_lists_every_key_of_the_screen_it_opens_on(db_path):
         assert ("o", "Browser", "Open the report's link in your web browser") in rows
         assert ("y", "Copy link", "Copy the report's link to the clipboard") in rows
         assert ("⏎", "Read", "Read the report and every outlet's copy") in rows
-        assert ("esc", "Clear", "Clear the filter: show every report again") in rows  # listed even with no filter on
+        assert ("esc", "Clear", "Clear the search first, then every filter at once (the view stays)") in rows  # listed even with no filter on
         assert ("?", "Help", "Every key of this screen") in rows
         assert any(keys == "↓ j" and description == "Down" for keys, description, _ in rows)  # the list's own
         titles = [group.title for group in app.screen.groups]
@@ -387,12 +387,12 @@ async def test_escape_closes_the_keys_panel_and_otherwise_stays_the_screens(db_p
 
         app.screen.post_message(EntitySidebar.Chosen(1, "Sinaloa"))
         await pilot.pause()
-        assert app.screen.entity is not None
+        assert app.screen.filter.entity_id is not None
         app.action_show_help_panel()
         await pilot.pause()
         await pilot.press("escape")  # the panel first
         await pilot.pause()
-        assert not app.screen.query(HelpPanel) and app.screen.entity is not None
+        assert not app.screen.query(HelpPanel) and app.screen.filter.entity_id is not None
         await pilot.press("escape")  # then the screen's own: the filter
         await pilot.pause()
-        assert app.screen.entity is None
+        assert app.screen.filter.entity_id is None

@@ -8,11 +8,11 @@ from sqlite_utils import Database
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable, Footer, Input
 from textual.worker import Worker, WorkerState
 
 from storywatch.store.coverage import (
@@ -22,20 +22,20 @@ from storywatch.store.coverage import (
     mark_group_read,
     mark_groups_read,
     revised_since,
-    story_feed,
     story_rows,
     toggle_group_read,
 )
 from storywatch.store.db import data_version, open_db
-from storywatch.store.entity_queries import articles_naming, top_entities
+from storywatch.store.entity_queries import top_entities
+from storywatch.store.filters import FeedFilter, filtered_feed, groups_in_filter
 from storywatch.store.queries import (
     articles_after_id,
     entities_in_seeds,
     fetcher_summary,
     max_article_id,
-    naming,
 )
 from storywatch.store.scoring import mark_on_story, pending_rescore, resume_rescore
+from storywatch.store.search import Highlighter
 from storywatch.store.tags import add_group_tag, all_group_tags, tag_name, tags_in_use, toggle_group_tag
 from storywatch.store.text.clean import clean_line
 from storywatch.store.times import now_iso
@@ -45,9 +45,11 @@ from storywatch.tui.links import copy_link, open_link
 from storywatch.tui.screens.article import ArticleScreen
 from storywatch.tui.screens.export import ExportScreen
 from storywatch.tui.screens.feeds import FeedsScreen
+from storywatch.tui.screens.filters import FilterChoice, FilterScreen, filter_label_parts, time_range_label
 from storywatch.tui.screens.tag_input import TagInputScreen
 from storywatch.tui.widgets.coverage_sparkline import CoverageSparkline
 from storywatch.tui.widgets.entity_sidebar import EntitySidebar
+from storywatch.tui.widgets.search_bar import SearchBar
 from storywatch.tui.widgets.story_feed import StoryFeed
 from storywatch.tui.widgets.story_header import StoryHeader
 
@@ -56,6 +58,7 @@ PAGE_AHEAD = 40  # load the next page when the cursor comes this close to the la
 ENTITIES_PER_KIND = 12
 SIDEBAR_MIN_WIDTH = 110  # the sidebar shows at start on a terminal at least this wide
 COMPACT_FOOTER_BELOW = 100  # narrower than this, the footer packs its keys so all of them fit
+SEARCH_DEBOUNCE = 0.2  # seconds of quiet typing before the feed narrows
 READ_ONLY_NOTICE = "This database is read-only: nothing is polled, and read marks, tags and teaching are not saved."
 
 VIEWS = ("on", "all", "off")  # what `a` cycles through
@@ -79,7 +82,7 @@ class StoryScreen(Screen):
         Binding("plus", "teach(True)", "Teach", key_display="+/-", tooltip="Teach: + on the story, - off the story"),
         Binding("minus", "teach(False)", "Off story", key_display="-", show=False, tooltip="Teach: this report is off the story"),
         Binding("e", "toggle_entities", "Entities", tooltip="People, organisations and places; enter filters"),
-        Binding("escape", "clear_filter", "Clear", tooltip="Clear the filter: show every report again"),
+        Binding("escape", "clear_filter", "Clear", tooltip="Clear the search first, then every filter at once (the view stays)"),
         Binding("r", "refresh", "Refresh", tooltip="Read the store now and poll every feed"),
         Binding("f", "feeds", "Feeds", tooltip="Each feed's last success and last error"),
         Binding("H", "trend_span", "Per hour/day", show=False, tooltip="Coverage sparkline: per hour (48 h) or per day (30 days)"),
@@ -91,6 +94,8 @@ class StoryScreen(Screen):
         Binding("N", "next_unread(False)", "Previous unread", show=False),
         Binding("A", "mark_all_read", "All read", show=False, tooltip="Mark every report in this view read"),
         Binding("x", "export", "Export", show=False, tooltip="Write the tagged reports as Markdown, JSON or CSV"),
+        Binding("slash", "search", "Search", key_display="/", show=False, tooltip="Search every stored report as you type"),
+        Binding("F", "filters", "Filter", show=False, tooltip="Tag, outlet, on/off the story, unread, time range"),
     ]
 
     @dataclass
@@ -114,8 +119,10 @@ class StoryScreen(Screen):
         self.story_id = story_id
         self.fetcher = fetcher
         self.refresh_interval = refresh_interval
-        self.view = "on"
-        self.entity: tuple[int, str] | None = None  # the filter: (entity id, name)
+        self.filter = FeedFilter()  # the view, the search and every filter, combined
+        self.time_range = "all"  # the filter screen's time range, by name (the filter holds its start)
+        self._search_timer = None
+        self._highlighter: Highlighter | None = None
         self._seen_version = -1
         self._last_id = 0
         self._entities_stale = True
@@ -129,7 +136,9 @@ class StoryScreen(Screen):
         yield StoryHeader(self.story_title, id="story-header")
         yield CoverageSparkline(id="coverage-trend")
         with Horizontal(id="story-body"):
-            yield StoryFeed(id="story-feed")
+            with Vertical(id="story-main"):
+                yield SearchBar(id="search-bar")
+                yield StoryFeed(id="story-feed")
             yield EntitySidebar(id="entity-sidebar")
         yield Footer()
 
@@ -170,6 +179,8 @@ class StoryScreen(Screen):
             self.new_reports = self.query_one(StoryHeader).new_reports = 0
 
     def on_unmount(self) -> None:
+        if self._highlighter is not None:
+            self._highlighter.close()
         if self.fetcher is not None:
             self.fetcher.stop()  # before the app waits for its worker threads
 
@@ -189,30 +200,24 @@ class StoryScreen(Screen):
         """One more page below the rows shown, through the store's keyset queries."""
         feed = self.query_one(StoryFeed)
         before = feed.oldest_shown
-        if self.entity is None:
-            rows = story_feed(self.db, self.story_id, show=self.view, before=before, limit=PAGE_SIZE)
-            fetched = len(rows)
-            cursor = (rows[-1].sort_at, rows[-1].id) if rows else None
-            rows = [row for row in rows if in_view(row, self.view)]
-        else:
-            articles = articles_naming(self.db, self.entity[0], limit=PAGE_SIZE, before=before)
-            fetched = len(articles)
-            cursor = (articles[-1].sort_at, articles[-1].id) if articles else None
-            groups = dict.fromkeys(group_of(self.db, article.id) for article in articles)
-            fresh = [group for group in groups if group not in feed.shown]
-            rows = [row for row in story_rows(self.db, self.story_id, fresh) if in_view(row, self.view)]
+        self._highlight_search(feed)
+        if self.filter.searching:  # a search can match much of the store: off the UI thread
+            self.search_page(self.filter, before)
+            return
+        rows = filtered_feed(self.db, self.story_id, self.filter, before=before, limit=PAGE_SIZE)
+        fetched = len(rows)
+        cursor = (rows[-1].sort_at, rows[-1].id) if rows else None
+        rows = [row for row in rows if in_view(row, self.filter.view)]
         feed.show_page(rows, page_size=PAGE_SIZE, cursor=cursor, fetched=fetched)
 
     def _refresh_view_label(self) -> None:
         feed = self.query_one(StoryFeed)
         count = f"{feed.row_count:,}{'+' if feed.more_below else ''}"
         parts: list[str | tuple[str, str]] = [
-            (f" {VIEW_LABELS[self.view]} ", "bold"),
+            (f" {VIEW_LABELS[self.filter.view]} ", "bold"),
             (f"· {count} report{'' if feed.row_count == 1 else 's'} ", "$text-muted"),
         ]
-        if self.entity is not None:
-            parts += [("· naming ", "$text-muted"), (clean_line(self.entity[1], 80), "bold $warning"),
-                      ("  esc clears ", "$text-muted")]
+        parts += filter_label_parts(self.filter, time_range_label(self.time_range) if self.filter.since else "")
         self.query_one(StoryHeader).view_label = Content.assemble(*parts)
 
     # -- keeping current -------------------------------------------------------------------
@@ -263,16 +268,15 @@ class StoryScreen(Screen):
 
     def _show_groups_of(self, article_ids: list[int]) -> int:
         """Add, redraw or take away the rows of these articles' groups; returns rows added."""
-        if self.entity is not None:
-            article_ids = sorted(naming(self.db, self.entity[0], article_ids))
         groups = list(dict.fromkeys(group_of(self.db, article_id) for article_id in article_ids))
-        return self._place(story_rows(self.db, self.story_id, groups))
+        passing = groups_in_filter(self.db, self.story_id, self.filter, groups) if self.filter.narrowed else None
+        return self._place(story_rows(self.db, self.story_id, groups), passing)
 
-    def _place(self, rows: list[StoryRow]) -> int:
+    def _place(self, rows: list[StoryRow], passing: set[int] | None = None) -> int:
         feed = self.query_one(StoryFeed)
-        staying = [row for row in rows if in_view(row, self.view)]
+        staying = [row for row in rows if in_view(row, self.filter.view) and (passing is None or row.id in passing)]
         feed.update_articles(row for row in staying if row.id in feed.shown)
-        feed.remove_articles(row.id for row in rows if row.id in feed.shown and not in_view(row, self.view))
+        feed.remove_articles(row.id for row in rows if row.id in feed.shown and row not in staying)
         added = feed.show_articles(row for row in staying if row.id not in feed.shown)
         self._refresh_view_label()
         return added
@@ -313,28 +317,107 @@ class StoryScreen(Screen):
 
     @on(EntitySidebar.Chosen)
     def filter_by_entity(self, event: EntitySidebar.Chosen) -> None:
-        if self.entity is not None and self.entity[0] == event.entity_id:
-            self.action_clear_filter()
+        if self.filter.entity_id == event.entity_id:
+            self.set_filter(self.filter.with_(entity_id=None, entity_name=None))
             return
-        self.entity = (event.entity_id, event.name)
+        self.filter = self.filter.with_(entity_id=event.entity_id, entity_name=event.name)
         self.query_one(EntitySidebar).set_active(event.entity_id)
         self.load_view()
         self.refresh_bindings()
         self.refresh_trend()
 
     def action_clear_filter(self) -> None:
-        if self.entity is None:
-            return
-        self.entity = None
-        self.query_one(EntitySidebar).set_active(None)
+        """Escape: the search goes first, then every other filter at once; the view stays."""
+        bar = self.query_one(SearchBar)
+        if self.filter.search or bar.is_open:
+            bar.close()
+            self.set_filter(self.filter.with_(search=""))
+        elif self.filter.narrowed:
+            self.time_range = "all"
+            self.set_filter(self.filter.without_filters())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":  # in the footer only while something narrows the feed
+            return bool(self.filter.narrowed or self.filter.search or self.query_one(SearchBar).is_open)
+        return True
+
+    # -- search and filters ----------------------------------------------------------------
+
+    def set_filter(self, flt: FeedFilter) -> None:
+        """Show the feed through another filter, from the top."""
+        self.filter = flt
+        self.query_one(EntitySidebar).set_active(flt.entity_id)
         self.load_view()
         self.refresh_bindings()
         self.refresh_trend()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "clear_filter":
-            return self.entity is not None  # in the footer only while a filter is on
-        return True
+    def _highlight_search(self, feed: StoryFeed) -> None:
+        """Give the feed a highlighter for the search shown (closing the last one's index)."""
+        if self._highlighter is not None and self._highlighter.text == self.filter.search and self.filter.searching:
+            return
+        if self._highlighter is not None:
+            self._highlighter.close()
+        self._highlighter = feed.highlighter = Highlighter(self.filter.search) if self.filter.searching else None
+
+    def action_search(self) -> None:
+        self.query_one(SearchBar).open()
+        self.refresh_bindings()
+
+    @on(Input.Changed, "#search-bar")
+    def search_typed(self, event: Input.Changed) -> None:
+        """Narrow the feed once typing pauses; the query itself runs in `search_page`'s thread."""
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self._search_for(event.value))
+
+    @on(Input.Submitted, "#search-bar")
+    def search_entered(self, event: Input.Submitted) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_for(event.value)
+        if not event.value.strip():
+            self.query_one(SearchBar).close()
+        self.query_one(StoryFeed).focus()
+
+    @on(SearchBar.Cancelled)
+    def search_cancelled(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.action_clear_filter()
+        self.query_one(StoryFeed).focus()
+
+    def _search_for(self, text: str) -> None:
+        if text != self.filter.search:
+            self.set_filter(self.filter.with_(search=text))
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def search_page(self, flt: FeedFilter, before: tuple[str, int] | None) -> None:
+        """One page of a search, on its own connection; a newer search makes this one moot."""
+        db = open_db(self.app.db_path, migrate=False)
+        try:
+            rows = filtered_feed(db, self.story_id, flt, before=before, limit=PAGE_SIZE)
+        finally:
+            db.conn.close()
+        self.app.call_from_thread(self._show_search_page, flt, before, rows)
+
+    def _show_search_page(self, flt: FeedFilter, before: tuple[str, int] | None, rows: list[StoryRow]) -> None:
+        feed = self.query_one(StoryFeed)
+        if flt != self.filter or before != feed.oldest_shown:
+            return  # the user typed on, or the page was already shown
+        cursor = (rows[-1].sort_at, rows[-1].id) if rows else None
+        feed.show_page(rows, page_size=PAGE_SIZE, cursor=cursor, fetched=len(rows))
+        if before is None and feed.row_count:
+            feed.move_cursor(row=0, scroll=True)
+        self._refresh_view_label()
+
+    def action_filters(self) -> None:
+        self.app.push_screen(FilterScreen(self.filter, self.time_range), self._filters_chosen)
+
+    def _filters_chosen(self, choice: FilterChoice | None) -> None:
+        if choice is None:
+            return
+        self.time_range = choice.time_range
+        self.set_filter(choice.filter)
 
     # -- the coverage trend -----------------------------------------------------------------
 
@@ -343,8 +426,7 @@ class StoryScreen(Screen):
         self.refresh_trend()
 
     def refresh_trend(self) -> None:
-        entity = self.entity
-        self.load_trend(self.trend_by, entity[0] if entity else None, entity[1] if entity else None)
+        self.load_trend(self.trend_by, self.filter.entity_id, self.filter.entity_name)
 
     @work(thread=True, exclusive=True, group="trend", exit_on_error=False)
     def load_trend(self, by: str, entity_id: int | None, entity_name: str | None) -> None:
@@ -386,6 +468,8 @@ class StoryScreen(Screen):
             self.notify(f"Could not mark as read: {event.worker.error}", severity="error", markup=False)
         if event.worker.group == "tags" and event.state == WorkerState.ERROR:
             self.notify(f"Could not save the tag: {event.worker.error}", severity="error", markup=False)
+        if event.worker.group == "search" and event.state == WorkerState.ERROR:
+            self.notify(f"Could not search: {event.worker.error}", severity="error", markup=False)
         if event.worker.group != "fetcher":
             return
         header = self.query_one(StoryHeader)
@@ -421,7 +505,7 @@ class StoryScreen(Screen):
         self.notify(message, timeout=2, markup=False)
 
     def action_cycle_view(self) -> None:
-        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+        self.filter = self.filter.with_(view=VIEWS[(VIEWS.index(self.filter.view) + 1) % len(VIEWS)])
         self.load_view()
 
     def action_feeds(self) -> None:

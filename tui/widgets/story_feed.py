@@ -23,6 +23,7 @@ from textual.geometry import Size
 from textual.widgets import DataTable
 
 from storywatch.store.coverage import StoryRow
+from storywatch.store.search import Highlighter
 from storywatch.store.text.clean import clean_line
 from storywatch.store.times import from_iso
 
@@ -140,6 +141,7 @@ class StoryFeed(DataTable):
         "story-feed--off",
         "story-feed--tags",
         "story-feed--updated",
+        "story-feed--match",
     }
 
     DEFAULT_CSS = """
@@ -157,6 +159,7 @@ class StoryFeed(DataTable):
         & > .story-feed--off { color: $text-disabled; }
         & > .story-feed--tags { color: $accent; }
         & > .story-feed--updated { color: $warning; text-style: bold; }
+        & > .story-feed--match { color: $accent; text-style: bold underline; }
     }
     """
 
@@ -175,6 +178,7 @@ class StoryFeed(DataTable):
         self._roomy_labels = True  # whether the outlets cells now read "4 outlets" (else "×4")
         self._styles: dict[str, Style] = {}  # component styles resolved for the current theme
         self._widest_tags = 0  # the widest tags label shown: the tags column's width (capped)
+        self.highlighter: Highlighter | None = None  # the active search's, to mark matches in titles
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._restyle)
@@ -344,6 +348,8 @@ class StoryFeed(DataTable):
         if not (row.on_story or seed or row.known_from_seeds):
             title_style = self._style("story-feed--off")  # only the "everything" view mixes them
         title = Text(clean_line(row.title, TITLE_MAX), style=title_style, no_wrap=True, overflow="ellipsis", end="")
+        for start, end in self.highlighter.spans(title.plain) if self.highlighter else ():
+            title.stylize(self._style("story-feed--match"), start, end)
         return mark, time, source, outlets, self._tags_cell(row), title
 
     def _tags_cell(self, row: StoryRow) -> Text:
