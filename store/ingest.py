@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlite_utils import Database
 
 from storywatch.store.analysis import analyse_articles
@@ -25,7 +27,7 @@ def save_poll(
     fetches it again and stores the rest (storing is idempotent).
     """
     result = IngestResult()
-    seen: set[int] = set()  # articles this poll has stored, across its batches
+    seen = SeenInPoll()  # what this poll has stored, across its batches
     for start in range(0, max(len(items), 1), POLL_BATCH):
         with db.atomic():
             chunk = items[start : start + POLL_BATCH]
@@ -45,15 +47,15 @@ def ingest_items(
     *,
     feed_id: int | None = None,
     seen_at: str | None = None,
-    seen: set[int] | None = None,
+    seen: SeenInPoll | None = None,
 ) -> IngestResult:
     """Store items idempotently, in one transaction: the same item twice adds nothing.
 
-    `seen` holds the articles this poll already stored (it grows), so that one poll's
-    batches agree on which item came first."""
+    `seen` is what this poll already stored (it grows), so that one poll's batches agree on
+    which item came first."""
     seen_at = seen_at or now_iso()
     result = IngestResult()
-    seen_in_batch: set[int] = set() if seen is None else seen
+    seen_in_batch = SeenInPoll() if seen is None else seen
     with db.atomic():
         for item in items:
             outcome = _ingest_one(db, item, feed_id, seen_at, seen_in_batch)
@@ -69,7 +71,22 @@ def ingest_items(
     return result
 
 
-def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at: str, seen_in_batch: set[int]):
+@dataclass
+class SeenInPoll:
+    """What one poll has stored so far: the articles, and the article each GUID went to. Items
+    resolve against it before the database, so a feed's second poll finds every item where the
+    first put it (a GUID the feed gives twice is one article, whatever links come with it)."""
+
+    articles: set[int] = field(default_factory=set)
+    guids: dict[str, int] = field(default_factory=dict)
+
+    def add(self, article_id: int, guid: str) -> None:
+        self.articles.add(article_id)
+        if guid:
+            self.guids.setdefault(guid, article_id)
+
+
+def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at: str, seen_in_batch: SeenInPoll):
     """Store one item; an article an earlier item of the poll already stored is left as that
     item had it (one article listed twice, or two items found by one GUID but with different
     links), so a repeated poll is not a new revision each time."""
@@ -82,9 +99,12 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
     body = clean_block(item.body)
     digest = content_hash(title, summary, body)
     url = clean_line(item.url, 2000)
+    if guid in seen_in_batch.guids:  # the feed gave this GUID to an earlier item of this poll
+        return seen_in_batch.guids[guid], "unchanged"
     existing, kept_apart = _find_existing(db, canonical, guid, feed_id, url, digest)
-    if existing is not None and existing["id"] in seen_in_batch:
+    if existing is not None and existing["id"] in seen_in_batch.articles:
         # A feed listing one article twice must not make it flip between two versions.
+        seen_in_batch.add(existing["id"], guid)
         return existing["id"], "unchanged"
     if existing is None:
         published = item.published_at
@@ -136,14 +156,15 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
             " AND article_id != ?2) THEN NULL ELSE ?3 END, ?4",
             [feed_id, article_id, guid or None, seen_at],
         )
-    seen_in_batch.add(article_id)
+    seen_in_batch.add(article_id, guid)
     return article_id, state
 
 
 def _find_existing(
     db: Database, canonical: str, guid: str, feed_id: int | None, url: str, digest: str
 ) -> tuple[dict | None, bool]:
-    """An article is known by its canonical URL, or failing that by its GUID in the same feed.
+    """An article is known first by its GUID in the same feed (the feed's own name for it, which
+    stays put however its links move), then by its canonical URL, then by a GUID elsewhere.
 
     Also says whether the article holding the canonical URL is a different one that the same
     feed keeps apart (see `_kept_apart`): the new article is then stored without a canonical URL
@@ -152,12 +173,14 @@ def _find_existing(
     """
     select = "SELECT id, kind, content_hash, revision_count FROM articles WHERE "
     lookups = []
-    if canonical:
-        lookups.append(("canonical_url = ?", [canonical]))
     if guid and feed_id is not None:
+        # Before the URL: an item found by its GUID in one poll must not be found by another
+        # article's URL in the next (a flip-flop the property tests found).
         lookups.append(
             ("id = (SELECT min(article_id) FROM feed_articles WHERE feed_id = ? AND guid = ?)", [feed_id, guid])
         )
+    if canonical:
+        lookups.append(("canonical_url = ?", [canonical]))
     if guid and not canonical:
         lookups.append(("guid = ? AND canonical_url IS NULL", [guid]))
     kept_apart = False
