@@ -32,8 +32,7 @@ class StorywatchApp(App):
     # Priority, so they reach modal screens too; a focused text field still types "?" (Textual
     # drops an outer binding for a key the focused widget consumes).
     BINDINGS = [
-        # Not in the footer: at 80 columns the story screen's own keys fill it.
-        Binding("question_mark", "help", "Help", key_display="?", show=False, priority=True,
+        Binding("question_mark", "help", "Help", key_display="?", priority=True,
                 tooltip="Every key of this screen"),
         Binding("escape", "hide_help_panel", "Hide keys", show=False, priority=True,
                 tooltip="Close Textual's keys panel (ctrl+p, Keys)"),
