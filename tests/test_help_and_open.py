@@ -299,6 +299,8 @@ async def test_question_mark_lists_every_key_of_the_screen_it_opens_on(db_path):
         assert ("⏎", "Read", "Read the report and every outlet's copy") in rows
         assert ("esc", "Clear", "Clear the search first, then every filter at once (the view stays)") in rows  # listed even with no filter on
         assert ("?", "Help", "Every key of this screen") in rows
+        first_tag = app.tag_names[1]
+        assert ("1", "Tag 1", f"Put “{first_tag}” on the report, or take it off") in rows  # which tag, by name
         assert any(keys == "↓ j" and description == "Down" for keys, description, _ in rows)  # the list's own
         titles = [group.title for group in app.screen.groups]
         assert titles == ["Story", "Story feed", "Everywhere"]

@@ -65,8 +65,10 @@ def test_short_time_is_clock_today_and_date_otherwise():
     today = now.replace(hour=9, minute=5)
     earlier = now - timedelta(days=40)
     assert short_time(to_iso(today), now) == "09:05"
-    expected = f"{earlier:%b} {earlier.day}" if earlier.year == now.year else str(earlier.year)
+    expected = f"{earlier:%b} {earlier.day}" if earlier.year == now.year else f"{earlier:%b}'{earlier:%y}"
     assert short_time(to_iso(earlier), now) == expected
+    last_year = now.replace(year=now.year - 1, month=12, day=30)
+    assert short_time(to_iso(last_year), now) == f"Dec'{last_year:%y}"  # which month, not only the year
     assert short_time(None, now) == "" and short_time("garbage", now) == ""
 
 

@@ -143,6 +143,7 @@ class StoryScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._name_tag_keys()
         self._seen_version = data_version(self.db)
         self._last_id = max_article_id(self.db)
         self._tags_seen = all_group_tags(self.db)
@@ -183,6 +184,14 @@ class StoryScreen(Screen):
             self._highlighter.close()
         if self.fetcher is not None:
             self.fetcher.stop()  # before the app waits for its worker threads
+
+    def _name_tag_keys(self) -> None:
+        """Keys 1-9 say which of the story's tags they toggle (the help and the palette show it)."""
+        for key, name in self.app.tag_names.items():
+            self._bindings.key_to_bindings[str(key)] = [Binding(
+                str(key), f"toggle_tag({key})", f"Tag {key}", show=False,
+                tooltip=f"Put “{tag_name(name)}” on the report, or take it off",
+            )]
 
     # -- what the feed shows ---------------------------------------------------------------
 

@@ -44,19 +44,20 @@ UPDATED_MARK = "↻"  # an outlet edited the report since it was read
 
 
 def short_time(sort_at: str | None, now: datetime | None = None) -> str:
-    """Local time, short: "14:05" for today, "Nov 20" for another day this year, "2024" before."""
+    """Local time, short: "14:05" for today, "Nov 20" for another day this year, "Dec'24" before
+    (a story that runs over new year still shows which month)."""
     if not sort_at:
         return ""
     try:
         moment = from_iso(sort_at).astimezone()
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a year-1 time seen from west of UTC
         return ""
     now = now or datetime.now().astimezone()
     if moment.date() == now.date():
         return moment.strftime("%H:%M")
     if moment.year == now.year:
         return f"{moment:%b} {moment.day}"
-    return str(moment.year)
+    return f"{moment:%b}'{moment:%y}"
 
 
 def time_label(row: StoryRow, now: datetime | None = None) -> str:
