@@ -172,17 +172,43 @@ def view_switched(app: App) -> Done:
     from storywatch.tui.screens.story import VIEW_LABELS, VIEWS
 
     screen = app.screen
-    label = VIEW_LABELS[VIEWS[(VIEWS.index(screen.view) + 1) % len(VIEWS)]]
+    label = VIEW_LABELS[VIEWS[(VIEWS.index(screen.filter.view) + 1) % len(VIEWS)]]
     return lambda app, painted: label in painted and feed(app).row_count > 0 and label in header_text(app)
 
 
 def entity_filtered(app: App) -> Done:
-    return lambda app, painted: app.screen.entity is not None and "naming" in painted and feed(app).row_count > 0
+    return lambda app, painted: (app.screen.filter.entity_id is not None and "naming" in painted
+                                 and feed(app).row_count > 0)
 
 
 def filter_cleared(app: App) -> Done:
-    return lambda app, painted: (app.screen.entity is None and feed(app).row_count > 0
+    return lambda app, painted: (app.screen.filter.entity_id is None and feed(app).row_count > 0
                                  and "naming" not in header_text(app) and "reports" in painted)
+
+
+def tagged(app: App) -> Done:
+    row = feed(app).article_at_cursor()
+    was = row.tags
+
+    def done(app: App, painted: str) -> bool:
+        now = feed(app).shown.get(row.id)
+        return now is not None and now.tags != was
+
+    return done
+
+
+def searched(app: App) -> Done:
+    return lambda app, painted: (app.screen.filter.search == SEARCH_WORD and feed(app).row_count > 0
+                                 and SEARCH_WORD in painted)
+
+
+def filter_screen_open(app: App) -> Done:
+    from storywatch.tui.screens.filters import FilterScreen
+
+    return lambda app, painted: isinstance(app.screen, FilterScreen) and "Apply" in painted
+
+
+SEARCH_WORD = "cartel"  # in thousands of the 100k store's reports
 
 
 @dataclass
@@ -203,6 +229,9 @@ KEYS = [
     Key("view switch (a)", ["a"], view_switched),
     Key("entity filter (enter on a name)", ["enter"], entity_filtered, focus="#entity-sidebar", after=["escape"]),
     Key("clear entity filter (escape)", ["escape"], filter_cleared, focus="#entity-sidebar", before=["enter"]),
+    Key("tag (1)", ["1"], tagged),
+    Key(f"search (/ {SEARCH_WORD} enter)", ["slash", *SEARCH_WORD, "enter"], searched, after=["escape"]),
+    Key("filter screen (F)", ["F"], filter_screen_open, after=["escape"]),
 ]
 
 
