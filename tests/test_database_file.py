@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 
 import pytest
 from test_cli import assert_one_line_error, storywatch
-from tui_helpers import STORY_NAME, make_story, shown_titles, wait_until
+from tui_helpers import STORY_NAME, make_story, notes_of, shown_titles, unwritable, wait_until
 
 from storywatch.store.db import StoreError, open_db
 from storywatch.tui.app import StorywatchApp
@@ -20,26 +18,9 @@ def cli(db_path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def read_only_db(tmp_path):
-    """A story database the current user cannot write: mode 0444 for a normal user; for root
-    (CI), whom permissions do not stop, the file is made immutable (chattr +i)."""
-    db_path = make_story(tmp_path)
-    db = open_db(db_path)
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
-    for leftover in (tmp_path / "storywatch.db-wal", tmp_path / "storywatch.db-shm"):
-        leftover.unlink(missing_ok=True)
-    if os.geteuid() != 0:
-        db_path.chmod(0o444)
-        tmp_path.chmod(0o555)
-    elif shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(db_path)]).returncode != 0:
-        pytest.skip("running as root on a file system without chattr +i: no file here is read-only to us")
-    assert not os.access(db_path, os.W_OK)
-    yield db_path
-    if os.geteuid() == 0:
-        subprocess.run(["chattr", "-i", str(db_path)], check=True)
-    else:
-        tmp_path.chmod(0o755)
-        db_path.chmod(0o644)
+    """A story database the current user cannot write."""
+    with unwritable(make_story(tmp_path)) as db_path:
+        yield db_path
 
 
 def test_a_database_from_a_newer_storywatch_is_refused(tmp_path):
@@ -69,14 +50,7 @@ def test_a_read_only_database_opens_for_reading(read_only_db):
 
 async def test_the_dashboard_shows_a_read_only_database_and_saves_nothing(read_only_db):
     app = StorywatchApp(read_only_db, STORY_NAME, fetch=True)
-    warnings: list[str] = []
-    shown = app.notify
-
-    def notify(message, *args, severity="information", **kwargs):
-        warnings.append(f"{severity}: {message}")
-        return shown(message, *args, severity=severity, **kwargs)
-
-    app.notify = notify
+    warnings = notes_of(app)
     async with app.run_test(size=(120, 35)) as pilot:
         assert await wait_until(pilot, lambda: len(shown_titles(app)) == 2)
         header = app.screen.query_one("#story-header")

@@ -6,14 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import shutil
 import subprocess
 
 import pytest
 from test_cli import assert_one_line_error, storywatch
 from test_export import HOSTILE_SOURCE, HOSTILE_TAG, HOSTILE_TITLE, Html, tag
-from tui_helpers import STORY_NAME, article, make_story, wait_until
+from tui_helpers import STORY_NAME, article, make_story, unwritable, wait_until
 
 from storywatch.store.db import open_db
 from storywatch.store.ingest import ingest_items
@@ -110,24 +108,9 @@ def test_hostile_text_in_the_database_stays_inert_on_stdout(tagged_db):
 
 @pytest.fixture
 def read_only_db(tagged_db):
-    """The tagged database made unwritable (0444 in a 0555 folder; chattr +i for root)."""
-    db = open_db(tagged_db)
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
-    for leftover in (tagged_db.with_name("storywatch.db-wal"), tagged_db.with_name("storywatch.db-shm")):
-        leftover.unlink(missing_ok=True)
-    if os.geteuid() != 0:
-        tagged_db.chmod(0o444)
-        tagged_db.parent.chmod(0o555)
-    elif shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(tagged_db)]).returncode != 0:
-        pytest.skip("running as root on a file system without chattr +i: no file here is read-only to us")
-    assert not os.access(tagged_db, os.W_OK)
-    yield tagged_db
-    if os.geteuid() == 0:
-        subprocess.run(["chattr", "-i", str(tagged_db)], check=True)
-    else:
-        tagged_db.parent.chmod(0o755)
-        tagged_db.chmod(0o644)
+    """The tagged database made unwritable."""
+    with unwritable(tagged_db) as db_path:
+        yield db_path
 
 
 def test_a_read_only_database_exports(read_only_db, tmp_path):

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 from rich.text import Text
-from test_database_file import read_only_db  # noqa: F401  (a fixture: a file this user cannot write)
 from textual.widgets import Input
-from tui_helpers import ON_STORY, STORY_NAME, article, make_story, shown_titles, wait_until
+from tui_helpers import ON_STORY, STORY_NAME, article, make_story, notes_of, shown_titles, unwritable, wait_until
 
 from storywatch.store.coverage import (
     group_of,
@@ -85,19 +84,6 @@ def tags_cell(app, group_id: int) -> Text:
 def row_of(app, title: str) -> int:
     feed = app.screen.query_one(StoryFeed)
     return next(row.id for row in feed.shown.values() if row.title == title)
-
-
-def notes_of(app) -> list[str]:
-    """Every notification the app shows from now on (severity: message)."""
-    notes: list[str] = []
-    shown = app.notify
-
-    def notify(message, *args, severity="information", **kwargs):
-        notes.append(f"{severity}: {message}")
-        return shown(message, *args, severity=severity, **kwargs)
-
-    app.notify = notify
-    return notes
 
 
 async def settle(app, pilot) -> None:
@@ -384,7 +370,13 @@ async def test_an_edit_from_another_process_makes_the_row_unread_with_its_marker
 # -- read-only ----------------------------------------------------------------------------
 
 
-async def test_a_read_only_database_takes_no_tag_or_read_mark_and_says_why(read_only_db):  # noqa: F811
+@pytest.fixture
+def read_only_db(tmp_path):
+    with unwritable(make_story(tmp_path)) as db_path:
+        yield db_path
+
+
+async def test_a_read_only_database_takes_no_tag_or_read_mark_and_says_why(read_only_db):
     app = StorywatchApp(read_only_db, STORY_NAME, fetch=False)
     notes = notes_of(app)
     async with app.run_test(size=SIZE) as pilot:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.text import Text
@@ -78,3 +79,51 @@ async def wait_until(pilot, condition, timeout: float = 5.0) -> bool:
             return False
         await pilot.pause(0.05)
     return True
+
+
+def notes_of(app) -> list[str]:
+    """Every notification the app shows from now on ("severity: message")."""
+    notes: list[str] = []
+    shown = app.notify
+
+    def notify(message, *args, severity="information", **kwargs):
+        notes.append(f"{severity}: {message}")
+        return shown(message, *args, severity=severity, **kwargs)
+
+    app.notify = notify
+    return notes
+
+
+@contextmanager
+def unwritable(db_path: Path):
+    """The database file made one the current user cannot write: mode 0444 in a 0555 folder for
+    a normal user; for root (CI), whom permissions do not stop, the file made immutable
+    (chattr +i). Skips the test where neither is possible."""
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from storywatch.store.db import open_db
+
+    db = open_db(db_path)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    for leftover in (db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    root = os.geteuid() == 0
+    if not root:
+        db_path.chmod(0o444)
+        db_path.parent.chmod(0o555)
+    elif shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(db_path)]).returncode != 0:
+        pytest.skip("running as root on a file system without chattr +i: no file here is read-only to us")
+    assert not os.access(db_path, os.W_OK)
+    try:
+        yield db_path
+    finally:
+        if root:
+            subprocess.run(["chattr", "-i", str(db_path)], check=True)
+        else:
+            db_path.parent.chmod(0o755)
+            db_path.chmod(0o644)
