@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_cli import storywatch
 from test_story import BAD_STORY_FILES, HEAD
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def storywatch(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STORYWATCH_")}
-    return subprocess.run(
-        [sys.executable, "-m", "storywatch.tui.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
 
 
 def stored_rows(db: Path) -> dict[str, int]:
