@@ -196,33 +196,68 @@ def story_feed(
 
 
 def story_rows(db: Database, story_id: int, group_ids: list[int]) -> list[StoryRow]:
-    """Story-feed rows for these coverage groups (missing ones skipped), every lookup by index."""
+    """Story-feed rows for these coverage groups (missing ones skipped), in the order given.
+
+    Four indexed queries per page, whatever its length (heads, members' totals, the best
+    member's reasons, tags): a page of rows used to cost three queries a row."""
     rows = []
-    tags = tags_of_groups(db, group_ids)
-    for group_id in group_ids:
-        head = db.execute(
+    for start in range(0, len(group_ids), _ROWS_BATCH):
+        rows += _story_rows(db, story_id, list(dict.fromkeys(group_ids[start : start + _ROWS_BATCH])))
+    return rows
+
+
+_ROWS_BATCH = 400  # groups per query: well under SQLite's limit on bound parameters
+
+
+def _story_rows(db: Database, story_id: int, group_ids: list[int]) -> list[StoryRow]:
+    if not group_ids:
+        return []
+    marks = ", ".join("?" for _ in group_ids)
+    heads = {
+        row[0]: row
+        for row in db.execute(
             f"SELECT a.id, a.kind, a.title, {_SOURCE}, a.url, a.sort_at, a.read_at, a.published_at"
-            " FROM articles a WHERE a.id = ?",
-            [group_id],
-        ).fetchone()
-        if head is None:
-            continue
-        outlets, unread, best, on_story, seed, revised_at = db.execute(
-            """
-            SELECT count(*), sum(a.read_at IS NULL), max(r.score), coalesce(max(r.on_story), 0),
+            f" FROM articles a WHERE a.id IN ({marks})",
+            group_ids,
+        )
+    }
+    totals = {
+        row[0]: row[1:]
+        for row in db.execute(
+            f"""
+            WITH members (group_id, article_id) AS (
+                SELECT id, id FROM articles WHERE id IN ({marks})
+                UNION
+                SELECT group_id, article_id FROM coverage WHERE group_id IN ({marks})
+            )
+            SELECT m.group_id, count(*), sum(a.read_at IS NULL), max(r.score), coalesce(max(r.on_story), 0),
                    max(c.match = 'seed' OR a.kind = 'seed'),
                    max(CASE WHEN a.read_at IS NULL AND a.revision_count > 1 THEN a.updated_at END)
-            FROM articles a LEFT JOIN coverage c ON c.article_id = a.id
-            LEFT JOIN relevance r ON r.article_id = a.id AND r.story_id = :story
-            WHERE a.id = :g OR a.id IN (SELECT article_id FROM coverage WHERE group_id = :g)
+            FROM members m JOIN articles a ON a.id = m.article_id
+            LEFT JOIN coverage c ON c.article_id = a.id
+            LEFT JOIN relevance r ON r.article_id = a.id AND r.story_id = ?
+            GROUP BY m.group_id
             """,
-            {"story": story_id, "g": group_id},
-        ).fetchone()
-        reasons = db.execute(
-            "SELECT r.reasons FROM coverage c CROSS JOIN relevance r ON r.story_id = ? AND r.article_id = c.article_id"
-            " WHERE c.group_id = ? ORDER BY r.score DESC LIMIT 1",
-            [story_id, group_id],
-        ).fetchone()
+            [*group_ids, *group_ids, story_id],
+        )
+    }
+    # One aggregate, max(): SQLite takes the bare `reasons` from the member with the best score.
+    reasons = {
+        row[0]: row[2]
+        for row in db.execute(
+            f"SELECT c.group_id, max(r.score), r.reasons FROM coverage c"
+            f" CROSS JOIN relevance r ON r.story_id = ? AND r.article_id = c.article_id"
+            f" WHERE c.group_id IN ({marks}) GROUP BY c.group_id",
+            [story_id, *group_ids],
+        )
+    }
+    tags = tags_of_groups(db, group_ids)
+    rows = []
+    for group_id in group_ids:
+        head = heads.get(group_id)
+        if head is None:
+            continue
+        outlets, unread, best, on_story, seed, revised_at = totals[group_id]
         rows.append(
             StoryRow(
                 *head[:7],
@@ -231,7 +266,7 @@ def story_rows(db: Database, story_id: int, group_ids: list[int]) -> list[StoryR
                 unread=unread or 0,
                 score=best,
                 on_story=bool(on_story),
-                reasons=json.loads(reasons[0]) if reasons else [],
+                reasons=json.loads(reasons[group_id]) if reasons.get(group_id) else [],
                 known_from_seeds=bool(seed),
                 tags=tags.get(group_id, ()),
                 revised_at=revised_at,
