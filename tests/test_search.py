@@ -184,3 +184,20 @@ async def test_search_results_with_hostile_titles_highlight_inertly(db_path):
         assert [cell.plain[s.start:s.end] for s in cell.spans] == ["b]Okapi[/b"]  # one phrase, highlighted whole
         assert "[b]okapi[/b]" in header_label(app) and app.return_code is None
         assert app.screen.query_one(Input).value == "[b]okapi[/b]"
+
+
+async def test_keys_typed_at_once_after_slash_all_reach_the_search(db_path):
+    """A fast typist (or a paste) sends "/report" in one burst: every letter lands in the bar,
+    none on the feed, where "o" would open a browser and "r" poll every feed."""
+    from textual import events
+    from tui_helpers import notes_of
+
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    notes = notes_of(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for char in "/report/x":  # the second "/" is a character of the search
+            app._driver.send_message(events.Key("slash" if char == "/" else char, char))
+        bar = app.screen.query_one(SearchBar)
+        assert await wait_until(pilot, lambda: bar.value == "report/x"), bar.value
+        assert notes == []  # nothing opened, polled or marked

@@ -94,7 +94,7 @@ class StoryScreen(Screen):
         Binding("N", "next_unread(False)", "Previous unread", show=False),
         Binding("A", "mark_all_read", "All read", show=False, tooltip="Mark every report in this view read"),
         Binding("x", "export", "Export", show=False, tooltip="Write the tagged reports as Markdown, JSON or CSV"),
-        Binding("slash", "search", "Search", key_display="/", show=False, tooltip="Search every stored report as you type"),
+        Binding("slash", "search", "Search", key_display="/", show=False, priority=True, tooltip="Search every stored report as you type"),
         Binding("F", "filters", "Filter", show=False, tooltip="Tag, outlet, on/off the story, unread, time range"),
     ]
 
@@ -346,6 +346,11 @@ class StoryScreen(Screen):
             self.set_filter(self.filter.without_filters())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "search":
+            # A priority key, so the bar has focus before the keys typed right after "/" are
+            # handed out (else they reach the feed: "o" would open a browser); inside the bar
+            # "/" is just a character.
+            return self.focused is not self.query_one(SearchBar)
         if action == "clear_filter":  # in the footer only while something narrows the feed
             return bool(self.filter.narrowed or self.filter.search or self.query_one(SearchBar).is_open)
         return True

@@ -41,7 +41,9 @@ class SearchBar(Input):
 
     def open(self) -> None:
         self.display = self.can_focus = True
-        self.focus()
+        # At once, not through focus()'s call_later: keys typed right after "/" are already
+        # queued, and would reach the feed ("o" opens a browser) before a deferred focus.
+        self.screen.set_focus(self)
 
     def close(self) -> None:
         self.display = self.can_focus = False
