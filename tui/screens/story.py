@@ -53,8 +53,8 @@ from storywatch.tui.widgets.search_bar import SearchBar
 from storywatch.tui.widgets.story_feed import StoryFeed
 from storywatch.tui.widgets.story_header import StoryHeader
 
-PAGE_SIZE = 120  # three screens: every row added costs the table a measure and a render, so a view switch pays per row
-PAGE_AHEAD = 40  # load the next page when the cursor comes this close to the last row
+PAGE_SIZE = 60  # under two screens: every row added costs the table a measure and a render, so a view switch pays per row
+PAGE_AHEAD = 20  # load the next page when the cursor comes this close to the last row
 ENTITIES_PER_KIND = 12
 SIDEBAR_MIN_WIDTH = 110  # the sidebar shows at start on a terminal at least this wide
 COMPACT_FOOTER_BELOW = 100  # narrower than this, the footer packs its keys so all of them fit

@@ -79,6 +79,8 @@ class EntitySidebar(OptionList):
         self._redraw()
 
     def set_active(self, entity_id: int | None) -> None:
+        if entity_id == self.active:
+            return  # a search or another filter changed: the marked name did not
         self.active = entity_id
         self._redraw()
 
