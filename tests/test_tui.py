@@ -538,3 +538,23 @@ async def test_changed_facets_are_rescored_in_the_background_and_the_view_follow
         assert on_before and "US drone strikes hit cartel labs in Colombia" not in shown_titles(app)
         assert pending_rescore(app.screen.db, story_id) == 0
         assert any("Rescored" in str(n.message) for n in app._notifications)
+
+
+async def test_a_view_shown_again_reflects_what_another_process_changed_meanwhile(db_path):
+    """Going back to a view reuses its first page only while nobody has committed since."""
+    from storywatch.store.coverage import mark_group_read
+
+    db = writer(db_path)
+    ingest_items(db, [article(1, summary=ON_STORY, hours_ago=1)])
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False, refresh_interval=60)  # no live redraw
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        feed = app.screen.query_one(StoryFeed)
+        top = next(row for row in feed.shown.values() if row.kind == "feed")
+        assert top.unread
+        await pilot.press("a", "a")  # everything, off the story: the "on" page is kept
+        mark_group_read(db, top.id, now_iso())  # another process reads it meanwhile
+        await pilot.press("a")  # back on the story
+        await pilot.pause()
+        assert not feed.shown[top.id].unread
+    db.close()

@@ -127,6 +127,8 @@ class StoryScreen(Screen):
         self._last_id = 0
         self._entities_stale = True
         self._fetcher_worker: Worker | None = None
+        self._first_pages: dict[FeedFilter, list[StoryRow]] = {}  # see _first_page
+        self._first_pages_version = -1
         self.trend_by = "hour"  # the sparkline's buckets: "hour" or "day" (H)
         self.new_reports = 0  # on-story reports arrived since the reader was last on the top row
         self._tags_seen: dict[int, tuple[str, ...]] = {}  # every group's tags at the last look
@@ -213,11 +215,23 @@ class StoryScreen(Screen):
         if self.filter.searching:  # a search can match much of the store: off the UI thread
             self.search_page(self.filter, before)
             return
-        rows = filtered_feed(self.db, self.story_id, self.filter, before=before, limit=PAGE_SIZE)
+        rows = self._first_page() if before is None else None
+        if rows is None:
+            rows = filtered_feed(self.db, self.story_id, self.filter, before=before, limit=PAGE_SIZE)
         fetched = len(rows)
         cursor = (rows[-1].sort_at, rows[-1].id) if rows else None
         rows = [row for row in rows if in_view(row, self.filter.view)]
         feed.show_page(rows, page_size=PAGE_SIZE, cursor=cursor, fetched=fetched)
+
+    def _first_page(self) -> list[StoryRow]:
+        """A filter's first page, kept until any connection commits (PRAGMA data_version), so
+        going back to a view or clearing a filter shows it without asking the store again."""
+        version = data_version(self.db)
+        if self._first_pages_version != version:
+            self._first_pages, self._first_pages_version = {}, version
+        if self.filter not in self._first_pages:
+            self._first_pages[self.filter] = filtered_feed(self.db, self.story_id, self.filter, limit=PAGE_SIZE)
+        return self._first_pages[self.filter]
 
     def _refresh_view_label(self) -> None:
         feed = self.query_one(StoryFeed)
