@@ -221,6 +221,7 @@ class Key:
     focus: str | None = "#story-feed"  # the widget with focus when the key is pressed
     before: list[str] = field(default_factory=list)  # pressed, untimed, before each timed press
     after: list[str] = field(default_factory=list)  # pressed, untimed, after each timed press
+    commit_first: bool = False  # another connection commits before each press: nothing kept is reused
 
 
 # Adding a key after the merge is one line here (tag `1`, search `/` + a word + enter, filter `F`).
@@ -228,7 +229,11 @@ KEYS = [
     Key("move (down)", ["down"], moved),
     Key("view switch (a)", ["a"], view_switched),
     Key("entity filter (enter on a name)", ["enter"], entity_filtered, focus="#entity-sidebar", after=["escape"]),
+    Key("  the same, after another commit", ["enter"], entity_filtered, focus="#entity-sidebar", after=["escape"],
+        commit_first=True),
     Key("clear entity filter (escape)", ["escape"], filter_cleared, focus="#entity-sidebar", before=["enter"]),
+    Key("  the same, after another commit", ["escape"], filter_cleared, focus="#entity-sidebar", before=["enter"],
+        commit_first=True),
     Key("tag (1)", ["1"], tagged),
     Key(f"search (/ {SEARCH_WORD} enter)", ["slash", *SEARCH_WORD, "enter"], searched, after=["escape"]),
     Key("filter screen (F)", ["F"], filter_screen_open, after=["escape"]),
@@ -289,6 +294,7 @@ async def settle(app: App, pilot) -> None:
 
 async def time_keys(db_path: Path, story: str, keys: list[Key], presses: int) -> None:
     app = StorywatchApp(db_path, story, fetch=False)
+    other = open_db(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         watch = PaintWatch(app)
@@ -300,6 +306,9 @@ async def time_keys(db_path: Path, story: str, keys: list[Key], presses: int) ->
                     await settle(app, pilot)  # setting up, not part of the key's time
                 for untimed in key.before:
                     await pilot.press(untimed)
+                    await settle(app, pilot)
+                if key.commit_first:  # as a fetcher in another process would, between two keys
+                    other.execute("UPDATE stories SET title = title")
                     await settle(app, pilot)
                 for name in key.keys[:-1]:
                     await pilot.press(name)

@@ -28,6 +28,13 @@ def _any_copy(join: str, condition: str) -> str:
     return f"EXISTS (SELECT 1 FROM coverage m {join} WHERE m.group_id = a.id AND {condition})"
 
 
+# The on-story groups as one set, built once a statement: cheaper than _ON_STORY's lookup per
+# group when a broad condition (a common word, a much-named person) drives thousands of groups.
+_ON_STORY_GROUPS = (
+    "a.id IN (SELECT g.group_id FROM relevance r JOIN coverage g ON g.article_id = r.article_id"
+    " WHERE r.story_id = :story AND r.on_story = 1)"
+)
+_BROAD = ("search", "entity")
 _ON_STORY = (
     "EXISTS (SELECT 1 FROM coverage m CROSS JOIN relevance r ON r.story_id = :story AND r.article_id = m.article_id"
     " WHERE m.group_id = a.id AND r.on_story = 1)"
@@ -97,7 +104,7 @@ def _conditions(flt: FeedFilter, skip: str = "") -> tuple[list[str], dict]:
         where.append("a.sort_at < :until")
         params["until"] = flt.until
     if flt.view == "on" and skip != "view":
-        where.append(_ON_STORY)
+        where.append(_ON_STORY_GROUPS if skip in _BROAD else _ON_STORY)
     elif flt.view == "off":
         where.append(f"NOT {_ON_STORY}")
     return where, params
