@@ -373,11 +373,13 @@ class StoryScreen(Screen):
 
     def set_filter(self, flt: FeedFilter) -> None:
         """Show the feed through another filter, from the top."""
+        entity_changed = flt.entity_id != self.filter.entity_id
         self.filter = flt
         self.query_one(EntitySidebar).set_active(flt.entity_id)
         self.load_view()
         self.refresh_bindings()
-        self.refresh_trend()
+        if entity_changed:  # the sparkline follows the entity only: a search or a tag leaves it be
+            self.refresh_trend()
 
     def _highlight_search(self, feed: StoryFeed) -> None:
         """Give the feed a highlighter for the search shown (closing the last one's index)."""
