@@ -198,8 +198,8 @@ def tagged(app: App) -> Done:
 
 
 def searched(app: App) -> Done:
-    return lambda app, painted: (app.screen.filter.search == SEARCH_WORD and feed(app).row_count > 0
-                                 and SEARCH_WORD in painted)
+    return lambda app, painted: (app.screen.filter.search == SEARCH_WORD and app.screen.showing == app.screen.filter
+                                 and feed(app).row_count > 0 and SEARCH_WORD in painted)
 
 
 def filter_screen_open(app: App) -> Done:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
@@ -120,6 +121,11 @@ class StoryScreen(Screen):
         self.fetcher = fetcher
         self.refresh_interval = refresh_interval
         self.filter = FeedFilter()  # the view, the search and every filter, combined
+        self.showing = self.filter  # the filter whose rows the feed shows (a search's arrive later)
+        # Searches reuse one connection, so its page cache stays warm (a new one read the index
+        # from disk again: 30-70 ms a search at 100k); the lock, as a replaced search may still run.
+        self._search_db: Database | None = None
+        self._search_lock = threading.Lock()
         self.time_range = "all"  # the filter screen's time range, by name (the filter holds its start)
         self._search_timer = None
         self._highlighter: Highlighter | None = None
@@ -184,6 +190,9 @@ class StoryScreen(Screen):
     def on_unmount(self) -> None:
         if self._highlighter is not None:
             self._highlighter.close()
+        with self._search_lock:
+            if self._search_db is not None:
+                self._search_db.conn.close()
         if self.fetcher is not None:
             self.fetcher.stop()  # before the app waits for its worker threads
 
@@ -200,9 +209,15 @@ class StoryScreen(Screen):
     def load_view(self) -> None:
         """Show the current view from the top (after a view change, a filter or teaching)."""
         feed = self.query_one(StoryFeed)
+        if self.filter.searching:  # the rows shown stay until the search's page replaces them
+            self._highlight_search(feed)
+            self.search_page(self.filter, None)
+            self._refresh_view_label()
+            return
         kept = feed.article_at_cursor()
         feed.clear_rows()
         self._load_page()
+        self.showing = self.filter
         if kept is not None and kept.id in feed.shown:
             feed.move_cursor(row=feed.get_row_index(str(kept.id)), scroll=True)
         self._refresh_view_label()
@@ -241,6 +256,8 @@ class StoryScreen(Screen):
             (f"· {count} report{'' if feed.row_count == 1 else 's'} ", "$text-muted"),
         ]
         parts += filter_label_parts(self.filter, time_range_label(self.time_range) if self.filter.since else "")
+        if self.showing != self.filter:
+            parts.append(("· searching… ", "$text-muted"))
         self.query_one(StoryHeader).view_label = Content.assemble(*parts)
 
     # -- keeping current -------------------------------------------------------------------
@@ -422,18 +439,20 @@ class StoryScreen(Screen):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def search_page(self, flt: FeedFilter, before: tuple[str, int] | None) -> None:
-        """One page of a search, on its own connection; a newer search makes this one moot."""
-        db = open_db(self.app.db_path, migrate=False)
-        try:
-            rows = filtered_feed(db, self.story_id, flt, before=before, limit=PAGE_SIZE)
-        finally:
-            db.conn.close()
+        """One page of a search, on the searches' own connection; a newer search makes this one moot."""
+        with self._search_lock:
+            if self._search_db is None:
+                self._search_db = open_db(self.app.db_path, migrate=False)
+            rows = filtered_feed(self._search_db, self.story_id, flt, before=before, limit=PAGE_SIZE)
         self.app.call_from_thread(self._show_search_page, flt, before, rows)
 
     def _show_search_page(self, flt: FeedFilter, before: tuple[str, int] | None, rows: list[StoryRow]) -> None:
         feed = self.query_one(StoryFeed)
-        if flt != self.filter or before != feed.oldest_shown:
+        if flt != self.filter or (before is not None and before != feed.oldest_shown):
             return  # the user typed on, or the page was already shown
+        if before is None:  # the first page replaces what the last view showed, in one redraw
+            feed.clear_rows()
+            self.showing = flt
         cursor = (rows[-1].sort_at, rows[-1].id) if rows else None
         feed.show_page(rows, page_size=PAGE_SIZE, cursor=cursor, fetched=len(rows))
         if before is None and feed.row_count:
