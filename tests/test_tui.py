@@ -558,3 +558,19 @@ async def test_a_view_shown_again_reflects_what_another_process_changed_meanwhil
         await pilot.pause()
         assert not feed.shown[top.id].unread
     db.close()
+
+
+def test_a_year_one_time_shows_as_unknown_west_of_utc(monkeypatch):
+    """Stored by an older version (see the property tests): it must not raise OverflowError."""
+    import time
+
+    from storywatch.tui.widgets.story_header import poll_time
+
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:
+        assert poll_time("0001-01-01T00:00:00Z") == "unknown"
+        assert short_time("0001-01-01T00:00:00Z") == ""
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -67,7 +67,7 @@ def time_label(row: StoryRow, now: datetime | None = None) -> str:
             return "seed"
         try:
             moment = from_iso(row.published_at).astimezone()
-        except ValueError:
+        except (ValueError, OverflowError):
             return "seed"
         now = now or datetime.now().astimezone()
         return f"{moment:%b} {moment.day}" if moment.year == now.year else str(moment.year)

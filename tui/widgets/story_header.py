@@ -34,7 +34,7 @@ def poll_time(last_polled_at: str | None, now: datetime | None = None) -> str:
         return "never"
     try:
         moment = from_iso(last_polled_at).astimezone()
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a year-1 time seen from west of UTC
         return "unknown"
     now = now or datetime.now().astimezone()
     if moment.date() == now.date():
