@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 from textual import events, on, work
@@ -21,10 +21,7 @@ from storywatch.store.coverage import (
     group_of,
     last_revision_id,
     mark_group_read,
-    mark_groups_read,
-    revised_since,
     story_rows,
-    toggle_group_read,
 )
 from storywatch.store.db import data_version, open_db
 from storywatch.store.entity_queries import top_entities
@@ -35,19 +32,22 @@ from storywatch.store.queries import (
     fetcher_summary,
     max_article_id,
 )
-from storywatch.store.scoring import mark_on_story, pending_rescore, resume_rescore
+from storywatch.store.scoring import pending_rescore
 from storywatch.store.search import Highlighter
-from storywatch.store.tags import add_group_tag, all_group_tags, tag_name, tags_in_use, toggle_group_tag
+from storywatch.store.tags import all_group_tags, tag_name
 from storywatch.store.text.clean import clean_line
 from storywatch.store.times import now_iso
-from storywatch.store.trends import coverage_trend, new_on_story
+from storywatch.store.trends import new_on_story
 from storywatch.tui.fetcher import Fetcher
 from storywatch.tui.links import copy_link, open_link
 from storywatch.tui.screens.article import ArticleScreen
 from storywatch.tui.screens.export import ExportScreen
 from storywatch.tui.screens.feeds import FeedsScreen
-from storywatch.tui.screens.filters import FilterChoice, FilterScreen, filter_label_parts, time_range_label
-from storywatch.tui.screens.tag_input import TagInputScreen
+from storywatch.tui.screens.filters import filter_label_parts, time_range_label
+from storywatch.tui.screens.story_filters import SearchAndFilters
+from storywatch.tui.screens.story_marks import READ_ONLY_NOTICE, TagsAndReadMarks
+from storywatch.tui.screens.story_teaching import Teaching
+from storywatch.tui.screens.story_trend import CoverageTrend
 from storywatch.tui.widgets.coverage_sparkline import CoverageSparkline
 from storywatch.tui.widgets.entity_sidebar import EntitySidebar
 from storywatch.tui.widgets.search_bar import SearchBar
@@ -60,7 +60,6 @@ ENTITIES_PER_KIND = 12
 SIDEBAR_MIN_WIDTH = 110  # the sidebar shows at start on a terminal at least this wide
 COMPACT_FOOTER_BELOW = 100  # narrower than this, the footer packs its keys so all of them fit
 SEARCH_DEBOUNCE = 0.2  # seconds of quiet typing before the feed narrows
-READ_ONLY_NOTICE = "This database is read-only: nothing is polled, and read marks, tags and teaching are not saved."
 
 VIEWS = ("on", "all", "off")  # what `a` cycles through
 VIEW_LABELS = {"on": "On the story", "all": "Everything", "off": "Off the story"}
@@ -71,7 +70,7 @@ def in_view(row: StoryRow, view: str) -> bool:
     return view == "all" or row.on_story == (view == "on")
 
 
-class StoryScreen(Screen):
+class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, Screen):
     """Shows the story and keeps it current: new reports appear without a key press."""
 
     BINDINGS = [
@@ -388,28 +387,6 @@ class StoryScreen(Screen):
 
     # -- search and filters ----------------------------------------------------------------
 
-    def set_filter(self, flt: FeedFilter) -> None:
-        """Show the feed through another filter, from the top."""
-        entity_changed = flt.entity_id != self.filter.entity_id
-        self.filter = flt
-        self.query_one(EntitySidebar).set_active(flt.entity_id)
-        self.load_view()
-        self.refresh_bindings()
-        if entity_changed:  # the sparkline follows the entity only: a search or a tag leaves it be
-            self.refresh_trend()
-
-    def _highlight_search(self, feed: StoryFeed) -> None:
-        """Give the feed a highlighter for the search shown (closing the last one's index)."""
-        if self._highlighter is not None and self._highlighter.text == self.filter.search and self.filter.searching:
-            return
-        if self._highlighter is not None:
-            self._highlighter.close()
-        self._highlighter = feed.highlighter = Highlighter(self.filter.search) if self.filter.searching else None
-
-    def action_search(self) -> None:
-        self.query_one(SearchBar).open()
-        self.refresh_bindings()
-
     @on(Input.Changed, "#search-bar")
     def search_typed(self, event: Input.Changed) -> None:
         """Narrow the feed once typing pauses; the query itself runs in `search_page`'s thread."""
@@ -433,10 +410,6 @@ class StoryScreen(Screen):
         self.action_clear_filter()
         self.query_one(StoryFeed).focus()
 
-    def _search_for(self, text: str) -> None:
-        if text != self.filter.search:
-            self.set_filter(self.filter.with_(search=text))
-
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def search_page(self, flt: FeedFilter, before: tuple[str, int] | None) -> None:
         """One page of a search, on the searches' own connection; a newer search makes this one moot."""
@@ -458,34 +431,6 @@ class StoryScreen(Screen):
         if before is None and feed.row_count:
             feed.move_cursor(row=0, scroll=True)
         self._refresh_view_label()
-
-    def action_filters(self) -> None:
-        self.app.push_screen(FilterScreen(self.filter, self.time_range), self._filters_chosen)
-
-    def _filters_chosen(self, choice: FilterChoice | None) -> None:
-        if choice is None:
-            return
-        self.time_range = choice.time_range
-        self.set_filter(choice.filter)
-
-    # -- the coverage trend -----------------------------------------------------------------
-
-    def action_trend_span(self) -> None:
-        self.trend_by = "day" if self.trend_by == "hour" else "hour"
-        self.refresh_trend()
-
-    def refresh_trend(self) -> None:
-        self.load_trend(self.trend_by, self.filter.entity_id, self.filter.entity_name)
-
-    @work(thread=True, exclusive=True, group="trend", exit_on_error=False)
-    def load_trend(self, by: str, entity_id: int | None, entity_name: str | None) -> None:
-        """Counting reads every on-story article of the window: its own thread and connection."""
-        db = open_db(self.app.db_path, migrate=False)
-        try:
-            counts = coverage_trend(db, self.story_id, by, entity_id=entity_id)
-        finally:
-            db.conn.close()
-        self.app.call_from_thread(self.query_one(CoverageSparkline).show_counts, counts, by, entity_name)
 
     # -- the in-app fetcher ----------------------------------------------------------------
 
@@ -598,170 +543,3 @@ class StoryScreen(Screen):
 
     def _redraw_groups(self, group_ids: list[int]) -> None:
         self.query_one(StoryFeed).update_articles(story_rows(self.db, self.story_id, group_ids))
-
-    # -- tags and read state ----------------------------------------------------------------
-
-    def show_changed_marks(self) -> None:
-        """Redraw the shown rows whose tags another connection changed, or that an outlet edited."""
-        tags, seen = all_group_tags(self.db), self._tags_seen
-        changed = {group for group in tags.keys() | seen.keys() if tags.get(group) != seen.get(group)}
-        self._tags_seen = tags
-        while True:
-            edited, last = revised_since(self.db, self._last_revision)
-            changed.update(group_of(self.db, article_id) for article_id in edited)
-            if last == self._last_revision:
-                break
-            self._last_revision = last
-        self._redraw_groups([group for group in changed if group in self.query_one(StoryFeed).shown])
-
-    def _writable_row(self) -> StoryRow | None:
-        """The report under the cursor, if the user may change it (else says why)."""
-        row = self.query_one(StoryFeed).article_at_cursor()
-        if row is not None and self.app.read_only:
-            self.notify(READ_ONLY_NOTICE, severity="warning", timeout=4)
-            return None
-        return row
-
-    def action_toggle_tag(self, key: int) -> None:
-        name = tag_name(self.app.tag_names.get(key))
-        if not name:
-            self.notify(f"No tag on {key}: name one under [tags] in the story file.", timeout=3, markup=False)
-            return
-        if (row := self._writable_row()) is not None:
-            self._retag(row, name, name not in row.tags)
-
-    def action_add_tag(self) -> None:
-        if (row := self._writable_row()) is None:
-            return
-        in_use = list(dict.fromkeys([*tags_in_use(self.db), *self.app.tag_names.values()]))
-
-        def add(typed: str | None) -> None:
-            name, now = tag_name(typed), self.query_one(StoryFeed).shown.get(row.id, row)
-            if name and name not in now.tags:
-                self._retag(now, name, True, toggle=False)
-            elif name:
-                self.notify(f"Already tagged {name}.", timeout=2, markup=False)
-
-        self.app.push_screen(TagInputScreen(row.title, in_use), add)
-
-    def _retag(self, row: StoryRow, name: str, on: bool, toggle: bool = True) -> None:
-        """Draw the tag at once; the write follows in a thread."""
-        tags = sorted({*row.tags, name} if on else set(row.tags) - {name}, key=str.casefold)
-        self.query_one(StoryFeed).update_articles([replace(row, tags=tuple(tags))])
-        self.notify(f"{'+' if on else '−'} {name}", timeout=1.5, markup=False)
-        self.write_tag(row.id, name, toggle)
-
-    @work(thread=True, group="tags", exit_on_error=False)
-    def write_tag(self, group_id: int, name: str, toggle: bool) -> None:
-        """Keys 1-9 toggle in the store (two quick presses cancel out, whichever thread commits
-        first); `t` adds."""
-        try:
-            db = open_db(self.app.db_path, migrate=False)
-            try:
-                (toggle_group_tag if toggle else add_group_tag)(db, group_id, name)
-            finally:
-                db.conn.close()
-        finally:
-            self.app.call_from_thread(self._redraw_groups, [group_id])  # the store's word, also after a failure
-
-    def action_toggle_read(self) -> None:
-        if (row := self._writable_row()) is None:
-            return
-        unread = 0 if row.unread else row.outlets
-        self.query_one(StoryFeed).update_articles([replace(row, unread=unread, revised_at=None)])
-        self.write_read([row.id], toggle=True)
-
-    def action_mark_all_read(self) -> None:
-        feed = self.query_one(StoryFeed)
-        rows = [row for row in feed.shown.values() if row.unread]
-        if self.app.read_only:
-            self.notify(READ_ONLY_NOTICE, severity="warning", timeout=4)
-        elif not rows:
-            self.notify("Nothing unread in this view.", timeout=2)
-        else:
-            feed.update_articles([replace(row, unread=0, revised_at=None) for row in rows])
-            self.notify(f"Marked {len(rows):,} report{'' if len(rows) == 1 else 's'} read.", timeout=3)
-            self.write_read([row.id for row in rows], toggle=False)
-
-    @work(thread=True, group="read", exit_on_error=False)
-    def write_read(self, group_ids: list[int], toggle: bool) -> None:
-        """`m` toggles one report in the store; `A` reads them all in one transaction."""
-        saved = False
-        try:
-            db = open_db(self.app.db_path, migrate=False)
-            try:
-                if toggle:
-                    toggle_group_read(db, group_ids[0], now_iso())
-                else:
-                    mark_groups_read(db, group_ids, now_iso())
-                saved = True
-            finally:
-                db.conn.close()
-        finally:
-            if toggle or not saved:  # the store's word: an unread edit shows its marker again
-                self.app.call_from_thread(self._redraw_groups, group_ids)
-
-    def action_next_unread(self, forward: bool) -> None:
-        feed = self.query_one(StoryFeed)
-        index, wrapped = feed.next_unread(forward)
-        if index is None:
-            self.notify("No unread report in this view.", timeout=2)
-            return
-        feed.move_cursor(row=index, scroll=True)
-        if wrapped:
-            where, other_end = ("below", "top") if forward else ("above", "bottom")
-            self.notify(f"No more unread {where}: went round to the {other_end}.", timeout=2)
-
-    # -- teaching --------------------------------------------------------------------------
-
-    def action_teach(self, on_story: bool) -> None:
-        row = self.query_one(StoryFeed).article_at_cursor()
-        if row is None:
-            return
-        if self.app.read_only:
-            self.notify(READ_ONLY_NOTICE, severity="warning", timeout=4)
-            return
-        verdict = "on" if on_story else "off"
-        self.notify(f"Teaching: {clean_line(row.title, 80)} is {verdict} the story…", timeout=2, markup=False)
-        self.teach(row, on_story)
-
-    @work(thread=True, group="teach", exit_on_error=False)
-    def finish_rescore(self) -> None:
-        """The story file's facets changed: every stored article is scored again, in batches
-        that let the fetcher and this screen go on (and resume next time if cut short)."""
-        db = open_db(self.app.db_path, migrate=False)
-        try:
-            pending = pending_rescore(db, self.story_id)
-            self.app.call_from_thread(
-                self.notify, f"The story's facets changed: rescoring {pending:,} stored articles…", timeout=4
-            )
-            rescored = resume_rescore(db, self.story_id)
-        finally:
-            db.conn.close()
-        self.app.call_from_thread(self._rescored, rescored)
-
-    def _rescored(self, rescored: int) -> None:
-        self.load_view()
-        self._entities_stale = True
-        self.notify(f"Rescored {rescored:,} articles for the story's facets.", timeout=4)
-
-    @work(thread=True, group="teach", exit_on_error=False)
-    def teach(self, row: StoryRow, on_story: bool) -> None:
-        """The engine rescores every stored article: seconds on a big store, so its own thread."""
-        db = open_db(self.app.db_path, migrate=False)
-        try:
-            rescored = mark_on_story(db, row.id, on_story, story_id=self.story_id)
-        finally:
-            db.conn.close()
-        self.app.call_from_thread(self._taught, row, on_story, rescored)
-
-    def _taught(self, row: StoryRow, on_story: bool, rescored: int) -> None:
-        self.load_view()
-        self._entities_stale = True
-        verdict = "on the story" if on_story else "off the story"
-        shown = "" if row.id in self.query_one(StoryFeed).shown else " It left this view: a shows the others."
-        self.notify(
-            f"Marked {verdict}: {clean_line(row.title, 80)}{shown}. {rescored:,} articles rescored.",
-            timeout=4,
-            markup=False,
-        )
