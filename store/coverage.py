@@ -172,7 +172,7 @@ def story_feed(
     if before is not None:
         page = "AND (a.sort_at, a.id) < (:sort_at, :id)"
         params.update(sort_at=before[0], id=before[1])
-    if show == "on":
+    if show == "on" and not on_story_is_dense(db, story_id, limit):
         # From the on-story index: a small set, however large the store.
         sql = f"""
             SELECT g.group_id FROM relevance r
@@ -184,15 +184,25 @@ def story_feed(
     else:
         # CROSS JOIN fixes the join order: from the group's members to their relevance rows by
         # primary key, never by walking the story's whole relevance index.
-        having = "" if show == "all" else """AND NOT EXISTS (
+        on_story = """EXISTS (
             SELECT 1 FROM coverage m CROSS JOIN relevance r ON r.story_id = :story AND r.article_id = m.article_id
             WHERE m.group_id = a.id AND r.on_story = 1)"""
+        having = {"all": "", "on": f"AND {on_story}", "off": f"AND NOT {on_story}"}[show]
         sql = f"""
-            SELECT a.id FROM articles a LEFT JOIN coverage c ON c.article_id = a.id
+            SELECT a.id FROM articles a INDEXED BY articles_by_sort_at LEFT JOIN coverage c ON c.article_id = a.id
             WHERE coalesce(c.group_id, a.id) = a.id {page} {having}
             ORDER BY a.sort_at DESC, a.id DESC LIMIT :limit
         """
     return story_rows(db, story_id, [row[0] for row in db.execute(sql, params).fetchall()])
+
+
+def on_story_is_dense(db: Database, story_id: int, limit: int) -> bool:
+    """Whether a page of on-story reports is cheaper found by walking the feed's time order
+    (about limit x stored / on-story rows read) than by sorting every on-story report (about
+    on-story rows read): at 100k stored, 8k on the story, 1 ms a page instead of 14."""
+    on = db.execute("SELECT count(*) FROM relevance WHERE story_id = ? AND on_story = 1", [story_id]).fetchone()[0]
+    stored = db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
+    return on * on > limit * stored
 
 
 def story_rows(db: Database, story_id: int, group_ids: list[int]) -> list[StoryRow]:

@@ -79,6 +79,46 @@ def test_a_filtered_feed_pages_by_keyset_without_gaps(db_path):
     db.close()
 
 
+@pytest.mark.parametrize("parts", [
+    dict(view="on", search="cartel"),
+    dict(view="on", search="wire"),  # Delta matches too (its outlet), off the story
+    dict(view="all", search="strikes"),
+    dict(view="off", search="earnings"),
+    dict(view="all", search="cartel", unread=True),
+    dict(view="all", search="wire", tag="follow"),
+    dict(view="on", search="hegseth congress"),
+    dict(view="on", entity="Sinaloa"),
+    dict(view="all", entity="Sinaloa", search="drone"),
+    dict(view="all", entity="Pentagon", unread=True),
+])
+def test_a_broad_search_or_entity_walks_the_time_order_to_the_same_pages(db_path, monkeypatch, parts):
+    """From BROAD matches a search (or mentions, an entity) is checked per report along the time
+    order instead of sorting its matches: both plans give the same rows, page by page."""
+    from storywatch.store import filters
+
+    db = open_db(db_path)
+    ingest_items(db, [article(100 + n, title=f"Echo {n}: cartel strikes, wire report", hours_ago=40 + n,
+                              summary="A US drone strike on a cartel camp in Sinaloa, the Pentagon said.")
+                      for n in range(5)])
+    if "entity" in parts:
+        name = parts.pop("entity")
+        parts["entity_id"] = db.execute("SELECT id FROM entities WHERE name = ?", [name]).fetchone()[0]
+    flt = FeedFilter(**parts)
+
+    def pages(limit):
+        ids, before = [], None
+        while page := filtered_feed(db, 1, flt, before=before, limit=limit):
+            ids.append([row.id for row in page])
+            before = (page[-1].sort_at, page[-1].id)
+        return ids
+
+    narrow = pages(3)
+    assert narrow, "the filter should match something here"
+    monkeypatch.setattr(filters, "BROAD", 1)
+    assert pages(3) == narrow
+    db.close()
+
+
 def label(app) -> str:
     return app.screen.query_one(StoryHeader).view_label.plain
 
@@ -116,6 +156,15 @@ async def test_the_filter_screen_narrows_the_feed_and_escape_clears(db_path):
         assert "Everything" in label(app) and "Last 24 hours" in label(app)
         await choose(app, pilot, source=STORED_SOURCE, time="all")
         assert shown_titles(app) == [delta]
+        await pilot.press("F")  # the screen is kept between uses: it shows the filter of now
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FilterScreen))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one("#filter-source", Select).value == STORED_SOURCE
+        assert app.screen.query_one("#filter-tag", Select).is_blank()
+        assert app.screen.query_one("#filter-view", Select).value == "all"
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, FilterScreen))
         assert "from [b]Wire[/b] [link=http://x]y[/link]" in label(app) and app.return_code is None
         await pilot.press("slash", *"earnings", "enter")
         assert await wait_until(pilot, lambda: "search “earnings”" in label(app))
@@ -128,6 +177,39 @@ async def test_the_filter_screen_narrows_the_feed_and_escape_clears(db_path):
 
         await pilot.press("F")
         assert await wait_until(pilot, lambda: isinstance(app.screen, FilterScreen))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one("#filter-source", Select).is_blank()  # cleared by escape
+        assert app.screen.query_one("#filter-unread", Checkbox).value is False
         await pilot.press("escape")  # cancel: nothing changes
         assert await wait_until(pilot, lambda: not isinstance(app.screen, FilterScreen))
         assert {alpha, bravo, charlie, delta} <= set(shown_titles(app))
+
+
+@pytest.mark.parametrize("flt", [FeedFilter(), FeedFilter(unread=True), FeedFilter(tag="follow"),
+                                 FeedFilter(since=to_iso(utc_now() - timedelta(hours=24)))])
+def test_a_dense_story_walks_the_time_order_to_the_same_pages(db_path, monkeypatch, flt):
+    """When much of the store is on the story, its pages are found along the time order instead
+    of sorting every on-story report: both plans give the same rows, page by page."""
+    from storywatch.store import coverage, filters
+
+    db = open_db(db_path)
+    ingest_items(db, [article(200 + n, title=f"Foxtrot {n}: cartel strikes go on", hours_ago=n,
+                              summary=f"US strikes on cartel camp {n} in Sinaloa, the Pentagon said.")
+                      for n in range(6)])
+
+    def pages():
+        ids, before = [], None
+        while page := filtered_feed(db, 1, flt, before=before, limit=2):
+            ids.append([row.id for row in page])
+            before = (page[-1].sort_at, page[-1].id)
+        return ids
+
+    for module in (coverage, filters):
+        monkeypatch.setattr(module, "on_story_is_dense", lambda *args: False)
+    sorted_plan = pages()
+    assert sum(map(len, sorted_plan)) >= 2
+    for module in (coverage, filters):
+        monkeypatch.setattr(module, "on_story_is_dense", lambda *args: True)
+    assert pages() == sorted_plan
+    db.close()
