@@ -91,28 +91,45 @@ def search_groups(
 class Highlighter:
     """Where a search matches in lines of text, by FTS5's own rules (tokens, stems, prefixes).
 
-    Keeps a tiny in-memory index of the lines it was asked about; use it from one thread.
+    Keeps a tiny in-memory index of the lines it was asked about, and the answers (a page of
+    titles is asked about at once with `learn`); use it from one thread.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.query = fts_query(text, any_term=True)
         self._conn: sqlite3.Connection | None = None
+        self._known: dict[str, list[tuple[int, int]]] = {}
 
     def spans(self, line: str) -> list[tuple[int, int]]:
         """(start, end) character offsets of the matching words in `line` (a clean line)."""
-        if self.query is None or not line or _OPEN in line or _CLOSE in line:
-            return []
+        if line not in self._known:
+            self.learn([line])
+        return self._known.get(line, [])
+
+    def learn(self, lines: list[str]) -> None:
+        """Find the matches of many lines in one pass over the in-memory index."""
+        if self.query is None:
+            return
+        new = list(dict.fromkeys(line for line in lines if line not in self._known))
+        for line in new:
+            self._known[line] = []
+        new = [line for line in new if line and _OPEN not in line and _CLOSE not in line]
+        if not new:
+            return
         if self._conn is None:
             self._conn = sqlite3.connect(":memory:", check_same_thread=False)
             self._conn.execute(f"CREATE VIRTUAL TABLE lines USING fts5(line, tokenize = '{TOKENIZE}')")
         conn = self._conn
         conn.execute("DELETE FROM lines")
-        conn.execute("INSERT INTO lines (rowid, line) VALUES (1, ?)", [line])
-        row = conn.execute(
-            "SELECT highlight(lines, 0, ?, ?) FROM lines WHERE lines MATCH ?", [_OPEN, _CLOSE, self.query]
-        ).fetchone()
-        return _marked_spans(row[0]) if row else []
+        conn.executemany("INSERT INTO lines (rowid, line) VALUES (?, ?)", enumerate(new))
+        marked = conn.execute(
+            "SELECT rowid, highlight(lines, 0, ?, ?) FROM lines WHERE lines MATCH ?", [_OPEN, _CLOSE, self.query]
+        )
+        for rowid, text in marked:
+            self._known[new[rowid]] = _marked_spans(text)
+        if len(self._known) > 5000:  # a long session's scrolling: start again rather than grow
+            self._known.clear()
 
     def close(self) -> None:
         if self._conn is not None:

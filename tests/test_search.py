@@ -201,3 +201,13 @@ async def test_keys_typed_at_once_after_slash_all_reach_the_search(db_path):
         bar = app.screen.query_one(SearchBar)
         assert await wait_until(pilot, lambda: bar.value == "report/x"), bar.value
         assert notes == []  # nothing opened, polled or marked
+
+
+def test_a_page_of_lines_is_highlighted_in_one_pass_as_line_by_line():
+    lines = ["Cartel strikes near Sinaloa", "Nothing here", "", "US strike on a cartel\x02 camp",
+             "Strikes, striking strikers", "Cartel strikes near Sinaloa"]
+    one_by_one = [Highlighter("strikes cartel").spans(line) for line in lines]
+    batched = Highlighter("strikes cartel")
+    batched.learn(lines)
+    assert [batched.spans(line) for line in lines] == one_by_one
+    assert one_by_one[0] == [(0, 6), (7, 14)] and one_by_one[1] == [] and one_by_one[3] == []

@@ -205,28 +205,31 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, S
 
     # -- what the feed shows ---------------------------------------------------------------
 
-    def load_view(self) -> None:
-        """Show the current view from the top (after a view change, a filter or teaching)."""
+    def load_view(self, *, now: bool = False) -> None:
+        """Show the current view from the top (after a view change, a filter or teaching).
+
+        A search's first page comes from a worker (typing goes on meanwhile) unless `now`: Enter
+        waits for it, so the page, the closed bar and the focus are painted once."""
         feed = self.query_one(StoryFeed)
-        if self.filter.searching:  # the rows shown stay until the search's page replaces them
+        if self.filter.searching and not now:  # the rows shown stay until the search's page replaces them
             self._highlight_search(feed)
             self.search_page(self.filter, None)
             self._refresh_view_label()
             return
         kept = feed.article_at_cursor()
         feed.clear_rows()
-        self._load_page()
+        self._load_page(now=now)
         self.showing = self.filter
         if kept is not None and kept.id in feed.shown:
             feed.move_cursor(row=feed.get_row_index(str(kept.id)), scroll=True)
         self._refresh_view_label()
 
-    def _load_page(self) -> None:
+    def _load_page(self, *, now: bool = False) -> None:
         """One more page below the rows shown, through the store's keyset queries."""
         feed = self.query_one(StoryFeed)
         before = feed.oldest_shown
         self._highlight_search(feed)
-        if self.filter.searching:  # a search can match much of the store: off the UI thread
+        if self.filter.searching and not now:  # a search can match much of the store: off the UI thread
             self.search_page(self.filter, before)
             return
         rows = self._first_page() if before is None else None
@@ -398,7 +401,7 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, S
     def search_entered(self, event: Input.Submitted) -> None:
         if self._search_timer is not None:
             self._search_timer.stop()
-        self._search_for(event.value)
+        self._search_for(event.value, now=True)
         if not event.value.strip():
             self.query_one(SearchBar).close()
         self.query_one(StoryFeed).focus()
@@ -423,6 +426,8 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, S
         feed = self.query_one(StoryFeed)
         if flt != self.filter or (before is not None and before != feed.oldest_shown):
             return  # the user typed on, or the page was already shown
+        if before is None and self.showing == flt:
+            return  # Enter showed this search already, and the user may have moved in it
         if before is None:  # the first page replaces what the last view showed, in one redraw
             feed.clear_rows()
             self.showing = flt

@@ -254,6 +254,8 @@ class StoryFeed(DataTable):
         self._fit_outlets(fresh)
         self._fit_tags(fresh)
         in_order = self._goes_below(fresh)
+        if self.highlighter is not None:  # a search's matches in the whole page, in one pass
+            self.highlighter.learn([clean_line(row.title, TITLE_MAX) for row in fresh])
         for row in fresh:
             self._articles[row.id] = row
             self.add_row(*self._cells(row), key=str(row.id))
