@@ -69,6 +69,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
         super().__init__()
         self.current = current
         self.time_range = time_range
+        self._shown: dict[str, list[str]] = {}  # the values each of the tag and outlet lists holds
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -89,7 +90,20 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
                 yield Button("Cancel", id="filter-cancel")
                 yield Button("Apply", variant="primary", id="filter-apply")
 
-    def on_mount(self) -> None:
+    def reset(self, current: FeedFilter, time_range: str = "all") -> None:
+        """Show another filter's choices: the screen is kept between uses (see action_filters)."""
+        self.current, self.time_range = current, time_range
+        self.query_one("#filter-view", Select).value = current.view
+        self.query_one("#filter-time", Select).value = time_range
+        self.query_one("#filter-unread", Checkbox).value = current.unread
+        for selector, value in (("#filter-tag", current.tag), ("#filter-source", current.source)):
+            select = self.query_one(selector, Select)
+            select.clear()
+            if value in self._shown.get(selector, ()):
+                select.value = value  # else show_choices sets it, once the lists are read
+
+    def on_screen_resume(self) -> None:
+        """Each time it is shown: focus on the view, and the tags and outlets stored now."""
         self.query_one("#filter-view", Select).focus()
         self.load_choices()
 
@@ -107,14 +121,19 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
         """Options are plain text (Select's prompts are `Content`, built here without markup)."""
         from textual.content import Content
 
-        tag_select = self.query_one("#filter-tag", Select)
-        tag_select.set_options((Content(f"{clean_line(tag, 60)}  ({count:,})"), tag) for tag, count in tags)
-        if self.current.tag in {tag for tag, _ in tags}:
-            tag_select.value = self.current.tag
-        source_select = self.query_one("#filter-source", Select)
-        source_select.set_options((Content(clean_line(source, 60) or "—"), source) for source in sources)
-        if self.current.source in sources:
-            source_select.value = self.current.source
+        choices = {
+            "#filter-tag": ([(Content(f"{clean_line(tag, 60)}  ({count:,})"), tag) for tag, count in tags],
+                            self.current.tag),
+            "#filter-source": ([(Content(clean_line(source, 60) or "—"), source) for source in sources],
+                               self.current.source),
+        }
+        for selector, (options, current) in choices.items():
+            select = self.query_one(selector, Select)
+            if self._shown.get(selector) != [value for _, value in options]:  # else kept: 300 outlets cost
+                select.set_options(options)
+                self._shown[selector] = [value for _, value in options]
+            if current in self._shown[selector]:
+                select.value = current
 
     def chosen(self) -> FilterChoice:
         def picked(selector: str) -> str | None:

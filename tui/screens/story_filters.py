@@ -13,16 +13,18 @@ from storywatch.tui.widgets.entity_sidebar import EntitySidebar
 from storywatch.tui.widgets.search_bar import SearchBar
 from storywatch.tui.widgets.story_feed import StoryFeed
 
+FILTER_SCREEN = "storywatch-filters"  # the installed filter screen's name
+
 
 class SearchAndFilters:
     """Changing what the feed is narrowed to."""
 
-    def set_filter(self, flt: FeedFilter) -> None:
-        """Show the feed through another filter, from the top."""
+    def set_filter(self, flt: FeedFilter, *, now: bool = False) -> None:
+        """Show the feed through another filter, from the top (a search's page `now`, not in a worker)."""
         entity_changed = flt.entity_id != self.filter.entity_id
         self.filter = flt
         self.query_one(EntitySidebar).set_active(flt.entity_id)
-        self.load_view()
+        self.load_view(now=now)
         self.refresh_bindings()
         if entity_changed:  # the sparkline follows the entity only: a search or a tag leaves it be
             self.refresh_trend()
@@ -39,12 +41,21 @@ class SearchAndFilters:
         self.query_one(SearchBar).open()
         self.refresh_bindings()
 
-    def _search_for(self, text: str) -> None:
+    def _search_for(self, text: str, *, now: bool = False) -> None:
         if text != self.filter.search:
-            self.set_filter(self.filter.with_(search=text))
+            self.set_filter(self.filter.with_(search=text), now=now)
+        elif now and self.showing != self.filter:  # the typed search's page is still on its way
+            self.load_view(now=True)
 
     def action_filters(self) -> None:
-        self.app.push_screen(FilterScreen(self.filter, self.time_range), self._filters_chosen)
+        """The filter screen is built once and kept (installed): F again only repaints it."""
+        screen = self.app.get_screen(FILTER_SCREEN) if self.app.is_screen_installed(FILTER_SCREEN) else None
+        if screen is None:
+            screen = FilterScreen(self.filter, self.time_range)
+            self.app.install_screen(screen, FILTER_SCREEN)
+        else:
+            screen.reset(self.filter, self.time_range)
+        self.app.push_screen(screen, self._filters_chosen)
 
     def _filters_chosen(self, choice: FilterChoice | None) -> None:
         if choice is None:
