@@ -40,7 +40,9 @@ class DevelopmentsPanel(OptionList):
 
     DEFAULT_CSS = """
     DevelopmentsPanel {
-        height: 10;
+        height: 35%;  /* a third of the feed's room: at 80x24 the feed keeps 11 rows */
+        min-height: 5;
+        max-height: 14;
         border: none;
         border-top: hkey $primary-muted;
         padding: 0 0;
