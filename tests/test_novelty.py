@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from storywatch.store.db import open_db
 from storywatch.store.ingest import ingest_items
 from storywatch.store.novelty import latest_developments, novel_of
@@ -177,3 +180,22 @@ def test_an_existing_database_learns_its_story_when_migrated(tmp_path):
     db = open_db(tmp_path / "storywatch.db")
     assert db.execute("SELECT count(*) FROM story_knowledge").fetchone()[0] == known
     assert db.execute("SELECT count(*) FROM developments").fetchone()[0] == 0
+
+
+def test_sentences_are_ordered_trimmed_and_inside_the_text_whatever_it_is():
+    alphabet = st.sampled_from(list("ab .!?\"'()-—\nU.S.Gen.Jan.14 MEXICO CITY (Reuters) ")) | st.characters()
+
+    @given(st.text(alphabet=alphabet, max_size=300))
+    def check(text):
+        spans = sentences(text)
+        assert all(0 <= a < b <= len(text) for a, b in spans)
+        assert all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))
+        assert all(not text[a].isspace() and not text[b - 1].isspace() for a, b in spans)
+        novel_sentences(text, set())  # never fails on any text
+
+    check()
+
+
+def test_a_label_number_is_no_fact():
+    assert marked("Update 2 on the drone strikes on cartel labs in Sinaloa.") == []
+    assert marked("Drone strikes on cartel labs in Sinaloa killed 2.") != []

@@ -109,3 +109,15 @@ async def test_hostile_new_sentences_stay_inert(db_path):
         await open_report(pilot, app, article_id)
         body = app.screen.query_one("#article-body").visual.plain
         assert "✚ [b]Ovidio[/b] Guzman [link=http://127.0.0.1:9/x]was[/link]" in body and "\x1b" not in body
+
+
+async def test_a_new_headline_keeps_its_words_and_the_count_says_so(db_path):
+    headline = "Sheinbaum recalls ambassador Esteban Moctezuma from Washington"
+    [article_id] = store(db_path, article(1, title=headline, summary=OLD, hours_ago=1))
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_report(pilot, app, article_id)
+        title = app.screen.query_one("#article-title").visual
+        assert title.plain == headline and title.spans  # as written, in the colour
+        assert "✚ 1 new sentence: the headline" in app.screen.query_one("#article-why").visual.plain

@@ -60,6 +60,7 @@ _DATELINE = re.compile(
     r"^\s*[A-ZÀ-Þ][A-ZÀ-Þ .'’-]{1,40}(?:,\s*[A-Za-zÀ-ÿ .'’]{2,30}){0,2}(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
     r"\s*(?:\([^()\n]{1,40}\))?\s*(?:--|[-–—])\s+"
 )
+LABELS = frozenset("update updates part no episode chapter day week vol volume page".split())
 # Counts written out are the same counts as digits: "fourteen killed" repeats "14 killed".
 NUMBER_WORDS = {
     word: str(n)
@@ -159,6 +160,8 @@ def units(sentence: str) -> list[Unit]:
         if token[0].isdigit():
             number = token.replace(",", "").rstrip(".")
             if len(number) == 4 and number.startswith(("19", "20")):  # a year: a date, not a count
+                continue
+            if position and tokens[position - 1].lower() in LABELS:  # "Update 2", "Part 3": a label
                 continue
             key, kind, weight = "#" + number, "number", NUMBER_WEIGHT
         else:

@@ -20,7 +20,7 @@ from storywatch.store.novelty import novel_of
 from storywatch.store.queries import ArticleDetail, article_detail
 from storywatch.store.text.clean import clean_block, clean_line
 from storywatch.tui.links import copy_link, open_link
-from storywatch.tui.screens.article_novelty import NEW_MARK, marked_text, new_count
+from storywatch.tui.screens.article_novelty import marked_text, new_count
 from storywatch.tui.widgets.story_feed import short_time
 from storywatch.tui.widgets.story_header import poll_time
 
@@ -171,8 +171,9 @@ class ArticleScreen(ModalScreen):
         )
         marks = novel_of(self.db, article_id, self.story_id)  # what this report adds to the story
         title_text = clean_line(row.title, 2000)
+        # A new headline keeps its words as they were (the count below says so) and takes the colour.
         new_title = any(m.field == "title" for m in marks)
-        self.query_one("#article-title", Static).update(Content(NEW_MARK + title_text if new_title else title_text))
+        self.query_one("#article-title", Static).update(Content.styled(title_text, "$success" if new_title else ""))
         self.query_one("#article-meta", Static).update(article_meta(detail))
         url = self.query_one("#article-url", Static)
         url.update(clean_line(row.url, 2000))
@@ -181,7 +182,7 @@ class ArticleScreen(ModalScreen):
         verdict = relevance_of(self.db, self.story_id, article_id)
         why = why_line(verdict, row.kind, known)
         if row.kind != "seed" and verdict is not None and verdict[1]:
-            why = Content.assemble(why, new_count(len(marks)))
+            why = Content.assemble(why, new_count(len(marks), new_title))
         self.query_one("#article-why", Static).update(why)
         self._show_members()
         body_marks = [m for m in marks if m.field == "body"]

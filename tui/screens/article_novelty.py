@@ -37,8 +37,12 @@ def marked_text(text: str, marks: list[Development]) -> Content:
     return Content.assemble(*parts)
 
 
-def new_count(count: int) -> Content:
-    """The reading view's line of news: how many sentences this report adds."""
+def new_count(count: int, headline: bool = False) -> Content:
+    """The reading view's line of news: how many sentences this report adds, and whether its
+    headline is one (the headline is shown as written, in the colour only)."""
     if not count:
         return Content.assemble(("  ·  nothing new for the story", "$text-muted"))
-    return Content.assemble((f"  ·  {NEW_MARK}{count} new sentence{'s' if count != 1 else ''}", NEW_STYLE))
+    said = f"  ·  {NEW_MARK}{count} new sentence{'s' if count != 1 else ''}"
+    if headline:
+        said += ", the headline among them" if count > 1 else ": the headline"
+    return Content.assemble((said, NEW_STYLE))
