@@ -1,5 +1,5 @@
 """The pass over newly stored articles: entities, then fingerprints and coverage groups, then
-relevance to every story.
+relevance to every story, then what each on-story report adds to its story (novelty).
 
 The ingest path calls `analyse_articles` inside the poll's transaction, so the dashboard only
 ever reads finished results. Each step owns its own module and tables.
@@ -40,4 +40,22 @@ def analyse_articles(db: Database, article_ids: list[int]) -> None:
                     copies_seed=seed_id is not None and seed_id in state.seed_shingles,
                     marks=state.has_marks, is_seed=kind == "seed" and seed_story == story_id,
                 )
+                _note_novelty(db, story_id, article_id, kind == "seed" and seed_story == story_id, (title, summary, body))
         story_model.count_terms(db, new_background, vocabulary)
+
+
+def _note_novelty(db: Database, story_id: int, article_id: int, is_seed: bool, text: tuple[str, str, str]) -> None:
+    """Seeds make what the story knows; an on-story report's new sentences are marked, then
+    known too. A copy of another report (same or near text, a seed's text) adds nothing."""
+    from storywatch.store import novelty
+
+    if is_seed:
+        novelty.learn(db, story_id, *text)
+        return
+    on_story = db.execute(
+        "SELECT on_story FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, article_id]
+    ).fetchone()
+    if not on_story or not on_story[0]:
+        return
+    match = db.execute("SELECT match FROM coverage WHERE article_id = ?", [article_id]).fetchone()
+    novelty.note_article(db, story_id, article_id, *text, copy=bool(match) and match[0] != "first")

@@ -298,3 +298,49 @@ def m007_search(db: Database) -> None:
         CREATE INDEX articles_by_source ON articles (source, sort_at DESC, id DESC) WHERE source IS NOT NULL;
         """
     )
+
+
+@migrations()
+def m009_novelty(db: Database) -> None:
+    """What each on-story report adds: its new sentences, and the units of meaning (stems of
+    content words, numbers, names, hashed) its story already knows, so the next report is
+    judged against them without reading the stored texts again.
+
+    Numbered m009 (m008 belongs to another change). A database with a story already stored
+    learns what its seeds and on-story reports say; no development is marked for the past.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE developments (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            field TEXT NOT NULL CHECK (field IN ('title', 'summary', 'body')),
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            sentence TEXT NOT NULL,
+            score REAL NOT NULL,
+            found_at TEXT NOT NULL
+        );
+        CREATE INDEX developments_by_article ON developments (article_id, story_id);
+        CREATE INDEX developments_by_story ON developments (story_id, found_at DESC, id DESC);
+
+        CREATE TABLE story_knowledge (
+            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            unit INTEGER NOT NULL,
+            PRIMARY KEY (story_id, unit)
+        ) WITHOUT ROWID;
+        """
+    )
+    from storywatch.store.novelty import learn
+
+    last_id = 0
+    while rows := db.execute(
+        "SELECT a.id, r.story_id, a.title, coalesce(a.summary, ''), coalesce(a.body, '') FROM articles a"
+        " JOIN relevance r ON r.article_id = a.id AND r.on_story = 1 WHERE a.id > ? ORDER BY a.id LIMIT 2000",
+        [last_id],
+    ).fetchall():
+        for _, story_id, title, summary, body in rows:
+            learn(db, story_id, title, summary, body)
+        last_id = rows[-1][0]

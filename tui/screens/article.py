@@ -16,9 +16,11 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from storywatch.store.coverage import Member, group_members, group_of, relevance_of
+from storywatch.store.novelty import novel_of
 from storywatch.store.queries import ArticleDetail, article_detail
 from storywatch.store.text.clean import clean_block, clean_line
 from storywatch.tui.links import copy_link, open_link
+from storywatch.tui.screens.article_novelty import marked_text, new_count
 from storywatch.tui.widgets.story_feed import short_time
 from storywatch.tui.widgets.story_header import poll_time
 
@@ -167,21 +169,32 @@ class ArticleScreen(ModalScreen):
         self.query_one("#article-view").border_title = Content(
             f"Report · {len(self.members)} outlets" if len(self.members) > 1 else "Report"
         )
-        self.query_one("#article-title", Static).update(clean_line(row.title, 2000))
+        marks = novel_of(self.db, article_id, self.story_id)  # what this report adds to the story
+        title_text = clean_line(row.title, 2000)
+        # A new headline keeps its words as they were (the count below says so) and takes the colour.
+        new_title = any(m.field == "title" for m in marks)
+        self.query_one("#article-title", Static).update(Content.styled(title_text, "$success" if new_title else ""))
         self.query_one("#article-meta", Static).update(article_meta(detail))
         url = self.query_one("#article-url", Static)
         url.update(clean_line(row.url, 2000))
         url.display = bool(row.url)
         known = any(member.match == "seed" or member.kind == "seed" for member in self.members)
         verdict = relevance_of(self.db, self.story_id, article_id)
-        self.query_one("#article-why", Static).update(why_line(verdict, row.kind, known))
+        why = why_line(verdict, row.kind, known)
+        if row.kind != "seed" and verdict is not None and verdict[1]:
+            why = Content.assemble(why, new_count(len(marks), new_title))
+        self.query_one("#article-why", Static).update(why)
         self._show_members()
+        body_marks = [m for m in marks if m.field == "body"]
+        summary_marks = [m for m in marks if m.field == "summary"]
         if not body:  # many feeds carry a summary only: it is the text
-            body, summary = summary, ""
+            body, summary, body_marks = summary, "", summary_marks
         summary_widget = self.query_one("#article-summary", Static)
-        summary_widget.update(summary)
+        summary_widget.update(marked_text(summary, summary_marks))
         summary_widget.display = bool(summary and summary != body)
-        self.query_one("#article-body", Static).update(body or "(no text stored for this article)")
+        self.query_one("#article-body", Static).update(
+            marked_text(body, body_marks) if body else "(no text stored for this article)"
+        )
         self.query_one(VerticalScroll).scroll_home(animate=False)
 
     def _show_members(self) -> None:

@@ -44,11 +44,13 @@ from storywatch.tui.screens.article import ArticleScreen
 from storywatch.tui.screens.export import ExportScreen
 from storywatch.tui.screens.feeds import FeedsScreen
 from storywatch.tui.screens.filters import filter_label_parts, time_range_label
+from storywatch.tui.screens.story_developments import LatestDevelopments
 from storywatch.tui.screens.story_filters import SearchAndFilters
 from storywatch.tui.screens.story_marks import READ_ONLY_NOTICE, TagsAndReadMarks
 from storywatch.tui.screens.story_teaching import Teaching
 from storywatch.tui.screens.story_trend import CoverageTrend
 from storywatch.tui.widgets.coverage_sparkline import CoverageSparkline
+from storywatch.tui.widgets.developments import DevelopmentsPanel
 from storywatch.tui.widgets.entity_sidebar import EntitySidebar
 from storywatch.tui.widgets.search_bar import SearchBar
 from storywatch.tui.widgets.story_feed import StoryFeed
@@ -70,7 +72,7 @@ def in_view(row: StoryRow, view: str) -> bool:
     return view == "all" or row.on_story == (view == "on")
 
 
-class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, Screen):
+class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, LatestDevelopments, Screen):
     """Shows the story and keeps it current: new reports appear without a key press."""
 
     BINDINGS = [
@@ -95,6 +97,7 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, S
         Binding("A", "mark_all_read", "All read", show=False, tooltip="Mark every report in this view read"),
         Binding("x", "export", "Export", show=False, tooltip="Write the tagged reports as Markdown, JSON or CSV"),
         Binding("slash", "search", "Search", key_display="/", show=False, priority=True, tooltip="Search every stored report as you type"),
+        Binding("L", "toggle_developments", "Latest", show=False, tooltip="Latest developments: the newest new sentences; enter reads the report"),
         Binding("F", "filters", "Filter", show=False, tooltip="Tag, outlet, on/off the story, unread, time range"),
     ]
 
@@ -146,6 +149,7 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, S
             with Vertical(id="story-main"):
                 yield SearchBar(id="search-bar")
                 yield StoryFeed(id="story-feed")
+                yield DevelopmentsPanel(id="developments")
             yield EntitySidebar(id="entity-sidebar")
         yield Footer()
 
@@ -156,6 +160,7 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, S
         self._tags_seen = all_group_tags(self.db)
         self._last_revision = last_revision_id(self.db)
         self.query_one(EntitySidebar).display = self.app.size.width >= SIDEBAR_MIN_WIDTH
+        self.query_one(DevelopmentsPanel).display = False  # L shows it
         self.load_view()
         self._refresh_header()
         self.refresh_entities()
@@ -292,6 +297,7 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, S
         self._refresh_header()
         if arrived:
             self.announce(arrived)
+            self.refresh_developments()
         return added
 
     def announce(self, article_ids: list[int]) -> None:
