@@ -145,4 +145,3 @@ def _word_counts(version: Version) -> Counter:
 def _host(url: str | None) -> str:
     found = _HOST.match(url or "")
     return found.group(1) if found else ""
-
