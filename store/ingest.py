@@ -10,7 +10,7 @@ from storywatch.store.analysis import analyse_articles
 from storywatch.store.db import insert_row
 from storywatch.store.records import ArticleRecord, IngestResult, PollOutcome
 from storywatch.store.text.clean import clean_block, clean_line, content_hash
-from storywatch.store.text.edits import Verdict, Version, classify, describe, edit_key
+from storywatch.store.text.edits import Verdict, Version, classify, edit_key
 from storywatch.store.text.urls import canonical_url
 from storywatch.store.times import now_iso
 
@@ -236,15 +236,20 @@ def _record(
     if row is None or row[0] == digest:
         return None
     source = source or row[4]
-    earlier = db.execute(
-        "SELECT revision, title, summary, body FROM revisions WHERE article_id = ? ORDER BY revision", [article_id]
+    # Every version reads like its first one or an edit (a minor change or a return repeats
+    # one), so those and the current text are all there is to compare: never the whole history.
+    counted = db.execute(
+        "SELECT revision, title, summary, body FROM revisions WHERE article_id = ? AND kind IN ('first', 'edit')"
+        " ORDER BY revision",
+        [article_id],
     ).fetchall()
-    keys = [(revision, edit_key(t, s, b, source)) for revision, t, s, b in earlier]
+    last = db.execute("SELECT max(revision) FROM revisions WHERE article_id = ?", [article_id]).fetchone()[0] or 0
+    now_shown = Version(*(row[1:4]))
+    keys = [(revision, edit_key(t, s, b, source)) for revision, t, s, b in counted]
+    keys.append((last, edit_key(now_shown.title, now_shown.summary, now_shown.body, source)))
     new = Version(title, summary, body)
-    verdict = classify(keys, edit_key(title, summary, body, source), new, Version(*(row[1:4])), source)
-    if verdict.kind == "first":  # an article stored without its first version (never by this code)
-        verdict = Verdict("edit", changes=describe(Version(*(row[1:4])), new, source))
-    revision = (earlier[-1][0] if earlier else 0) + 1
+    verdict = classify(keys, edit_key(title, summary, body, source), new, now_shown, source)
+    revision = last + 1
     db.execute(
         "UPDATE articles SET title = ?, summary = ?, body = ?, content_hash = ? WHERE id = ?",
         [title, summary, body, digest, article_id],

@@ -106,8 +106,9 @@ def classify(
 ) -> Verdict:
     """Name a new version against the article's stored ones.
 
-    `earlier` is (revision, edit_key) of every stored version, oldest first; `previous` the
-    version the article showed until now. Same key as the latest: 'minor'; same key as an older
+    `earlier` is (revision, edit_key) of the stored versions, oldest first, the one the article
+    showed until now last (`previous`); the first version and the edits are enough, as every
+    other version repeats one of them. Same key as the latest: 'minor'; same key as an older
     one: 'return' to the first revision with it (a flip-flop is news once); else an 'edit'.
     """
     if not earlier:
