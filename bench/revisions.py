@@ -38,8 +38,11 @@ def feed_at(poll: int, polls: int) -> list[dict]:
     suffix = " - reuters.com" if odd else " - Reuters"
     items = [
         item(1, title="Pentagon drafts plans for strikes on cartels" + suffix, source="Reuters"),
-        item(2, title="Sheinbaum rejects US troops" if odd else "Sheinbaum rejects US troops on Mexican soil",
-             source="AP News"),
+        item(
+            2,
+            title="Sheinbaum rejects US troops" if odd else "Sheinbaum rejects US troops on Mexican soil",
+            source="AP News",
+        ),
         item(4, title="Hegseth: strikes within weeks" if odd else "HEGSETH — STRIKES WITHIN WEEKS!", source="BBC News"),
     ]
     twins = [
@@ -52,7 +55,8 @@ def feed_at(poll: int, polls: int) -> list[dict]:
         item(
             5,
             title=("Cartel labs hit in Sinaloa, 12 dead" if edited else "Cartel labs hit in Sinaloa") + suffix,
-            summary="Drone strikes hit two labs overnight." + (" Twelve people died, officials said." if edited else ""),
+            summary="Drone strikes hit two labs overnight."
+            + (" Twelve people died, officials said." if edited else ""),
             source="Reuters",
         )
     )

@@ -336,3 +336,54 @@ async def test_an_edited_report_rises_to_the_top_and_is_announced(tmp_path, feed
         assert [note for note in notes if "Updated:" in note] == [
             "information: Updated: Cartel report 1: [b]strikes[/b] confirmed — headline changed"
         ]
+
+
+def test_an_edit_moves_the_report_in_time_but_the_trend_counts_it_once(tmp_path):
+    from tui_helpers import ON_STORY, article
+
+    from storywatch.store.coverage import story_feed
+    from storywatch.store.trends import coverage_trend
+
+    db = open_db(make_story(tmp_path))
+    story_id = db.execute("SELECT id FROM stories").fetchone()[0]
+    now = datetime(2031, 5, 20, 10, 30, tzinfo=timezone.utc)
+    first = article(1, summary=ON_STORY, published_at="2031-05-20T01:00:00Z", source="Reuters")
+    later = article(
+        2,
+        title="Sheinbaum answers",
+        summary="Mexican troops moved north as Sheinbaum rejected US military strikes on the drug cartels.",
+        published_at="2031-05-20T05:00:00Z",
+    )
+    head = ingest_items(db, [first, later], seen_at="2031-05-20T06:00:00Z").new_ids[0]
+    copy = ingest_items(
+        db, [article(3, title=first.title, summary=ON_STORY, source="B")], seen_at="2031-05-20T06:10:00Z"
+    ).new_ids[0]
+    assert db.execute("SELECT group_id FROM coverage WHERE article_id = ?", [copy]).fetchone() == (head,)
+    order = [row.title for row in story_feed(db, story_id, show="all") if row.kind == "feed"]
+    assert order == ["Sheinbaum answers", first.title]
+    before = coverage_trend(db, story_id, "hour", now=now)
+
+    # A suffix swap on the head: no move.
+    quiet = ingest_items(db, [replace_title(first, first.title + " - reuters.com")], seen_at="2031-05-20T09:00:00Z")
+    assert quiet.updated_ids == []
+    assert [row.title for row in story_feed(db, story_id, show="all") if row.kind == "feed"][0] == "Sheinbaum answers"
+
+    # Another outlet edits its copy: the whole report rises, and is still counted once.
+    edited = ingest_items(
+        db,
+        [article(3, title=first.title, summary=ON_STORY + " Twelve were killed.", source="B")],
+        seen_at="2031-05-20T10:00:00Z",
+    )
+    assert edited.updated_ids == [copy]
+    rows = [row for row in story_feed(db, story_id, show="all") if row.kind == "feed"]
+    assert [row.id for row in rows] == [head, db.execute("SELECT id FROM articles WHERE guid = 'test-2'").fetchone()[0]]
+    assert rows[0].revised_at == "2031-05-20T10:00:00Z"
+    after = coverage_trend(db, story_id, "hour", now=now)
+    assert sum(after) == sum(before) and after[-1] >= 1  # moved to the edit's hour, never counted twice
+    db.close()
+
+
+def replace_title(record: ArticleRecord, title: str) -> ArticleRecord:
+    from dataclasses import replace
+
+    return replace(record, title=title)
