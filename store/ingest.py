@@ -10,6 +10,7 @@ from storywatch.store.analysis import analyse_articles
 from storywatch.store.db import insert_row
 from storywatch.store.records import ArticleRecord, IngestResult, PollOutcome
 from storywatch.store.text.clean import clean_block, clean_line, content_hash
+from storywatch.store.text.edits import Verdict, Version, classify, edit_key
 from storywatch.store.text.urls import canonical_url
 from storywatch.store.times import now_iso
 
@@ -56,6 +57,7 @@ def ingest_items(
     seen_at = seen_at or now_iso()
     result = IngestResult()
     seen_in_batch = SeenInPoll() if seen is None else seen
+    quiet: list[int] = []
     with db.atomic():
         for item in items:
             outcome = _ingest_one(db, item, feed_id, seen_at, seen_in_batch)
@@ -67,7 +69,9 @@ def ingest_items(
                 result.updated_ids.append(outcome[0])
             else:
                 result.unchanged += 1
-        analyse_articles(db, result.new_ids + result.updated_ids)
+                if outcome[1] == "quiet":  # its text changed, though no reader would call it an edit
+                    quiet.append(outcome[0])
+        analyse_articles(db, result.new_ids + result.updated_ids + quiet)
     return result
 
 
@@ -137,15 +141,8 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
         article_id = existing["id"]
         state = "unchanged"
         if existing["content_hash"] != digest and existing["kind"] == "feed":
-            revision = existing["revision_count"] + 1
-            # An edited report is news again: unread, and its row says it was updated.
-            db.execute(
-                "UPDATE articles SET title = ?, summary = ?, body = ?, updated_at = ?, content_hash = ?,"
-                " revision_count = ?, read_at = NULL WHERE id = ?",
-                [title, summary, body, seen_at, digest, revision, article_id],
-            )
-            add_revision(db, article_id, revision, seen_at, title, summary, body, digest)
-            state = "updated"
+            verdict = _record(db, article_id, title, summary, body, seen_at, source=clean_line(item.source, 200) or None)
+            state = "updated" if verdict == "edit" else "quiet" if verdict else "unchanged"
     if feed_id is not None:
         # A GUID names one article in a feed. An item found by its link whose GUID the feed
         # already gave another article keeps no GUID here, or the next poll's lookup by that
@@ -216,10 +213,76 @@ def _kept_apart(db: Database, article_id: int, feed_id: int | None, guid: str, u
     return same_text is None
 
 
+def record_version(
+    db: Database, article_id: int, title: str, summary: str, body: str, seen_at: str, *, source: str | None = None
+) -> str:
+    """Keep what an article now says; "updated" when a reader would call it an edit, else
+    "unchanged". Every new version is stored (see `_record`); only an edit makes the report
+    unread, counts in its revisions and moves its coverage group to the top of the feed.
+
+    For any stored article, in the caller's transaction; the caller re-analyses an updated one."""
+    return "updated" if _record(db, article_id, title, summary, body, seen_at, source=source) == "edit" else "unchanged"
+
+
+def _record(
+    db: Database, article_id: int, title: str, summary: str, body: str, seen_at: str, *, source: str | None = None
+) -> str | None:
+    """Store a new version of an article and say what it is ('edit', 'minor', 'return'), or
+    None when its text is exactly what is stored."""
+    row = db.execute(
+        "SELECT content_hash, title, summary, body, source FROM articles WHERE id = ?", [article_id]
+    ).fetchone()
+    digest = content_hash(title, summary, body)
+    if row is None or row[0] == digest:
+        return None
+    source = source or row[4]
+    # Every version reads like its first one or an edit (a minor change or a return repeats
+    # one), so those and the current text are all there is to compare: never the whole history.
+    counted = db.execute(
+        "SELECT revision, title, summary, body FROM revisions WHERE article_id = ? AND kind IN ('first', 'edit')"
+        " ORDER BY revision",
+        [article_id],
+    ).fetchall()
+    last = db.execute("SELECT max(revision) FROM revisions WHERE article_id = ?", [article_id]).fetchone()[0] or 0
+    now_shown = Version(*(row[1:4]))
+    keys = [(revision, edit_key(t, s, b, source)) for revision, t, s, b in counted]
+    keys.append((last, edit_key(now_shown.title, now_shown.summary, now_shown.body, source)))
+    new = Version(title, summary, body)
+    verdict = classify(keys, edit_key(title, summary, body, source), new, now_shown, source)
+    revision = last + 1
+    db.execute(
+        "UPDATE articles SET title = ?, summary = ?, body = ?, content_hash = ? WHERE id = ?",
+        [title, summary, body, digest, article_id],
+    )
+    if verdict.kind == "edit":
+        # News again: unread, counted, and its group rises to the top of the feed (see README).
+        db.execute(
+            "UPDATE articles SET updated_at = ?1, revision_count = revision_count + 1, read_at = NULL,"
+            " sort_at = max(sort_at, ?1) WHERE id = ?2",
+            [seen_at, article_id],
+        )
+        db.execute(
+            "UPDATE articles SET sort_at = max(sort_at, ?) WHERE id = (SELECT group_id FROM coverage WHERE article_id = ?)",
+            [seen_at, article_id],
+        )
+    add_revision(db, article_id, revision, seen_at, title, summary, body, digest, verdict)
+    return verdict.kind
+
+
 def add_revision(
-    db: Database, article_id: int, revision: int, seen_at: str, title: str, summary: str, body: str, digest: str
+    db: Database,
+    article_id: int,
+    revision: int,
+    seen_at: str,
+    title: str,
+    summary: str,
+    body: str,
+    digest: str,
+    verdict: Verdict | None = None,
 ) -> None:
-    """Keep one version of an article; every edit an outlet makes adds one."""
+    """Keep one version of an article, with what it is to a reader (every version is kept,
+    even one that is no edit: what is shown is decided from `kind`)."""
+    verdict = verdict or Verdict("first" if revision == 1 else "edit")
     insert_row(
         db,
         "revisions",
@@ -231,6 +294,9 @@ def add_revision(
             "summary": summary,
             "body": body,
             "content_hash": digest,
+            "kind": verdict.kind,
+            "changes": verdict.changes or None,
+            "same_as": verdict.same_as,
         },
     )
 

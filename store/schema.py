@@ -301,12 +301,61 @@ def m007_search(db: Database) -> None:
 
 
 @migrations()
+def m008_revision_kinds(db: Database) -> None:
+    """What each stored version is to a reader (a first version, an edit, a minor change, a
+    return to an earlier one), so an aggregator's suffix swaps and flip-flops stop counting
+    as updates. Existing versions are classified in order, and each article's
+    `revision_count` counts its first version and its edits only."""
+    from storywatch.store.text.edits import COUNTED, Version, classify, edit_key
+
+    run_script(
+        db,
+        """
+        ALTER TABLE revisions ADD COLUMN kind TEXT CHECK (kind IN ('first', 'edit', 'minor', 'return'));
+        ALTER TABLE revisions ADD COLUMN changes TEXT;
+        ALTER TABLE revisions ADD COLUMN same_as INTEGER;
+        """
+    )
+    last_id = 0
+    while articles := db.execute(
+        "SELECT id, source FROM articles WHERE id > ? AND id IN (SELECT article_id FROM revisions)"
+        " ORDER BY id LIMIT 500",
+        [last_id],
+    ).fetchall():
+        sources = dict(articles)
+        marks = ", ".join("?" for _ in sources)
+        versions: dict[int, list] = {}
+        for row in db.execute(
+            f"SELECT article_id, id, revision, title, summary, body FROM revisions WHERE article_id IN ({marks})"
+            " ORDER BY article_id, revision",
+            list(sources),
+        ):
+            versions.setdefault(row[0], []).append(row[1:])
+        updates, counts = [], []
+        for article_id, rows in versions.items():
+            keys: list[tuple[int, str]] = []
+            previous, counted = None, 0
+            for row_id, revision, title, summary, body in rows:
+                source = sources[article_id]
+                new = Version(title, summary or "", body or "")
+                key = edit_key(title, summary, body, source)
+                verdict = classify(keys, key, new, previous, source)
+                updates.append((verdict.kind, verdict.changes or None, verdict.same_as, row_id))
+                counted += verdict.kind in COUNTED
+                keys.append((revision, key))
+                previous = new
+            counts.append((counted, article_id))
+        db.conn.executemany("UPDATE revisions SET kind = ?, changes = ?, same_as = ? WHERE id = ?", updates)
+        db.conn.executemany("UPDATE articles SET revision_count = ? WHERE id = ?", counts)
+        last_id = articles[-1][0]
+
+
 def m009_novelty(db: Database) -> None:
     """What each on-story report adds: its new sentences, and the units of meaning (stems of
     content words, numbers, names, hashed) its story already knows, so the next report is
     judged against them without reading the stored texts again.
 
-    Numbered m009 (m008 belongs to another change). A database with a story already stored
+    A database with a story already stored
     learns what its seeds and on-story reports say; no development is marked for the past.
     """
     run_script(

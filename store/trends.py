@@ -61,3 +61,23 @@ def new_on_story(db: Database, story_id: int, article_ids: list[int]) -> list[tu
         [story_id, *article_ids],
     ).fetchall()
     return [tuple(row) for row in rows]
+
+
+def edited_on_story(db: Database, story_id: int, article_ids: list[int]) -> list[tuple[int, str, str]]:
+    """Which of these just-edited articles are on the story, with what their last edit changed:
+    (id, title, changes such as "headline changed, +40 words"), latest edit first."""
+    if not article_ids:
+        return []
+    marks = ",".join("?" * len(article_ids))
+    rows = db.execute(
+        f"""
+        SELECT a.id, a.title, coalesce(v.changes, 'edited') FROM articles a
+        JOIN relevance r ON r.story_id = ? AND r.article_id = a.id
+        JOIN revisions v ON v.article_id = a.id
+             AND v.revision = (SELECT max(revision) FROM revisions WHERE article_id = a.id AND kind = 'edit')
+        WHERE a.id IN ({marks}) AND a.kind = 'feed' AND r.on_story = 1
+        ORDER BY a.updated_at DESC, a.id DESC
+        """,
+        [story_id, *article_ids],
+    ).fetchall()
+    return [tuple(row) for row in rows]

@@ -307,9 +307,14 @@ def assert_store_is_whole(db) -> None:
     assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute(
-        "SELECT a.id, a.revision_count, count(r.id) FROM articles a LEFT JOIN revisions r ON r.article_id = a.id"
+        "SELECT a.id, a.revision_count, count(r.id) FROM articles a"
+        " LEFT JOIN revisions r ON r.article_id = a.id AND r.kind IN ('first', 'edit')"
         " GROUP BY a.id HAVING a.revision_count != count(r.id)"
-    ).fetchall() == [], "revision_count must count the revisions rows"
+    ).fetchall() == [], "revision_count must count the first version and the edits"
+    assert db.execute(
+        "SELECT count(*) FROM revisions WHERE kind IS NULL OR (kind = 'first') != (revision = 1)"
+        " OR (kind = 'return') != (same_as IS NOT NULL)"
+    ).fetchone() == (0,), "every version says what it is; the first one is first; a return says to which"
     assert db.execute(
         "SELECT article_id FROM revisions GROUP BY article_id HAVING max(revision) != count(*) OR min(revision) != 1"
     ).fetchall() == [], "revisions are numbered 1, 2, ... without gaps"

@@ -37,7 +37,7 @@ from storywatch.store.search import Highlighter
 from storywatch.store.tags import all_group_tags, tag_name
 from storywatch.store.text.clean import clean_line
 from storywatch.store.times import now_iso
-from storywatch.store.trends import new_on_story
+from storywatch.store.trends import edited_on_story, new_on_story
 from storywatch.tui.fetcher import Fetcher
 from storywatch.tui.links import copy_link, open_link
 from storywatch.tui.screens.article import ArticleScreen
@@ -461,9 +461,19 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, L
         header = self.query_one(StoryHeader)
         header.fetcher_state = "waiting" if getattr(message.report, "store_error", None) else "idle"
         self.show_new_articles()
+        self.show_changed_marks()  # text changed quietly (a suffix swap) is redrawn too
         updated = getattr(message.report, "updated_ids", [])
         if updated:
-            self._show_groups_of(list(updated)[:1000])  # revised headlines, redrawn in place
+            self._show_groups_of(list(updated)[:1000])  # edited reports, redrawn and risen to the top
+            self.announce_edits(list(updated)[:1000])
+
+    def announce_edits(self, article_ids: list[int]) -> None:
+        """Real edits of on-story reports: a notification saying what changed."""
+        edits = edited_on_story(self.db, self.story_id, article_ids)
+        if edits:
+            title, changes = clean_line(edits[0][1], 100), clean_line(edits[0][2], 100)
+            more = f" (and {len(edits) - 1} more)" if len(edits) > 1 else ""
+            self.notify(f"Updated: {title} — {changes}{more}", timeout=6, markup=False)
 
     @on(Worker.StateChanged)
     def worker_changed(self, event: Worker.StateChanged) -> None:

@@ -271,17 +271,23 @@ class StoryFeed(DataTable):
         return order == sorted(order, reverse=True) and (lowest is None or order[0] < lowest)
 
     def update_articles(self, rows: Iterable[StoryRow]) -> int:
-        """Redraw reports already shown whose title, outlets or read state changed; returns how many."""
-        changed = 0
+        """Redraw reports already shown whose title, outlets or read state changed; returns how
+        many. A report whose time moved (an outlet edited it) takes its new place."""
+        changed, moved = 0, False
+        kept, view_top = self.article_at_cursor(), self._row_at_view_top()
         for row in rows:
             if row.id not in self._articles or self._articles[row.id] == row:
                 continue
+            moved = moved or self._articles[row.id].sort_at != row.sort_at
             self._articles[row.id] = row
             self._fit_outlets([row])
             self._fit_tags([row])
             for key, cell in zip(("mark", "time", "source", "outlets", "tags", "title"), self._cells(row)):
                 self.update_cell(str(row.id), key, cell)
             changed += 1
+        if moved:
+            self.sort("time", key=lambda cell: cell.order, reverse=True)
+            self._keep_place(kept, view_top)
         return changed
 
     def remove_articles(self, group_ids: Iterable[int]) -> int:
