@@ -350,6 +350,7 @@ def m008_revision_kinds(db: Database) -> None:
         last_id = articles[-1][0]
 
 
+@migrations()
 def m009_novelty(db: Database) -> None:
     """What each on-story report adds: its new sentences, and the units of meaning (stems of
     content words, numbers, names, hashed) its story already knows, so the next report is
