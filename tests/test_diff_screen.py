@@ -72,7 +72,7 @@ async def test_d_shows_the_latest_change_with_marks_and_counts(db_path):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_diff(pilot, "US drone strikes")
         assert shown(screen, "pair").startswith("revision 2 of 3 · seen ")
-        assert "→  revision 3 · seen " in shown(screen, "pair")
+        assert "→ revision 3 · seen " in shown(screen, "pair")
         assert "[-gave no figure for the dead-]{+said twelve died+}" in shown(screen, "text")
         assert shown(screen, "summary") == "+3 / -6 words"
         assert shown(screen, "title-label") == "Headline (unchanged)"

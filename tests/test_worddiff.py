@@ -125,3 +125,12 @@ def test_fold_of_unchanged_text_folds_it_whole():
 def test_summary_ignores_folds_and_counts_words_not_marks():
     runs = diff_words(LONG, LONG.replace("w5 w6", "five, six, seven"))
     assert summary(runs) == summary(fold(runs)) == (3, 2)
+
+
+def test_a_word_left_between_two_larger_changes_joins_them():
+    old = "Officials gave no figure for the dead. The ministry said it had not been told."
+    new = "Officials said twelve people died."
+    assert marked(diff_words(old, new)) == (
+        "Officials [-gave no figure for the dead. The ministry said it had not been told-]"
+        "{+said twelve people died+}."
+    )

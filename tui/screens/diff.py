@@ -48,7 +48,7 @@ def pair_line(old: Revision, new: Revision, count: int) -> Content:
     """Which two revisions are compared, and when each was seen."""
     line: list[str | tuple[str, str]] = [
         (f"revision {old.revision} of {count}", "bold"),
-        f" · seen {poll_time(old.seen_at)}  →  ",
+        f" · seen {poll_time(old.seen_at)} → ",
         (f"revision {new.revision}", "bold"),
         f" · seen {poll_time(new.seen_at)}",
     ]
