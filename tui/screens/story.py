@@ -78,7 +78,7 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, S
         Binding("q", "app.quit", "Quit"),
         Binding("enter", "open_article", "Read", key_display="⏎", tooltip="Read the report and every outlet's copy"),
         Binding("o", "open_link", "Browser", tooltip="Open the report's link in your web browser"),
-        Binding("d", "diff", "Changes", show=False, tooltip="What the outlet changed in the report, revision by revision"),
+        Binding("d", "diff", "Changes", show=False, tooltip="What the outlet changed, revision by revision"),
         Binding("y", "copy_link", "Copy link", show=False, tooltip="Copy the report's link to the clipboard"),
         Binding("a", "cycle_view", "View", tooltip="On the story / everything / off the story"),
         Binding("plus", "teach(True)", "Teach", key_display="+/-", tooltip="Teach: + on the story, - off the story"),
