@@ -97,7 +97,7 @@ async def test_stepping_to_the_earlier_pair_and_back(db_path):
         await drawn(pilot)
         assert shown(screen, "pair").startswith("revision 1 of 3")
         assert shown(screen, "title-label") == "Headline"
-        assert shown(screen, "title") == "US {+drone +}strikes{+ hit+} cartel labs"
+        assert shown(screen, "title") == "US {+drone +}strikes {+hit +}cartel labs"
         assert "[-three-]{+four+} labs" in shown(screen, "text")
         assert "twelve" not in shown(screen, "text")
         assert shown(screen, "summary") == "+3 / -1 words"

@@ -66,7 +66,7 @@ def test_the_diff_of_two_revisions(db):
     diff = revision_diff(db, article_id, 1, 2)
     assert (diff.old.seen_at, diff.new.seen_at) == (T1, T2)
     title = [(run.op, run.text) for run in diff.title if run.op != "equal"]
-    assert title == [("insert", "drone "), ("insert", " hit")]
+    assert title == [("insert", "drone "), ("insert", "hit ")]
     changed = [(run.op, run.text) for run in diff.text if run.op != "equal"]
     # "the dead" alone between two changes joins them: one rewritten phrase, not a comb.
     assert changed == [("delete", "no figure for the dead"), ("insert", "the dead as twelve")]

@@ -134,3 +134,13 @@ def test_a_word_left_between_two_larger_changes_joins_them():
         "Officials [-gave no figure for the dead. The ministry said it had not been told-]"
         "{+said twelve people died+}."
     )
+
+
+def test_an_added_sentence_is_marked_whole_not_from_the_full_stop_before_it():
+    runs = diff_words("They had not been told in advance.", "They had not been told in advance. Mexico protested.")
+    assert marked(runs) == "They had not been told in advance.{+ Mexico protested.+}"
+
+
+def test_a_repeated_word_added_is_one_word_at_a_word_boundary():
+    assert marked(diff_words("a b c", "a b b c")) == "a b {+b +}c"
+    assert marked(diff_words("x " * 300, "x " * 301)) == "x " * 300 + "{+x +}"

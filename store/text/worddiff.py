@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 TOKEN = re.compile(r"\w+|\s+|[^\w\s]")  # a word, a whitespace run, or one other character
 WORD = re.compile(r"\w+")
 CHUNK = re.compile(r"\S+")  # what context is counted in when folding: a word with its punctuation
+SLIDE_MAX = 80  # characters a change may move to find a better place (repetitive text stays linear)
 MIN_FOLD = 5  # a fold hides at least this many words; fewer read faster than the fold line itself
 
 
@@ -52,7 +53,7 @@ def diff_words(old: str, new: str) -> list[Run]:
         else:
             for run in _diff_tokens("".join(a[i1:i2]), "".join(b[j1:j2])):
                 _add(runs, run.op, [run.text])
-    return _absorb_lone_spaces(runs)
+    return _slide(_absorb_lone_spaces(runs))
 
 
 def _diff_tokens(old: str, new: str) -> list[Run]:
@@ -126,6 +127,51 @@ def _lone(run: Run, before: int, after: int) -> bool:
     if not before or not after:
         return False
     return run.text.isspace() or (len(WORD.findall(run.text)) <= 2 and len(run.text) <= min(before, after))
+
+
+def _slide(runs: list[Run]) -> list[Run]:
+    """A lone insertion or deletion that could sit a few characters earlier or later (the text
+    around it repeats its ends) moves to where it reads best: "advance{+. More+}." becomes
+    "advance.{+ More.+}", whole words and sentences rather than a stray full stop."""
+    out = list(runs)
+    for i, run in enumerate(out):
+        if run.op == "equal" or (i and out[i - 1].op != "equal") or (i + 1 < len(out) and out[i + 1].op != "equal"):
+            continue  # only a change of one kind between unchanged text
+        before = out[i - 1].text if i else ""
+        after = out[i + 1].text if i + 1 < len(out) else ""
+        text = run.text
+        for _ in range(SLIDE_MAX):  # as far left as it goes
+            if not (before and text and before[-1] == text[-1]):
+                break
+            before, text, after = before[:-1], before[-1] + text[:-1], text[-1] + after
+        best = (_boundary(before, text) + _boundary(text, after), before, text, after)
+        for _ in range(2 * SLIDE_MAX):  # then each place to the right
+            if not (after and text and after[0] == text[0]):
+                break
+            before, text, after = before + text[0], text[1:] + after[0], after[1:]
+            score = _boundary(before, text) + _boundary(text, after)
+            if score >= best[0]:
+                best = (score, before, text, after)
+        _, before, text, after = best
+        if i:
+            out[i - 1] = Run("equal", before)
+        out[i] = Run(run.op, text)
+        if i + 1 < len(out):
+            out[i + 1] = Run("equal", after)
+    return [run for run in out if run.text]
+
+
+def _boundary(left: str, right: str) -> int:
+    """How good a place the point between two texts is to start or end a change: the text's
+    edge, a line break, after a sentence's end, at a space, at punctuation, mid-word (worst)."""
+    if not left or not right:
+        return 5
+    a, b = left[-1], right[0]
+    if a == "\n" or b == "\n":
+        return 4
+    if a.isspace() or b.isspace():
+        return 3 if a in ".!?" or (a.isspace() and left[-2:-1] in (".", "!", "?")) else 2
+    return 1 if not (a.isalnum() and b.isalnum()) else 0
 
 
 def _merge_change(out: list[Run], run: Run) -> None:
