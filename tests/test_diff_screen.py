@@ -41,6 +41,10 @@ def db_path(tmp_path):
                  seen_at="2026-03-04T08:00:00Z")
     ingest_items(db, [article(3, title=f"Strike report {HOSTILE}", body=f"Plain words. {SINALOA} {HOSTILE}")],
                  seen_at="2026-03-04T09:00:00Z")
+    long_old = "\n\n".join(f"Paragraph {n} says the strike on the cartel hit {n} labs." for n in range(40))
+    ingest_items(db, [article(4, title="Long report on Sinaloa strikes", body=long_old)], seen_at="2026-03-04T08:00:00Z")
+    ingest_items(db, [article(4, title="Long report on Sinaloa strikes", body=long_old.replace(" labs.", " sites."))],
+                 seen_at="2026-03-04T09:00:00Z")
     db.close()
     return db_path
 
@@ -167,3 +171,22 @@ async def test_help_lists_d_on_the_story_and_in_the_reading_view(db_path):
         await pilot.press("enter")
         assert isinstance(app.screen, ArticleScreen)
         assert "d" in keys_for("Changes")
+
+
+async def test_a_long_diff_scrolls_with_the_usual_keys(db_path):
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_diff(pilot, "Long report")
+        view = screen.query_one("#diff-view")
+        assert shown(screen, "summary") == "+40 / -40 words"
+        assert view.max_scroll_y > 0
+        await pilot.press("pagedown")
+        assert await wait_until(pilot, lambda: view.scroll_y > 0)
+        await pilot.press("end")
+        assert await wait_until(pilot, lambda: view.scroll_y == view.max_scroll_y)
+        await pilot.press("home")
+        assert await wait_until(pilot, lambda: view.scroll_y == 0)
+        await pilot.press("j", "j")
+        assert await wait_until(pilot, lambda: view.scroll_y == 2)
+        await pilot.press("space")
+        assert await wait_until(pilot, lambda: view.scroll_y > 2)
