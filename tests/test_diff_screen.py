@@ -190,3 +190,35 @@ async def test_a_long_diff_scrolls_with_the_usual_keys(db_path):
         assert await wait_until(pilot, lambda: view.scroll_y == 2)
         await pilot.press("space")
         assert await wait_until(pilot, lambda: view.scroll_y > 2)
+
+
+async def test_z_unfolds_the_unchanged_text_and_folds_it_again(db_path):
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_diff(pilot, "US drone strikes")
+        assert FILLER not in shown(screen, "text")
+        await pilot.press("z")
+        assert await wait_until(pilot, lambda: FILLER in shown(screen, "text"))
+        assert "unchanged …" not in shown(screen, "text")
+        assert "[-gave no figure for the dead-]{+said twelve died+}" in shown(screen, "text")
+        await pilot.press("left")  # the next pair keeps the choice
+        await drawn(pilot)
+        assert shown(screen, "pair").startswith("revision 1 of 3") and FILLER in shown(screen, "text")
+        await pilot.press("z")
+        assert await wait_until(pilot, lambda: "words unchanged …" in shown(screen, "text"))
+
+
+async def test_the_classifiers_verdict_shows_with_the_pair(db_path):
+    db = open_db(db_path)
+    have = {row[1] for row in db.execute("PRAGMA table_info(revisions)").fetchall()}
+    for column, kind in (("kind", "TEXT"), ("changes", "TEXT"), ("same_as", "INTEGER")):
+        if column not in have:  # as migration m008 adds them
+            db.execute(f"ALTER TABLE revisions ADD COLUMN {column} {kind}")
+    db.execute("UPDATE revisions SET kind = 'return', same_as = 1, changes = '[b]figure[/b] changed'"
+               " WHERE revision = 3 AND title = 'US drone strikes hit cartel labs'")
+    db.conn.commit()
+    db.close()
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_diff(pilot, "US drone strikes")
+        assert shown(screen, "pair").endswith("  ·  back to revision 1  ·  [b]figure[/b] changed")

@@ -52,7 +52,12 @@ def pair_line(old: Revision, new: Revision, count: int) -> Content:
         (f"revision {new.revision}", "bold"),
         f" · seen {poll_time(new.seen_at)}",
     ]
-    if new.changes:  # the classifier's label, where the database has one
+    # The classifier's verdict, where the database has one (migration m008).
+    if new.kind == "return" and new.same_as:
+        line.append((f"  ·  back to revision {new.same_as}", "$warning"))
+    elif new.kind == "minor":
+        line.append(("  ·  minor", "$text-muted"))
+    if new.changes:
         line.append((f"  ·  {clean_line(new.changes, 80)}", "$text-muted"))
     return Content.assemble(*line)
 
@@ -81,6 +86,7 @@ class DiffScreen(ModalScreen):
         Binding("j", "scroll(1)", "Down", show=False),
         Binding("k", "scroll(-1)", "Up", show=False),
         Binding("space", "page", "Page down", show=False),
+        Binding("z", "toggle_fold", "Unfold", tooltip="Show the unchanged text too, or fold it again"),
     ]
 
     DEFAULT_CSS = """
@@ -106,6 +112,8 @@ class DiffScreen(ModalScreen):
         super().__init__()
         self.revisions = revisions_of(db, article_id)  # one article's versions: a bounded read
         self.newer = len(self.revisions) - 1  # index of the newer revision compared
+        self.folded = True
+        self.diff: RevisionDiff | None = None  # the pair shown, once computed
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="diff-view"):
@@ -146,13 +154,15 @@ class DiffScreen(ModalScreen):
     @work(thread=True, exclusive=True, group="diff", exit_on_error=False)
     def compare(self, old: Revision, new: Revision) -> None:
         """A long article rewritten whole takes a while to diff: off the UI thread."""
-        diff = diff_revisions(old, new)
-        shown = (diff, fold(diff.title, CONTEXT * 4), fold(diff.text, CONTEXT))
-        self.app.call_from_thread(self._show_diff, *shown)
+        self.app.call_from_thread(self._show_diff, diff_revisions(old, new))
 
-    def _show_diff(self, diff: RevisionDiff, title: list[Run | Fold], text: list[Run | Fold]) -> None:
+    def _show_diff(self, diff: RevisionDiff) -> None:
         if (diff.old, diff.new) != (self.revisions[self.newer - 1], self.revisions[self.newer]):
             return  # the reader has stepped on since
+        self.diff = diff
+        title, text = diff.title, diff.text
+        if self.folded:
+            title, text = fold(title, CONTEXT * 4), fold(text, CONTEXT)
         self.query_one("#diff-summary", Static).update(summary_line(diff))
         title_changed = any(isinstance(run, Run) and run.op != "equal" for run in title)
         self.query_one("#diff-title-label", Static).update(
@@ -170,7 +180,13 @@ class DiffScreen(ModalScreen):
             self.app.bell()
             return
         self.newer = wanted
+        self.diff = None
         self._show_pair()
+
+    def action_toggle_fold(self) -> None:
+        self.folded = not self.folded
+        if self.diff is not None:
+            self._show_diff(self.diff)
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#diff-view", VerticalScroll).scroll_relative(y=lines, animate=False)
