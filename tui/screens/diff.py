@@ -127,7 +127,7 @@ class DiffScreen(ModalScreen):
     def on_mount(self) -> None:
         view = self.query_one("#diff-view")
         view.border_title = Content("Changes")
-        view.border_subtitle = Content("← older · newer →  ·  esc back")
+        view.border_subtitle = Content("← older · newer →  ·  z unfold  ·  esc back")
         if len(self.revisions) < 2:
             self._show_single()
             return
