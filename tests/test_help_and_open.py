@@ -347,7 +347,7 @@ async def test_the_palette_offers_the_screens_actions_and_runs_them(db_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         titles = await palette_titles(pilot, app)
-        for title in ("Browser", "Copy link", "Read", "View", "Entities", "Refresh", "Feeds", "Help",
+        for title in ("Browser", "Copy link", "Read", "Changes", "View", "Entities", "Refresh", "Feeds", "Help",
                       "Theme", "Quit", "Keys"):
             assert title in titles, (title, titles)
         assert "Clear filter" not in titles  # nothing to clear

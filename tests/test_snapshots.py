@@ -85,3 +85,45 @@ def test_the_light_theme(snap_compare, app):
         await _loaded(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=light)
+
+
+EDITED_BODY = (
+    "Drones struck three drug labs run by the Sinaloa cartel overnight, US defense officials said on Tuesday.\n\n"
+    + " ".join(["The strikes followed weeks of surveillance of the compounds by drones and informants."] * 5)
+    + "\n\nOfficials gave no figure for the dead. Mexico's foreign ministry said it had not been told."
+)
+
+
+@pytest.fixture
+def edited_app(tmp_path):
+    """One report that its outlet edited twice (headline, a figure, a sentence gone), at fixed times."""
+    db_path = make_story(tmp_path)
+    db = open_db(db_path)
+    second = EDITED_BODY.replace("three drug labs", "four drug labs")
+    third = second.replace("gave no figure for the dead", "said [b]twelve[/b] people died").replace(
+        " Mexico's foreign ministry said it had not been told.", "")
+    for seen_at, title, body in (
+        ("2025-03-04T09:20:00Z", "US strikes cartel labs in Sinaloa", EDITED_BODY),
+        ("2025-03-04T11:05:00Z", "US drone strikes hit four cartel labs in Sinaloa", second),
+        ("2025-03-04T13:40:00Z", "US drone strikes hit four cartel labs in Sinaloa", third),
+    ):
+        ingest_items(db, [article(0, title=title, source="Wire A", published_at="2025-03-04T09:15:00Z",
+                                  summary="", body=body)], seen_at=seen_at)
+    db.close()
+    return StorywatchApp(db_path, STORY_NAME, fetch=False)
+
+
+def test_the_diff_screen_at_80_columns_in_the_light_theme(snap_compare, edited_app):
+    async def diff(pilot) -> None:
+        pilot.app.theme = "textual-light"
+        title = "US drone strikes hit four cartel labs in Sinaloa"
+        assert await wait_until(pilot, lambda: bool(pilot.app.screen.query("#story-feed"))
+                                and title in shown_titles(pilot.app))
+        feed = pilot.app.screen.query_one("#story-feed")
+        feed.move_cursor(row=shown_titles(pilot.app).index(title))
+        await pilot.press("d")
+        summary = pilot.app.screen.query_one("#diff-summary")
+        assert await wait_until(pilot, lambda: "words" in summary.visual.plain)
+        await pilot.pause()
+
+    assert snap_compare(edited_app, terminal_size=(80, 30), run_before=diff)

@@ -21,6 +21,7 @@ from storywatch.store.queries import ArticleDetail, article_detail
 from storywatch.store.text.clean import clean_block, clean_line
 from storywatch.tui.links import copy_link, open_link
 from storywatch.tui.screens.article_novelty import marked_text, new_count
+from storywatch.tui.screens.diff import DiffScreen
 from storywatch.tui.widgets.story_feed import short_time
 from storywatch.tui.widgets.story_header import poll_time
 
@@ -45,7 +46,7 @@ def article_meta(detail: ArticleDetail) -> Content:
         parts.append(f"  ·  published {poll_time(row.published_at)}")
     parts.append(f"  ·  first seen {poll_time(detail.first_seen_at)}")
     if row.revision_count > 1:
-        parts.append((f"  ·  {row.revision_count} revisions", "$warning"))
+        parts.append((f"  ·  {row.revision_count} revisions (d: the changes)", "$warning"))
     return Content.assemble(*parts)
 
 
@@ -101,6 +102,7 @@ class ArticleScreen(ModalScreen):
         Binding("k", "scroll('up')", "Up", show=False),
         Binding("o", "open_link", "Browser", tooltip="Open the link in your browser (the copy highlighted in the list, else this one)"),
         Binding("y", "copy_link", "Copy link", tooltip="Copy the link (the copy highlighted in the list, else this one)"),
+        Binding("d", "diff", "Changes", tooltip="What the outlet changed in the copy shown, revision by revision"),
         # The text pages whatever has focus here: the coverage list would take these keys for itself.
         Binding("space,pagedown", "page(1)", "Page down", priority=True),
         Binding("shift+space,pageup", "page(-1)", "Page up", priority=True),
@@ -242,6 +244,9 @@ class ArticleScreen(ModalScreen):
 
     def action_copy_link(self) -> None:
         copy_link(self.app, *self.link_target())
+
+    def action_diff(self) -> None:
+        self.app.push_screen(DiffScreen(self.db, self.article_id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page" and isinstance(self.focused, Input):

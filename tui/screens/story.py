@@ -41,6 +41,7 @@ from storywatch.store.trends import edited_on_story, new_on_story
 from storywatch.tui.fetcher import Fetcher
 from storywatch.tui.links import copy_link, open_link
 from storywatch.tui.screens.article import ArticleScreen
+from storywatch.tui.screens.diff import DiffScreen
 from storywatch.tui.screens.export import ExportScreen
 from storywatch.tui.screens.feeds import FeedsScreen
 from storywatch.tui.screens.filters import filter_label_parts, time_range_label
@@ -79,6 +80,7 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, L
         Binding("q", "app.quit", "Quit"),
         Binding("enter", "open_article", "Read", key_display="⏎", tooltip="Read the report and every outlet's copy"),
         Binding("o", "open_link", "Browser", tooltip="Open the report's link in your web browser"),
+        Binding("d", "diff", "Changes", show=False, tooltip="What the outlet changed, revision by revision"),
         Binding("y", "copy_link", "Copy link", show=False, tooltip="Copy the report's link to the clipboard"),
         Binding("a", "cycle_view", "View", tooltip="On the story / everything / off the story"),
         Binding("plus", "teach(True)", "Teach", key_display="+/-", tooltip="Teach: + on the story, - off the story"),
@@ -541,6 +543,11 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, L
         self.app.push_screen(ArticleScreen(self.db, self.story_id, row.id))
         if row.unread and not self.app.read_only:
             self.mark_read(row.id)
+
+    def action_diff(self) -> None:
+        row = self.query_one(StoryFeed).article_at_cursor()
+        if row is not None:
+            self.app.push_screen(DiffScreen(self.db, row.id))
 
     def action_open_link(self) -> None:
         row = self.query_one(StoryFeed).article_at_cursor()
