@@ -135,17 +135,7 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
         state = "new"
     else:
         article_id = existing["id"]
-        state = "unchanged"
-        if existing["content_hash"] != digest and existing["kind"] == "feed":
-            revision = existing["revision_count"] + 1
-            # An edited report is news again: unread, and its row says it was updated.
-            db.execute(
-                "UPDATE articles SET title = ?, summary = ?, body = ?, updated_at = ?, content_hash = ?,"
-                " revision_count = ?, read_at = NULL WHERE id = ?",
-                [title, summary, body, seen_at, digest, revision, article_id],
-            )
-            add_revision(db, article_id, revision, seen_at, title, summary, body, digest)
-            state = "updated"
+        state = record_version(db, article_id, title, summary, body, seen_at)
     if feed_id is not None:
         # A GUID names one article in a feed. An item found by its link whose GUID the feed
         # already gave another article keeps no GUID here, or the next poll's lookup by that
@@ -158,6 +148,32 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
         )
     seen_in_batch.add(article_id, guid)
     return article_id, state
+
+
+def record_version(
+    db: Database, article_id: int, title: str, summary: str, body: str, seen_at: str, *, source: str | None = None
+) -> str:
+    """Store a version of a stored article: "updated" when its text changed (a new revision),
+    else "unchanged". `source` says where the version came from ("page" for its full text).
+
+    Only feed articles change this way; seeds are the story's own and stay as written.
+    """
+    row = db.execute("SELECT kind, content_hash, revision_count FROM articles WHERE id = ?", [article_id]).fetchone()
+    if row is None:
+        return "unchanged"
+    kind, stored_hash, revision_count = row
+    digest = content_hash(title, summary, body)
+    if stored_hash == digest or kind != "feed":
+        return "unchanged"
+    revision = revision_count + 1
+    # An edited report is news again: unread, and its row says it was updated.
+    db.execute(
+        "UPDATE articles SET title = ?, summary = ?, body = ?, updated_at = ?, content_hash = ?,"
+        " revision_count = ?, read_at = NULL WHERE id = ?",
+        [title, summary, body, seen_at, digest, revision, article_id],
+    )
+    add_revision(db, article_id, revision, seen_at, title, summary, body, digest)
+    return "updated"
 
 
 def _find_existing(
