@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from storywatch.store.analysis import analyse_articles
 from storywatch.store.db import insert_row
+from storywatch.store.pages import page_body
 from storywatch.store.records import ArticleRecord, IngestResult, PollOutcome
 from storywatch.store.text.clean import clean_block, clean_line, content_hash
 from storywatch.store.text.urls import canonical_url
@@ -135,6 +136,8 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
         state = "new"
     else:
         article_id = existing["id"]
+        if not body:  # a teaser again: the page's full text, once fetched, stays the body
+            body = page_body(db, article_id) or body
         state = record_version(db, article_id, title, summary, body, seen_at)
     if feed_id is not None:
         # A GUID names one article in a feed. An item found by its link whose GUID the feed
