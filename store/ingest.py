@@ -136,8 +136,9 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
         state = "new"
     else:
         article_id = existing["id"]
-        if not body:  # a teaser again: the page's full text, once fetched, stays the body
-            body = page_body(db, article_id) or body
+        # Once the report's own page gave its text, that is the body: the feed's teaser (or its
+        # cut-down body) must not replace it each poll, only to come back with the next page check.
+        body = page_body(db, article_id) or body
         state = record_version(db, article_id, title, summary, body, seen_at)
     if feed_id is not None:
         # A GUID names one article in a feed. An item found by its link whose GUID the feed

@@ -48,12 +48,12 @@ def page_html(lead: str = PAGE_LINE, *, paragraphs: int = 6) -> str:
     )
 
 
-def feed_of(server, pages: dict[int, str | None], *, minutes_ago: float = 5) -> str:
+def feed_of(server, pages: dict[int, str | None], *, minutes_ago: float = 5, **fields) -> str:
     """A feed whose items (on the story, teasers only) link to `/page/N` on the same server."""
     published = datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)
     items = [
         item(n, title=f"US strikes on cartels, update {n}", summary=ON_STORY, published=published,
-             link=link or server.url(f"/page/{n}"))
+             link=link or server.url(f"/page/{n}"), **fields)
         for n, link in pages.items()
     ]
     return server.route("/feed.xml", rss(items))
@@ -158,10 +158,11 @@ async def test_a_re_check_answered_304_stores_nothing_new(feed_server, story_db)
 
 
 @needs_extractor
-async def test_an_edited_page_is_a_new_revision_and_a_teaser_again_does_not_undo_it(feed_server, story_db):
+@pytest.mark.parametrize("content", [None, "<p>The first lines of the report, cut short by the feed…</p>"])
+async def test_an_edited_page_is_a_new_revision_and_a_teaser_again_does_not_undo_it(feed_server, story_db, content):
     db = story_db
     feed_server.route("/page/1", page_html(), content_type="text/html")
-    add_feed(db, feed_of(feed_server, {1: None}))
+    add_feed(db, feed_of(feed_server, {1: None}, content=content))
     await poll_due(db, settings=FULL)
     await poll_due(db, settings=FULL, force=True)  # the feed again, with its teaser: the page text stays
     assert _article(db, 1)["revision_count"] == 2 and PAGE_LINE in _article(db, 1)["body"]
@@ -267,3 +268,68 @@ async def test_full_text_off_fetches_no_page(feed_server, story_db):
     report = await poll_due(db, settings=FetchSettings(**{**FULL.__dict__, "full_text": False}))
     assert report.ok == 1 and report.pages is None and feed_server.requests("/page/1") == []
     assert db.execute("SELECT count(*) FROM page_fetches").fetchone()[0] == 0
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def _cli(*args: str, env: dict | None = None):
+    from test_cli import storywatch
+
+    return storywatch(*args, env=env)
+
+
+@pytest.mark.parametrize("command", [["fetch", "--full-text"], ["dashboard", "--full-text"]])
+def test_full_text_without_the_extra_is_one_line_naming_it(tmp_path, command):
+    from test_cli import assert_one_line_error
+
+    hidden = tmp_path / "no-extra"
+    hidden.mkdir()
+    (hidden / "trafilatura.py").write_text("raise ImportError('No module named trafilatura')\n")  # as if not installed
+    result = _cli("--db", str(tmp_path / "x.db"), *command, env={"PYTHONPATH": str(hidden)})
+    assert_one_line_error(result, "storywatch[fulltext]")
+
+
+@needs_extractor
+def test_fetch_full_text_reports_the_pages(feed_server, tmp_path):
+    db_path = make_story(tmp_path)
+    feed_server.route("/page/1", page_html(), content_type="text/html")
+    feed_server.route("/page/2", "gone", status=404, content_type="text/html")
+    db = open_db(db_path)
+    add_feed(db, feed_of(feed_server, {1: None, 2: None}))
+    db.close()
+    result = _cli("--db", str(db_path), "--story", str(tmp_path / "story.toml"), "fetch", "--full-text")
+    assert result.returncode == 0, result.stderr
+    assert "pages: 2 fetched, 1 with new text, 0 not modified, 1 failed" in result.stdout
+    assert "page failed" in result.stderr and "HTTP 404" in result.stderr
+
+
+@needs_extractor
+def test_the_in_app_fetcher_fetches_pages_when_full_text_is_on(feed_server, tmp_path):
+    import threading
+
+    from storywatch.tui.fetcher import Fetcher
+
+    db_path = make_story(tmp_path)
+    feed_server.route("/page/1", page_html(), content_type="text/html")
+    db = open_db(db_path)
+    add_feed(db, feed_of(feed_server, {1: None}))
+    db.close()
+    fetcher = Fetcher(db_path, FULL, tick=0.05)
+    reports, done = [], threading.Event()
+
+    def on_poll(report) -> None:
+        reports.append(report)
+        done.set()
+
+    thread = threading.Thread(target=fetcher.run, args=(on_poll,))
+    thread.start()
+    try:
+        assert done.wait(20)
+    finally:
+        fetcher.stop()
+        thread.join(20)
+    assert reports[0].pages is not None and reports[0].pages.stored == 1
+    db = open_db(db_path)
+    assert PAGE_LINE in _article(db, 1)["body"]
+    db.close()
