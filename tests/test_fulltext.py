@@ -51,9 +51,10 @@ def page_html(lead: str = PAGE_LINE, *, paragraphs: int = 6) -> str:
 def feed_of(server, pages: dict[int, str | None], *, minutes_ago: float = 5, **fields) -> str:
     """A feed whose items (on the story, teasers only) link to `/page/N` on the same server."""
     published = datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)
+    fields = {"title": None, "summary": ON_STORY, **fields}
     items = [
-        item(n, title=f"US strikes on cartels, update {n}", summary=ON_STORY, published=published,
-             link=link or server.url(f"/page/{n}"), **fields)
+        item(n, **{**fields, "title": fields["title"] or f"US strikes on cartels, update {n}"},
+             published=published, link=link or server.url(f"/page/{n}"))
         for n, link in pages.items()
     ]
     return server.route("/feed.xml", rss(items))
@@ -333,3 +334,21 @@ def test_the_in_app_fetcher_fetches_pages_when_full_text_is_on(feed_server, tmp_
     db = open_db(db_path)
     assert PAGE_LINE in _article(db, 1)["body"]
     db.close()
+
+
+@needs_extractor
+async def test_the_page_text_refreshes_the_duplicate_fingerprint_of_a_headline_only_item(feed_server, story_db):
+    db = story_db
+    feed_server.route("/page/1", page_html(), content_type="text/html")
+    add_feed(db, feed_of(feed_server, {1: None}, summary=None, title="US strikes on cartels in Sinaloa"))
+    await poll_due(db, settings=FetchSettings(**{**FULL.__dict__, "full_text": False}))
+    article_id = _article(db, 1)["id"]
+    fingerprint = "SELECT text_hash, signature FROM fingerprints WHERE article_id = ?"
+    before = db.execute(fingerprint, [article_id]).fetchone()
+    if not db.execute("SELECT on_story FROM relevance WHERE article_id = ?", [article_id]).fetchone()[0]:
+        db.execute("UPDATE relevance SET on_story = 1 WHERE article_id = ?", [article_id])  # a headline alone may score low
+        db.conn.commit()
+    report = await poll_due(db, settings=FULL, force=True)
+    assert report.pages.stored == 1
+    after = db.execute(fingerprint, [article_id]).fetchone()
+    assert after[0] != before[0] and after[1] != before[1]  # the lead duplicates are found by is now the page's
