@@ -35,6 +35,7 @@ class FetchSettings:
     pages_per_host: int = 2  # ... and at most this many from one host: an outlet's site is not a feed
     page_max_bytes: int = 2 * 1024 * 1024  # cap on a decoded page; bigger is "response too large"
     page_timeout: float = 20.0  # seconds for a whole page: a slow site must not hold up the next feed round
+    page_round_seconds: float = 60.0  # the page fetches after one feed round stop after this; the rest wait a round
     user_agent: str = "storywatch/0.1 (+https://github.com/storywatch/storywatch)"
 
 

@@ -75,6 +75,7 @@ class PageReport:
     failed: int = 0
     updated_ids: list[int] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # page url -> one-line error
+    unfinished: int = 0  # pages still being fetched when the round's time was up (tried next round)
 
 
 async def check_page(client: httpx.AsyncClient, page: DuePage, settings: FetchSettings = FetchSettings()) -> PageOutcome:
@@ -130,7 +131,8 @@ InStore = Callable[..., Awaitable]  # runs `function(db, *args)` in the round's 
 async def page_round(client: httpx.AsyncClient, settings: FetchSettings, in_store: InStore) -> PageReport:
     """Fetch the due pages, up to `settings.pages_per_round`, storing each as soon as it is extracted.
 
-    `page_concurrency` pages at once and `pages_per_host` from one site. A database error
+    `page_concurrency` pages at once and `pages_per_host` from one site, for at most
+    `page_round_seconds`, so slow sites never hold up the next feed round for long. A database error
     propagates (the caller's round reports it); nothing a site does does. Whoever turns full
     text on checks `require_extractor()` first (the command line does).
     """
@@ -156,10 +158,14 @@ async def page_round(client: httpx.AsyncClient, settings: FetchSettings, in_stor
 
     tasks = [asyncio.ensure_future(fetch(page)) for page in pages]
     try:
-        await asyncio.gather(*tasks)
+        done, late = await asyncio.wait(tasks, timeout=settings.page_round_seconds) if tasks else (set(), set())
+        report.unfinished = len(late)  # still due: the next round starts with them
+        for task in done:
+            task.result()  # a database error: the caller's round reports it
     finally:
         for task in tasks:
-            task.cancel()  # only those still running: a sibling failed or the round was cancelled
+            task.cancel()  # only those still running: over the budget, a sibling failed, or the round was cancelled
+        await asyncio.gather(*tasks, return_exceptions=True)
     return report
 
 

@@ -17,7 +17,7 @@ from storywatch.feeds.poller import poll_due
 from storywatch.feeds.schedule import PAGE_MAX_AGE, PAGE_MAX_FAILURES, page_check_delay
 from storywatch.store.db import open_db
 from storywatch.store.feeds import add_feed
-from storywatch.store.times import from_iso
+from storywatch.store.times import from_iso, now_iso
 
 FULL = FetchSettings(
     connect_timeout=2, read_timeout=1, total_timeout=5, poll_interval=600, max_backoff=3600,
@@ -352,3 +352,24 @@ async def test_the_page_text_refreshes_the_duplicate_fingerprint_of_a_headline_o
     assert report.pages.stored == 1
     after = db.execute(fingerprint, [article_id]).fetchone()
     assert after[0] != before[0] and after[1] != before[1]  # the lead duplicates are found by is now the page's
+
+
+@needs_extractor
+async def test_a_round_of_slow_pages_ends_at_its_budget_and_leaves_the_rest_due(feed_server, story_db):
+    db = story_db
+    feed_server.route("/page/1", page_html(), content_type="text/html")
+    for n in (2, 3):
+        feed_server.route(f"/page/{n}", page_html(), content_type="text/html", delay=1.2)
+    add_feed(db, feed_of(feed_server, {1: None, 2: None, 3: None}, minutes_ago=5))
+    await poll_due(db, settings=FetchSettings(**{**FULL.__dict__, "full_text": False}))
+    db.execute("UPDATE articles SET sort_at = ? WHERE guid LIKE '%:1'", [now_iso()])  # the newest: fetched first
+    db.conn.commit()
+    settings = FetchSettings(**{**FULL.__dict__, "page_concurrency": 1, "page_round_seconds": 0.8})
+    report = await poll_due(db, settings=settings, force=True)
+    assert report.ok == 1 and (report.pages.checked, report.pages.stored, report.pages.unfinished) == (1, 1, 2)
+    fetched = {row[0] for row in db.execute("SELECT a.guid FROM page_fetches p JOIN articles a ON a.id = p.article_id")}
+    assert fetched == {"urn:storywatch-test:1"}
+    for n in (2, 3):
+        feed_server.route(f"/page/{n}", page_html(), content_type="text/html")
+    later = await poll_due(db, settings=settings, force=True)
+    assert later.pages.checked == 2 and later.pages.stored == 2

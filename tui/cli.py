@@ -183,6 +183,7 @@ def _print_report(report) -> None:
         _echo(
             f"  pages: {pages.checked} fetched, {pages.stored} with new text,"
             f" {pages.not_modified} not modified, {pages.failed} failed (retried later)"
+            + (f", {pages.unfinished} left for the next round (out of time)" if pages.unfinished else "")
         )
         for url, error in sorted(pages.errors.items()):
             _echo(f"  page failed {_clean(url, 2000)}: {_clean(error, 500)}", err=True)
