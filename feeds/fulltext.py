@@ -34,6 +34,11 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S)
 
 
+# Terminal escapes in the page's bytes, removed whole before parsing: the HTML parser drops the
+# ESC byte alone and would leave "[31m" behind, where the store's cleaning can no longer see it.
+_ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[@-Z\\-_]")
+
+
 class FullTextUnavailable(UserError):
     """Full text was asked for, but the extra that extracts it is not installed."""
 
@@ -53,7 +58,7 @@ def extract_text(html: bytes, url: str = "") -> str:
     import trafilatura  # lazily: see the module docstring
 
     text = trafilatura.extract(
-        html,
+        _ESCAPES.sub(b"", html),
         url=url or None,
         output_format="txt",
         include_comments=False,

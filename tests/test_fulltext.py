@@ -373,3 +373,15 @@ async def test_a_round_of_slow_pages_ends_at_its_budget_and_leaves_the_rest_due(
         feed_server.route(f"/page/{n}", page_html(), content_type="text/html")
     later = await poll_due(db, settings=settings, force=True)
     assert later.pages.checked == 2 and later.pages.stored == 2
+
+
+@needs_extractor
+async def test_hostile_page_text_is_stored_clean(feed_server, story_db):
+    db = story_db
+    hostile = "Officials said \x1b[31mred\x1b[0m and \u202eevil\u202c things [b]loud[/b] [link=file:///etc]x[/link] about Culiacán labs."
+    feed_server.route("/page/1", page_html(hostile), content_type="text/html")
+    add_feed(db, feed_of(feed_server, {1: None}))
+    await poll_due(db, settings=FULL)
+    body = _article(db, 1)["body"]
+    assert "Officials said red and evil things" in body and "[b]loud[/b]" in body  # kept as text: the views render it inert
+    assert "\x1b" not in body and "\u202e" not in body and "[31m" not in body
