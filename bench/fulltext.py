@@ -16,17 +16,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import functools
 import multiprocessing
 import random
 import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from storywatch import seeds
 from storywatch.feeds.fetch import FetchSettings, make_client
-from storywatch.feeds.fulltext import check_page, extract_text, require_extractor
+from storywatch.feeds.fulltext import check_page, extract_text, page_round, require_extractor
 from storywatch.feeds.poller import poll_due
 from storywatch.store.db import open_db
 from storywatch.store.feeds import add_feed
@@ -70,7 +72,7 @@ def serve(pages: int, ready, stop) -> None:
 
 
 def round_into_store(port: int, pages: int, settings: FetchSettings) -> tuple[float, float, int]:
-    """Seconds for the page round after a feed poll, and for an all-304 re-check; pages stored."""
+    """Seconds for a page round after a feed poll, and for an all-304 re-check; pages stored."""
     with tempfile.TemporaryDirectory() as folder:
         db = open_db(Path(folder) / "bench.db")
         ensure_story(db, load_story(seeds.BUNDLED_STORY_FILE))
@@ -78,25 +80,31 @@ def round_into_store(port: int, pages: int, settings: FetchSettings) -> tuple[fl
         asyncio.run(poll_due(db, settings=dataclasses.replace(settings, full_text=False)))
         db.execute("UPDATE relevance SET on_story = 1")  # every report on the story, whatever the model says
         db.conn.commit()
-        started = time.perf_counter()
-        report = asyncio.run(poll_due(db, settings=settings, force=True))
-        full = time.perf_counter() - started - _feed_share(db, port, settings)
+        full, report = asyncio.run(pages_only(db, settings))
         db.execute("UPDATE page_fetches SET next_check_at = '2000-01-01T00:00:00Z'")
         db.conn.commit()
-        started = time.perf_counter()
-        again = asyncio.run(poll_due(db, settings=settings, force=True))
-        recheck = time.perf_counter() - started - _feed_share(db, port, settings)
+        recheck, again = asyncio.run(pages_only(db, settings))
         db.close()
-    if report.pages.stored != pages or again.pages.not_modified != pages:
-        raise SystemExit(f"unexpected page round: {report.pages} / {again.pages}")
-    return full, recheck, report.pages.stored
+    if report.stored != pages or again.not_modified != pages:
+        raise SystemExit(f"unexpected page round: {report} / {again}")
+    return full, recheck, report.stored
 
 
-def _feed_share(db, port: int, settings: FetchSettings) -> float:
-    """The same round's feed poll alone (unchanged items), to subtract from the timed round."""
-    started = time.perf_counter()
-    asyncio.run(poll_due(db, settings=dataclasses.replace(settings, full_text=False), force=True))
-    return time.perf_counter() - started
+async def pages_only(db, settings: FetchSettings):
+    """One page round as the poller runs it (its own store thread), timed alone."""
+    store = ThreadPoolExecutor(max_workers=1)
+    loop = asyncio.get_running_loop()
+
+    def in_store(function, *args):
+        return loop.run_in_executor(store, functools.partial(function, db, *args))
+
+    try:
+        async with make_client(settings) as client:
+            started = time.perf_counter()
+            report = await page_round(client, settings, in_store)
+            return time.perf_counter() - started, report
+    finally:
+        store.shutdown(wait=True)
 
 
 async def fetch_and_extract(port: int, pages: int, settings: FetchSettings) -> float:
@@ -136,7 +144,7 @@ def main() -> None:
     server.start()
     try:
         port = receive_port.recv()
-        settings = FetchSettings(full_text=True, pages_per_round=args.pages)
+        settings = FetchSettings(full_text=True, pages_per_round=args.pages, page_round_seconds=600)
         fetch_runs = [asyncio.run(fetch_and_extract(port, args.pages, settings)) for _ in range(args.runs)]
         store_runs = [round_into_store(port, args.pages, settings) for _ in range(args.runs)]
     finally:
