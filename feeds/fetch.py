@@ -29,6 +29,13 @@ class FetchSettings:
     concurrency: int = 8  # feeds fetched at once
     poll_interval: float = 900.0  # seconds between polls of a healthy feed
     max_backoff: float = 6 * 3600.0  # a failing feed backs off exponentially up to this
+    full_text: bool = False  # after each round, fetch on-story reports' pages for their text (the fulltext extra)
+    pages_per_round: int = 20  # most pages fetched after one feed round: a backlog spreads over rounds
+    page_concurrency: int = 4  # pages fetched at once ...
+    pages_per_host: int = 2  # ... and at most this many from one host: an outlet's site is not a feed
+    page_max_bytes: int = 2 * 1024 * 1024  # cap on a decoded page; bigger is "response too large"
+    page_timeout: float = 20.0  # seconds for a whole page: a slow site must not hold up the next feed round
+    page_round_seconds: float = 60.0  # the page fetches after one feed round stop after this; the rest wait a round
     user_agent: str = "storywatch/0.1 (+https://github.com/storywatch/storywatch)"
 
 
@@ -90,14 +97,16 @@ async def fetch_feed(
     etag: str | None = None,
     last_modified: str | None = None,
     settings: FetchSettings = FetchSettings(),
+    accept: str | None = None,
 ) -> Fetched:
-    """GET a feed, asking only for changes since the stored ETag / Last-Modified.
+    """GET a feed (or, with `accept`, another kind of document), asking only for changes since
+    the stored ETag / Last-Modified.
 
     The body is read and decoded in chunks and abandoned as soon as its decoded size passes
     `settings.max_bytes`, so a hostile or broken server (a compression bomb included) cannot
     make us hold a huge response in memory.
     """
-    headers = {}
+    headers = {"Accept": accept} if accept else {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:

@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
 from storywatch.feeds.fetch import FetchError, FetchSettings, fetch_feed, make_client
+from storywatch.feeds.fulltext import PageReport, page_round
 from storywatch.feeds.parse import ParseError, parse_feed
 from storywatch.feeds.schedule import next_poll_at, parse_retry_after, poll_delay
 from storywatch.store.db import StoreError, is_transient
@@ -45,6 +46,7 @@ class PollReport:
     updated_ids: list[int] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # feed url -> one-line error
     items: int = 0  # items the feeds delivered, new or not
+    pages: PageReport | None = None  # the page fetches after the round, when full text is on
     store_error: str | None = None  # why some results could not be stored (the watcher tries again)
 
 
@@ -173,6 +175,14 @@ async def _poll_round(
     tasks = [asyncio.ensure_future(poll(feed)) for feed in feeds]
     try:
         await asyncio.gather(*tasks)
+        if settings.full_text and not store_errors:
+            # After the feeds are stored, so a slow site never delays a feed; bounded per round.
+            try:
+                report.pages = await page_round(client, settings, in_store)
+            except sqlite3.Error as error:
+                store_errors.append((f"cannot store a page's text: {error}", error))
+            else:
+                report.updated_ids.extend(i for i in report.pages.updated_ids if i not in report.updated_ids)
     finally:
         for task in tasks:
             task.cancel()  # only those still running: a sibling failed or the round was cancelled

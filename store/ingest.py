@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from storywatch.store.analysis import analyse_articles
 from storywatch.store.db import insert_row
+from storywatch.store.pages import page_body
 from storywatch.store.records import ArticleRecord, IngestResult, PollOutcome
 from storywatch.store.text.clean import clean_block, clean_line, content_hash
 from storywatch.store.text.edits import Verdict, Version, classify, edit_key
@@ -140,6 +141,12 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
     else:
         article_id = existing["id"]
         state = "unchanged"
+        # Once the report's own page gave its text, that is the body: the feed's teaser (or its
+        # cut-down body) must not replace it each poll, only to come back with the next page check.
+        page = page_body(db, article_id)
+        if page:
+            body = page
+            digest = content_hash(title, summary, body)
         if existing["content_hash"] != digest and existing["kind"] == "feed":
             verdict = _record(db, article_id, title, summary, body, seen_at, source=clean_line(item.source, 200) or None)
             state = "updated" if verdict == "edit" else "quiet" if verdict else "unchanged"
@@ -214,18 +221,23 @@ def _kept_apart(db: Database, article_id: int, feed_id: int | None, guid: str, u
 
 
 def record_version(
-    db: Database, article_id: int, title: str, summary: str, body: str, seen_at: str, *, source: str | None = None
+    db: Database, article_id: int, title: str, summary: str, body: str, seen_at: str, *,
+    source: str | None = None, news: bool = True, changes: str = "",
 ) -> str:
-    """Keep what an article now says; "updated" when a reader would call it an edit, else
-    "unchanged". Every new version is stored (see `_record`); only an edit makes the report
-    unread, counts in its revisions and moves its coverage group to the top of the feed.
+    """Keep what an article now says: "updated" when a reader would call it an edit, "quiet"
+    when its text changed but is no news (stored all the same), else "unchanged". Only an edit
+    makes the report unread, counts in its revisions and moves its coverage group to the top.
 
-    For any stored article, in the caller's transaction; the caller re-analyses an updated one."""
-    return "updated" if _record(db, article_id, title, summary, body, seen_at, source=source) == "edit" else "unchanged"
+    `news=False` stores even an edit quietly, labelled `changes` (a report's first full text:
+    its page was fetched, the outlet edited nothing). For any stored article, in the caller's
+    transaction; the caller re-analyses an updated or quiet one."""
+    kind = _record(db, article_id, title, summary, body, seen_at, source=source, news=news, changes=changes)
+    return "updated" if kind == "edit" else "quiet" if kind else "unchanged"
 
 
 def _record(
-    db: Database, article_id: int, title: str, summary: str, body: str, seen_at: str, *, source: str | None = None
+    db: Database, article_id: int, title: str, summary: str, body: str, seen_at: str, *,
+    source: str | None = None, news: bool = True, changes: str = "",
 ) -> str | None:
     """Store a new version of an article and say what it is ('edit', 'minor', 'return'), or
     None when its text is exactly what is stored."""
@@ -249,6 +261,8 @@ def _record(
     keys.append((last, edit_key(now_shown.title, now_shown.summary, now_shown.body, source)))
     new = Version(title, summary, body)
     verdict = classify(keys, edit_key(title, summary, body, source), new, now_shown, source)
+    if verdict.kind == "edit" and not news:
+        verdict = Verdict("minor", changes=changes or verdict.changes)
     revision = last + 1
     db.execute(
         "UPDATE articles SET title = ?, summary = ?, body = ?, content_hash = ? WHERE id = ?",

@@ -43,3 +43,20 @@ class IngestResult:
     updated_ids: list[int] = field(default_factory=list)
     unchanged: int = 0
     skipped: int = 0
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    """What one fetch of an article's own page found: its text, a 304, or why it failed."""
+
+    article_id: int
+    url: str
+    checked_at: str
+    ok: bool
+    next_check_at: str | None  # None: never again
+    status: int | None = None
+    not_modified: bool = False
+    text: str = ""  # the extracted article text (empty on a 304 or a failure)
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None

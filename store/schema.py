@@ -394,3 +394,32 @@ def m009_novelty(db: Database) -> None:
         for _, story_id, title, summary, body in rows:
             learn(db, story_id, title, summary, body)
         last_id = rows[-1][0]
+
+
+@migrations()
+def m010_page_fetches(db: Database) -> None:
+    """Full text: each on-story report's page, when it was last fetched and when it is due again.
+
+    One row per article whose page was tried; `next_check_at` NULL means never again (too old,
+    or given up). `text_at` is set once the page's text became the article's body, so a feed
+    poll that brings only a teaser again does not overwrite it.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE page_fetches (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('ok', 'not_modified', 'failed')),
+            http_status INTEGER,
+            etag TEXT,
+            last_modified TEXT,
+            fetched_at TEXT NOT NULL,
+            next_check_at TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            text_at TEXT
+        );
+        CREATE INDEX page_fetches_due ON page_fetches (next_check_at) WHERE next_check_at IS NOT NULL;
+        """
+    )

@@ -74,6 +74,11 @@ def test_store_and_feeds_load_without_textual():
     assert modules_loaded_by(["storywatch.store", "storywatch.feeds"], ("textual", "storywatch.tui")) == []
 
 
+def test_the_full_text_extractor_loads_only_when_a_page_is_extracted():
+    # trafilatura costs about 100 ms and 60 MB installed: importing the fetcher must not load it.
+    assert modules_loaded_by(["storywatch.feeds", "storywatch.store"], ("trafilatura", "lxml")) == []
+
+
 def modules_loaded_by(packages: list[str], watched: tuple[str, ...], then: str = "") -> list[str]:
     """Import every module of `packages` in a fresh interpreter, run `then`, and list the
     loaded modules that are (or are inside) one of `watched`."""

@@ -235,11 +235,15 @@ def test_record_version_works_for_any_stored_article(db):
     with db.atomic():
         assert record_version(db, article_id, "Troops move north", "Short.", "The whole page.", at) == "updated"
         assert record_version(db, article_id, "Troops move north", "Short.", "The whole page.", at) == "unchanged"
-        assert record_version(db, article_id, "TROOPS MOVE NORTH", "Short", "The  whole page", at) == "unchanged"
+        assert record_version(db, article_id, "TROOPS MOVE NORTH", "Short", "The  whole page", at) == "quiet"
+        later = "2025-06-03T08:00:00Z"  # an edit, stored as no news (a report's first full text)
+        assert record_version(db, article_id, "Troops move north", "Short.", "The whole page, longer.", later,
+                              news=False, changes="full text from the report's page") == "quiet"
     assert _kinds(db) == [
         (1, "first", None, None),
         (2, "edit", "text changed, +3 words", None),
         (3, "minor", None, None),
+        (4, "minor", "full text from the report's page", None),
     ]
     assert db.execute("SELECT revision_count, updated_at, sort_at FROM articles").fetchone() == (2, at, at)
 

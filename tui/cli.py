@@ -91,31 +91,46 @@ def cli(ctx: click.Context, db_path: Path | None, story_arg: str) -> None:
         ctx.invoke(dashboard)
 
 
+_FULL_TEXT_HELP = "Also fetch on-story reports' pages for their full text (needs the 'fulltext' extra)."
+
+
 @cli.command()
 @click.option("--no-fetch", is_flag=True, help="Poll no feeds (read marks and teaching are still saved).")
+@click.option("--full-text", is_flag=True, help=_FULL_TEXT_HELP)
 @click.pass_obj
-def dashboard(obj: Context, no_fetch: bool) -> None:
+def dashboard(obj: Context, no_fetch: bool, full_text: bool = False) -> None:
     """Open the live dashboard (what bare `storywatch` does)."""
+    settings = _full_text_settings() if full_text and not no_fetch else None
     db, story = obj.open(rescore=False, write=False)  # the dashboard rescores in a worker
     db.close()
     from storywatch.tui.app import StorywatchApp
 
-    StorywatchApp(obj.db_path, story.name, fetch=not no_fetch, tags=story.tags).run()
+    StorywatchApp(obj.db_path, story.name, fetch=not no_fetch, tags=story.tags, fetch_settings=settings).run()
+
+
+def _full_text_settings(**fields):
+    """Fetch settings with full text on; a one-line error when the extra is not installed."""
+    from storywatch.feeds.fetch import FetchSettings
+    from storywatch.feeds.fulltext import require_extractor
+
+    require_extractor()
+    return FetchSettings(full_text=True, **fields)
 
 
 @cli.command()
 @click.option("--once", is_flag=True, help="Poll every feed once and exit (the default).")
 @click.option("--watch", is_flag=True, help="Keep polling each feed when it is due, until Ctrl-C.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True, help="Feeds fetched at once.")
+@click.option("--full-text", is_flag=True, help=_FULL_TEXT_HELP)
 @click.pass_obj
-def fetch(obj: Context, once: bool, watch: bool, concurrency: int) -> None:
+def fetch(obj: Context, once: bool, watch: bool, concurrency: int, full_text: bool) -> None:
     """Poll the feeds without the dashboard."""
     if once and watch:
         raise click.UsageError("--once and --watch exclude each other: give one")
     from storywatch.feeds.fetch import FetchSettings
 
+    settings = _full_text_settings(concurrency=concurrency) if full_text else FetchSettings(concurrency=concurrency)
     db, _story = obj.open()
-    settings = FetchSettings(concurrency=concurrency)
     if not watch:
         from storywatch.feeds.poller import poll_once
 
@@ -164,6 +179,14 @@ def _print_report(report) -> None:
     )
     for url, error in sorted(report.errors.items()):
         _echo(f"  failed {_clean(url, 2000)}: {_clean(error, 500)}", err=True)
+    if pages := report.pages:
+        _echo(
+            f"  pages: {pages.checked} fetched, {pages.stored} with new text,"
+            f" {pages.not_modified} not modified, {pages.failed} failed (retried later)"
+            + (f", {pages.unfinished} left for the next round (out of time)" if pages.unfinished else "")
+        )
+        for url, error in sorted(pages.errors.items()):
+            _echo(f"  page failed {_clean(url, 2000)}: {_clean(error, 500)}", err=True)
 
 
 @cli.group()
