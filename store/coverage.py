@@ -50,6 +50,7 @@ class StoryRow:
     published_at: str | None = None  # as the feed or the story file says; a seed without one is undated
     tags: tuple[str, ...] = ()  # the user's tags on any copy, alphabetical
     revised_at: str | None = None  # an unread copy an outlet edited: when it last did, else None
+    revisions: int = 1  # the most revisions a copy has (its first version and its edits)
 
 
 _SOURCE = """coalesce(a.source, (SELECT coalesce(f.title, f.url) FROM feed_articles fa JOIN feeds f ON f.id = fa.feed_id
@@ -242,7 +243,8 @@ def _story_rows(db: Database, story_id: int, group_ids: list[int]) -> list[Story
             )
             SELECT m.group_id, count(*), sum(a.read_at IS NULL), max(r.score), coalesce(max(r.on_story), 0),
                    max(c.match = 'seed' OR a.kind = 'seed'),
-                   max(CASE WHEN a.read_at IS NULL AND a.revision_count > 1 THEN a.updated_at END)
+                   max(CASE WHEN a.read_at IS NULL AND a.revision_count > 1 THEN a.updated_at END),
+                   max(a.revision_count)
             FROM members m JOIN articles a ON a.id = m.article_id
             LEFT JOIN coverage c ON c.article_id = a.id
             LEFT JOIN relevance r ON r.article_id = a.id AND r.story_id = ?
@@ -267,7 +269,7 @@ def _story_rows(db: Database, story_id: int, group_ids: list[int]) -> list[Story
         head = heads.get(group_id)
         if head is None:
             continue
-        outlets, unread, best, on_story, seed, revised_at = totals[group_id]
+        outlets, unread, best, on_story, seed, revised_at, revisions = totals[group_id]
         rows.append(
             StoryRow(
                 *head[:7],
@@ -280,6 +282,7 @@ def _story_rows(db: Database, story_id: int, group_ids: list[int]) -> list[Story
                 known_from_seeds=bool(seed),
                 tags=tags.get(group_id, ()),
                 revised_at=revised_at,
+                revisions=revisions or 1,
             )
         )
     return rows

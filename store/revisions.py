@@ -6,10 +6,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from storywatch.store.text.clean import clean_block, clean_line
-from storywatch.store.text.worddiff import Run, diff_words, summary
+from storywatch.store.text.worddiff import Run, diff_versions, reader_text
 
-TEXT_MAX = 100_000  # characters of summary + text compared; a longer one is cut (a diff of it would not be read)
 CLASSIFIED = ("kind", "changes", "same_as")  # what the revision classifier may have added (m008)
 
 
@@ -32,9 +30,7 @@ class Revision:
     def text(self) -> str:
         """What a reader reads under the headline: the summary, then the text (once, when a
         feed gives the same words as both)."""
-        summary, body = clean_block(self.summary, TEXT_MAX), clean_block(self.body, TEXT_MAX)
-        parts = [summary] if summary == body else [part for part in (summary, body) if part]
-        return "\n\n".join(parts)[:TEXT_MAX]
+        return reader_text(self.summary, self.body)
 
 
 @dataclass(frozen=True)
@@ -67,9 +63,7 @@ def revisions_of(db: Database, article_id: int) -> list[Revision]:
 
 def diff_revisions(old: Revision, new: Revision) -> RevisionDiff:
     """The word diff of two revisions (pure: the screen computes it off the UI thread)."""
-    title = diff_words(clean_line(old.title, 2000), clean_line(new.title, 2000))
-    text = diff_words(old.text, new.text)
-    added, removed = summary(title + text)
+    title, text, added, removed = diff_versions((old.title, old.summary, old.body), (new.title, new.summary, new.body))
     return RevisionDiff(old, new, title, text, added, removed)
 
 

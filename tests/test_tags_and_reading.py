@@ -358,6 +358,7 @@ async def test_an_edit_from_another_process_makes_the_row_unread_with_its_marker
         save_poll(db, feed_id, PollOutcome(polled_at=now_iso(), ok=True), [edited])
         assert await wait_until(pilot, lambda: feed.get_cell(str(group), "mark").plain == UNREAD_MARK, 3)
         assert tags_cell(app, group).plain.startswith(UPDATED_MARK + " ")
+        assert tags_cell(app, group).plain.endswith(" (2)")  # its second revision
         assert "Drones hit cartel labs in Sinaloa, killing 12" in shown_titles(app)
 
         feed.move_cursor(row=feed.get_row_index(str(group)))

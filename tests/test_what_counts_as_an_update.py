@@ -66,7 +66,7 @@ def test_classify_names_each_version():
     key_a, key_b = edit_key(a.title, "", ""), edit_key(b.title, b.summary, "")
     assert classify([], key_a, a).kind == "first"
     edit = classify([(1, key_a)], key_b, b, a)
-    assert (edit.kind, edit.changes, edit.same_as) == ("edit", "headline changed, summary changed, +3 words", None)
+    assert (edit.kind, edit.changes, edit.same_as) == ("edit", "headline changed, summary changed, +3 words", None)  # the text's words, as `d` counts them
     assert classify([(1, key_a), (2, key_b)], key_b, b, b).kind == "minor"
     back = classify([(1, key_a), (2, key_b)], key_a, a, b)
     assert (back.kind, back.same_as, back.changes) == ("return", 1, "")

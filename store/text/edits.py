@@ -12,12 +12,12 @@ import hashlib
 import html
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
+
+from storywatch.store.text.worddiff import diff_versions
 
 _TAGS = re.compile(r"<[^>]{0,2000}>")
 _NOT_WORD = re.compile(r"[\W_]+")
-_WORDS = re.compile(r"\w+")
 # A headline's last part after a separator: " - Reuters", " | reuters.com", " — AP News".
 _SEPARATOR = re.compile(r"\s[-–—|·•]\s+|\s*::\s*")
 _DOMAIN = re.compile(r"^(?:www\.)?(?:[a-z0-9-]+\.)+[a-z]{2,24}$", re.IGNORECASE)
@@ -130,17 +130,13 @@ def describe(previous: Version, new: Version, source: str | None = None) -> str:
         parts.append("summary changed")
     if fold(previous.body) != fold(new.body):
         parts.append("text changed")
-    before, after = _word_counts(previous), _word_counts(new)
-    added, removed = sum((after - before).values()), sum((before - after).values())
+    # Counted as the diff view (`d`) counts them, so the notice and the diff agree.
+    *_, added, removed = diff_versions((previous.title, previous.summary, previous.body),
+                                       (new.title, new.summary, new.body))
     if added or removed:
         words = " ".join(part for part in (f"+{added}" if added else "", f"−{removed}" if removed else "") if part)
         parts.append(f"{words} words")
     return ", ".join(parts) or "edited"
-
-
-def _word_counts(version: Version) -> Counter:
-    text = " ".join(html.unescape(_TAGS.sub(" ", part or "")) for part in (version.summary, version.body))
-    return Counter(word.casefold() for word in _WORDS.findall(text))
 
 
 def _host(url: str | None) -> str:

@@ -11,11 +11,14 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from storywatch.store.text.clean import clean_block, clean_line
+
 TOKEN = re.compile(r"\w+|\s+|[^\w\s]")  # a word, a whitespace run, or one other character
 WORD = re.compile(r"\w+")
 CHUNK = re.compile(r"\S+")  # what context is counted in when folding: a word with its punctuation
 SLIDE_MAX = 80  # characters a change may move to find a better place (repetitive text stays linear)
 MIN_FOLD = 5  # a fold hides at least this many words; fewer read faster than the fold line itself
+TEXT_MAX = 100_000  # characters of summary + text compared; a longer one is cut (a diff of it would not be read)
 
 
 @dataclass(frozen=True)
@@ -229,3 +232,23 @@ def rebuild(runs: list[Run | Fold], side: str) -> str:
     """The old ('old') or new ('new') text the runs describe (folds count as unchanged)."""
     skip = "insert" if side == "old" else "delete"
     return "".join(run.text for run in runs if isinstance(run, Fold) or run.op != skip)
+
+
+def reader_text(summary_: str | None, body: str | None) -> str:
+    """What a reader reads under the headline: the summary, then the text (once, when a feed
+    gives the same words as both)."""
+    short, full = clean_block(summary_, TEXT_MAX), clean_block(body, TEXT_MAX)
+    parts = [short] if short == full else [part for part in (short, full) if part]
+    return "\n\n".join(parts)[:TEXT_MAX]
+
+
+def diff_versions(
+    old: tuple[str, str, str], new: tuple[str, str, str]
+) -> tuple[list[Run], list[Run], int, int]:
+    """Two versions (title, summary, body): the headline's runs, the text's runs, and the words
+    added and removed in the text, as the diff view shows them and an edit's label counts them
+    (a headline's change is named, not counted: "headline changed, +40 words")."""
+    title = diff_words(clean_line(old[0], 2000), clean_line(new[0], 2000))
+    text = diff_words(reader_text(old[1], old[2]), reader_text(new[1], new[2]))
+    added, removed = summary(text)
+    return title, text, added, removed

@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from storywatch.store.revisions import Revision, RevisionDiff, diff_revisions, revisions_of
 from storywatch.store.text.clean import clean_line
-from storywatch.store.text.worddiff import Fold, Run, fold
+from storywatch.store.text.worddiff import Fold, Run, fold, summary
 from storywatch.tui.widgets.story_header import poll_time
 
 CONTEXT = 12  # unchanged words kept on each side of a change
@@ -63,8 +63,10 @@ def pair_line(old: Revision, new: Revision, count: int) -> Content:
 
 
 def summary_line(diff: RevisionDiff) -> Content:
-    """+N / -M words, or what changed when no word did."""
+    """+N / -M words of the text (as the edit's label counts them), or what changed when no word did."""
     if not diff.added and not diff.removed:
+        if summary(diff.title) != (0, 0):
+            return Content.assemble(("the headline only", "$text-muted"))
         same = all(run.op == "equal" for run in diff.title + diff.text)
         return Content.assemble(("no change in the words" if same else "punctuation or spacing only", "$text-muted"))
     return Content.assemble(

@@ -102,12 +102,13 @@ def resolved_style(styles: StylesBase, background: Color) -> Style:
         style = Style(color=(background + colour).rich_color)
     return style + styles.text_style
 def tags_label(row: StoryRow) -> str:
-    """The column before the title: "↻ 14:05" when an outlet edited it since it was read, then its tags."""
+    """The column before the title: "↻ 14:05 (3)" when an outlet edited it since it was read (at
+    14:05; its third revision), then its tags."""
     return "  ".join(text for text, _style in _tags_parts(row))
 
 
 def _tags_parts(row: StoryRow) -> list[tuple[str, str]]:
-    parts = [(f"{UPDATED_MARK} {short_time(row.revised_at)}", "story-feed--updated")] if row.revised_at else []
+    parts = [(f"{UPDATED_MARK} {short_time(row.revised_at)} ({row.revisions})", "story-feed--updated")] if row.revised_at else []
     if row.tags:
         parts.append((" · ".join(clean_line(tag, 40) for tag in row.tags), "story-feed--tags"))
     return parts
