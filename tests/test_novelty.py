@@ -7,12 +7,12 @@ from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
+from tui_helpers import article, make_story
 
 from storywatch.store.db import open_db
 from storywatch.store.ingest import ingest_items
 from storywatch.store.novelty import latest_developments, novel_of
 from storywatch.store.text.novelty import novel_sentences, sentences, text_units
-from tests.tui_helpers import article, make_story
 
 SEED = (
     "President Donald Trump has directed the Pentagon to draft plans for US military strikes on Mexican"
