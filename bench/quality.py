@@ -1,6 +1,11 @@
-"""Precision, recall and F1 of the story engine on the labelled set in bench/data/.
+"""Precision, recall and F1 of the story engine: on real feed histories first, then on the
+labelled sets written here.
 
     python bench/quality.py
+
+The headline is bench/real_quality.py: real coverage (git-scraped feed histories, labelled by
+hand; bench/data/REAL_DATA.md) replayed poll by poll, the engine beside a keyword filter. What
+follows is the earlier measure on sets written for this method:
 
 Every item of bench/data/eval_items.jsonl goes through the real ingest path into a fresh
 SQLite file (seeds from seeds/story.toml), then the story is rescored against the full
@@ -30,6 +35,8 @@ import json
 import random
 import tempfile
 from pathlib import Path
+
+import real_quality
 
 from storywatch.store import scoring
 from storywatch.store.db import open_db
@@ -189,6 +196,13 @@ def at_base_rate(items, predicted: dict[int, bool], split: str) -> str:
 
 
 def main() -> None:
+    import time
+
+    started = time.perf_counter()
+    real_quality.main()
+    print("\n" + "=" * 100)
+    print("Written here: bench/data/eval_*.jsonl, labelled sets written for this method (not real coverage)")
+    print("=" * 100)
     items = load_items()
     tune = [i for i in items if i["split"] == "tune"]
     splits = reported_splits(items)
@@ -257,6 +271,7 @@ def main() -> None:
                     print(f"  {kind} {score_of[item['id']]:.2f}  {item['title'][:90]}")
         for built_db, _, _ in built.values():
             built_db.conn.close()
+    print(f"\nquality.py took {time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":

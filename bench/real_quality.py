@@ -1,0 +1,160 @@
+"""Relevance on real feed histories: the engine's verdict beside a keyword filter.
+
+    python bench/real_quality.py          # also run first by bench/quality.py
+
+Each real set (bench/data/real_*.jsonl, made with bench/realdata.py from git-scraped feed
+histories and labelled by hand, see bench/data/REAL_DATA.md and LABELS.md) is replayed through
+the real ingest path into a fresh SQLite file with the bundled story's seeds, poll by poll in
+the order the feed first showed the items (one poll per first_seen_at). The verdict counted is
+the engine's on_story flag at the story's own threshold (seeds/story.toml), nothing tuned:
+"as it arrived" is the flag stored when the item was ingested (what the user saw then), "after
+rescore" the flag once the whole set is in and the story is rescored against that background.
+The keyword filter is the regex cartel|sheinbaum|narco over title and summary, any case.
+
+The dev and test sets are candidate sets (every item a broad net caught, plus a random sample
+of the rest), not a feed's whole history; the wire set is a whole month of one wire feed.
+Mistakes are listed for dev only: test is never read to choose anything.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from storywatch.store import scoring
+from storywatch.store.db import open_db
+from storywatch.store.ingest import ingest_items
+from storywatch.store.records import ArticleRecord
+from storywatch.store.story import ensure_story, load_story
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+SETS = (
+    ("dev", DATA / "real_dev.jsonl"),
+    ("test", DATA / "real_test.jsonl"),
+    ("wire", DATA / "real_wire.jsonl"),
+)
+KEYWORDS = re.compile(r"cartel|sheinbaum|narco", re.IGNORECASE)
+LIST_MISTAKES = ("dev",)
+
+
+def read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def keyword_verdict(item: dict) -> bool:
+    return bool(KEYWORDS.search(item["title"] + " " + item["summary"]))
+
+
+def counts(items: list[dict], predicted: dict[str, bool]) -> tuple[int, int, int]:
+    tp = sum(1 for i in items if i["on_story"] and predicted[i["id"]])
+    fp = sum(1 for i in items if not i["on_story"] and predicted[i["id"]])
+    fn = sum(1 for i in items if i["on_story"] and not predicted[i["id"]])
+    return tp, fp, fn
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def replay(items: list[dict], path: Path) -> tuple[dict[str, bool], dict[str, bool], dict[str, float]]:
+    """Ingest the items poll by poll; return (verdict as it arrived, verdict after rescore, score)."""
+    db = open_db(path)
+    try:
+        story_id = ensure_story(db, load_story(ROOT / "seeds" / "story.toml"))
+        order = sorted(items, key=lambda i: (i["first_seen_at"], i["id"]))
+        article_of: dict[str, int | None] = {}
+        arrived: dict[str, bool] = {}
+        for seen_at, poll in itertools.groupby(order, key=lambda i: i["first_seen_at"]):
+            for item in poll:
+                record = ArticleRecord(
+                    title=item["title"],
+                    url=item["url"],
+                    guid=item["id"],
+                    summary=item["summary"],
+                    source=item["source"],
+                    published_at=item["published_at"],
+                )
+                result = ingest_items(db, [record], seen_at=seen_at)
+                ids = result.new_ids or result.updated_ids
+                article_of[item["id"]] = ids[0] if ids else None
+                arrived[item["id"]] = _flag(db, story_id, article_of[item["id"]])
+        scoring.rescore_story(db, story_id)
+        after = {key: _flag(db, story_id, article) for key, article in article_of.items()}
+        stored = dict(db.execute("SELECT article_id, score FROM relevance WHERE story_id = ?", [story_id]).fetchall())
+        score = {key: stored.get(article, 0.0) for key, article in article_of.items()}
+    finally:
+        db.conn.close()
+    return arrived, after, score
+
+
+def _flag(db, story_id: int, article_id: int | None) -> bool:
+    if article_id is None:  # folded into an earlier item (a duplicate): judged as that one
+        return False
+    row = db.execute(
+        "SELECT on_story FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, article_id]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def row(name: str, tp: int, fp: int, fn: int) -> str:
+    p, r, f = prf(tp, fp, fn)
+    return f"  {name:<34} P {p:.3f}  R {r:.3f}  F1 {f:.3f}   (tp {tp}, fp {fp}, fn {fn})"
+
+
+def report(name: str, items: list[dict], arrived, after, score) -> None:
+    on = sum(i["on_story"] for i in items)
+    days = f"{min(i['first_seen_at'] for i in items)[:10]} .. {max(i['first_seen_at'] for i in items)[:10]}"
+    feeds = ", ".join(sorted({i["feed"] for i in items}))
+    print(f"\n{name}: {len(items)} reports ({feeds}, first seen {days}), {on} on the story")
+    keyword = {i["id"]: keyword_verdict(i) for i in items}
+    for label, predicted in (
+        ("engine, as it arrived", arrived),
+        ("engine, after rescore", after),
+        ("keywords cartel|sheinbaum|narco", keyword),
+    ):
+        tp, fp, fn = counts(items, predicted)
+        print(row(label, tp, fp, fn))
+    if name == "wire":
+        for label, predicted in (("engine, as it arrived", arrived), ("keywords", keyword)):
+            fp = counts(items, predicted)[1]
+            print(f"  false positives in the month, {label}: {fp} of {len(items) - on} off-story reports")
+    if name in LIST_MISTAKES:
+        wrong_on = [i for i in items if not i["on_story"] and arrived[i["id"]]]
+        missed = [i for i in items if i["on_story"] and not arrived[i["id"]]]
+        print(f"  false positives as it arrived ({len(wrong_on)}), by kind: "
+              + ", ".join(f"{k} {n}" for k, n in Counter(i["kind"] for i in wrong_on).most_common()))
+        for item in sorted(wrong_on, key=lambda i: i["kind"]):
+            print(f"    {item['kind']:<20} {score[item['id']]:.2f}  {item['title'][:88]}")
+        print(f"  misses as it arrived ({len(missed)}), by kind: "
+              + ", ".join(f"{k} {n}" for k, n in Counter(i["kind"] for i in missed).most_common()))
+        for item in sorted(missed, key=lambda i: i["kind"]):
+            print(f"    {item['kind']:<20} {score[item['id']]:.2f}  {item['title'][:88]}")
+
+
+def main() -> None:
+    started = time.perf_counter()
+    print("Relevance on real feed histories (bench/data/real_*.jsonl; sources in bench/data/REAL_DATA.md)")
+    print("  engine verdict at the story file's threshold, nothing tuned; keywords = regex cartel|sheinbaum|narco")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, path in SETS:
+            if not path.exists():
+                continue
+            items = read(path)
+            begun = time.perf_counter()
+            arrived, after, score = replay(items, Path(tmp) / f"real-{name}.db")
+            report(name, items, arrived, after, score)
+            print(f"  ({time.perf_counter() - begun:.1f} s to replay {len(items)} reports)")
+    print(f"\nreal sets took {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

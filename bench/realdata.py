@@ -1,0 +1,195 @@
+"""Real feed items from git-scraped feed histories, as a poller would have seen them.
+
+    python bench/realdata.py extract OUT.jsonl      # walk the mirrors in SOURCES, write every item
+    python bench/realdata.py net OUT.jsonl          # print the broad-net matches (for labelling)
+
+A git-scraping repository commits a feed file on a schedule, so its history holds every poll.
+For each source below, every commit that touched the file is read in time order (git log, then
+git cat-file for the file at that commit), the version is parsed with feedparser, and an item
+is kept the first time its link (or guid, when it has no link) appears: first_seen_at is that
+commit's time in UTC, the title, summary and published date are the ones of that first
+appearance. Nothing is fetched from the network: the mirrors are bare git directories made
+beforehand (see bench/data/REAL_DATA.md for where they came from and which commits were read).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+
+MIRRORS = Path("/work/.mirror")
+
+
+@dataclass(frozen=True)
+class Source:
+    feed: str  # our name for the feed
+    repo: str  # owner/name on GitHub
+    path: str  # the feed file inside the repository
+    outlet: str  # who wrote the items
+    since: str = ""  # ISO date: commits before it are skipped ("" = all)
+    until: str = ""  # ISO date: commits from it on are skipped ("" = all)
+
+    @property
+    def git_dir(self) -> Path:
+        return MIRRORS / self.repo.replace("/", "+") / "repo"
+
+
+SOURCES = (
+    Source("ap-news", "evilgodfahim/wl", "pau.xml", "apnews.com"),
+    Source("reuters", "evilgodfahim/wl", "reuters.xml", "reuters.com"),
+    Source("reuters-direct", "evilgodfahim/wl", "feed/reuters_direct.xml", "reuters.com"),
+    Source("bbc-world", "zukuxi/bbcworldnews", "bbc_world.xml", "bbc.co.uk"),
+)
+
+# The broad net: anything that could be on the story, or shares its words with it.
+NET = re.compile(
+    r"cartel|narco|drug|sinaloa|jalisco|cjng|chapo|chapitos|zambada|mencho|fentanyl|sheinbaum|harfuch"
+    r"|hegseth|\bboats?\b|vessel|caribbean|venezuel|maduro|mexic|extradit|kingpin|\bdea\b|traffick"
+    r"|cocaine|southcom|southern command|terrorist organi[sz]ation|colombia|petro\b|ecuador|tijuana"
+    r"|border|guilty plea|pleads? guilty",
+    re.IGNORECASE,
+)
+KEYWORDS = re.compile(r"cartel|sheinbaum|narco", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def plain(text: str) -> str:
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text or ""))).strip()
+
+
+def git(git_dir: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "--git-dir", str(git_dir), *args], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def commits(source: Source) -> list[tuple[str, str]]:
+    """(sha, commit time in UTC ISO) of every commit touching the file, oldest first."""
+    out = git(source.git_dir, "log", "--reverse", "--format=%H %cI", "HEAD", "--", source.path)
+    rows = []
+    for row in out.splitlines():
+        sha, when = row.split()
+        utc = datetime.fromisoformat(when).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if (source.since and utc < source.since) or (source.until and utc >= source.until):
+            continue
+        rows.append((sha, utc))
+    return rows
+
+
+def versions(source: Source, rows: list[tuple[str, str]]):
+    """Yield (sha, time, bytes) for each commit's copy of the file, via one git cat-file --batch."""
+    proc = subprocess.Popen(
+        ["git", "--git-dir", str(source.git_dir), "cat-file", "--batch"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert proc.stdin and proc.stdout
+    try:
+        for sha, when in rows:
+            proc.stdin.write(f"{sha}:{source.path}\n".encode())
+            proc.stdin.flush()
+            header = proc.stdout.readline().split()
+            if len(header) < 3 or header[1] == b"missing":
+                continue
+            size = int(header[2])
+            data = proc.stdout.read(size)
+            proc.stdout.read(1)  # the newline after the object
+            yield sha, when, data
+    finally:
+        proc.stdin.close()
+        proc.wait()
+
+
+def _published(entry) -> str | None:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    if not parsed:
+        return None
+    return datetime(*parsed[:6], tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _key(entry) -> str:
+    link = (entry.get("link") or "").strip()
+    if link:
+        parts = urlsplit(link)
+        return f"{parts.netloc.lower()}{parts.path.rstrip('/')}"
+    return (entry.get("id") or entry.get("title") or "").strip()
+
+
+def extract(source: Source):
+    """Yield each item of the feed's history once, as first seen; then a provenance record."""
+    rows = commits(source)
+    seen: set[str] = set()
+    first_sha = last_sha = None
+    first_at = last_at = None
+    polls = 0
+    for sha, when, data in versions(source, rows):
+        polls += 1
+        first_sha, first_at = first_sha or sha, first_at or when
+        last_sha, last_at = sha, when
+        parsed = feedparser.parse(data)
+        for entry in parsed.entries:
+            key = _key(entry)
+            title = plain(entry.get("title", ""))
+            if not key or not title or key in seen:
+                continue
+            seen.add(key)
+            summary = plain(entry.get("summary", ""))
+            if summary == title:
+                summary = ""
+            yield {
+                "id": f"{source.feed}:{hashlib.sha1(key.encode()).hexdigest()[:12]}",
+                "feed": source.feed,
+                "source": source.outlet,
+                "title": title,
+                "summary": summary,
+                "url": (entry.get("link") or "").strip(),
+                "published_at": _published(entry),
+                "first_seen_at": when,
+                "commit": sha,
+            }
+    yield {
+        "provenance": True,
+        "feed": source.feed,
+        "repo": source.repo,
+        "path": source.path,
+        "first_commit": first_sha,
+        "last_commit": last_sha,
+        "first_poll": first_at,
+        "last_poll": last_at,
+        "polls": polls,
+        "items": len(seen),
+    }
+
+
+def main(argv: list[str]) -> None:
+    command, out = argv[0], Path(argv[1])
+    if command == "extract":
+        with out.open("w", encoding="utf-8") as handle:
+            for source in SOURCES:
+                if not source.git_dir.exists():
+                    print(f"{source.feed}: no mirror at {source.git_dir}", file=sys.stderr)
+                    continue
+                for row in extract(source):
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    if row.get("provenance"):
+                        print(json.dumps(row), file=sys.stderr)
+    elif command == "net":
+        for line in out.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if not row.get("provenance") and NET.search(row["title"] + " " + row["summary"]):
+                print(f"{row['id']}\t{row['first_seen_at'][:10]}\t{row['title']}\t{row['summary'][:200]}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
