@@ -30,13 +30,14 @@ def analyse_articles(db: Database, article_ids: list[int]) -> None:
         for article_id, kind, seed_story, title, summary, body in articles:
             known = db.execute("SELECT 1 FROM fingerprints WHERE article_id = ?", [article_id]).fetchone()
             terms = relevance.item_terms(title, summary, body, names.get(article_id, ()))
+            opening = relevance.opening_terms(title, summary, body)
             if kind == "feed" and not known:
                 new_background.append(terms)
             fingerprint = dedup.fingerprint(title, summary, body)
             seed_id = grouping.group_article(db, article_id, kind, fingerprint, seed_shingles)
             for story_id, state in stories:
                 scoring.store_relevance(
-                    db, story_id, article_id, relevance.score(state.model, terms), state.threshold,
+                    db, story_id, article_id, relevance.score(state.model, terms, opening), state.threshold,
                     copies_seed=seed_id is not None and seed_id in state.seed_shingles,
                     marks=state.has_marks, is_seed=kind == "seed" and seed_story == story_id,
                 )

@@ -155,7 +155,7 @@ def rescore_story(db: Database, story_id: int, batch_size: int = BATCH, *, after
             entities = entity_names(db, [row[0] for row in rows])
             for article_id, kind, seed_story, title, summary, body, seed_id in rows:
                 terms = relevance.item_terms(title, summary, body, entities.get(article_id, ()))
-                verdict = relevance.score(state.model, terms)
+                verdict = relevance.score(state.model, terms, relevance.opening_terms(title, summary, body))
                 copies_seed = seed_id is not None and seed_id in state.seed_shingles
                 store_relevance(
                     db, story_id, article_id, verdict, state.threshold, copies_seed,

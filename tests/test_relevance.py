@@ -195,3 +195,25 @@ def test_entities_add_only_names_the_words_do_not_already_say():
 def test_a_headline_the_body_repeats_counts_once():
     body = "Trump Orders Strikes On Cartels\n\nThe president ordered strikes on cartels."
     assert relevance.term_counts("Trump Orders Strikes On Cartels", "", body)["trump"] == 1
+
+
+def test_the_opening_is_the_headline_and_first_sentence():
+    summary = ("WASHINGTON, Jan 3 (Reuters) - Venezuela's opposition leader met European envoys on Saturday "
+               "to discuss a new election date. Washington accuses Maduro of running a drug cartel.")
+    opening = relevance.opening_terms("Venezuela opposition meets envoys", summary)
+    assert {"venezuela", "envoy", "election"} <= opening
+    assert "cartel" not in opening and "cartel" in relevance.item_terms("Venezuela opposition meets envoys", summary)
+    short = relevance.opening_terms("Strike", "Update 2. US forces struck a cartel camp near the border overnight.")
+    assert "cartel" in short  # a first "sentence" too short to say anything takes the next one
+
+
+def test_a_facet_named_only_in_background_is_not_evidence(declared):
+    """What a report is about is in its headline and lede: a drug cartel mentioned further down
+    does not put a report on Venezuela's politics (or anyone's) on the story."""
+    title = "US military weighs options as Venezuela tensions rise"
+    summary = ("The Pentagon moved more warships into the Caribbean on Tuesday as talks with Caracas stalled. "
+               "Officials have long accused Mexican cartels of using Venezuelan routes.")
+    whole = relevance.score(declared, relevance.item_terms(title, summary))
+    opened = relevance.score(declared, relevance.item_terms(title, summary), relevance.opening_terms(title, summary))
+    assert "nothing on Mexico or its cartels" not in whole.reasons
+    assert "nothing on Mexico or its cartels" in opened.reasons and opened.score < whole.score

@@ -11,7 +11,8 @@ declare these facets as lists of words and phrases ("the United States": US, Pen
 ...); without them, the title's halves are the facets: "US military action | against | Mexican
 drug cartels", each gathering the key words that share a stem with its words or that the seeds
 write next to them ("military strikes", "cartels in Mexico"). An article with no evidence for a
-facet (Mexico's army against the cartels, the US military elsewhere) keeps only `MISSING_FACET`
+facet in its headline and first sentence (`opening_terms`: where a report says what it is
+about; background further down does not count) keeps only `MISSING_FACET`
 of its score for each facet it lacks, and its reasons say what it lacks; one with evidence for
 every facet gains `FACET_BONUS` per facet, as if each were a key word (facet words the seeds
 never use, like "JSOC", still count). Facet words match in any inflection (Snowball stems).
@@ -152,6 +153,25 @@ def term_counts(title: str, summary: str = "", body: str = "", entities: Iterabl
 def item_terms(title: str, summary: str = "", body: str = "", entities: Iterable[str] = ()) -> frozenset[str]:
     """The distinct terms of an article (see `term_counts`)."""
     return frozenset(term_counts(title, summary, body, entities))
+
+
+LEDE_MIN = 80  # characters: a first sentence shorter than this (a label, a dateline) takes the next too
+
+
+def opening_terms(title: str, summary: str = "", body: str = "") -> frozenset[str]:
+    """The terms of what a report says it is about: its headline and first sentence (the lede).
+
+    A facet's evidence is looked for here: background further down ("Washington accuses Maduro
+    of running a drug cartel") does not make a report about Venezuela's politics one about
+    US action against the cartels."""
+    from storywatch.store.text.novelty import sentences  # novelty builds on this module
+
+    text = summary or body or ""
+    end = 0
+    for _start, end in sentences(text):
+        if end >= LEDE_MIN:
+            break
+    return item_terms(title, text[:end])
 
 
 @dataclass(frozen=True)
@@ -395,9 +415,10 @@ def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dic
     return tuple(found)
 
 
-def score(model: StoryModel, terms: frozenset[str]) -> Relevance:
+def score(model: StoryModel, terms: frozenset[str], opening: frozenset[str] | None = None) -> Relevance:
     """Relevance of an article with these terms; the reasons are its heaviest matched terms
-    (first the best of each facet), then any facet it lacks and words marked off-story."""
+    (first the best of each facet), then any facet it lacks and words marked off-story.
+    `opening` (see `opening_terms`) is where the facets' evidence must be, when given."""
     if not terms:
         return Relevance(0.0, [], 0.0)
     matched = sorted(
@@ -409,7 +430,7 @@ def score(model: StoryModel, terms: frozenset[str]) -> Relevance:
     if model.facets:
         # The story is several things at once (who does what to whom): an article with
         # evidence for only one of them is about something else that shares its words.
-        keys = facet_keys(terms)
+        keys = facet_keys(terms if opening is None else opening)
         missing = [facet for facet in model.facets if not facet.found_in(keys)]
         if missing:
             raw *= MISSING_FACET ** len(missing)
