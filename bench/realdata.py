@@ -2,6 +2,8 @@
 
     python bench/realdata.py extract OUT.jsonl      # walk the mirrors in SOURCES, write every item
     python bench/realdata.py net OUT.jsonl          # print the broad-net matches (for labelling)
+    python bench/realdata.py window ALL.jsonl FEED FIRST LAST OUT.jsonl [KNOWN.jsonl ...]
+        # one feed's items first seen FIRST..LAST (days, inclusive), less any link in KNOWN sets
 
 A git-scraping repository commits a feed file on a schedule, so its history holds every poll.
 For each source below, every commit that touched the file is read in time order (git log, then
@@ -62,6 +64,37 @@ NET = re.compile(
 KEYWORDS = re.compile(r"cartel|sheinbaum|narco", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
+
+
+# Off-story kinds: coarse groups for reading mistakes, by a keyword rule over the title (then the
+# summary's opening), first match wins (bench/data/LABELS.md). On-story kinds are given by hand.
+OFF_KINDS = (
+    ("venezuela", r"venezuel|maduro|caracas|machado|delcy|rodriguez"),
+    ("cuba", r"cuba|havana"),
+    ("trade", r"tariff|trade|usmca|avocado|export|import|cattle|livestock|screwworm|salmonella|lettuce|jalape"),
+    ("migration", r"immigra|\bICE\b|deport|migrant|asylum|border patrol|refugee|border wall|consulate"),
+    ("world-cup", r"world cup|fifa|soccer|football"),
+    ("new-mexico-state", r"new mexico"),
+    ("other-mexico-crime", r"cartel|gunm|killed|shooting|violence|murder|disappeared|missing"),
+    ("other-mexico", r"mexic|sheinbaum|guadalajara|jalisco|sinaloa|tijuana|chihuahua"),
+    ("other-latam", r"colombia|petro\b|ecuador|brazil|honduras|guatemala|costa rica|peru|chile|bolivia|haiti|guyana"
+     r"|panama|nicaragua|el salvador|latin america|caribbean|bahamas"),
+    ("drugs-elsewhere", r"cocaine|drug|fentanyl|cannabis|traffick|kingpin|\bDEA\b|narcotic"),
+    ("extradition-other", r"extradit"),
+    ("other-military", r"hegseth|pentagon|military|strike|troops|navy|missile|war\b|drone|attack"),
+)
+_MEXICAN_PLACE = re.compile(r"mexic|sinaloa|jalisco|guadalajara|tijuana|michoac|guerrero", re.IGNORECASE)
+
+
+def off_kind(title: str, summary: str) -> str:
+    """The coarse kind of an off-story item; 'other-mexico-crime' only when the text names Mexico."""
+    for text in (title, summary[:300]):
+        for kind, pattern in OFF_KINDS:
+            if kind == "other-mexico-crime" and not _MEXICAN_PLACE.search(text):
+                continue
+            if re.search(pattern, text, re.IGNORECASE):
+                return kind
+    return "other"
 
 
 def plain(text: str) -> str:
@@ -172,6 +205,23 @@ def extract(source: Source):
     }
 
 
+def link_key(url: str) -> str:
+    """An item's link as _key makes it (host + path), for matching items across sets."""
+    return _key({"link": url})
+
+
+def window(rows, feed: str, first: str, last: str, known: set[str]) -> list[dict]:
+    """One feed's items first seen on days first..last (inclusive), less those whose link is known."""
+    return [
+        row
+        for row in rows
+        if not row.get("provenance")
+        and row["feed"] == feed
+        and first <= row["first_seen_at"][:10] <= last
+        and link_key(row["url"]) not in known
+    ]
+
+
 def main(argv: list[str]) -> None:
     command, out = argv[0], Path(argv[1])
     if command == "extract":
@@ -184,6 +234,20 @@ def main(argv: list[str]) -> None:
                     handle.write(json.dumps(row, ensure_ascii=False) + "\n")
                     if row.get("provenance"):
                         print(json.dumps(row), file=sys.stderr)
+    elif command == "window":
+        feed, first, last, target = argv[2], argv[3], argv[4], Path(argv[5])
+        known = {
+            link_key(json.loads(line)["url"])
+            for extra in argv[6:]
+            for line in Path(extra).read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        }
+        rows = (json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip())
+        kept = window(rows, feed, first, last, known)
+        with target.open("w", encoding="utf-8") as handle:
+            for row in kept:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f"{feed} first seen {first} .. {last}: {len(kept)} items", file=sys.stderr)
     elif command == "net":
         for line in out.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)

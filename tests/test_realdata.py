@@ -34,3 +34,32 @@ def test_the_keyword_filter_is_the_issues_regex():
     realdata = _realdata()
     assert realdata.KEYWORDS.search("Mexico's SHEINBAUM rejects")
     assert not realdata.KEYWORDS.search("US strike on an alleged drug boat kills 3")
+
+
+def _row(feed, seen, url):
+    return {"feed": feed, "first_seen_at": seen, "url": url, "title": "T", "summary": ""}
+
+
+def test_a_window_keeps_one_feeds_days_inclusive_and_leaves_out_known_links():
+    realdata = _realdata()
+    rows = [
+        _row("reuters-direct", "2026-06-30T23:59:59Z", "https://www.reuters.com/a"),
+        _row("reuters-direct", "2026-07-01T00:00:01Z", "https://www.reuters.com/b"),
+        _row("reuters-direct", "2026-07-22T23:59:00Z", "https://www.reuters.com/c/"),
+        _row("reuters-direct", "2026-07-23T00:00:00Z", "https://www.reuters.com/d"),
+        _row("ap-news", "2026-07-05T10:00:00Z", "https://apnews.com/e"),
+        _row("reuters-direct", "2026-07-05T10:00:00Z", "https://www.Reuters.com/known?x=1"),
+        {"provenance": True, "feed": "reuters-direct"},
+    ]
+    known = {realdata.link_key("https://www.reuters.com/known")}
+    kept = realdata.window(rows, "reuters-direct", "2026-07-01", "2026-07-22", known)
+    assert [r["url"] for r in kept] == ["https://www.reuters.com/b", "https://www.reuters.com/c/"]
+
+
+def test_off_story_kinds_go_by_the_first_rule_that_matches_and_mexican_crime_needs_mexico():
+    realdata = _realdata()
+    assert realdata.off_kind("Mexico v England World Cup match delayed", "") == "world-cup"
+    assert realdata.off_kind("Gunmen kill six in Sinaloa bar", "") == "other-mexico-crime"
+    assert realdata.off_kind("Gunmen kill six in a bar", "") == "other"
+    assert realdata.off_kind("US military is conducting fresh strikes on Iran", "") == "other-military"
+    assert realdata.off_kind("Quiet day", "Venezuela's oil output rose") == "venezuela"
