@@ -217,3 +217,13 @@ def test_a_facet_named_only_in_background_is_not_evidence(declared):
     opened = relevance.score(declared, relevance.item_terms(title, summary), relevance.opening_terms(title, summary))
     assert "nothing on Mexico or its cartels" not in whole.reasons
     assert "nothing on Mexico or its cartels" in opened.reasons and opened.score < whole.score
+
+
+def test_a_word_shared_by_the_marks_counts_more_than_one_report_s_own_words():
+    """Marks teach what they share: the incidental words of one long report hardly count."""
+    marked = [frozenset({"smuggling", "vessel", "reuter", "jan"}), frozenset({"smuggling", "vessel", "caribbean"}),
+              frozenset({"smuggling", "vessel", "guard"}), frozenset({"smuggling", "ocean"})]
+    background = {word: 50 for terms in marked for word in terms}  # each in 5% of 1,000 stored
+    learned = relevance.marked_weights(marked, {}, background, N=1000)
+    assert learned["smuggling"] > learned["vessel"] > learned["jan"] > 0
+    assert learned["jan"] < learned["smuggling"] / 4  # in one mark of four: a quarter, and rarer there
