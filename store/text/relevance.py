@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from storywatch.store.text.dedup import words
+from storywatch.store.text.sentences import sentences
 
 MIDPOINT = 0.5  # raw score that maps to relevance 0.5 (chosen on the tune half with the facets)
 WIDTH = 0.25  # how quickly relevance rises around the midpoint
@@ -166,8 +167,6 @@ def opening_terms(title: str, summary: str = "", body: str = "") -> frozenset[st
     A facet's evidence is looked for here: background further down ("Washington accuses Maduro
     of running a drug cartel") does not make a report about Venezuela's politics one about
     US action against the cartels."""
-    from storywatch.store.text.novelty import sentences  # novelty builds on this module
-
     text = summary or body or ""
     end = 0
     for _start, end in sentences(text):
