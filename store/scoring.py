@@ -9,6 +9,7 @@ in short batches so the fetcher and the dashboard are never kept waiting.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from sqlite_utils import Database
 
@@ -118,23 +119,28 @@ def pending_rescore(db: Database, story_id: int) -> int:
     return db.execute("SELECT count(*) FROM articles WHERE id > ?", [row[0]]).fetchone()[0]
 
 
-def resume_rescore(db: Database, story_id: int, batch_size: int = BATCH) -> int:
+def resume_rescore(
+    db: Database, story_id: int, batch_size: int = BATCH, *, stop: Callable[[], bool] | None = None
+) -> int:
     """Finish the rescore `store.story.ensure_story` asked for; each batch records how far it
-    got, so a rescore cut short (the user quit) carries on next time. Returns how many
-    articles were scored."""
+    got, so a rescore cut short (the user quit: `stop` says so between batches) carries on
+    next time. Returns how many articles were scored."""
     row = db.execute("SELECT rescore_from FROM stories WHERE id = ?", [story_id]).fetchone()
     if row is None or row[0] is None:
         return 0
-    return rescore_story(db, story_id, batch_size, after=row[0], record=True)
+    return rescore_story(db, story_id, batch_size, after=row[0], record=True, stop=stop)
 
 
-def rescore_story(db: Database, story_id: int, batch_size: int = BATCH, *, after: int = 0, record: bool = False) -> int:
+def rescore_story(
+    db: Database, story_id: int, batch_size: int = BATCH, *, after: int = 0, record: bool = False,
+    stop: Callable[[], bool] | None = None,
+) -> int:
     """Recompute the relevance of every stored article (with an id above `after`) with the
     story's current model.
 
     Each batch is its own short transaction, so readers and the fetcher interleave with it;
     with `record`, each also stores its progress in stories.rescore_from (NULL when done).
-    Returns how many articles were scored.
+    `stop`, asked between batches, ends it early. Returns how many articles were scored.
     """
     forget(db, story_id)
     last_id = after
@@ -165,3 +171,5 @@ def rescore_story(db: Database, story_id: int, batch_size: int = BATCH, *, after
             done += len(rows)
             if record:
                 db.execute("UPDATE stories SET rescore_from = ? WHERE id = ?", [last_id, story_id])
+        if stop is not None and stop():
+            return done

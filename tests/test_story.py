@@ -408,3 +408,21 @@ def test_a_rescore_cut_short_resumes_where_it_stopped(tmp_path):
     assert all("nothing on Mexico" in reasons[i] for i in ids[3:])
     assert not any("nothing on Mexico" in reasons[i] for i in ids[:3])
     assert scoring.pending_rescore(db, story_id) == 0
+
+
+def test_a_rescore_asked_to_stop_ends_after_its_batch_and_resumes_later(tmp_path):
+    """Quitting the dashboard mid-rescore must not wait for every stored article."""
+    (tmp_path / "one.txt").write_text("Strikes Planned\n\nThe Pentagon plans strikes on cartels in Mexico.")
+    head = '[story]\nname = "local"\ntitle = "Strikes"\nseeds = ["one.txt"]\n'
+    db = open_db(tmp_path / "story.db")
+    ensure_story(db, load_story(write_story(tmp_path, head)))
+    ingest_items(db, [ArticleRecord(title=f"Pentagon strikes on cartels in Colombia {n}", url=f"https://e.example/{n}")
+                      for n in range(6)])
+    story_id = ensure_story(db, load_story(write_story(tmp_path, head + FACETS)))
+    pending = scoring.pending_rescore(db, story_id)
+    assert pending >= 6
+    asked = []
+    assert scoring.resume_rescore(db, story_id, batch_size=2, stop=lambda: asked.append(1) or True) == 2
+    assert len(asked) == 1 and scoring.pending_rescore(db, story_id) == pending - 2
+    assert scoring.resume_rescore(db, story_id, batch_size=2) == pending - 2
+    assert scoring.pending_rescore(db, story_id) == 0

@@ -7,6 +7,7 @@ A mixin of StoryScreen.
 from __future__ import annotations
 
 from textual import work
+from textual.worker import get_current_worker
 
 from storywatch.store.coverage import StoryRow
 from storywatch.store.db import open_db
@@ -40,7 +41,10 @@ class Teaching:
             self.app.call_from_thread(
                 self.notify, f"The story's facets changed: rescoring {pending:,} stored articles…", timeout=4
             )
-            rescored = resume_rescore(db, self.story_id)
+            worker = get_current_worker()  # quitting cancels it: the rescore stops after its batch
+            rescored = resume_rescore(db, self.story_id, stop=lambda: worker.is_cancelled)
+            if worker.is_cancelled:
+                return
         finally:
             db.conn.close()
         self.app.call_from_thread(self._rescored, rescored)
