@@ -83,3 +83,77 @@ def test_a_long_headline_hashes_alike_across_outlets_and_a_short_one_not_at_all(
     assert wire == dedup.headline_hash("MEXICO'S PRESIDENT SAYS U.S. MILITARY WILL NOT COME INTO MÉXICO - Reuters")
     assert wire != dedup.headline_hash("Mexico's president says US military will come into Mexico soon")
     assert dedup.headline_hash("Live updates - CNN") is None
+
+# Computed with the per-pair MinHash before it was replaced (commit 4d60aed).
+PINNED_SIGNATURE_HEAD = (110183468, 77840573, 41244606, 44975878)
+PINNED_SIGNATURE_SUM = 13345984594
+
+
+def _minhash_per_pair(shingle_set):
+    """MinHash as it was first written (one interpreted step per permutation and shingle): the
+    stored signatures and band keys were computed with it, so the fast one must agree exactly."""
+    if not shingle_set:
+        return (dedup._MAX_HASH,) * dedup.NUM_PERM
+    values = list(shingle_set)
+    return tuple(
+        min(((a * x + b) % dedup._MERSENNE) & dedup._MAX_HASH for x in values) for a, b in dedup.PERMUTATIONS
+    )
+
+
+@given(st.frozensets(st.integers(min_value=0, max_value=dedup._MAX_HASH), max_size=150))
+def test_minhash_equals_the_per_pair_formula_on_any_32_bit_shingles(shingle_set):
+    assert dedup.minhash(shingle_set) == _minhash_per_pair(shingle_set)
+
+
+@given(st.frozensets(st.integers(min_value=-(2**70), max_value=2**70), max_size=20))
+def test_minhash_equals_the_per_pair_formula_on_any_ints(shingle_set):
+    assert dedup.minhash(shingle_set) == _minhash_per_pair(shingle_set)
+
+
+@given(st.text(max_size=400), st.text(max_size=600))
+def test_minhash_of_any_text_equals_the_per_pair_formula(title, summary):
+    tokens = dedup.comparable_words(title, summary)
+    for size in (1, 2):
+        shingle_set = dedup.shingles(tokens, size)
+        assert dedup.minhash(shingle_set) == _minhash_per_pair(shingle_set)
+
+
+def test_minhash_of_real_news_equals_the_per_pair_formula():
+    import json
+    from pathlib import Path
+
+    data = Path(__file__).parent.parent / "bench" / "data"
+    checked = 0
+    for name in ("real_wire.jsonl", "real_dev.jsonl", "eval_items.jsonl"):
+        for line in (data / name).read_text().splitlines():
+            item = json.loads(line)
+            text = (item.get("title") or "", item.get("summary") or "", item.get("body") or "")
+            words_ = dedup.comparable_words(*text)
+            for shingle_set in (dedup.shingles(words_, 1), dedup.item_shingles(*text)):
+                signature = dedup.minhash(shingle_set)
+                assert signature == _minhash_per_pair(shingle_set)
+                assert dedup.band_keys(signature) == dedup.band_keys(_minhash_per_pair(shingle_set))
+            checked += 1
+    assert checked > 3000
+
+
+def test_minhash_signatures_stay_those_already_stored():
+    """A pinned signature: a change of permutations or arithmetic would orphan every stored one."""
+    signature = dedup.minhash(dedup.shingles(dedup.comparable_words(*WIRE), 1))
+    assert signature[:4] == PINNED_SIGNATURE_HEAD
+    assert sum(signature) == PINNED_SIGNATURE_SUM
+
+
+# Values at and around the multiples of p, where the one conditional step of the reduction acts
+# (random shingles reach it about once in 2**30 products).
+_NEAR_MULTIPLES_OF_P = [k * dedup._MERSENNE + d for k in (1, 2, 3, 2**32, 2**32 + 7, 2**33 - 1) for d in (-2, -1, 0, 1, 2)]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2**94 - 1) | st.sampled_from(_NEAR_MULTIPLES_OF_P), min_size=1, max_size=30))
+def test_lane_reduction_is_mod_p_then_low_32_bits(values):
+    lane = dedup._LANE_BITS
+    packed = sum(v << (lane * i) for i, v in enumerate(values))
+    reduced = dedup._lanes_mod_mersenne_low32(packed, len(values))
+    assert [(reduced >> (lane * i)) & ((1 << lane) - 1) for i in range(len(values))] == [
+        (v % dedup._MERSENNE) & dedup._MAX_HASH for v in values
+    ]
