@@ -157,3 +157,12 @@ def test_lane_reduction_is_mod_p_then_low_32_bits(values):
     assert [(reduced >> (lane * i)) & ((1 << lane) - 1) for i in range(len(values))] == [
         (v % dedup._MERSENNE) & dedup._MAX_HASH for v in values
     ]
+
+
+@given(st.lists(st.tuples(st.integers(0, dedup._MAX_HASH) | st.sampled_from([0, 1, dedup._MAX_HASH]), st.integers(0, dedup._MAX_HASH) | st.sampled_from([0, 1, dedup._MAX_HASH])), min_size=1, max_size=30))
+def test_lane_minimum_is_the_smaller_value_in_every_lane(pairs):
+    lane = dedup._LANE_BITS
+    x = sum(a << (lane * i) for i, (a, _) in enumerate(pairs))
+    y = sum(b << (lane * i) for i, (_, b) in enumerate(pairs))
+    smaller = dedup._lanes_min(x, y, len(pairs))
+    assert [(smaller >> (lane * i)) & ((1 << lane) - 1) for i in range(len(pairs))] == [min(pair) for pair in pairs]
