@@ -1,5 +1,9 @@
 """Fingerprints, shingles, MinHash and LSH band keys: pure functions, clear cases."""
 
+import json
+import unicodedata
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -118,22 +122,23 @@ def test_minhash_of_any_text_equals_the_per_pair_formula(title, summary):
         assert dedup.minhash(shingle_set) == _minhash_per_pair(shingle_set)
 
 
-def test_minhash_of_real_news_equals_the_per_pair_formula():
-    import json
-    from pathlib import Path
-
+def _bench_items():
     data = Path(__file__).parent.parent / "bench" / "data"
-    checked = 0
-    for name in ("real_wire.jsonl", "real_dev.jsonl", "eval_items.jsonl"):
+    for name in ("real_wire.jsonl", "real_dev.jsonl", "real_test.jsonl", "eval_items.jsonl"):
         for line in (data / name).read_text().splitlines():
-            item = json.loads(line)
-            text = (item.get("title") or "", item.get("summary") or "", item.get("body") or "")
-            words_ = dedup.comparable_words(*text)
-            for shingle_set in (dedup.shingles(words_, 1), dedup.item_shingles(*text)):
-                signature = dedup.minhash(shingle_set)
-                assert signature == _minhash_per_pair(shingle_set)
-                assert dedup.band_keys(signature) == dedup.band_keys(_minhash_per_pair(shingle_set))
-            checked += 1
+            yield json.loads(line)
+
+
+def test_minhash_of_real_news_equals_the_per_pair_formula():
+    checked = 0
+    for item in _bench_items():
+        text = (item.get("title") or "", item.get("summary") or "", item.get("body") or "")
+        words_ = dedup.comparable_words(*text)
+        for shingle_set in (dedup.shingles(words_, 1), dedup.item_shingles(*text)):
+            signature = dedup.minhash(shingle_set)
+            assert signature == _minhash_per_pair(shingle_set)
+            assert dedup.band_keys(signature) == dedup.band_keys(_minhash_per_pair(shingle_set))
+        checked += 1
     assert checked > 3000
 
 
@@ -166,3 +171,60 @@ def test_lane_minimum_is_the_smaller_value_in_every_lane(pairs):
     y = sum(b << (lane * i) for i, (_, b) in enumerate(pairs))
     smaller = dedup._lanes_min(x, y, len(pairs))
     assert [(smaller >> (lane * i)) & ((1 << lane) - 1) for i in range(len(pairs))] == [min(pair) for pair in pairs]
+
+
+def _fold_whole(text):
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def _words_whole(text):
+    return dedup._WORD.findall(_fold_whole(dedup._POSSESSIVE.sub("", dedup._US.sub(" usa ", text or ""))))
+
+
+def _comparable_words_whole(title, summary="", body="", lead=dedup.LEAD_WORDS):
+    """comparable_words as it was first written, reading the whole summary and body: the text
+    hashes and shingles stored from it must not change."""
+    text = _words_whole(summary)[:lead] or _words_whole(body)[:lead]
+    if lead is None:
+        text = _words_whole(summary) + _words_whole(body)
+    return [w for w in _words_whole(dedup.headline(title)) + text if w not in dedup.STOPWORDS]
+
+
+# Pieces that the steps of `words` treat specially, to meet them at the cut of a long text.
+_TRICKY = st.sampled_from(
+    ["U.S.", "U.S.A.", "US", "USA", "USSR", "Mexico's", "MEXICO’S", "'s", "’st", "é", "e\u0301", "\u0301", "ﬁ", "Ⅻ",
+     "É", " ", " ", "  ", "-", ".", "word", "the", "said", "A.", "s", "S", "x" * 30, "\u200b", "日本"]
+)
+_LONG_TEXT = st.lists(_TRICKY, max_size=900).map("".join) | st.text(max_size=3000)
+
+
+@given(_LONG_TEXT, _LONG_TEXT, _LONG_TEXT)
+def test_comparable_words_of_any_long_text_are_those_of_the_whole_text(title, summary, body):
+    for lead in (dedup.LEAD_WORDS, 5, None):
+        assert dedup.comparable_words(title, summary, body, lead=lead) == _comparable_words_whole(title, summary, body, lead)
+
+
+def test_comparable_words_of_real_news_are_those_of_the_whole_text():
+    checked = 0
+    for item in _bench_items():
+        text = (item.get("title") or "", item.get("summary") or "", item.get("body") or "")
+        assert dedup.comparable_words(*text) == _comparable_words_whole(*text)
+        assert dedup.comparable_words(*text, lead=None) == _comparable_words_whole(*text, lead=None)
+        checked += 1
+    assert checked > 3000
+
+
+@given(st.integers(min_value=0, max_value=12), st.lists(_TRICKY, min_size=1, max_size=12).map("".join), st.integers(0, 3))
+def test_lead_words_are_those_of_the_whole_text_whatever_sits_at_the_cut(before_cut, tail, extra):
+    """A long text cut where a word, a "U.S.", a possessive or an accent straddles the cut."""
+    filler = "word " * 40
+    text = filler + " " * (dedup._LEAD_CHARS - before_cut - len(filler)) + tail + " more words" * 10
+    for lead in (40 + extra, 41 + extra):
+        assert dedup.comparable_words("", text, lead=lead) == _comparable_words_whole("", text, lead=lead)
+
+
+def test_a_word_split_by_the_cut_is_never_a_lead_word():
+    text = ("b" * 200 + " ") * 4
+    text += " " * (dedup._LEAD_CHARS - 3 - len(text)) + "splitword and more words after it"
+    assert dedup.comparable_words("", text, lead=5)[-1] == "splitword"
