@@ -1,4 +1,4 @@
-"""MinHash and shingling on real news (bench/data), the per-pair formula against the lane one.
+"""MinHash, shingling and lead words on real news (bench/data): before (4d60aed) and now.
 
     python bench/minhash.py
     python bench/minhash.py --turns 5
@@ -6,8 +6,9 @@
 Median microseconds per item for the single-word signature `dedup.fingerprint` computes and
 for the word-pair shingles, old and new in turns in the same run (the machine is shared), on
 every item of the real data sets, and on the long ones alone (more than 30 distinct words: a
-lead of 60 words is the usual feed item, the wire teasers are short). Checks on the way that
-both give the same values. With numpy importable, a vectorised variant is timed too, for
+lead of 60 words is the usual feed item, the wire teasers are short); and `comparable_words`,
+which read and unaccented the whole of a full story for its first 60 words. Checks on the way
+that old and new give the same values. With numpy importable, a vectorised variant is timed too, for
 comparison only (numpy is not a dependency).
 """
 
@@ -17,6 +18,7 @@ import argparse
 import json
 import statistics
 import time
+import unicodedata
 import zlib
 from pathlib import Path
 
@@ -41,6 +43,19 @@ def shingles_per_run(tokens, size=dedup.SHINGLE_SIZE):
     if len(tokens) < size:
         return frozenset([zlib.crc32(" ".join(tokens).encode())]) if tokens else frozenset()
     return frozenset(zlib.crc32(" ".join(tokens[i : i + size]).encode()) for i in range(len(tokens) - size + 1))
+
+
+def comparable_words_whole(title, summary="", body="", lead=dedup.LEAD_WORDS):
+    """comparable_words before (4d60aed): every character of summary and body unaccented."""
+
+    def words(text):
+        text = unicodedata.normalize("NFKD", dedup._POSSESSIVE.sub("", dedup._US.sub(" usa ", text or "")))
+        return dedup._WORD.findall("".join(c for c in text if not unicodedata.combining(c)).lower())
+
+    text = words(summary)[:lead] or words(body)[:lead]
+    if lead is None:
+        text = words(summary) + words(body)
+    return [w for w in words(dedup.headline(title)) + text if w not in dedup.STOPWORDS]
 
 
 def numpy_minhash():
@@ -78,11 +93,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=3)
     args = parser.parse_args()
-    tokens = []
+    texts = []
     for name in FILES:
         for line in (DATA / name).read_text().splitlines():
             item = json.loads(line)
-            tokens.append(dedup.comparable_words(item.get("title") or "", item.get("summary") or "", item.get("body") or ""))
+            texts.append((item.get("title") or "", item.get("summary") or "", item.get("body") or ""))
+    tokens = [dedup.comparable_words(*text) for text in texts]
+    assert tokens == [comparable_words_whole(*text) for text in texts]
+    long_texts = [text for text in texts if len(text[1]) + len(text[2]) > 1_000]
     words = [dedup.shingles(t, 1) for t in tokens]
     long_words = [w for w in words if len(w) > 30]
     contenders = {"per-pair (old)": minhash_per_pair, "lanes (new)": dedup.minhash}
@@ -112,6 +130,15 @@ def main() -> None:
     for name, values in times.items():
         median = statistics.median(values)
         print(f"{'shingles (1 and 2)':22} {name:16} {median * 1e6:8.1f} us/item  x{base / median:.2f}")
+    for label, inputs in (("lead words, all items", texts), ("lead words, > 1000 ch", long_texts)):
+        times = {"whole text (old)": [], "prefix (new)": []}
+        for _ in range(args.turns):
+            timed(lambda text: comparable_words_whole(*text), inputs, times["whole text (old)"])
+            timed(lambda text: dedup.comparable_words(*text), inputs, times["prefix (new)"])
+        base = statistics.median(times["whole text (old)"])
+        for name, values in times.items():
+            median = statistics.median(values)
+            print(f"{label:22} {name:16} {median * 1e6:8.1f} us/item  x{base / median:.2f}")
 
 
 if __name__ == "__main__":
