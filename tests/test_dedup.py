@@ -1,5 +1,9 @@
 """Fingerprints, shingles, MinHash and LSH band keys: pure functions, clear cases."""
 
+import json
+import unicodedata
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -83,3 +87,144 @@ def test_a_long_headline_hashes_alike_across_outlets_and_a_short_one_not_at_all(
     assert wire == dedup.headline_hash("MEXICO'S PRESIDENT SAYS U.S. MILITARY WILL NOT COME INTO MÉXICO - Reuters")
     assert wire != dedup.headline_hash("Mexico's president says US military will come into Mexico soon")
     assert dedup.headline_hash("Live updates - CNN") is None
+
+# Computed with the per-pair MinHash before it was replaced (commit 4d60aed).
+PINNED_SIGNATURE_HEAD = (110183468, 77840573, 41244606, 44975878)
+PINNED_SIGNATURE_SUM = 13345984594
+
+
+def _minhash_per_pair(shingle_set):
+    """MinHash as it was first written (one interpreted step per permutation and shingle): the
+    stored signatures and band keys were computed with it, so the fast one must agree exactly."""
+    if not shingle_set:
+        return (dedup._MAX_HASH,) * dedup.NUM_PERM
+    values = list(shingle_set)
+    return tuple(
+        min(((a * x + b) % dedup._MERSENNE) & dedup._MAX_HASH for x in values) for a, b in dedup.PERMUTATIONS
+    )
+
+
+@given(st.frozensets(st.integers(min_value=0, max_value=dedup._MAX_HASH), max_size=150))
+def test_minhash_equals_the_per_pair_formula_on_any_32_bit_shingles(shingle_set):
+    assert dedup.minhash(shingle_set) == _minhash_per_pair(shingle_set)
+
+
+@given(st.frozensets(st.integers(min_value=-(2**70), max_value=2**70), max_size=20))
+def test_minhash_equals_the_per_pair_formula_on_any_ints(shingle_set):
+    assert dedup.minhash(shingle_set) == _minhash_per_pair(shingle_set)
+
+
+@given(st.text(max_size=400), st.text(max_size=600))
+def test_minhash_of_any_text_equals_the_per_pair_formula(title, summary):
+    tokens = dedup.comparable_words(title, summary)
+    for size in (1, 2):
+        shingle_set = dedup.shingles(tokens, size)
+        assert dedup.minhash(shingle_set) == _minhash_per_pair(shingle_set)
+
+
+def _bench_items():
+    data = Path(__file__).parent.parent / "bench" / "data"
+    for name in ("real_wire.jsonl", "real_dev.jsonl", "real_test.jsonl", "eval_items.jsonl"):
+        for line in (data / name).read_text().splitlines():
+            yield json.loads(line)
+
+
+def test_minhash_of_real_news_equals_the_per_pair_formula():
+    checked = 0
+    for item in _bench_items():
+        text = (item.get("title") or "", item.get("summary") or "", item.get("body") or "")
+        words_ = dedup.comparable_words(*text)
+        for shingle_set in (dedup.shingles(words_, 1), dedup.item_shingles(*text)):
+            signature = dedup.minhash(shingle_set)
+            assert signature == _minhash_per_pair(shingle_set)
+            assert dedup.band_keys(signature) == dedup.band_keys(_minhash_per_pair(shingle_set))
+        checked += 1
+    assert checked > 3000
+
+
+def test_minhash_signatures_stay_those_already_stored():
+    """A pinned signature: a change of permutations or arithmetic would orphan every stored one."""
+    signature = dedup.minhash(dedup.shingles(dedup.comparable_words(*WIRE), 1))
+    assert signature[:4] == PINNED_SIGNATURE_HEAD
+    assert sum(signature) == PINNED_SIGNATURE_SUM
+
+
+# Values at and around the multiples of p, where the one conditional step of the reduction acts
+# (random shingles reach it about once in 2**30 products).
+_NEAR_MULTIPLES_OF_P = [k * dedup._MERSENNE + d for k in (1, 2, 3, 2**32, 2**32 + 7, 2**33 - 1) for d in (-2, -1, 0, 1, 2)]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2**94 - 1) | st.sampled_from(_NEAR_MULTIPLES_OF_P), min_size=1, max_size=30))
+def test_lane_reduction_is_mod_p_then_low_32_bits(values):
+    lane = dedup._LANE_BITS
+    packed = sum(v << (lane * i) for i, v in enumerate(values))
+    reduced = dedup._lanes_mod_mersenne_low32(packed, len(values))
+    assert [(reduced >> (lane * i)) & ((1 << lane) - 1) for i in range(len(values))] == [
+        (v % dedup._MERSENNE) & dedup._MAX_HASH for v in values
+    ]
+
+
+@given(st.lists(st.tuples(st.integers(0, dedup._MAX_HASH) | st.sampled_from([0, 1, dedup._MAX_HASH]), st.integers(0, dedup._MAX_HASH) | st.sampled_from([0, 1, dedup._MAX_HASH])), min_size=1, max_size=30))
+def test_lane_minimum_is_the_smaller_value_in_every_lane(pairs):
+    lane = dedup._LANE_BITS
+    x = sum(a << (lane * i) for i, (a, _) in enumerate(pairs))
+    y = sum(b << (lane * i) for i, (_, b) in enumerate(pairs))
+    smaller = dedup._lanes_min(x, y, len(pairs))
+    assert [(smaller >> (lane * i)) & ((1 << lane) - 1) for i in range(len(pairs))] == [min(pair) for pair in pairs]
+
+
+def _fold_whole(text):
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def _words_whole(text):
+    return dedup._WORD.findall(_fold_whole(dedup._POSSESSIVE.sub("", dedup._US.sub(" usa ", text or ""))))
+
+
+def _comparable_words_whole(title, summary="", body="", lead=dedup.LEAD_WORDS):
+    """comparable_words as it was first written, reading the whole summary and body: the text
+    hashes and shingles stored from it must not change."""
+    text = _words_whole(summary)[:lead] or _words_whole(body)[:lead]
+    if lead is None:
+        text = _words_whole(summary) + _words_whole(body)
+    return [w for w in _words_whole(dedup.headline(title)) + text if w not in dedup.STOPWORDS]
+
+
+# Pieces that the steps of `words` treat specially, to meet them at the cut of a long text.
+_TRICKY = st.sampled_from(
+    ["U.S.", "U.S.A.", "US", "USA", "USSR", "Mexico's", "MEXICO’S", "'s", "’st", "é", "e\u0301", "\u0301", "ﬁ", "Ⅻ",
+     "É", " ", " ", "  ", "-", ".", "word", "the", "said", "A.", "s", "S", "x" * 30, "\u200b", "日本"]
+)
+_LONG_TEXT = st.lists(_TRICKY, max_size=900).map("".join) | st.text(max_size=3000)
+
+
+@given(_LONG_TEXT, _LONG_TEXT, _LONG_TEXT)
+def test_comparable_words_of_any_long_text_are_those_of_the_whole_text(title, summary, body):
+    for lead in (dedup.LEAD_WORDS, 5, None):
+        assert dedup.comparable_words(title, summary, body, lead=lead) == _comparable_words_whole(title, summary, body, lead)
+
+
+def test_comparable_words_of_real_news_are_those_of_the_whole_text():
+    checked = 0
+    for item in _bench_items():
+        text = (item.get("title") or "", item.get("summary") or "", item.get("body") or "")
+        assert dedup.comparable_words(*text) == _comparable_words_whole(*text)
+        assert dedup.comparable_words(*text, lead=None) == _comparable_words_whole(*text, lead=None)
+        checked += 1
+    assert checked > 3000
+
+
+@given(st.integers(min_value=0, max_value=12), st.lists(_TRICKY, min_size=1, max_size=12).map("".join), st.integers(0, 3))
+def test_lead_words_are_those_of_the_whole_text_whatever_sits_at_the_cut(before_cut, tail, extra):
+    """A long text cut where a word, a "U.S.", a possessive or an accent straddles the cut."""
+    filler = "word " * 40
+    text = filler + " " * (dedup._LEAD_CHARS - before_cut - len(filler)) + tail + " more words" * 10
+    for lead in (40 + extra, 41 + extra):
+        assert dedup.comparable_words("", text, lead=lead) == _comparable_words_whole("", text, lead=lead)
+
+
+def test_a_word_split_by_the_cut_is_never_a_lead_word():
+    text = ("b" * 200 + " ") * 4
+    text += " " * (dedup._LEAD_CHARS - 3 - len(text)) + "splitword and more words after it"
+    assert dedup.comparable_words("", text, lead=5)[-1] == "splitword"
