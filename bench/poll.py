@@ -1,0 +1,349 @@
+"""A cold poll and an all-304 warm poll of N local feeds: storywatch beside newsboat (issue 13).
+
+A separate process serves N feeds x 50 varied news items (built by bench/newsgen.py from the
+real news text in bench/data/, so duplicate detection and relevance do real work) from
+127.0.0.1, half RSS 2.0 and half Atom, each with an ETag and a Last-Modified, so a second poll
+is answered by 304s; `--latency-ms` delays every answer (200 and 304 alike), as a real server
+far away would. Each run times, in turns:
+
+  storywatch  cold: `poll_due` into a fresh SQLite file holding the bundled story (fetch,
+              parse, the full ingest: entities, dedup, coverage, relevance, novelty);
+              warm: `poll_due` again, every feed answering 304.
+  newsboat    cold: `newsboat -x reload` with a fresh cache file, a temporary urls file and a
+              config whose `reload-threads` is storywatch's default concurrency;
+              warm: the same command again, once its cache holds every feed's validators
+              (newsboat 2.21 saves them only from its second reload on; the second reload,
+              all 200 and nothing new, is printed too).
+
+Prints medians over the runs, the spread (min-max), storywatch CPU per new item and the
+storywatch/newsboat ratio. Newsboat is skipped, with a message, where it is not installed:
+the bench installs nothing. Asserts nothing about speed.
+
+    python bench/poll.py [--feeds 100] [--runs 3] [--latency-ms 0] [--no-newsboat]
+    python bench/poll.py --profile [--feeds 200]   # one cold storywatch poll under cProfile
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import multiprocessing
+import os
+import pstats
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from pathlib import Path
+
+from storywatch.feeds import poller
+from storywatch.feeds.fetch import FetchSettings
+from storywatch.feeds.poller import poll_due
+from storywatch.store.db import open_db
+from storywatch.store.feeds import add_feed, all_feeds, remove_feed
+from storywatch.store.story import ensure_story, load_story
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the test feed server (storywatch itself comes installed)
+sys.path.insert(0, str(ROOT / "bench"))
+
+import newsgen  # noqa: E402
+from feedserver import FeedServer, atom, rss  # noqa: E402
+
+ITEMS = 50  # items per feed, as issue 13 has it
+STORY = ROOT / "seeds" / "story.toml"
+LAST_MODIFIED = format_datetime(datetime(2026, 1, 5, 12, 0, tzinfo=timezone.utc), usegmt=True)
+
+
+# -- the feeds -------------------------------------------------------------------------------
+
+
+def documents(feeds: int) -> list[str]:
+    """N feed documents of ITEMS news items each, every item its own (a few are another outlet's
+    light rewrite of a recent report, as wire copy is), newest first as feeds list them."""
+    rng, corpus = random.Random(13), newsgen.Corpus()
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    total = feeds * ITEMS
+    generated = newsgen.news_items(rng, corpus, total, 0, now, total)
+    result = []
+    for number in range(feeds):
+        entries = []
+        for _, record in reversed(generated[number * ITEMS:(number + 1) * ITEMS]):
+            entries.append({
+                "title": record.title,
+                "link": record.url,
+                "guid": record.guid,
+                "summary": record.summary,
+                "author": record.author or None,
+                "published": datetime.fromisoformat(record.published_at.replace("Z", "+00:00")),
+            })
+        title = newsgen.outlet_name(number)
+        result.append(rss(entries, title=title) if number % 2 == 0 else atom(entries, title=title, feed_id=f"urn:bench:{number}"))
+    return result
+
+
+def serve(feeds: int, latency: float, control) -> None:
+    """The server process: N feeds, then answer the bench's questions until told to stop.
+
+    "count" answers (requests, conditional requests answered 304) since the last count."""
+    with FeedServer() as server:
+        for number, document in enumerate(documents(feeds)):
+            server.route(f"/feed/{number}.xml", document, etag=f'"{number}-v1"',
+                         last_modified=LAST_MODIFIED, delay=latency)
+        control.send(server.port)
+        seen = [0] * feeds
+        while True:
+            command = control.recv()
+            if command == "stop":
+                return
+            fresh = []
+            for number in range(feeds):
+                requests = server.requests(f"/feed/{number}.xml")
+                fresh += requests[seen[number]:]
+                seen[number] = len(requests)
+            matched = sum(1 for headers in fresh if "if-none-match" in headers or "if-modified-since" in headers)
+            control.send((len(fresh), matched))
+
+
+class Server:
+    """The feed server process, and a way to ask how many requests it has answered."""
+
+    def __init__(self, feeds: int, latency: float) -> None:
+        self.feeds = feeds
+        self._control, theirs = multiprocessing.Pipe()
+        self._process = multiprocessing.Process(target=serve, args=(feeds, latency, theirs), daemon=True)
+
+    def __enter__(self) -> Server:
+        self._process.start()
+        self.port = self._control.recv()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._control.send("stop")
+        self._process.join(timeout=30)
+
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{self.port}/feed/{number}.xml" for number in range(self.feeds)]
+
+    def count(self) -> tuple[int, int]:
+        """(requests, conditional requests) since the last call."""
+        self._control.send("count")
+        return self._control.recv()
+
+
+# -- storywatch ------------------------------------------------------------------------------
+
+
+def storywatch_db(folder: Path, urls: list[str]):
+    """A fresh database holding the bundled story (its seeds scored) and only the local feeds."""
+    db = open_db(folder / "bench.db")
+    ensure_story(db, load_story(STORY))
+    for feed in all_feeds(db):
+        remove_feed(db, str(feed.id))  # the story's own feeds are out on the internet: never polled here
+    for url in urls:
+        add_feed(db, url)
+    if any(not feed.url.startswith("http://127.0.0.1:") for feed in all_feeds(db)):
+        raise SystemExit("a feed outside 127.0.0.1 is in the bench database")
+    return db
+
+
+def storywatch_run(server: Server, settings: FetchSettings) -> dict[str, float]:
+    """Seconds (wall and CPU) for a cold poll and a warm one, and the items stored."""
+    with tempfile.TemporaryDirectory() as folder:
+        db = storywatch_db(Path(folder), server.urls())
+        server.count()
+        wall, cpu = time.perf_counter(), time.process_time()
+        cold = asyncio.run(poll_due(db, settings=settings, force=True))
+        cold_wall, cold_cpu = time.perf_counter() - wall, time.process_time() - cpu
+        cold_requests = server.count()
+        wall = time.perf_counter()
+        warm = asyncio.run(poll_due(db, settings=settings, force=True))
+        warm_wall = time.perf_counter() - wall
+        warm_requests, conditional = server.count()
+        db.close()
+    if cold.ok != server.feeds or warm.not_modified != server.feeds:
+        raise SystemExit(f"storywatch: unexpected poll result: {cold.errors or warm.errors}")
+    if cold_requests[0] != server.feeds or conditional != server.feeds:
+        raise SystemExit(f"storywatch: {cold_requests} cold, {warm_requests} warm requests, {conditional} conditional")
+    return {"cold": cold_wall, "warm": warm_wall, "cpu": cold_cpu, "items": len(cold.new_ids)}
+
+
+# -- newsboat --------------------------------------------------------------------------------
+
+
+def newsboat_path() -> str | None:
+    return shutil.which("newsboat")
+
+
+def newsboat_run(server: Server, threads: int, binary: str) -> dict[str, float]:
+    """Seconds for `newsboat -x reload` on a fresh cache, again (all 200, nothing new), a third
+    time (all 304), and the items cached."""
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        urls, cache, config = home / "urls", home / "cache.db", home / "config"
+        urls.write_text("\n".join(server.urls()) + "\n")
+        config.write_text(f"reload-threads {threads}\nshow-read-feeds yes\n")
+        env = {"HOME": folder, "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+               "XDG_CONFIG_HOME": str(home / "config.d"), "XDG_DATA_HOME": str(home / "data.d"),
+               "no_proxy": "127.0.0.1"}
+        command = [binary, "-u", str(urls), "-c", str(cache), "-C", str(config), "-x", "reload"]
+        seconds = {}
+        server.count()
+        # Newsboat 2.21 writes a feed's ETag and Last-Modified with an UPDATE that runs before the
+        # feed's first cache row exists, so its second reload downloads everything again (nothing
+        # new in it) and only the third is answered by 304s: that one is its warm poll.
+        for poll in ("cold", "again", "warm"):
+            started = time.perf_counter()
+            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600)
+            seconds[poll] = time.perf_counter() - started
+            if done.returncode != 0:
+                raise SystemExit(f"newsboat failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
+            requests, conditional = server.count()
+            if requests != server.feeds or (poll == "warm" and conditional != server.feeds):
+                raise SystemExit(f"newsboat {poll} poll: {requests} requests, {conditional} conditional"
+                                 f" for {server.feeds} feeds")
+        import sqlite3
+
+        with sqlite3.connect(cache) as connection:
+            seconds["items"] = connection.execute("SELECT count(*) FROM rss_item").fetchone()[0]
+        connection.close()
+    return seconds
+
+
+# -- report ----------------------------------------------------------------------------------
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):8.2f} s  ({min(values):.2f}-{max(values):.2f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=None, help="feeds served (default 100; 200 with --profile)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each contender, in turns (default 3)")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="delay before every answer (default 0)")
+    parser.add_argument("--no-newsboat", action="store_true", help="time storywatch only")
+    parser.add_argument("--profile", action="store_true",
+                        help="one cold storywatch poll under cProfile: the top 25 by cumulative and total time")
+    args = parser.parse_args()
+    feeds = args.feeds or (200 if args.profile else 100)
+    settings = FetchSettings()
+    latency = args.latency_ms / 1000
+    binary = None if args.no_newsboat else newsboat_path()
+    if args.profile:
+        with Server(feeds, latency) as server:
+            profile(server, settings)
+        return
+    if binary is None and not args.no_newsboat:
+        print("newsboat is not installed: timing storywatch alone (the bench installs nothing)")
+    print(f"{feeds} feeds x {ITEMS} items from 127.0.0.1, latency {args.latency_ms:g} ms per request,"
+          f" concurrency {settings.concurrency} (newsboat reload-threads {settings.concurrency}),"
+          f" median of {args.runs} runs in turns", flush=True)
+    mine: list[dict] = []
+    theirs: list[dict] = []
+    with Server(feeds, latency) as server:
+        for run in range(args.runs):
+            contenders = [("storywatch", lambda: mine.append(storywatch_run(server, settings)))]
+            if binary:
+                contenders.append(("newsboat", lambda: theirs.append(newsboat_run(server, settings.concurrency, binary))))
+            if run % 2:
+                contenders.reverse()  # neither always goes first on the shared cores
+            for name, go in contenders:
+                go()
+                last = (mine if name == "storywatch" else theirs)[-1]
+                print(f"  run {run + 1} {name:<10}: cold {last['cold']:.2f} s, warm {last['warm']:.2f} s,"
+                      f" {last['items']:,} items", flush=True)
+    cold = [r["cold"] for r in mine]
+    warm = [r["warm"] for r in mine]
+    items = mine[0]["items"]
+    cpu_ms = statistics.median(r["cpu"] / r["items"] * 1000 for r in mine)
+    print(f"{'':<12}{'cold poll (median, min-max)':<32}{'warm poll, all 304':<32}items")
+    print(f"{'storywatch':<12}{spread(cold):<32}{spread(warm):<32}{items:,}"
+          f"  ({items / statistics.median(cold):,.0f} items/s; CPU {cpu_ms:.2f} ms per new item)")
+    if theirs:
+        their_cold = [r["cold"] for r in theirs]
+        their_warm = [r["warm"] for r in theirs]
+        print(f"{'newsboat':<12}{spread(their_cold):<32}{spread(their_warm):<32}{theirs[0]['items']:,}"
+              f"  ({theirs[0]['items'] / statistics.median(their_cold):,.0f} items/s;"
+              f" its second reload, all 200 and nothing new: {statistics.median(r['again'] for r in theirs):.2f} s)")
+        print(f"{'ratio':<12}{statistics.median(cold) / statistics.median(their_cold):8.2f} x{'':<22}"
+              f"{statistics.median(warm) / statistics.median(their_warm):8.2f} x"
+              f"{'':<22}(storywatch / newsboat; goals: cold <= 0.5 at 1,000 feeds, <= 1 at 100; warm <= 0.1)")
+
+
+# -- profile ---------------------------------------------------------------------------------
+
+
+_WAITS = {"<method 'poll' of 'select.epoll' objects>", "<method 'get' of '_queue.SimpleQueue' objects>",
+          "<method 'acquire' of '_thread.lock' objects>"}
+
+
+def profile(server: Server, settings: FetchSettings) -> None:
+    """One cold storywatch poll under cProfile in every thread it uses: the event loop's (fetch),
+    asyncio's default executor's (feed parsing) and the store thread (the ingest), their figures
+    added up. Times are wall times (a thread-CPU timer costs a system call per event and
+    inflated small functions fivefold), so the threads' waits are left out of the lists: the
+    event loop's in `select.epoll.poll`, an idle executor's in `SimpleQueue.get`."""
+    profiles: list[cProfile.Profile] = []
+    lock = threading.Lock()
+
+    def start_profiling() -> None:
+        profiler = cProfile.Profile()
+        with lock:
+            profiles.append(profiler)
+        profiler.enable()
+
+    class ProfiledExecutor(ThreadPoolExecutor):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, initializer=start_profiling, **kwargs)
+
+    async def profiled_poll(db):
+        asyncio.get_running_loop().set_default_executor(ProfiledExecutor(thread_name_prefix="asyncio"))
+        return await poll_due(db, settings=settings, force=True)
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = storywatch_db(Path(folder), server.urls())
+        original = poller.ThreadPoolExecutor
+        poller.ThreadPoolExecutor = ProfiledExecutor
+        main = cProfile.Profile()
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            main.enable()
+            report = asyncio.run(profiled_poll(db))
+            main.disable()
+        finally:
+            poller.ThreadPoolExecutor = original
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        db.close()
+    print(f"cold storywatch poll of {server.feeds} feeds x {ITEMS} items under cProfile: {wall:.1f} s wall,"
+          f" {cpu:.1f} s CPU, {len(report.new_ids):,} new items; the event loop's thread and"
+          f" {len(profiles)} executor threads (parsing, the store) added up, waits included")
+    stats = pstats.Stats(main)
+    for profiler in profiles:
+        profiler.disable()  # its thread has ended; its profile is complete
+        stats.add(profiler)
+    waits = {key: entry for key, entry in stats.stats.items() if key[2] in _WAITS}
+    for key in waits:
+        del stats.stats[key]  # a thread waiting for work or for another thread is not a cost
+    print("left out, threads waiting: " + ", ".join(f"{key[2]} {entry[3]:.1f} s" for key, entry in waits.items())
+          + " (the callers' cumulative times still hold them)")
+    for order in ("cumulative", "tottime"):
+        out = io.StringIO()
+        stats.stream = out
+        stats.sort_stats(order).print_stats(25)
+        text = out.getvalue()
+        print(f"\n== top 25 by {order} ==")
+        print(text[text.index("   ncalls"):].rstrip())
+
+
+if __name__ == "__main__":
+    main()
