@@ -11,7 +11,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.geometry import Region
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -22,6 +21,7 @@ from storywatch.store.text.clean import clean_block, clean_line
 from storywatch.tui.links import copy_link, open_link
 from storywatch.tui.screens.article_novelty import marked_text, new_count
 from storywatch.tui.screens.diff import DiffScreen
+from storywatch.tui.screens.reading_box import ReadingBox
 from storywatch.tui.widgets.story_feed import short_time
 from storywatch.tui.widgets.story_header import poll_time
 
@@ -89,7 +89,7 @@ def member_line(member: Member, current: bool, width: int = 100) -> Text:
     return line
 
 
-class ArticleScreen(ModalScreen):
+class ArticleScreen(ReadingBox):
     """Reading view over the story feed; escape goes back to the same place in the list.
 
     Enter on another outlet's copy in the coverage list shows that copy here instead.
@@ -112,15 +112,6 @@ class ArticleScreen(ModalScreen):
 
     DEFAULT_CSS = """
     ArticleScreen {
-        align: center middle;
-        & > VerticalScroll {
-            width: 90%;
-            max-width: 120;
-            height: 90%;
-            border: round $primary;
-            background: $surface;
-            padding: 0 2;
-        }
         & #article-title { text-style: bold; color: $text; margin: 1 0 0 0; }
         & #article-meta { color: $text-muted; margin: 0 0 1 0; }
         & #article-url { color: $text-secondary; margin: -1 0 1 0; }

@@ -13,12 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from storywatch.store.revisions import Revision, RevisionDiff, diff_revisions, revisions_of
 from storywatch.store.text.clean import clean_line
 from storywatch.store.text.worddiff import Fold, Run, fold, summary
+from storywatch.tui.screens.reading_box import ReadingBox
 from storywatch.tui.widgets.story_header import poll_time
 
 CONTEXT = 12  # unchanged words kept on each side of a change
@@ -74,7 +74,7 @@ def summary_line(diff: RevisionDiff) -> Content:
     )
 
 
-class DiffScreen(ModalScreen):
+class DiffScreen(ReadingBox):
     """The changes between two revisions of a report: the previous and the latest at first."""
 
     HELP_TITLE = "Changes"
@@ -93,15 +93,6 @@ class DiffScreen(ModalScreen):
 
     DEFAULT_CSS = """
     DiffScreen {
-        align: center middle;
-        & > VerticalScroll {
-            width: 90%;
-            max-width: 120;
-            height: 90%;
-            border: round $primary;
-            background: $surface;
-            padding: 0 2;
-        }
         & #diff-pair { margin: 1 0 0 0; }
         & #diff-summary { margin: 0 0 1 0; }
         & .diff-label { color: $text-muted; text-style: bold; }
