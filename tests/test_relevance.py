@@ -130,6 +130,15 @@ def test_a_declared_facet_matches_words_folded_and_phrases_side_by_side():
     assert not facet.found_in(keys("Hegseth weighs options for the dinner table"))
 
 
+def test_parts_joined_by_plus_must_all_be_there_side_by_side_or_not():
+    boats = relevance.declared_facet("drug boats", ["strike + vessel + kill", "boat strike"])
+    assert boats.found_in(keys("US military says it carried out strikes on two vessels, killing five"))
+    assert boats.found_in(keys("Trump administration sued over 2 deaths in boat strike"))
+    assert not boats.found_in(keys("Fewer vessels travel through Hormuz as US, Iran continue strikes"))  # no one killed
+    assert not boats.found_in(keys("Strike kills two in port"))  # no vessel
+    assert relevance.declared_facet("x", ["+", "the + of"]).phrases == ()  # a part with no word is no phrase
+
+
 def test_unless_names_a_longer_name_that_is_not_evidence():
     mexico = FACETS[2]
     assert not mexico.found_in(keys("US military creates defense zone along New Mexico border"))

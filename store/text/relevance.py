@@ -203,7 +203,12 @@ def declared_facet(name: str, phrases: Iterable[str], unless: Iterable[str] = ()
 
 
 def _phrase_terms(phrase: str) -> frozenset[str]:
-    """One word, or the adjacent pairs of a longer phrase ("special forces", "white house")."""
+    """One word, or the adjacent pairs of a longer phrase ("special forces", "white house");
+    parts joined by "+" must all be there, side by side or not ("strike + vessel": a strike on
+    a suspected drug vessel, a vessel struck)."""
+    if "+" in phrase:
+        parts = [_phrase_terms(part) for part in phrase.split("+")]
+        return frozenset().union(*parts) if all(parts) else frozenset()
     tokens = content_words(phrase)
     if len(tokens) == 1:
         return facet_keys(tokens)
