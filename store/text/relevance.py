@@ -70,6 +70,7 @@ STEM_PREFIX = 5  # words sharing this many first letters are one word for facets
 OFF_STORY_SCALE = 0.7  # how hard a word of the articles marked off-story counts against an article
 ON_STORY_SCALE = 0.5  # ... and a word of the articles marked on-story for it
 MAX_MARKED_WEIGHT = 3.0
+MARKS_PRIOR = 3  # a marked word's share is taken over at least this many marks (see marked_weights)
 # Words that join the two halves of a story title: "US military action | against | Mexican cartels".
 RELATION_WORDS = frozenset("against on over in into with versus vs toward towards for by from between".split())
 
@@ -324,11 +325,16 @@ def build_model(
     core = frozenset(term for term, _ in story_words.most_common(CORE_TERMS))
     for term, weight in marked_weights(on_story, weights, background, N, ON_STORY_SCALE).items():
         weights.setdefault(term, weight)
+    facets = tuple(facets) or _weighed_title_facets(title, relevant, weights)
+    # What the story is about, and what the reports marked on it say, is never evidence against
+    # it: one off-story mark on a plane crash in Mexico must not teach "Sheinbaum" or "killed".
+    keep = {term for facet in facets for phrase in facet.phrases for term in phrase if " " not in term}
+    keep |= {facet_key for terms in on_story for facet_key in facet_keys(t for t in terms if " " not in t)}
     return StoryModel(
         weights=weights,
         core=core,
-        facets=tuple(facets) or _weighed_title_facets(title, relevant, weights),
-        against=marked_weights(off_story, weights, background, N),
+        facets=facets,
+        against=marked_weights(off_story, weights, background, N, keep=keep),
         relevant_count=R,
         background_count=background_count,
     )
@@ -347,6 +353,7 @@ def marked_weights(
     background: dict[str, int],
     N: int,
     scale: float = OFF_STORY_SCALE,
+    keep: Iterable[str] = (),
 ) -> dict[str, float]:
     """Weights for the words of articles the user marked (Rocchio's feedback, weighed like
     the story's own terms): how much likelier a word is among them than in the background,
@@ -354,19 +361,25 @@ def marked_weights(
     and the incidental words of one long report hardly do (on real news, 20 marks otherwise
     taught "reuter", "jan" and "president"; bench/teaching.py). For off-story marks they
     count against an article. The story's key terms, and words inside its key pairs, are left
-    alone, so teaching never unlearns what the seeds say."""
+    alone, so teaching never unlearns what the seeds say; so are words whose `facet_keys` are in
+    `keep`. The share is taken over at least `MARKS_PRIOR` marks: the words of a single mark are
+    a hint, not a verdict (one off-story mark on a plane crash taught "killed" and "flight" at
+    full weight and hid six on-story dev reports; bench/teaching.py)."""
     if not marked:
         return {}
     protected = {word for term in weights for word in term.split()}
+    keep = set(keep)
     in_marked: Counter[str] = Counter()
     for terms in marked:
         in_marked.update(t for t in terms if " " not in t and not t.startswith(ENTITY_PREFIX) and t not in protected)
     K = len(marked)
     found = {}
     for term, k in in_marked.items():
+        if keep and _snowball(term) in keep:
+            continue
         weight = math.log(((k + 0.5) / (K + 1)) / _background_rate(term, background, N))
         if weight > 0:
-            found[term] = min(scale * weight * k / K, MAX_MARKED_WEIGHT)
+            found[term] = min(scale * weight * k / max(K, MARKS_PRIOR), MAX_MARKED_WEIGHT)
     return found
 
 
