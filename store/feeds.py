@@ -42,8 +42,9 @@ class FeedStatus:
     last_error_at: str | None
     failure_count: int
     item_count: int
-    poll_interval: float | None = None  # seconds between polls while healthy; None until first polled
+    poll_interval: float | None = None  # seconds between polls while healthy, from how often it publishes
     next_poll_at: str | None = None
+    wait: float | None = None  # seconds from the last poll to the next: the interval, a ttl or max-age, or a backoff
 
     @property
     def failing(self) -> bool:
@@ -116,7 +117,8 @@ def feed_statuses(db: Database) -> list[FeedStatus]:
         """
         SELECT f.id, f.url, f.title, f.last_polled_at, f.last_success_at, f.last_error,
                f.last_error_at, f.failure_count,
-               (SELECT count(*) FROM feed_articles fa WHERE fa.feed_id = f.id), f.poll_interval, f.next_poll_at
+               (SELECT count(*) FROM feed_articles fa WHERE fa.feed_id = f.id), f.poll_interval, f.next_poll_at,
+               round((julianday(f.next_poll_at) - julianday(f.last_polled_at)) * 86400)
         FROM feeds f ORDER BY f.id
         """
     ).fetchall()

@@ -3,6 +3,9 @@ often it publishes, its ttl and max-age, a feed that moved, and politeness to on
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -11,7 +14,7 @@ from feedserver import item, rss
 from storywatch.feeds.fetch import FetchSettings
 from storywatch.feeds.poller import host_key, poll_due
 from storywatch.store.feeds import add_feed, all_feeds, feed_statuses
-from storywatch.store.times import from_iso, utc_now
+from storywatch.store.times import from_iso, span_text, utc_now
 
 FAST = FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=5, max_backoff=3600)
 
@@ -156,3 +159,31 @@ async def test_at_most_per_host_requests_at_once_to_one_host(feed_server, db, pe
     report = await poll_due(db, settings=FetchSettings(read_timeout=5, total_timeout=10, concurrency=6, per_host=per_host))
     assert report.ok == 6
     assert feed_server.max_in_flight == per_host
+
+
+# -- where a user sees it ------------------------------------------------------------------------
+
+
+def test_a_wait_reads_as_minutes_and_hours():
+    assert [span_text(s) for s in (None, 5, 299.6, 300, 330, 5400, 6720, 14400)] == [
+        "-", "5s", "5m", "5m", "6m", "1h30m", "1h52m", "4h"
+    ]
+
+
+def test_feeds_list_shows_the_moved_address_and_the_wait(feed_server, tmp_path):
+    story = tmp_path / "story.toml"
+    (tmp_path / "seed.txt").write_text("Local Test Headline About Cartels\n\nBody of the seed.")
+    story.write_text('[story]\nname = "local"\ntitle = "Local story"\nseeds = ["seed.txt"]\n')
+    old = feed_server.route("/listed-old.xml", redirect_to="/listed-new.xml", status=301)
+    new = feed_server.route("/listed-new.xml", rss(_fresh(20, 1), ttl=90))  # busy, but asks for 90 min
+    database = tmp_path / "x.db"
+    for args in (("feeds", "add", old), ("fetch", "--once"), ("feeds", "list")):
+        result = subprocess.run(
+            [sys.executable, "-m", "storywatch.tui.cli", "--db", str(database), "--story", str(story), *args],
+            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+            env={k: v for k, v in os.environ.items() if not k.startswith("STORYWATCH_")},
+        )
+        assert result.returncode == 0, result.stderr
+    (header, row) = result.stdout.splitlines()
+    assert "every" in header
+    assert row.split()[-1] == new and "1h30m" in row.split() and old not in result.stdout
