@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import httpx
 
 from storywatch.feeds.encoding import DecodeError, Decoder, decode
+from storywatch.feeds.schedule import freshness
+from storywatch.store.times import utc_now
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,10 @@ class FetchSettings:
     max_bytes: int = 10 * 1024 * 1024  # cap on the decoded body; bigger is "response too large"
     max_redirects: int = 5  # redirects followed before giving up
     concurrency: int = 8  # feeds fetched at once
-    poll_interval: float = 900.0  # seconds between polls of a healthy feed
+    poll_interval: float = 900.0  # seconds between polls of a feed not yet measured; below poll_floor, of every feed (an override)
+    poll_floor: float = 300.0  # the most often a feed is polled: a busy wire every 5 min
+    poll_ceiling: float = 4 * 3600.0  # the least often: a quiet blog still every 4 h
+    per_host: int = 2  # requests at once to one host: many feeds on one site are polled politely
     max_backoff: float = 6 * 3600.0  # a failing feed backs off exponentially up to this
     full_text: bool = False  # after each round, fetch on-story reports' pages for their text (the fulltext extra)
     pages_per_round: int = 20  # most pages fetched after one feed round: a backlog spreads over rounds
@@ -62,6 +67,8 @@ class Fetched:
     etag: str | None
     last_modified: str | None
     not_modified: bool = False
+    max_age: float | None = None  # seconds the server says the answer stays fresh (Cache-Control, Expires)
+    moved_to: str | None = None  # where a permanent redirect (301, 308) says the feed now lives
 
 
 def make_client(settings: FetchSettings = FetchSettings()) -> httpx.AsyncClient:
@@ -141,6 +148,7 @@ async def fetch_feed(
 async def _get(client: httpx.AsyncClient, url: str, headers: dict, settings: FetchSettings) -> Fetched:
     async with client.stream("GET", url, headers=headers) as response:
         final_url = str(response.url)
+        hints = {"max_age": _max_age(response.headers), "moved_to": moved_to(response)}
         if response.status_code == 304:
             return Fetched(
                 url=final_url,
@@ -150,6 +158,7 @@ async def _get(client: httpx.AsyncClient, url: str, headers: dict, settings: Fet
                 etag=response.headers.get("ETag") or None,
                 last_modified=response.headers.get("Last-Modified") or None,
                 not_modified=True,
+                **hints,
             )
         if response.status_code >= 400 or response.status_code < 200:
             raise FetchError(
@@ -167,7 +176,27 @@ async def _get(client: httpx.AsyncClient, url: str, headers: dict, settings: Fet
             content_type=response.headers.get("Content-Type", ""),
             etag=response.headers.get("ETag") or None,
             last_modified=response.headers.get("Last-Modified") or None,
+            **hints,
         )
+
+
+def moved_to(response: httpx.Response) -> str | None:
+    """The address the feed moved to for good: the end of the permanent redirects (301, 308) the
+    request began with. A temporary one (302, 303, 307) after them is where the feed is for now,
+    so A -301-> B -302-> C has moved to B."""
+    moved = None
+    targets = [hop.url for hop in response.history[1:]] + [response.url]
+    for hop, target in zip(response.history, targets):
+        if hop.status_code not in (301, 308):
+            break
+        moved = str(target)
+    return moved
+
+
+def _max_age(headers: httpx.Headers) -> float | None:
+    return freshness(
+        utc_now(), headers.get("Cache-Control"), headers.get("Expires"), headers.get("Date"), headers.get("Age")
+    )
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:

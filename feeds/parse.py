@@ -28,6 +28,7 @@ class ParsedFeed:
     items: list[ArticleRecord] = field(default_factory=list)
     version: str = ""  # feedparser's name for the format: rss20, rss10, atom10, ...
     malformed: bool = False  # the XML was broken but items could still be read
+    ttl: float | None = None  # seconds the feed asks to be left alone (RSS <ttl> is in minutes)
 
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -75,7 +76,14 @@ def parse_feed(body: bytes, *, url: str = "", content_type: str = "") -> ParsedF
         items=items,
         version=parsed.get("version") or "",
         malformed=bool(parsed.get("bozo")),
+        ttl=_ttl(feed.get("ttl")),
     )
+
+
+def _ttl(value) -> float | None:
+    """RSS <ttl> minutes as seconds; None when absent, zero or not a whole number."""
+    value = str(value or "").strip()
+    return float(int(value)) * 60 if value.isdigit() and 0 < int(value) < 10**7 else None
 
 
 def _record(entry, feed_title: str, base_url: str) -> ArticleRecord:

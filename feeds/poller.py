@@ -15,9 +15,11 @@ import contextlib
 import functools
 import sqlite3
 import threading
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import httpx
 from sqlite_utils import Database
@@ -26,7 +28,7 @@ from sqlite_utils.db import NotFoundError
 from storywatch.feeds.fetch import FetchError, FetchSettings, fetch_feed, make_client
 from storywatch.feeds.fulltext import PageReport, page_round
 from storywatch.feeds.parse import ParseError, parse_feed
-from storywatch.feeds.schedule import next_poll_at, parse_retry_after, poll_delay
+from storywatch.feeds.schedule import healthy_delay, next_poll_at, parse_retry_after, poll_delay, publishing_gap
 from storywatch.store.db import StoreError, is_transient
 from storywatch.store.feeds import Feed, all_feeds, due_feeds, next_poll_time
 from storywatch.store.ingest import save_poll
@@ -73,7 +75,10 @@ async def check_feed(
         )
         status = fetched.status
         if fetched.not_modified:
-            return _outcome(feed, settings, ok=True, status=304, not_modified=True), []
+            outcome = _outcome(
+                feed, settings, ok=True, status=304, not_modified=True, max_age=fetched.max_age, moved_to=fetched.moved_to
+            )
+            return outcome, []
         # In a worker thread: a 10 MB feed takes seconds to parse, and the loop has deadlines to keep.
         parsed = await asyncio.to_thread(parse_feed, fetched.body, url=fetched.url, content_type=fetched.content_type)
     except FetchError as error:
@@ -92,21 +97,66 @@ async def check_feed(
             last_modified=fetched.last_modified,
             feed_title=parsed.title,
             site_url=parsed.site_url,
+            dates=[item.published_at for item in parsed.items],
+            ttl=parsed.ttl,
+            max_age=fetched.max_age,
+            moved_to=fetched.moved_to,
         )
         return outcome, parsed.items
     return _outcome(feed, settings, ok=False, status=status, error=message, retry_after=retry_after), []
 
 
-def _outcome(feed: Feed, settings: FetchSettings, *, ok: bool, retry_after: str | None = None, **fields) -> PollOutcome:
+def _outcome(
+    feed: Feed,
+    settings: FetchSettings,
+    *,
+    ok: bool,
+    retry_after: str | None = None,
+    dates: list[str | None] | None = None,
+    **fields,
+) -> PollOutcome:
+    """The feed's poll result with its next poll time: a failing feed backs off, a healthy one
+    waits its own interval (from how often its items are dated, else as before; see
+    `healthy_delay`), as long as its ttl or max-age ask, within the ceiling."""
     now = utc_now()
-    delay = poll_delay(
-        ok=ok,
-        failures=feed.failure_count + 1,
+    if not ok:
+        delay = poll_delay(
+            ok=ok,
+            failures=feed.failure_count + 1,
+            poll_interval=settings.poll_interval,
+            max_backoff=settings.max_backoff,
+            retry_after=parse_retry_after(retry_after, now),
+        )
+        return PollOutcome(polled_at=to_iso(now), ok=ok, next_poll_at=to_iso(next_poll_at(now, delay)), **fields)
+    fields["poll_interval"], delay = healthy_delay(
+        gap=publishing_gap(_dates(dates or ()), now) if dates else None,
+        previous=feed.poll_interval,
         poll_interval=settings.poll_interval,
-        max_backoff=settings.max_backoff,
-        retry_after=parse_retry_after(retry_after, now),
+        floor=settings.poll_floor,
+        ceiling=settings.poll_ceiling,
+        ttl=fields.get("ttl") if not fields.get("not_modified") else feed.ttl,
+        max_age=fields.get("max_age"),
+        seed=f"{feed.url} {to_iso(now)}",
     )
     return PollOutcome(polled_at=to_iso(now), ok=ok, next_poll_at=to_iso(next_poll_at(now, delay)), **fields)
+
+
+def _dates(values) -> list:
+    found = []
+    for value in values:
+        with contextlib.suppress(TypeError, ValueError):
+            found.append(from_iso(value))
+    return found
+
+
+def host_key(url: str) -> str:
+    """host:port, the unit of politeness: feeds on one site share its `per_host` places."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{(parts.hostname or '').lower()}:{port or {'https': 443, 'http': 80}.get(parts.scheme.lower(), 0)}"
 
 
 async def poll_due(
@@ -147,11 +197,13 @@ async def _poll_round(
     own_client = client is None
     client = client or make_client(settings)
     gate = asyncio.Semaphore(max(1, settings.concurrency))
+    hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(max(1, settings.per_host)))
     store_errors: list[tuple[str, sqlite3.Error]] = []
 
     async def poll(feed: Feed) -> None:
         # The place is held until the feed is stored, so at most `concurrency` fetched feeds wait in memory.
-        async with gate:
+        # The host's place is taken first, so feeds waiting for a busy site hold none of the round's places.
+        async with hosts[host_key(feed.url)], gate:
             outcome, items = await check_feed(client, feed, settings)
             try:
                 result = await in_store(_store_poll, feed.id, outcome, items)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import random
+from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+
+WEEK = 7 * 86400.0  # how far back a feed's publishing is counted, as Miniflux does
+JITTER = 0.1  # a healthy feed's delay is moved by up to this fraction, so feeds drift out of lockstep
 
 
 def poll_delay(
@@ -28,6 +34,109 @@ def poll_delay(
     if retry_after is not None and retry_after > delay:
         delay = min(retry_after, max(max_backoff, poll_interval))
     return max(delay, 0.0)
+
+
+def publishing_gap(published: Iterable[datetime | None], now: datetime) -> float | None:
+    """The mean gap in seconds between a feed's entries over the last week: how often it publishes.
+
+    Miniflux's entry-frequency scheduler divides a week by the entries of the last week; a feed
+    document often holds fewer (a wire keeps its last 50 items, a few hours), so the span is
+    the week or, when the oldest item is younger, the time since that item. None when no item
+    has a date (no history to go on); `inf` when none is from the last week (a quiet feed).
+    Dates in the future count as now.
+    """
+    ages = [max((now - when).total_seconds(), 0.0) for when in published if when is not None]
+    if not ages:
+        return None
+    recent = sum(1 for age in ages if age <= WEEK)
+    if not recent:
+        return math.inf
+    return min(max(ages), WEEK) / recent
+
+
+def jittered(delay: float, seed: object, *, low: float, high: float, spread: float = JITTER) -> float:
+    """`delay` moved by up to +-`spread` of itself, the same for the same `seed`, within [low, high].
+
+    A move that would cross a bound goes the other way instead, so feeds at the floor or the
+    ceiling are spread too rather than piling up on the bound.
+    """
+    if high <= low:
+        return low
+    change = random.Random(str(seed)).uniform(-spread, spread)
+    moved = delay * (1 + change)
+    if not low <= moved <= high:
+        moved = delay * (1 - change)
+    return min(max(moved, low), high)
+
+
+def healthy_delay(
+    *,
+    gap: float | None,
+    previous: float | None,
+    poll_interval: float,
+    floor: float,
+    ceiling: float,
+    ttl: float | None = None,
+    max_age: float | None = None,
+    seed: object = 0,
+) -> tuple[float, float]:
+    """(the feed's interval, the seconds until its next poll) after a successful poll.
+
+    The interval is how often the feed publishes (`gap`, see `publishing_gap`) between `floor`
+    and `ceiling`; with no dates to go on it stays `previous` (a 304 brings no items), or is
+    `poll_interval` for a feed never measured. The delay is the interval with jitter (seeded by
+    `seed`), raised to the feed's own RSS ttl or Cache-Control max-age, never past `ceiling`.
+    A `poll_interval` below `floor` is an explicit override (a demo, a test): every feed then
+    waits exactly that, whatever it publishes or asks.
+    """
+    if poll_interval < floor:
+        return poll_interval, poll_interval
+    ceiling = max(ceiling, floor)
+    interval = gap if gap is not None else previous if previous is not None else poll_interval
+    interval = min(max(interval, floor), ceiling)
+    delay = jittered(interval, seed, low=floor, high=ceiling)
+    asked = max(ttl or 0.0, max_age or 0.0)
+    return interval, max(delay, min(asked, ceiling))
+
+
+def freshness(
+    now: datetime,
+    cache_control: str | None,
+    expires: str | None = None,
+    date: str | None = None,
+    age: str | None = None,
+) -> float | None:
+    """Seconds the server says its answer stays fresh: Cache-Control max-age less the Age a
+    cache already held it, else Expires counted from the response's Date; None if it says
+    nothing (or no-cache / no-store: ask every time). An unreadable Expires means already
+    expired (0), as HTTP says; without a Date header Expires counts from `now`."""
+    directives = {}
+    for part in (cache_control or "").split(","):
+        name, _, value = part.strip().partition("=")
+        directives[name.strip().lower()] = value.strip().strip('"')
+    if "no-store" in directives or "no-cache" in directives:
+        return None
+    already = float(age) if (age or "").strip().isdigit() else 0.0
+    if "max-age" in directives:
+        value = directives["max-age"]
+        return max(float(value) - already, 0.0) if value.isdigit() else None
+    if not (expires or "").strip():
+        return None
+    when = _http_date(expires)
+    if when is None:
+        return 0.0
+    base = _http_date(date) or now
+    return max((when - base).total_seconds() - already, 0.0)
+
+
+def _http_date(value: str | None) -> datetime | None:
+    try:
+        when = parsedate_to_datetime((value or "").strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
 
 
 def next_poll_at(now: datetime, delay: float) -> datetime:

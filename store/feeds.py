@@ -24,6 +24,11 @@ class Feed:
     last_modified: str | None
     failure_count: int
     next_poll_at: str | None
+    poll_interval: float | None = None  # seconds, as last chosen; None until measured
+    ttl: float | None = None  # seconds the feed's RSS <ttl> asked for at its last full answer
+
+
+_FEED_COLUMNS = "id, url, title, etag, last_modified, failure_count, next_poll_at, poll_interval, ttl"
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,9 @@ class FeedStatus:
     last_error_at: str | None
     failure_count: int
     item_count: int
+    poll_interval: float | None = None  # seconds between polls while healthy, from how often it publishes
+    next_poll_at: str | None = None
+    wait: float | None = None  # seconds from the last poll to the next: the interval, a ttl or max-age, or a backoff
 
     @property
     def failing(self) -> bool:
@@ -91,7 +99,7 @@ def due_feeds(db: Database, now: str | None = None) -> list[Feed]:
     """Feeds whose next poll time has come (or that were never polled)."""
     now = now or now_iso()
     rows = db.execute(
-        "SELECT id, url, title, etag, last_modified, failure_count, next_poll_at FROM feeds"
+        f"SELECT {_FEED_COLUMNS} FROM feeds"
         " WHERE next_poll_at IS NULL OR next_poll_at <= ? ORDER BY next_poll_at IS NOT NULL, next_poll_at, id",
         [now],
     ).fetchall()
@@ -99,9 +107,7 @@ def due_feeds(db: Database, now: str | None = None) -> list[Feed]:
 
 
 def all_feeds(db: Database) -> list[Feed]:
-    rows = db.execute(
-        "SELECT id, url, title, etag, last_modified, failure_count, next_poll_at FROM feeds ORDER BY id"
-    ).fetchall()
+    rows = db.execute(f"SELECT {_FEED_COLUMNS} FROM feeds ORDER BY id").fetchall()
     return [Feed(*row) for row in rows]
 
 
@@ -111,11 +117,45 @@ def feed_statuses(db: Database) -> list[FeedStatus]:
         """
         SELECT f.id, f.url, f.title, f.last_polled_at, f.last_success_at, f.last_error,
                f.last_error_at, f.failure_count,
-               (SELECT count(*) FROM feed_articles fa WHERE fa.feed_id = f.id)
+               (SELECT count(*) FROM feed_articles fa WHERE fa.feed_id = f.id), f.poll_interval, f.next_poll_at,
+               round((julianday(f.next_poll_at) - julianday(f.last_polled_at)) * 86400)
         FROM feeds f ORDER BY f.id
         """
     ).fetchall()
     return [FeedStatus(*row) for row in rows]
+
+
+def move_feed(db: Database, feed_id: int, new_url: str) -> int | None:
+    """Follow a feed at the address it moved to for good (a 301 or 308); returns the id it is
+    followed under now, or None when the address is unusable or the feed is gone.
+
+    If the new address is already followed, the two become one: the moved feed's articles are
+    linked to the feed already there, which keeps its own title, validators and schedule, and
+    the moved feed's row goes. Call inside the transaction that records the poll.
+    """
+    try:
+        new_url = feed_url(new_url)
+    except FeedUrlError:
+        return None
+    current = db.execute("SELECT url, title FROM feeds WHERE id = ?", [feed_id]).fetchone()
+    if current is None:
+        return None
+    if current[0] == new_url:
+        return feed_id
+    there = _feed_row(db, new_url)
+    if there is None or there[0] == feed_id:
+        db.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, feed_id])
+        return feed_id
+    target = there[0]
+    db.execute(
+        "INSERT OR IGNORE INTO feed_articles (feed_id, article_id, guid, first_seen_at)"
+        " SELECT ?, article_id, guid, first_seen_at FROM feed_articles WHERE feed_id = ?",
+        [target, feed_id],
+    )
+    db.execute("UPDATE feeds SET title = coalesce(title, ?) WHERE id = ?", [current[1], target])
+    db.execute("DELETE FROM feed_articles WHERE feed_id = ?", [feed_id])
+    db.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
+    return target
 
 
 def next_poll_time(db: Database) -> str | None:

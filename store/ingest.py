@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from storywatch.store.analysis import analyse_articles
 from storywatch.store.db import insert_row
+from storywatch.store.feeds import move_feed
 from storywatch.store.pages import page_body
 from storywatch.store.records import ArticleRecord, IngestResult, PollOutcome
 from storywatch.store.text.clean import clean_block, clean_line, content_hash
@@ -327,7 +328,14 @@ def _record_outcome(db: Database, feed_id: int, outcome: PollOutcome) -> None:
             changes["title"] = clean_line(outcome.feed_title, 200)
         if outcome.site_url:
             changes["site_url"] = clean_line(outcome.site_url, 2000)
+        changes["max_age"] = outcome.max_age
+        if not outcome.not_modified:
+            changes["ttl"] = outcome.ttl  # a 304 says nothing about the document's ttl
+        if outcome.poll_interval is not None:
+            changes["poll_interval"] = outcome.poll_interval
         db["feeds"].update(feed_id, changes)
+        if outcome.moved_to:
+            move_feed(db, feed_id, outcome.moved_to)
     else:
         changes.update(last_error=clean_line(outcome.error, 500) or "unknown error", last_error_at=outcome.polled_at)
         db["feeds"].update(feed_id, changes)

@@ -33,6 +33,10 @@ class PollOutcome:
     next_poll_at: str | None = None
     feed_title: str | None = None
     site_url: str | None = None
+    poll_interval: float | None = None  # seconds: how often the feed is polled when healthy (None: unchanged)
+    ttl: float | None = None  # seconds the feed's RSS <ttl> asks for (a 304 keeps the stored one)
+    max_age: float | None = None  # seconds the server's Cache-Control max-age / Expires asked for
+    moved_to: str | None = None  # the feed's new address after a permanent redirect
 
 
 @dataclass

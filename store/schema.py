@@ -423,3 +423,19 @@ def m010_page_fetches(db: Database) -> None:
         CREATE INDEX page_fetches_due ON page_fetches (next_check_at) WHERE next_check_at IS NOT NULL;
         """
     )
+
+
+@migrations()
+def m011_feed_schedule(db: Database) -> None:
+    """Each feed's own polling rhythm, and the hints behind it, so anyone opening the file sees
+    why a feed polls when it does: `poll_interval` the seconds chosen from how often it
+    publishes (between the floor and the ceiling), `ttl` what its RSS <ttl> asked, `max_age`
+    what the server's Cache-Control max-age (or Expires) asked at its last answer."""
+    run_script(
+        db,
+        """
+        ALTER TABLE feeds ADD COLUMN poll_interval REAL;
+        ALTER TABLE feeds ADD COLUMN ttl REAL;
+        ALTER TABLE feeds ADD COLUMN max_age REAL;
+        """
+    )

@@ -28,3 +28,16 @@ def from_iso(text: str) -> datetime:
         # The stored form, parsed without strptime (a tenth of its cost: the story feed parses one per row).
         return datetime.fromisoformat(text[:19]).replace(tzinfo=timezone.utc)
     return datetime.strptime(text, FORMAT).replace(tzinfo=timezone.utc)
+
+
+def span_text(seconds: float | None) -> str:
+    """A wait between polls for people: "5m", "1h40m", "4h", "5s"; "-" when not known yet."""
+    if seconds is None:
+        return "-"
+    whole = max(round(seconds), 0)
+    if whole < 60:
+        return f"{whole}s"
+    hours, minutes = divmod(round(whole / 60), 60)
+    if not hours:
+        return f"{minutes}m"
+    return f"{hours}h{minutes:02d}m" if minutes else f"{hours}h"

@@ -315,8 +315,8 @@ def _element(tag: str, value, **attributes) -> str:
 
 
 def rss(items: list[dict], *, title: str = "Test feed", link: str = "https://news.example/", version: str = "2.0",
-        description: str = "A feed for tests") -> str:
-    """An RSS 2.0 (or 0.91 / 0.92 with `version`) document."""
+        description: str = "A feed for tests", ttl: int | None = None) -> str:
+    """An RSS 2.0 (or 0.91 / 0.92 with `version`) document; `ttl` in minutes."""
     entries = []
     for entry in items:
         parts = [
@@ -334,6 +334,7 @@ def rss(items: list[dict], *, title: str = "Test feed", link: str = "https://new
         '<?xml version="1.0" encoding="utf-8"?>\n'
         f'<rss version="{version}" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
         f"{_element('title', title)}{_element('link', link)}{_element('description', description)}"
+        f"{_element('ttl', ttl)}"
         + "".join(entries)
         + "</channel></rss>\n"
     )

@@ -211,23 +211,25 @@ def feeds_add(obj: Context, url: str, title: str | None) -> None:
 @feeds.command("list")
 @click.pass_obj
 def feeds_list(obj: Context) -> None:
-    """Every feed with its last success, last error and item count."""
+    """Every feed with its last success, last error, item count and how long it waits between
+    polls (how often it publishes, or its ttl or max-age, or a failing feed's backoff)."""
     from storywatch.store.feeds import feed_statuses
+    from storywatch.store.times import span_text
 
     db, _story = obj.open(write=False)
     statuses = feed_statuses(db)
     if not statuses:
         _echo("no feeds; add one with: storywatch feeds add URL")
         return
-    _echo(f"{'id':>4}  {'state':<10} {'items':>5}  {'last success':<20} {'last error':<20} url / error")
+    _echo(f"{'id':>4}  {'state':<10} {'items':>5} {'every':>6}  {'last success':<20} {'last error':<20} url / error")
     for feed in statuses:
         state = f"failing x{feed.failure_count}" if feed.failing else ("ok" if feed.last_success_at else "not polled")
         _echo(
-            f"{feed.id:>4}  {state:<10} {feed.item_count:>5}  {feed.last_success_at or '-':<20}"
-            f" {feed.last_error_at or '-':<20} {_clean(feed.url)}"
+            f"{feed.id:>4}  {state:<10} {feed.item_count:>5} {span_text(feed.wait):>6}"
+            f"  {feed.last_success_at or '-':<20} {feed.last_error_at or '-':<20} {_clean(feed.url)}"
         )
         if feed.failing and feed.last_error:
-            _echo(f"{'':>44}error: {_clean(feed.last_error, 200)}")
+            _echo(f"{'':>51}error: {_clean(feed.last_error, 200)}")
 
 
 @feeds.command("remove")

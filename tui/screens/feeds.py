@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Label, Static
 from storywatch.store.db import open_db
 from storywatch.store.feeds import FeedStatus, feed_statuses
 from storywatch.store.text.clean import clean_line
+from storywatch.store.times import span_text
 from storywatch.tui.widgets.story_header import poll_time
 
 
@@ -34,6 +35,7 @@ def status_cells(feed: FeedStatus) -> tuple[Text, ...]:
         state,
         Text(name, no_wrap=True, overflow="ellipsis", end=""),
         Text(poll_time(feed.last_success_at), end=""),
+        Text(span_text(feed.wait), justify="right", end=""),
         Text(f"{feed.item_count:,}", justify="right", end=""),
         Text(error, style="red" if error else "", no_wrap=True, overflow="ellipsis", end=""),
     )
@@ -58,7 +60,7 @@ class FeedsScreen(ModalScreen):
             background: $surface;
         }
         & DataTable { height: auto; max-height: 40; }
-        & #feeds-hint { color: $text-muted; padding: 0 1; }
+        & #feeds-hint { color: $text-muted; padding: 0 1; width: 100%; }  /* wraps on a narrow terminal */
         & #feeds-error { color: $text-error; padding: 0 1; height: auto; max-height: 6; }
     }
     """
@@ -73,15 +75,17 @@ class FeedsScreen(ModalScreen):
             box.border_title = "Feeds"
             yield DataTable(cursor_type="row", id="feeds-table")
             yield Static(id="feeds-error", markup=False)  # the highlighted feed's error in full, wrapped
-            yield Label("escape back  ·  a failing feed is retried later, with growing pauses", id="feeds-hint", markup=False)
+            yield Label("escape back  ·  Every: the wait between polls, 5 min to 4 h as often as the feed publishes,"
+                " longer if it asks  ·  a failing feed is retried later, with growing pauses", id="feeds-hint", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("State", key="state", width=6)
         table.add_column("Feed", key="feed", width=28)
         table.add_column("Last success", key="success", width=12)
+        table.add_column("Every", key="every", width=6)  # the wait from the last poll to the next
         table.add_column("Items", key="items", width=7)
-        fixed = 8 + 30 + 14 + 9 + 6  # the other columns with their padding, the border, a scrollbar
+        fixed = 8 + 30 + 14 + 8 + 9 + 6  # the other columns with their padding, the border, a scrollbar
         table.add_column("Last error", key="error", width=max(20, int(self.app.size.width * 0.94) - fixed))
         table.loading = True
         self.load_statuses()
