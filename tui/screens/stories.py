@@ -22,19 +22,22 @@ from storywatch.store.text.clean import clean_line
 from storywatch.tui.story_list import StorySummary
 
 
-def story_prompt(story: StorySummary, current: bool) -> Text:
-    """One story as a list line; its title came from a file the user (or a web page) wrote, so Text."""
-    mark = "● " if current else "  "
-    line = Text(mark, style="bold green" if current else "", end="")
-    line.append(story.name, style="bold")
+def story_prompt(story: StorySummary, current: bool, name_width: int = 0) -> Text:
+    """One story as one list line; its title came from a file the user (or a web page) wrote, so Text."""
+    line = Text("● " if current else "  ", style="bold green" if current else "", no_wrap=True, overflow="ellipsis", end="")
+    line.append(story.name.ljust(name_width), style="bold")
     if story.problem is not None:
         line.append(f"  cannot read its story file: {clean_line(story.problem, 200)}", style="red")
         return line
+    counts = [_count(story.seeds or 0, "seed"), "? feeds" if story.feeds is None else _count(story.feeds, "feed")]
+    counts.append("not opened yet" if story.articles is None else _count(story.articles, "article"))
+    line.append(f"  {', '.join(counts):<34}", style="dim")
     line.append(f"  {clean_line(story.title, 200)}")
-    counts = f"{story.seeds} seeds, {'?' if story.feeds is None else story.feeds} feeds"
-    counts += ", not opened yet" if story.articles is None else f", {story.articles:,} articles"
-    line.append(f"  ({counts}{', bundled' if story.bundled else ''})", style="dim")
     return line
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 class StoriesScreen(ModalScreen[str | None]):
@@ -53,7 +56,7 @@ class StoriesScreen(ModalScreen[str | None]):
             border-title-color: $text;
             background: $surface;
         }
-        & OptionList { height: auto; max-height: 30; border: none; }
+        & OptionList, & OptionList:focus { height: auto; max-height: 30; border: none; }
         & #stories-hint { color: $text-muted; padding: 0 1; }
     }
     """
@@ -67,6 +70,7 @@ class StoriesScreen(ModalScreen[str | None]):
         with Vertical() as box:
             box.border_title = "Stories"
             yield OptionList(Option(Text("reading the stories…", style="dim"), disabled=True), id="stories-list")
+            # A story made meanwhile with `storywatch new` shows the next time this opens.
             yield Label(
                 "enter opens the story  ·  escape back  ·  make one: storywatch new NAME --seed FILE_OR_URL",
                 id="stories-hint",
@@ -79,15 +83,21 @@ class StoriesScreen(ModalScreen[str | None]):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
         """Story files and row counts are disk work: off the UI thread."""
-        stories = self.list_stories()
+        try:
+            stories = self.list_stories()
+        except OSError as error:  # the data dir unreadable: say so where the user looks
+            self.app.call_from_thread(self.app.notify, f"Cannot list the stories: {error}", severity="error", markup=False)
+            return
         self.app.call_from_thread(self.show, stories)
 
     def show(self, stories: list[StorySummary]) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
+        width = max((len(story.name) for story in stories), default=0)
         for story in stories:
             current = story.name == self.current
-            options.add_option(Option(story_prompt(story, current), id=story.name, disabled=story.problem is not None))
+            prompt = story_prompt(story, current, width)
+            options.add_option(Option(prompt, id=story.name, disabled=story.problem is not None))
         here = next((n for n, story in enumerate(stories) if story.name == self.current), 0)
         options.highlighted = here
         options.focus()
