@@ -163,7 +163,7 @@ def test_article_of_html_reads_the_article_not_the_page():
 
 async def test_switching_stories_in_the_app_lands_on_the_other_story(data_dir, inputs, feed_server):
     feed_server.route("/feed.xml", b"<rss version='2.0'><channel><title>t</title></channel></rss>")
-    for name, title in (("first", "The first story"), ("second", "The second story")):
+    for name, title in (("first", "The first story"), ("second", "The second [b]story[/b] \x1b[31m")):
         cli.cli.main(args=["new", name, "--seed", str(inputs / "a.txt"), "--title", title,
                            "--feed", feed_server.url("/feed.xml")], standalone_mode=False)
     app = cli.dashboard_app(cli.Context(None, "first"), refresh_interval=0.05)
@@ -175,6 +175,8 @@ async def test_switching_stories_in_the_app_lands_on_the_other_story(data_dir, i
         assert await wait_until(pilot, lambda: options.option_count == 3)
         assert options.highlighted == 1  # the open story, under the bundled one
         assert "● first" in str(options.get_option_at_index(1).prompt)
+        assert "The second [b]story[/b]" in options.get_option_at_index(2).prompt.plain  # inert, as written
+        assert "\x1b" not in options.get_option_at_index(2).prompt.plain
         await pilot.press("down", "enter")
         assert await wait_until(pilot, lambda: app.return_value is not None)
     assert app.return_value == "second"
@@ -183,7 +185,7 @@ async def test_switching_stories_in_the_app_lands_on_the_other_story(data_dir, i
     reopened = cli.dashboard_app(cli.Context(None, app.return_value), fetch=False)
     async with reopened.run_test() as pilot:
         assert reopened.db_path == data_dir / "stories" / "second" / "storywatch.db"
-        assert reopened.screen.story_title == "The second story"
+        assert reopened.screen.story_title == "The second [b]story[/b]"
         await pilot.press("S")
         await pilot.press("escape")  # back, no switch
-        assert reopened.return_value is None and reopened.screen.story_title == "The second story"
+        assert reopened.return_value is None and reopened.screen.story_title == "The second [b]story[/b]"
