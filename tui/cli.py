@@ -336,7 +336,7 @@ def new(obj: Context, name: str, seed_args: tuple[str, ...], feed_args: tuple[st
     db.close()
     _echo(f"made story {name}: \"{story.title}\", {_count(len(story.seeds), 'seed')}, {_count(len(feed_urls), 'feed')}")
     _echo(f"  its files: {story_file.parent} (edit {story_file.name} to tune it)")
-    _echo(f"  open it:   storywatch --story {name}")
+    _echo(f"  open it:   storywatch {f'--db {obj.db_arg} ' if obj.db_arg else ''}--story {name}")
 
 
 def _count(number: int, noun: str) -> str:
