@@ -105,6 +105,8 @@ HELP_ARGS = [
     ["feeds", "list", "--help"],
     ["feeds", "remove", "--help"],
     ["export", "--help"],
+    ["new", "--help"],
+    ["stories", "--help"],
 ]
 
 

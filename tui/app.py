@@ -17,10 +17,14 @@ from storywatch.tui.config import Config, config_path, load_config, save_config
 from storywatch.tui.fetcher import Fetcher
 from storywatch.tui.screens.feeds import FeedsScreen
 from storywatch.tui.screens.help import HelpScreen
+from storywatch.tui.screens.stories import StoriesScreen
 from storywatch.tui.screens.story import StoryScreen
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from storywatch.feeds.fetch import FetchSettings
+    from storywatch.tui.story_list import StorySummary
 
 
 class StorywatchApp(App):
@@ -36,6 +40,7 @@ class StorywatchApp(App):
                 tooltip="Every key of this screen"),
         Binding("escape", "hide_help_panel", "Hide keys", show=False, priority=True,
                 tooltip="Close Textual's keys panel (ctrl+p, Keys)"),
+        Binding("S", "stories", "Stories", show=False, tooltip="Switch to another story (yours: storywatch new)"),
     ]
 
     def __init__(
@@ -47,8 +52,10 @@ class StorywatchApp(App):
         fetch_settings: "FetchSettings | None" = None,
         refresh_interval: float = 0.5,
         tags: dict[int, str] | None = None,
+        list_stories: "Callable[[], list[StorySummary]] | None" = None,
     ) -> None:
         super().__init__()
+        self.list_stories = list_stories  # what the stories screen (S) offers; None: no switching
         self.db_path = Path(db_path)
         self.story_name = story_name
         self.fetcher = Fetcher(self.db_path, fetch_settings) if fetch else None
@@ -94,10 +101,25 @@ class StorywatchApp(App):
             return bool(self.screen.query("HelpPanel"))  # else escape goes on to the screen
         if action == "help":
             return not isinstance(self.screen, HelpScreen)  # there, ? closes it
+        if action == "stories":
+            return self.list_stories is not None
         return True
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))
+
+    def action_stories(self) -> None:
+        if self.list_stories is not None and not isinstance(self.screen, StoriesScreen):
+            self.push_screen(StoriesScreen(self.story_name, self.list_stories), self._switch_story)
+
+    def _switch_story(self, name: str | None) -> None:
+        """End the app naming the story to open next: the CLI opens it on its own database. The
+        fetcher is told to stop now; the app waits for its thread as it closes."""
+        if name is None or name == self.story_name:
+            return
+        if self.fetcher is not None:
+            self.fetcher.stop()
+        self.exit(result=name)
 
     def app_commands(self) -> list[tuple[str, str, object]]:
         """The palette's commands that belong to no one screen: (title, help, callback)."""

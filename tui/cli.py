@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -24,8 +24,9 @@ class Context:
 
     @property
     def db_path(self) -> Path:
-        """`--db`, else $STORYWATCH_DB, else the user data dir (resolved only when a command runs)."""
-        return self.db_arg or locations.default_db_path()
+        """`--db`, else $STORYWATCH_DB, else the story's own: a user story's in its folder, the
+        bundled story's in the user data dir (resolved only when a command runs)."""
+        return self.db_arg or locations.story_db_path(self.story_arg)
 
     def open(self, rescore: bool = True, write: bool = True):
         """Open the database and make sure the story and its seeds are in it.
@@ -53,16 +54,21 @@ RESCORE_NOTICE = 1000  # stored articles from which a rescore takes long enough 
 
 
 def load_story_arg(story_arg: str):
-    """`--story` is the bundled story's name or the path of a story file."""
+    """`--story` is the bundled story's name, a user story's name (`storywatch new`), or the
+    path of a story file, looked up in that order."""
     from storywatch import seeds
     from storywatch.store.story import StoryError, load_story
 
     if story_arg in ("", seeds.BUNDLED_STORY_NAME):
         return load_story(seeds.BUNDLED_STORY_FILE)
+    if (own := locations.user_story_file(story_arg)) is not None:
+        return load_story(own)
     path = Path(story_arg).expanduser()
     if path.suffix == ".toml" or path.exists():
         return load_story(path)
-    raise StoryError(f"unknown story {story_arg!r}: give {seeds.BUNDLED_STORY_NAME!r} or a story file path")
+    raise StoryError(
+        f"unknown story {story_arg!r}: give a story's name (`storywatch stories` lists them) or a story file path"
+    )
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,7 +86,7 @@ def load_story_arg(story_arg: str):
     envvar=locations.STORY_ENV,
     default="",
     metavar="NAME",
-    help=f"Bundled story name or story file path [env {locations.STORY_ENV}].",
+    help=f"A story's name (see `storywatch stories`) or a story file path [env {locations.STORY_ENV}].",
 )
 @click.version_option(__version__, prog_name="storywatch")
 @click.pass_context
@@ -101,11 +107,24 @@ _FULL_TEXT_HELP = "Also fetch on-story reports' pages for their full text (needs
 def dashboard(obj: Context, no_fetch: bool, full_text: bool = False) -> None:
     """Open the live dashboard (what bare `storywatch` does)."""
     settings = _full_text_settings() if full_text and not no_fetch else None
+    story_arg: str | None = obj.story_arg
+    while story_arg is not None:  # the app ends naming another story when the user switches (S)
+        story_arg = dashboard_app(replace(obj, story_arg=story_arg), fetch=not no_fetch, fetch_settings=settings).run()
+
+
+def dashboard_app(obj: Context, **options):
+    """The dashboard on `obj`'s story, its database made ready; the CLI and the tests both call
+    this. The app's stories screen lists what `storywatch stories` lists, on the same --db."""
+    from functools import partial
+
     db, story = obj.open(rescore=False, write=False)  # the dashboard rescores in a worker
     db.close()
     from storywatch.tui.app import StorywatchApp
+    from storywatch.tui.story_list import story_summaries
 
-    StorywatchApp(obj.db_path, story.name, fetch=not no_fetch, tags=story.tags, fetch_settings=settings).run()
+    return StorywatchApp(
+        obj.db_path, story.name, tags=story.tags, list_stories=partial(story_summaries, obj.db_arg), **options
+    )
 
 
 def _full_text_settings(**fields):
@@ -287,6 +306,77 @@ def export_format_of(path: Path | None) -> str:
     """The format a file name asks for (.json, .csv; .md or anything else is Markdown)."""
     suffix = path.suffix.lower().lstrip(".") if path is not None else ""
     return suffix if suffix in ("json", "csv") else "md"
+
+
+@cli.command("new")
+@click.argument("name")
+@click.option("--seed", "seed_args", multiple=True, required=True, metavar="FILE_OR_URL",
+              help="A seed article: a text or HTML file, or an http(s) URL fetched once. Repeat for more.")
+@click.option("--feed", "feed_args", multiple=True, metavar="URL", help="A feed that covers the story. Repeat for more.")
+@click.option("--title", default=None, help="The story's title [default: the first seed's headline].")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Relevance from 0 to 1 above which a report is on the story.")
+@click.pass_obj
+def new(obj: Context, name: str, seed_args: tuple[str, ...], feed_args: tuple[str, ...], title: str | None,
+        threshold: float) -> None:
+    """Make your own story NAME from seed articles, in its own folder with its own database."""
+    folder = _new_story_folder(name)
+    from storywatch.feeds.article import read_seed
+    from storywatch.store.story_folder import write_story_folder
+    from storywatch.store.text.clean import clean_line
+    from storywatch.store.text.urls import FeedUrlError, feed_url
+
+    try:  # checked before any seed is fetched
+        feed_urls = list(dict.fromkeys(feed_url(url) for url in feed_args))
+    except FeedUrlError as error:
+        raise click.ClickException(f"--feed: {error}") from None
+    if title is not None and not clean_line(title):
+        raise click.ClickException("--title must have something printable in it")
+    seeds = [read_seed(given) for given in seed_args]  # every seed read before anything is written
+    story_file = write_story_folder(folder, name, title or seeds[0].title, threshold, seeds, feed_urls)
+    db, story = replace(obj, story_arg=name).open()
+    db.close()
+    _echo(f"made story {name}: \"{story.title}\", {_count(len(story.seeds), 'seed')}, {_count(len(feed_urls), 'feed')}")
+    _echo(f"  its files: {story_file.parent} (edit {story_file.name} to tune it)")
+    _echo(f"  open it:   storywatch {f'--db {obj.db_arg} ' if obj.db_arg else ''}--story {name}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _new_story_folder(name: str) -> Path:
+    """The folder `new` makes for NAME; a one-line error for a bad or taken name."""
+    from storywatch import seeds
+
+    if not locations.is_story_name(name):
+        raise click.ClickException(f"bad story name {_clean(name, 80)!r}: use {locations.SLUG_RULE}")
+    folder = locations.story_dir(name)
+    if name == seeds.BUNDLED_STORY_NAME:
+        raise click.ClickException(f"{name!r} is the bundled story's name: pick another")
+    if folder.exists():
+        raise click.ClickException(f"story {name!r} already exists in {folder}: pick another name")
+    return folder
+
+
+@cli.command("stories")
+@click.pass_obj
+def stories(obj: Context) -> None:
+    """The stories you can open with --story NAME: the bundled one and your own."""
+    from storywatch.tui.story_list import story_summaries
+
+    _echo(f"  {'name':<24} {'seeds':>5} {'feeds':>5} {'articles':>8}  title / files")
+    for story in story_summaries(obj.db_arg):
+        current = obj.story_arg == story.name or (story.bundled and not obj.story_arg)
+        seeds = "?" if story.seeds is None else str(story.seeds)
+        feeds = "-" if story.feeds is None else str(story.feeds)
+        articles = "-" if story.articles is None else f"{story.articles:,}"
+        what = story.title if story.problem is None else f"(cannot read: {story.problem})"
+        _echo(f"{'*' if current else ' '} {story.name:<24} {seeds:>5} {feeds:>5} {articles:>8}  {_clean(what, 200)}")
+        _echo(f"  {'':<24} {'':>5} {'':>5} {'':>8}  {'bundled, ' if story.bundled else ''}{story.folder}"
+              f"  (database {story.db_path})")
+    if len(locations.user_story_names()) == 0:
+        _echo("make your own: storywatch new NAME --seed FILE_OR_URL ... [--feed URL ...]")
 
 
 def main(argv: list[str] | None = None) -> None:
