@@ -104,6 +104,8 @@ HELP_ARGS = [
     ["feeds", "add", "--help"],
     ["feeds", "list", "--help"],
     ["feeds", "remove", "--help"],
+    ["feeds", "import", "--help"],
+    ["feeds", "export", "--help"],
     ["export", "--help"],
 ]
 

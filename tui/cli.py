@@ -242,6 +242,62 @@ def feeds_remove(obj: Context, url_or_id: str) -> None:
     _echo(f"removed feed {_clean(url, 2000)}")
 
 
+@feeds.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def feeds_import(obj: Context, file: Path) -> None:
+    """Follow every feed of an OPML file (its folders become feed tags)."""
+    from storywatch.store.feeds import FeedEntry, import_feeds
+
+    opml = _read_opml(file)
+    entries = [FeedEntry(feed.url, feed.title, feed.folders) for feed in opml.feeds]
+    db, _story = obj.open()
+    report = import_feeds(db, entries)
+    skipped = [(skip.url, skip.reason) for skip in opml.skipped] + report.skipped
+    _echo(
+        f"imported {file.name}: {len(report.added)} added, {len(report.already)} already followed,"
+        f" {len(skipped)} skipped"
+    )
+    for url, reason in skipped:
+        _echo(f"  skipped {_clean(url, 300)}: {_clean(reason, 300)}")
+
+
+def _read_opml(file: Path):
+    """The OPML file parsed; a file that cannot be read or is not OPML is one line naming it."""
+    from storywatch.feeds.opml import OpmlError, parse_opml
+
+    try:
+        return parse_opml(file.read_bytes())
+    except OSError as error:
+        raise click.ClickException(f"cannot read {file}: {error.strerror or error}") from None
+    except OpmlError as error:
+        raise click.ClickException(f"{file}: {error}") from None
+
+
+@feeds.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE, not stdout.")
+@click.pass_obj
+def feeds_export(obj: Context, output: Path | None) -> None:
+    """Write the followed feeds as OPML (their tags become folders), for any reader to import."""
+    from storywatch.feeds.opml import OpmlFeed, write_opml
+    from storywatch.store.feeds import feed_list
+
+    db, _story = obj.open(rescore=False, write=False)
+    try:
+        entries = feed_list(db)
+    finally:
+        db.close()
+    text = write_opml(OpmlFeed(entry.url, entry.title, entry.tags) for entry in entries)
+    if output is None:
+        click.echo(text, nl=False)  # XML-escaped throughout by write_opml
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    _echo(f"exported {len(entries)} feed{'' if len(entries) == 1 else 's'} to {output}", err=True)
+
+
 EXPORT_FORMATS = ("md", "json", "csv")  # as storywatch.store.text.export_formats.FORMATS, without importing it
 
 
