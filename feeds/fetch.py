@@ -28,6 +28,9 @@ class FetchSettings:
     max_redirects: int = 5  # redirects followed before giving up
     concurrency: int = 8  # feeds fetched at once
     poll_interval: float = 900.0  # seconds between polls of a healthy feed
+    poll_floor: float = 300.0  # the most often a feed is polled: a busy wire every 5 min
+    poll_ceiling: float = 4 * 3600.0  # the least often: a quiet blog still every 4 h
+    per_host: int = 2  # requests at once to one host: many feeds on one site are polled politely
     max_backoff: float = 6 * 3600.0  # a failing feed backs off exponentially up to this
     full_text: bool = False  # after each round, fetch on-story reports' pages for their text (the fulltext extra)
     pages_per_round: int = 20  # most pages fetched after one feed round: a backlog spreads over rounds

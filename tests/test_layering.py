@@ -106,6 +106,7 @@ HELP_ARGS = [
     ["feeds", "remove", "--help"],
     ["feeds", "import", "--help"],
     ["feeds", "export", "--help"],
+    ["config", "--help"],
     ["export", "--help"],
 ]
 

@@ -96,16 +96,49 @@ _FULL_TEXT_HELP = "Also fetch on-story reports' pages for their full text (needs
 
 @cli.command()
 @click.option("--no-fetch", is_flag=True, help="Poll no feeds (read marks and teaching are still saved).")
-@click.option("--full-text", is_flag=True, help=_FULL_TEXT_HELP)
+@click.option("--full-text/--no-full-text", default=None, help=_FULL_TEXT_HELP)
 @click.pass_obj
-def dashboard(obj: Context, no_fetch: bool, full_text: bool = False) -> None:
+def dashboard(obj: Context, no_fetch: bool, full_text: bool | None = None) -> None:
     """Open the live dashboard (what bare `storywatch` does)."""
-    settings = _full_text_settings() if full_text and not no_fetch else None
+    config, settings = _configured_fetch(full_text)  # the app shows the config's problems
     db, story = obj.open(rescore=False, write=False)  # the dashboard rescores in a worker
     db.close()
     from storywatch.tui.app import StorywatchApp
 
-    StorywatchApp(obj.db_path, story.name, fetch=not no_fetch, tags=story.tags, fetch_settings=settings).run()
+    StorywatchApp(
+        obj.db_path, story.name, fetch=not no_fetch, tags=_story_tags(story), fetch_settings=settings, config=config
+    ).run()
+
+
+def _configured_fetch(full_text: bool | None, **flags):
+    """The config file read, and the fetcher's settings from it with the command line's flags
+    winning. Full text asked for by a flag without its extra is an error; asked for by the file,
+    it is one more of the config's problems, and stays off."""
+    from dataclasses import replace
+
+    from storywatch.tui.config import config_path, fetch_settings, load_config
+
+    path = config_path()
+    config = load_config(path)
+    if full_text:
+        _full_text_settings()  # the one-line error when the extra is missing
+    elif full_text is None and config.full_text:
+        from storywatch.feeds.fulltext import FullTextUnavailable
+
+        try:
+            _full_text_settings()
+        except FullTextUnavailable as error:
+            problem = f"{path}: full_text = true, but {error}; using false"
+            config = replace(config, full_text=False, problems=config.problems + (problem,))
+    on = config.full_text if full_text is None else full_text
+    return config, fetch_settings(config, full_text=on, **{name: value for name, value in flags.items() if value is not None})
+
+
+def _story_tags(story) -> dict[int, str] | None:
+    """The story file's [tags]; None (the config's tags) when it names none of its own."""
+    from storywatch.store.tags import DEFAULT_TAGS
+
+    return None if story.tags == DEFAULT_TAGS else story.tags
 
 
 def _full_text_settings(**fields):
@@ -120,16 +153,18 @@ def _full_text_settings(**fields):
 @cli.command()
 @click.option("--once", is_flag=True, help="Poll every feed once and exit (the default).")
 @click.option("--watch", is_flag=True, help="Keep polling each feed when it is due, until Ctrl-C.")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True, help="Feeds fetched at once.")
-@click.option("--full-text", is_flag=True, help=_FULL_TEXT_HELP)
+@click.option(
+    "--concurrency", type=click.IntRange(1, 64), default=None, help="Feeds fetched at once [default: the config's, 8]."
+)
+@click.option("--full-text/--no-full-text", default=None, help=_FULL_TEXT_HELP)
 @click.pass_obj
-def fetch(obj: Context, once: bool, watch: bool, concurrency: int, full_text: bool) -> None:
+def fetch(obj: Context, once: bool, watch: bool, concurrency: int | None, full_text: bool | None) -> None:
     """Poll the feeds without the dashboard."""
     if once and watch:
         raise click.UsageError("--once and --watch exclude each other: give one")
-    from storywatch.feeds.fetch import FetchSettings
-
-    settings = _full_text_settings(concurrency=concurrency) if full_text else FetchSettings(concurrency=concurrency)
+    config, settings = _configured_fetch(full_text, concurrency=concurrency)
+    for problem in config.problems:
+        _echo(f"storywatch: {_clean(problem, 500)}", err=True)
     db, _story = obj.open()
     if not watch:
         from storywatch.feeds.poller import poll_once
@@ -296,6 +331,37 @@ def feeds_export(obj: Context, output: Path | None) -> None:
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
     _echo(f"exported {len(entries)} feed{'' if len(entries) == 1 else 's'} to {output}", err=True)
+
+
+@cli.command("config")
+@click.option("--example", is_flag=True, help="Print a config file of every default, each setting explained.")
+@click.option("--init", is_flag=True, help="Write that example where the settings file belongs, if there is none.")
+def config_command(example: bool, init: bool) -> None:
+    """Print where the settings file is, and on stderr what is wrong in it (exit 1 if anything)."""
+    from storywatch.tui.config import config_path, example_config, load_config
+
+    if example:
+        click.echo(example_config(), nl=False)
+        return
+    path = config_path()
+    _echo(str(path))
+    if init:
+        if path.exists():
+            raise click.ClickException(f"{path} exists already: edit it, or move it away first")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(example_config(), encoding="utf-8")
+        _echo("written: every setting at its default, each explained; edit it to change one", err=True)
+        return
+    if not path.exists():
+        _echo("no file there yet: every setting has its default (storywatch config --init writes one to edit)", err=True)
+        return
+    from textual.theme import BUILTIN_THEMES
+
+    problems = load_config(path, set(BUILTIN_THEMES)).problems
+    for problem in problems:
+        _echo(f"storywatch: {_clean(problem, 500)}", err=True)
+    if problems:
+        sys.exit(1)
 
 
 EXPORT_FORMATS = ("md", "json", "csv")  # as storywatch.store.text.export_formats.FORMATS, without importing it
