@@ -92,6 +92,7 @@ def import_feeds(db: Database, entries: list[FeedEntry]) -> ImportReport:
     would refuse is skipped with the reason."""
     report = ImportReport()
     with db.atomic():
+        followed = _followed_by_spelling(db)  # once: a lookup per entry would compare every stored URL
         for entry in entries:
             try:
                 url = feed_url(entry.url)
@@ -99,9 +100,10 @@ def import_feeds(db: Database, entries: list[FeedEntry]) -> ImportReport:
                 report.skipped.append((entry.url, str(error)))
                 continue
             title = clean_line(entry.title, 300) or None
-            row = _feed_row(db, url)
+            row = followed.get(url)
             if row is None:
                 feed_id = db["feeds"].insert({"url": url, "title": title, "added_at": now_iso()}).last_pk
+                followed[url] = (feed_id, url)
                 report.added.append(url)
             else:
                 feed_id, url = row
@@ -111,6 +113,17 @@ def import_feeds(db: Database, entries: list[FeedEntry]) -> ImportReport:
             tags = [tag for tag in (clean_line(tag, 200) for tag in entry.tags) if tag]
             db.conn.executemany("INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)", [(feed_id, tag) for tag in tags])
     return report
+
+
+def _followed_by_spelling(db: Database) -> dict[str, tuple[int, str]]:
+    """Every followed feed by the spelling `feed_url` makes of its URL (as `_feed_row` compares)."""
+    followed: dict[str, tuple[int, str]] = {}
+    for feed_id, stored in db.execute("SELECT id, url FROM feeds ORDER BY id").fetchall():
+        try:
+            followed.setdefault(feed_url(stored), (feed_id, stored))
+        except FeedUrlError:
+            followed.setdefault(stored, (feed_id, stored))
+    return followed
 
 
 def feed_list(db: Database) -> list[FeedEntry]:
