@@ -101,6 +101,9 @@ async def test_d_removes_the_highlighted_feed_after_a_yes_and_keeps_its_reports(
         await pilot.press("n")  # keeps it
         await settle(app, pilot)
         assert isinstance(app.screen, FeedsScreen) and len(feed_urls(db_path)) == 2
+        await pilot.press("d", "escape")  # so does esc
+        await settle(app, pilot)
+        assert isinstance(app.screen, FeedsScreen) and len(feed_urls(db_path)) == 2
         await pilot.press("delete", "y")
         await settle(app, pilot)
         assert feed_urls(db_path) == ["http://127.0.0.1:9/one.xml"]

@@ -100,7 +100,8 @@ _FULL_TEXT_HELP = "Also fetch on-story reports' pages for their full text (needs
 @click.pass_obj
 def dashboard(obj: Context, no_fetch: bool, full_text: bool | None = None) -> None:
     """Open the live dashboard (what bare `storywatch` does)."""
-    config, settings = _configured_fetch(full_text)  # the app shows the config's problems
+    # The app shows the config's problems; with nothing polled, full text is not checked either.
+    config, settings = _configured_fetch(False if no_fetch else full_text)
     db, story = obj.open(rescore=False, write=False)  # the dashboard rescores in a worker
     db.close()
     from storywatch.tui.app import StorywatchApp
