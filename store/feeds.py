@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
 from storywatch.store.errors import UserError
+from storywatch.store.text.clean import clean_line
 from storywatch.store.text.urls import FeedUrlError, feed_url
 from storywatch.store.times import now_iso
 
@@ -70,8 +71,78 @@ def remove_feed(db: Database, url_or_id: str) -> str:
         raise FeedError(f"no such feed: {url_or_id}")
     with db.atomic():
         db.execute("DELETE FROM feed_articles WHERE feed_id = ?", [row[0]])
+        db.execute("DELETE FROM feed_tags WHERE feed_id = ?", [row[0]])
         db.execute("DELETE FROM feeds WHERE id = ?", [row[0]])
     return row[1]
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """A feed as a feed list (OPML) holds it: its address, its name, its tags (folder paths)."""
+
+    url: str
+    title: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportReport:
+    """What an import did, feed by feed, for the user to check."""
+
+    added: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)  # followed before; their tags were added
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (url, why)
+
+
+def import_feeds(db: Database, entries: list[FeedEntry]) -> ImportReport:
+    """Follow every feed of a list in one transaction. A feed already followed (in any spelling)
+    keeps its row and gains the list's tags (and its title, if it had none); a URL `feeds add`
+    would refuse is skipped with the reason."""
+    report = ImportReport()
+    with db.atomic():
+        followed = _followed_by_spelling(db)  # once: a lookup per entry would compare every stored URL
+        for entry in entries:
+            try:
+                url = feed_url(entry.url)
+            except FeedUrlError as error:
+                report.skipped.append((entry.url, str(error)))
+                continue
+            title = clean_line(entry.title, 300) or None
+            row = followed.get(url)
+            if row is None:
+                feed_id = db["feeds"].insert({"url": url, "title": title, "added_at": now_iso()}).last_pk
+                followed[url] = (feed_id, url)
+                report.added.append(url)
+            else:
+                feed_id, url = row
+                if title:
+                    db.execute("UPDATE feeds SET title = ? WHERE id = ? AND title IS NULL", [title, feed_id])
+                report.already.append(url)
+            tags = [tag for tag in (clean_line(tag, 200) for tag in entry.tags) if tag]
+            db.conn.executemany("INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)", [(feed_id, tag) for tag in tags])
+    return report
+
+
+def _followed_by_spelling(db: Database) -> dict[str, tuple[int, str]]:
+    """Every followed feed by the spelling `feed_url` makes of its URL (as `_feed_row` compares)."""
+    followed: dict[str, tuple[int, str]] = {}
+    for feed_id, stored in db.execute("SELECT id, url FROM feeds ORDER BY id").fetchall():
+        try:
+            followed.setdefault(feed_url(stored), (feed_id, stored))
+        except FeedUrlError:
+            followed.setdefault(stored, (feed_id, stored))
+    return followed
+
+
+def feed_list(db: Database) -> list[FeedEntry]:
+    """Every followed feed with its title and tags, in the order they were added (for export)."""
+    tags: dict[int, list[str]] = {}
+    for feed_id, tag in db.execute("SELECT feed_id, tag FROM feed_tags ORDER BY feed_id, tag").fetchall():
+        tags.setdefault(feed_id, []).append(tag)
+    return [
+        FeedEntry(url, title, tuple(tags.get(feed_id, ())))
+        for feed_id, url, title in db.execute("SELECT id, url, title FROM feeds ORDER BY id").fetchall()
+    ]
 
 
 def _feed_row(db: Database, url_or_id: str) -> tuple[int, str] | None:

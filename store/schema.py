@@ -439,3 +439,22 @@ def m011_feed_schedule(db: Database) -> None:
         ALTER TABLE feeds ADD COLUMN max_age REAL;
         """
     )
+
+
+@migrations()
+def m012_feed_folders(db: Database) -> None:
+    """Feed tags: the folders of an imported OPML list ("Wires/Mexico"), written back on export.
+
+    A feed may carry several (an OPML file may list it in several folders); removing the feed
+    removes its tags."""
+    run_script(
+        db,
+        """
+        CREATE TABLE feed_tags (
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (feed_id, tag)
+        ) WITHOUT ROWID;
+        CREATE INDEX feed_tags_by_tag ON feed_tags (tag);
+        """
+    )

@@ -166,13 +166,13 @@ def test_opml_round_trips_titles_and_urls():
     ]
 
 
-def test_opml_folders_are_flattened_and_non_feeds_skipped():
+def test_opml_folders_are_kept_and_non_feeds_skipped():
     document = b"""<?xml version="1.0"?><opml version="1.0"><head/><body>
       <outline text="News"><outline text="A" xmlUrl="https://a.example/rss"/>
         <outline text="Dup" xmlUrl="https://a.example/rss"/><outline text="Local" xmlUrl="file:///etc/passwd"/></outline>
       <outline text="Just a link" htmlUrl="https://c.example/"/><outline XMLURL="https://d.example/atom"/>
     </body></opml>"""
-    assert read_opml(document) == [OpmlFeed("https://a.example/rss", "A"), OpmlFeed("https://d.example/atom", None)]
+    assert read_opml(document) == [OpmlFeed("https://a.example/rss", "A", ("News",)), OpmlFeed("https://d.example/atom", None)]
 
 
 @pytest.mark.parametrize(

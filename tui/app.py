@@ -11,9 +11,8 @@ from textual.binding import Binding
 
 from storywatch.store.db import open_db
 from storywatch.store.queries import story_id, story_title
-from storywatch.store.tags import DEFAULT_TAGS
 from storywatch.tui.commands import StoryCommands
-from storywatch.tui.config import Config, config_path, load_config, save_config
+from storywatch.tui.config import Config, config_path, known_theme, load_config, save_theme
 from storywatch.tui.fetcher import Fetcher
 from storywatch.tui.screens.feeds import FeedsScreen
 from storywatch.tui.screens.help import HelpScreen
@@ -53,6 +52,7 @@ class StorywatchApp(App):
         refresh_interval: float = 0.5,
         tags: dict[int, str] | None = None,
         list_stories: "Callable[[], list[StorySummary]] | None" = None,
+        config: Config | None = None,
     ) -> None:
         super().__init__()
         self.list_stories = list_stories  # what the stories screen (S) offers; None: no switching
@@ -62,9 +62,14 @@ class StorywatchApp(App):
         self.refresh_interval = refresh_interval
         self.db = None  # the UI thread's read connection, opened when the app starts
         self.read_only = False  # a file the user may not write: shown, never written, never polled
-        self.tag_names = dict(DEFAULT_TAGS if tags is None else tags)  # what keys 1-9 tag with (story file's [tags])
         self.config_path = config_path()
-        self.config: Config = load_config(self.config_path, set(self.available_themes))
+        # The CLI passes the config it read (its fetch settings came from it); its theme is checked here.
+        themes = set(self.available_themes)
+        self.config: Config = known_theme(
+            config if config is not None else load_config(self.config_path, themes), self.config_path, themes
+        )
+        # What keys 1-9 tag with: the story file's [tags], else the config's.
+        self.tag_names = dict(self.config.tags if tags is None else tags)
         if self.config.theme is not None:
             self.theme = self.config.theme
 
@@ -79,7 +84,7 @@ class StorywatchApp(App):
             return
         self.config = replace(self.config, theme=theme.name)
         try:
-            save_config(self.config_path, self.config)
+            save_theme(self.config_path, theme.name)
         except OSError as error:
             self.notify(f"Could not save the theme in {self.config_path}: {error}", severity="error", markup=False)
 

@@ -102,14 +102,17 @@ _FULL_TEXT_HELP = "Also fetch on-story reports' pages for their full text (needs
 
 @cli.command()
 @click.option("--no-fetch", is_flag=True, help="Poll no feeds (read marks and teaching are still saved).")
-@click.option("--full-text", is_flag=True, help=_FULL_TEXT_HELP)
+@click.option("--full-text/--no-full-text", default=None, help=_FULL_TEXT_HELP)
 @click.pass_obj
-def dashboard(obj: Context, no_fetch: bool, full_text: bool = False) -> None:
+def dashboard(obj: Context, no_fetch: bool, full_text: bool | None = None) -> None:
     """Open the live dashboard (what bare `storywatch` does)."""
-    settings = _full_text_settings() if full_text and not no_fetch else None
+    # The app shows the config's problems; with nothing polled, full text is not checked either.
+    config, settings = _configured_fetch(False if no_fetch else full_text)
     story_arg: str | None = obj.story_arg
     while story_arg is not None:  # the app ends naming another story when the user switches (S)
-        story_arg = dashboard_app(replace(obj, story_arg=story_arg), fetch=not no_fetch, fetch_settings=settings).run()
+        story_arg = dashboard_app(
+            replace(obj, story_arg=story_arg), fetch=not no_fetch, fetch_settings=settings, config=config
+        ).run()
 
 
 def dashboard_app(obj: Context, **options):
@@ -123,8 +126,39 @@ def dashboard_app(obj: Context, **options):
     from storywatch.tui.story_list import story_summaries
 
     return StorywatchApp(
-        obj.db_path, story.name, tags=story.tags, list_stories=partial(story_summaries, obj.db_arg), **options
+        obj.db_path, story.name, tags=_story_tags(story), list_stories=partial(story_summaries, obj.db_arg), **options
     )
+
+
+def _configured_fetch(full_text: bool | None, **flags):
+    """The config file read, and the fetcher's settings from it with the command line's flags
+    winning. Full text asked for by a flag without its extra is an error; asked for by the file,
+    it is one more of the config's problems, and stays off."""
+    from dataclasses import replace
+
+    from storywatch.tui.config import config_path, fetch_settings, load_config
+
+    path = config_path()
+    config = load_config(path)
+    if full_text:
+        _full_text_settings()  # the one-line error when the extra is missing
+    elif full_text is None and config.full_text:
+        from storywatch.feeds.fulltext import FullTextUnavailable
+
+        try:
+            _full_text_settings()
+        except FullTextUnavailable as error:
+            problem = f"{path}: full_text = true, but {error}; using false"
+            config = replace(config, full_text=False, problems=config.problems + (problem,))
+    on = config.full_text if full_text is None else full_text
+    return config, fetch_settings(config, full_text=on, **{name: value for name, value in flags.items() if value is not None})
+
+
+def _story_tags(story) -> dict[int, str] | None:
+    """The story file's [tags]; None (the config's tags) when it names none of its own."""
+    from storywatch.store.tags import DEFAULT_TAGS
+
+    return None if story.tags == DEFAULT_TAGS else story.tags
 
 
 def _full_text_settings(**fields):
@@ -139,16 +173,18 @@ def _full_text_settings(**fields):
 @cli.command()
 @click.option("--once", is_flag=True, help="Poll every feed once and exit (the default).")
 @click.option("--watch", is_flag=True, help="Keep polling each feed when it is due, until Ctrl-C.")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True, help="Feeds fetched at once.")
-@click.option("--full-text", is_flag=True, help=_FULL_TEXT_HELP)
+@click.option(
+    "--concurrency", type=click.IntRange(1, 64), default=None, help="Feeds fetched at once [default: the config's, 8]."
+)
+@click.option("--full-text/--no-full-text", default=None, help=_FULL_TEXT_HELP)
 @click.pass_obj
-def fetch(obj: Context, once: bool, watch: bool, concurrency: int, full_text: bool) -> None:
+def fetch(obj: Context, once: bool, watch: bool, concurrency: int | None, full_text: bool | None) -> None:
     """Poll the feeds without the dashboard."""
     if once and watch:
         raise click.UsageError("--once and --watch exclude each other: give one")
-    from storywatch.feeds.fetch import FetchSettings
-
-    settings = _full_text_settings(concurrency=concurrency) if full_text else FetchSettings(concurrency=concurrency)
+    config, settings = _configured_fetch(full_text, concurrency=concurrency)
+    for problem in config.problems:
+        _echo(f"storywatch: {_clean(problem, 500)}", err=True)
     db, _story = obj.open()
     if not watch:
         from storywatch.feeds.poller import poll_once
@@ -261,6 +297,93 @@ def feeds_remove(obj: Context, url_or_id: str) -> None:
     db, _story = obj.open()
     url = remove_feed(db, url_or_id)
     _echo(f"removed feed {_clean(url, 2000)}")
+
+
+@feeds.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def feeds_import(obj: Context, file: Path) -> None:
+    """Follow every feed of an OPML file (its folders become feed tags)."""
+    from storywatch.store.feeds import FeedEntry, import_feeds
+
+    opml = _read_opml(file)
+    entries = [FeedEntry(feed.url, feed.title, feed.folders) for feed in opml.feeds]
+    db, _story = obj.open()
+    report = import_feeds(db, entries)
+    skipped = [(skip.url, skip.reason) for skip in opml.skipped] + report.skipped
+    _echo(
+        f"imported {file.name}: {len(report.added)} added, {len(report.already)} already followed,"
+        f" {len(skipped)} skipped"
+    )
+    for url, reason in skipped:
+        _echo(f"  skipped {_clean(url, 300)}: {_clean(reason, 300)}")
+
+
+def _read_opml(file: Path):
+    """The OPML file parsed; a file that cannot be read or is not OPML is one line naming it."""
+    from storywatch.feeds.opml import OpmlError, parse_opml
+
+    try:
+        return parse_opml(file.read_bytes())
+    except OSError as error:
+        raise click.ClickException(f"cannot read {file}: {error.strerror or error}") from None
+    except OpmlError as error:
+        raise click.ClickException(f"{file}: {error}") from None
+
+
+@feeds.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE, not stdout.")
+@click.pass_obj
+def feeds_export(obj: Context, output: Path | None) -> None:
+    """Write the followed feeds as OPML (their tags become folders), for any reader to import."""
+    from storywatch.feeds.opml import OpmlFeed, write_opml
+    from storywatch.store.feeds import feed_list
+
+    db, _story = obj.open(rescore=False, write=False)
+    try:
+        entries = feed_list(db)
+    finally:
+        db.close()
+    text = write_opml(OpmlFeed(entry.url, entry.title, entry.tags) for entry in entries)
+    if output is None:
+        click.echo(text, nl=False)  # XML-escaped throughout by write_opml
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    _echo(f"exported {len(entries)} feed{'' if len(entries) == 1 else 's'} to {output}", err=True)
+
+
+@cli.command("config")
+@click.option("--example", is_flag=True, help="Print a config file of every default, each setting explained.")
+@click.option("--init", is_flag=True, help="Write that example where the settings file belongs, if there is none.")
+def config_command(example: bool, init: bool) -> None:
+    """Print where the settings file is, and on stderr what is wrong in it (exit 1 if anything)."""
+    from storywatch.tui.config import config_path, example_config, load_config
+
+    if example:
+        click.echo(example_config(), nl=False)
+        return
+    path = config_path()
+    _echo(str(path))
+    if init:
+        if path.exists():
+            raise click.ClickException(f"{path} exists already: edit it, or move it away first")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(example_config(), encoding="utf-8")
+        _echo("written: every setting at its default, each explained; edit it to change one", err=True)
+        return
+    if not path.exists():
+        _echo("no file there yet: every setting has its default (storywatch config --init writes one to edit)", err=True)
+        return
+    from textual.theme import BUILTIN_THEMES
+
+    problems = load_config(path, set(BUILTIN_THEMES)).problems
+    for problem in problems:
+        _echo(f"storywatch: {_clean(problem, 500)}", err=True)
+    if problems:
+        sys.exit(1)
 
 
 EXPORT_FORMATS = ("md", "json", "csv")  # as storywatch.store.text.export_formats.FORMATS, without importing it

@@ -1,7 +1,9 @@
-"""The feeds screen: each feed's health, so a dead feed is visible without getting in the way."""
+"""The feeds screen: each feed's health, so a dead feed is visible without getting in the way;
+`a` follows another feed, `d` stops following the highlighted one (through store/feeds.py)."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from rich.text import Text
@@ -10,12 +12,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable, Footer, Label, Static
 
 from storywatch.store.db import open_db
-from storywatch.store.feeds import FeedStatus, feed_statuses
+from storywatch.store.errors import UserError
+from storywatch.store.feeds import FeedStatus, add_feed, feed_statuses, remove_feed
 from storywatch.store.text.clean import clean_line
 from storywatch.store.times import span_text
+from storywatch.tui.screens.feed_add import AddFeedScreen
+from storywatch.tui.screens.feed_remove import RemoveFeedScreen
+from storywatch.tui.screens.story_marks import READ_ONLY_NOTICE
 from storywatch.tui.widgets.story_header import poll_time
 
 
@@ -46,6 +52,9 @@ class FeedsScreen(ModalScreen):
 
     BINDINGS = [
         Binding("escape,f,q", "app.pop_screen", "Back"),
+        Binding("a", "add_feed", "Add feed", tooltip="Follow a feed by its URL (as `storywatch feeds add`); polled at once"),
+        Binding("d,delete", "remove_feed", "Remove feed",
+                tooltip="Stop following the highlighted feed, after a yes; its reports stay"),
     ]
 
     DEFAULT_CSS = """
@@ -69,14 +78,16 @@ class FeedsScreen(ModalScreen):
         super().__init__()
         self.db_path = db_path
         self.statuses: dict[str, FeedStatus] = {}
+        self.highlight: str | None = None  # the feed to put the cursor on when the table is next drawn
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "Feeds"
             yield DataTable(cursor_type="row", id="feeds-table")
             yield Static(id="feeds-error", markup=False)  # the highlighted feed's error in full, wrapped
-            yield Label("escape back  ·  Every: the wait between polls, 5 min to 4 h as often as the feed publishes,"
-                " longer if it asks  ·  a failing feed is retried later, with growing pauses", id="feeds-hint", markup=False)
+            yield Label("Every: the wait between polls, 5 min to 4 h as often as the feed publishes, longer if it"
+                " asks  ·  a failing feed is retried later, with growing pauses", id="feeds-hint", markup=False)
+        yield Footer()  # this screen's keys, over the story's
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -104,9 +115,16 @@ class FeedsScreen(ModalScreen):
     def _show(self, statuses: list[FeedStatus]) -> None:
         self.statuses = {str(feed.id): feed for feed in statuses}
         table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
         for feed in statuses:
             table.add_row(*status_cells(feed), key=str(feed.id))
         table.loading = False
+        if self.highlight in self.statuses:
+            row = list(self.statuses).index(self.highlight)
+        if statuses:
+            table.move_cursor(row=min(row, len(statuses) - 1))
+        self.highlight = None
         failing = sum(feed.failing for feed in statuses)
         self.query_one(Vertical).border_title = f"Feeds · {len(statuses)} followed · {failing} failing"
 
@@ -119,3 +137,43 @@ class FeedsScreen(ModalScreen):
         if detail.display:
             name = clean_line(feed.title, 200) or clean_line(feed.url, 300)
             detail.update(f"{name}: {clean_line(feed.last_error, 2000)}")
+
+    def _writable(self) -> bool:
+        if getattr(self.app, "read_only", False):
+            self.notify(READ_ONLY_NOTICE, severity="warning", timeout=4, markup=False)
+            return False
+        return True
+
+    def action_add_feed(self) -> None:
+        if self._writable():
+            self.app.push_screen(AddFeedScreen(), lambda url: self.change_feeds("add", url) if url else None)
+
+    def action_remove_feed(self) -> None:
+        table = self.query_one(DataTable)
+        feed = self.statuses.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value) if table.row_count else None
+        if feed is None or not self._writable():
+            return
+        name = clean_line(feed.title, 200) or clean_line(feed.url, 300)
+        self.app.push_screen(
+            RemoveFeedScreen(name, feed.item_count), lambda yes: self.change_feeds("remove", str(feed.id)) if yes else None
+        )
+
+    @work(thread=True, group="feed-change", exit_on_error=False)
+    def change_feeds(self, change: str, url_or_id: str) -> None:
+        """Follow or stop following a feed on this thread's own connection (a write may wait for
+        another process's lock), then redraw the table from the store."""
+        try:
+            db = open_db(self.db_path, migrate=False)
+            try:
+                if change == "add":
+                    self.highlight = str(add_feed(db, url_or_id))
+                    message = f"Following {url_or_id}"
+                else:
+                    message = f"Stopped following {clean_line(remove_feed(db, url_or_id), 300)}; its reports stay"
+            finally:
+                db.conn.close()
+        except (UserError, OSError, sqlite3.Error) as error:
+            self.app.call_from_thread(self.notify, clean_line(str(error), 500), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, message, timeout=4, markup=False)
+        self.app.call_from_thread(self.load_statuses)

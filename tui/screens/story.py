@@ -310,10 +310,13 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, L
             return
         self.new_reports += len(reports)
         self.query_one(StoryHeader).new_reports = self.new_reports
+        config = getattr(self.app, "config", None)
+        if config is not None and not config.notify:
+            return  # the user asked for quiet: the header's count is enough
         title = clean_line(reports[0][1], 100)
         message = f"New report: {title}" if len(reports) == 1 else f"{len(reports)} new reports: {title}…"
         self.notify(message, timeout=6, markup=False)
-        if getattr(self.app, "config", None) is not None and self.app.config.bell:
+        if config is not None and config.bell:
             self.app.bell()
 
     def _show_groups_of(self, article_ids: list[int]) -> int:
