@@ -36,8 +36,10 @@ class Version:
 class ScriptItem:
     id: str
     outlet: str
-    shows: str
+    shows: str  # one of SHOWS
     versions: tuple[Version, ...]  # earliest first
+    copy_of: str | None = None  # a copy: the id of the item whose coverage group it joins
+    new_names: tuple[str, ...] = ()  # names it brings that no seed gives
 
     @property
     def first_at(self) -> float:
@@ -81,7 +83,20 @@ def load_script(path: Path = SCRIPT_FILE) -> Script:
             raise ValueError(f"{path}: item {entry['id']!r} has an unknown outlet or purpose, or no version")
         if [v.at for v in versions] != sorted(v.at for v in versions):
             raise ValueError(f"{path}: item {entry['id']!r} has its versions out of order")
-        items.append(ScriptItem(entry["id"], entry["outlet"], entry["shows"], versions))
+        items.append(
+            ScriptItem(
+                entry["id"],
+                entry["outlet"],
+                entry["shows"],
+                versions,
+                copy_of=entry.get("copy_of"),
+                new_names=tuple(entry.get("new_names", ())),
+            )
+        )
+    ids = {item.id for item in items}
+    for item in items:
+        if (item.shows == "copy") != (item.copy_of in ids):
+            raise ValueError(f"{path}: item {item.id!r}: a copy, and only a copy, names the item it copies")
     return Script(float(data["length"]), outlets, tuple(items))
 
 
