@@ -114,10 +114,10 @@ def dashboard(obj: Context, no_fetch: bool, full_text: bool = False) -> None:
     type=click.FloatRange(0.5, 20),
     default=1.0,
     show_default=True,
-    help="Play the script this many times faster (2: the whole story in about 75 s).",
+    help="Play the script this many times faster (2: the whole story in about a minute).",
 )
 def demo(speed: float) -> None:
-    """Watch a made-up story develop over 2-3 minutes, with no network needed.
+    """Watch a made-up story develop over about two minutes, with no network needed.
 
     A feed server on 127.0.0.1 plays a scripted story (fiction: every place, person and
     outlet in it is invented) and the dashboard follows it in a temporary database,

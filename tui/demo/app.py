@@ -3,7 +3,6 @@ and the user's settings read but never saved (a theme picked in the demo dies wi
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from storywatch.feeds.fetch import FetchSettings
@@ -37,5 +36,5 @@ class DemoApp(StorywatchApp):
         self.config_path = session.folder / "config.toml"  # read the user's settings above; save none
 
     def on_mount(self) -> None:  # Textual also runs StorywatchApp.on_mount
-        minutes = max(1, math.ceil(self.session.server.script.length / self.session.server.speed / 60))
+        minutes = max(1, round(self.session.server.script.length / self.session.server.speed / 60))
         self.notify(WELCOME.format(minutes=minutes), title="storywatch demo", timeout=20, markup=False)
