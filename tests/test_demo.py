@@ -301,10 +301,13 @@ async def test_the_dashboard_fills_as_the_script_plays_and_q_leaves_nothing(tmp_
 # -- the command, in a real terminal ---------------------------------------------------------------
 
 
-def test_storywatch_demo_runs_in_a_terminal_and_quits_clean(tmp_path):
-    """`storywatch --db FILE demo` in a pseudo-terminal: the dashboard draws the demo story, q quits
-    with status 0, its temporary folder is gone and FILE was never created."""
+@pytest.mark.parametrize("quit_by", ["q", "SIGTERM", "SIGHUP"])
+def test_storywatch_demo_runs_in_a_terminal_and_quits_clean(tmp_path, quit_by):
+    """`storywatch --db FILE demo` in a pseudo-terminal: the dashboard draws the demo story; q, a
+    kill or a closed terminal quits with status 0, its temporary folder is gone and FILE was
+    never created."""
     import pty
+    import signal
 
     user_db = tmp_path / "mine.db"
     temporary = tmp_path / "tmp"
@@ -336,7 +339,10 @@ def test_storywatch_demo_runs_in_a_terminal_and_quits_clean(tmp_path):
     try:
         assert read_until(b"Port Merrow", 60), seen[-2000:]
         assert [p.name for p in temporary.iterdir()][0].startswith("storywatch-demo-")
-        os.write(main, b"q")
+        if quit_by == "q":
+            os.write(main, b"q")
+        else:
+            process.send_signal(getattr(signal, quit_by))
         deadline = time.monotonic() + 60
         while process.poll() is None and time.monotonic() < deadline:
             read_until(b"\x00never", 0.5)  # keep reading: an app whose terminal is full cannot quit

@@ -3,6 +3,9 @@ and the user's settings read but never saved (a theme picked in the demo dies wi
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from pathlib import Path
 
 from storywatch.feeds.fetch import FetchSettings
@@ -33,8 +36,25 @@ class DemoApp(StorywatchApp):
             refresh_interval=refresh_interval,
         )
         self.session = session
+        self._signals: list[int] = []  # the signals that quit the app while it runs
         self.config_path = session.folder / "config.toml"  # read the user's settings above; save none
 
     def on_mount(self) -> None:  # Textual also runs StorywatchApp.on_mount
+        self._quit_on_signals()
         minutes = max(1, round(self.session.server.script.length / self.session.server.speed / 60))
         self.notify(WELCOME.format(minutes=minutes), title="storywatch demo", timeout=20, markup=False)
+
+    def _quit_on_signals(self) -> None:
+        """A closed terminal (SIGHUP) or a kill (SIGTERM) quits as q does, so the temporary
+        folder is still removed; where signals cannot be caught (Windows) nothing changes."""
+        loop = asyncio.get_running_loop()
+        for name in ("SIGHUP", "SIGTERM"):
+            if hasattr(signal, name):
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(getattr(signal, name), self.exit)
+                    self._signals.append(getattr(signal, name))
+
+    def on_unmount(self) -> None:  # Textual also runs StorywatchApp.on_unmount
+        loop = asyncio.get_running_loop()
+        for number in self._signals:
+            loop.remove_signal_handler(number)
