@@ -25,6 +25,7 @@ from storywatch.store import coverage
 from storywatch.store.db import open_db
 from storywatch.store.entity_queries import top_entities
 from storywatch.store.queries import entities_in_seeds
+from storywatch.store.times import to_iso
 from storywatch.tui.demo import STORY_FILE
 from storywatch.tui.demo.script import feed_document, feed_etag, load_script
 from storywatch.tui.demo.server import DemoServer
@@ -233,6 +234,10 @@ def test_the_session_leaves_nothing_behind(played):
         folder = other.folder
         assert other.db_path.exists() and other.db_path.parent == folder
         assert other.story.feeds and all(f.url.startswith("http://127.0.0.1:") for f in other.story.feeds)
+        db = open_db(other.db_path)
+        seeds_at = db.execute("SELECT max(sort_at) FROM articles WHERE kind = 'seed'").fetchone()[0]
+        db.close()
+        assert to_iso(other.server.published(0)) >= seeds_at  # the script begins after its seeds
     assert not folder.exists()
 
 
@@ -273,6 +278,7 @@ async def test_the_dashboard_fills_as_the_script_plays_and_q_leaves_nothing(tmp_
         async with app.run_test(size=SIZE) as pilot:
             assert await wait_until(pilot, lambda: lead.versions[0].title in shown_titles(app), 15)
             assert last.versions[0].title not in shown_titles(app)
+            assert shown_titles(app)[0] == lead.versions[0].title  # newer than the seeds, so on top
             lead_copies = [item for item in SCRIPT.items if item.copy_of == lead.id]
             clock.t = max(item.first_at for item in lead_copies)  # the copies are out, the edit is not
             await pilot.press("r")  # poll every feed now

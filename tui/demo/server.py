@@ -47,11 +47,15 @@ class DemoServer:
     def start(self) -> DemoServer:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
-        self._began = time.monotonic()
-        self.started_at = datetime.now(timezone.utc).replace(microsecond=0)
+        self.begin()
         self._thread = threading.Thread(target=self._server.serve_forever, name="storywatch-demo-feeds", daemon=True)
         self._thread.start()
         return self
+
+    def begin(self) -> None:
+        """Start the script (again) from its first second, now."""
+        self._began = time.monotonic()
+        self.started_at = datetime.now(timezone.utc).replace(microsecond=0)
 
     def stop(self) -> None:
         if self._server is not None:

@@ -50,6 +50,7 @@ def demo_session(*, speed: float = 1.0, clock: Callable[[], float] | None = None
             ensure_story(db, story)
         finally:
             db.close()
+        server.begin()  # the script starts once the seeds are stored, so every report is newer than they are
         yield DemoSession(folder, db_path, story, server)
     finally:
         server.stop()
