@@ -99,6 +99,7 @@ HELP_ARGS = [
     ["--help"],
     ["--version"],
     ["dashboard", "--help"],
+    ["demo", "--help"],
     ["fetch", "--help"],
     ["feeds", "--help"],
     ["feeds", "add", "--help"],
@@ -155,4 +156,8 @@ def test_the_package_ships_every_folder_under_the_namespace():
     }
     assert set(config["packages"]) == on_disk
     assert all(name.startswith("storywatch.") for name in config["packages"])
-    assert config["package-data"] == {"storywatch.seeds": ["*.toml", "*.txt"], "storywatch.tui": ["*.tcss"]}
+    assert config["package-data"] == {
+        "storywatch.seeds": ["*.toml", "*.txt"],
+        "storywatch.tui": ["*.tcss"],
+        "storywatch.tui.demo": ["*.toml", "seeds/*.toml", "seeds/*.txt"],
+    }

@@ -161,6 +161,30 @@ def _story_tags(story) -> dict[int, str] | None:
     return None if story.tags == DEFAULT_TAGS else story.tags
 
 
+@cli.command()
+@click.option(
+    "--speed",
+    type=click.FloatRange(0.5, 20),
+    default=1.0,
+    show_default=True,
+    help="Play the script this many times faster (2: the whole story in about a minute).",
+)
+def demo(speed: float) -> None:
+    """Watch a made-up story develop over about two minutes, with no network needed.
+
+    A feed server on 127.0.0.1 plays a scripted story (fiction: every place, person and
+    outlet in it is invented) and the dashboard follows it in a temporary database,
+    deleted when you quit. Your own database and settings are never touched, whatever
+    --db, --story or the environment say.
+    """
+    from storywatch.tui.demo.session import demo_session
+
+    with demo_session(speed=speed) as session:
+        from storywatch.tui.demo.app import DemoApp
+
+        DemoApp(session).run()
+
+
 def _full_text_settings(**fields):
     """Fetch settings with full text on; a one-line error when the extra is not installed."""
     from storywatch.feeds.fetch import FetchSettings
