@@ -360,3 +360,21 @@ def test_storywatch_demo_runs_in_a_terminal_and_quits_clean(tmp_path, quit_by):
         os.close(main)
     assert list(temporary.iterdir()) == []
     assert not user_db.exists()
+
+
+def test_demo_screenshot_saves_the_dashboard_once_the_script_has_played(tmp_path):
+    """`demo --screenshot` (the README's picture) plays the whole script off screen, then saves
+    an SVG of the dashboard showing the story's reports and new names, and leaves nothing else."""
+    shot = tmp_path / "shot.svg"
+    env = dict(os.environ, STORYWATCH_CONFIG=str(tmp_path / "none.toml"), TMPDIR=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-m", "storywatch.tui.cli", "--db", str(tmp_path / "mine.db"), "demo", "--speed", "20",
+         "--screenshot", str(shot)],
+        capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    svg = shot.read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "Port&#160;Merrow" in svg
+    assert "outlets" in svg and "✦" in svg  # a coverage group and a name new since the seeds
+    assert not (tmp_path / "mine.db").exists()
+    assert not list(tmp_path.glob("storywatch-demo-*"))

@@ -169,7 +169,14 @@ def _story_tags(story) -> dict[int, str] | None:
     show_default=True,
     help="Play the script this many times faster (2: the whole story in about a minute).",
 )
-def demo(speed: float) -> None:
+@click.option(
+    "--screenshot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Play the whole script off screen (120x34), save the dashboard as an SVG to FILE and exit.",
+)
+def demo(speed: float, screenshot: Path | None = None) -> None:
     """Watch a made-up story develop over about two minutes, with no network needed.
 
     A feed server on 127.0.0.1 plays a scripted story (fiction: every place, person and
@@ -182,7 +189,17 @@ def demo(speed: float) -> None:
     with demo_session(speed=speed) as session:
         from storywatch.tui.demo.app import DemoApp
 
-        DemoApp(session).run()
+        if screenshot is None:
+            DemoApp(session).run()
+            return
+        app = DemoApp(session, screenshot=screenshot.expanduser().resolve())
+        app.run(headless=True, size=SCREENSHOT_SIZE)
+        if not app.screenshot_saved:
+            raise click.ClickException(f"no screenshot saved to {screenshot}")
+        _echo(str(screenshot))
+
+
+SCREENSHOT_SIZE = (120, 34)  # columns and rows of `demo --screenshot`: the README's picture
 
 
 def _full_text_settings(**fields):

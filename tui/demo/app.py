@@ -20,12 +20,22 @@ WELCOME = (
 )
 
 
+SCREENSHOT_SETTLE = 3.0  # seconds after the script's end: the last poll stored and painted
+
+
 class DemoApp(StorywatchApp):
     """`StorywatchApp` on the demo's temporary database, with a word of welcome."""
 
     CSS_PATH = Path(dashboard.__file__).with_name("app.tcss")  # Textual reads a relative one beside this module
 
-    def __init__(self, session: DemoSession, *, poll_interval: float | None = None, refresh_interval: float = 0.5):
+    def __init__(
+        self,
+        session: DemoSession,
+        *,
+        poll_interval: float | None = None,
+        refresh_interval: float = 0.5,
+        screenshot: Path | None = None,
+    ):
         speed = session.server.speed
         interval = poll_interval if poll_interval is not None else max(1.0, POLL_INTERVAL / speed)
         super().__init__(
@@ -38,11 +48,27 @@ class DemoApp(StorywatchApp):
         self.session = session
         self._signals: list[int] = []  # the signals that quit the app while it runs
         self.config_path = session.folder / "config.toml"  # read the user's settings above; save none
+        self.screenshot = screenshot  # where to save an SVG of the screen once the script has played
+        self.screenshot_saved = False
 
     def on_mount(self) -> None:  # Textual also runs StorywatchApp.on_mount
         self._quit_on_signals()
+        if self.screenshot is not None:  # no welcome note: the picture is of the story
+            script_end = self.session.server.script.length / self.session.server.speed
+            self.set_timer(script_end + SCREENSHOT_SETTLE, self._save_screenshot_and_quit)
+            return
         minutes = max(1, round(self.session.server.script.length / self.session.server.speed / 60))
         self.notify(WELCOME.format(minutes=minutes), title="storywatch demo", timeout=20, markup=False)
+
+    def _save_screenshot_and_quit(self) -> None:
+        self.clear_notifications()  # a toast would hide part of the feed in a still picture
+        self.refresh()
+        self.call_after_refresh(self._save_and_quit)
+
+    def _save_and_quit(self) -> None:
+        self.save_screenshot(filename=self.screenshot.name, path=str(self.screenshot.parent))
+        self.screenshot_saved = True
+        self.exit()
 
     def _quit_on_signals(self) -> None:
         """A closed terminal (SIGHUP) or a kill (SIGTERM) quits as q does, so the temporary
