@@ -234,16 +234,22 @@ class _Linker:
         canonical = self.story.get(name_key(written))
         if canonical is not None:  # rule 1: the story file says so, whatever kind it was read as
             key = entity_key(kind, canonical)
-            row = db.execute("SELECT id FROM entities WHERE key = ? ORDER BY kind = ? DESC LIMIT 1", [key, kind]).fetchone()
+            # The kinds spelled out: a seek per kind in the (kind, key) index, not a scan of every entity.
+            row = db.execute(
+                "SELECT id FROM entities WHERE kind IN ('person', 'org', 'place') AND key = ? ORDER BY kind = ? DESC LIMIT 1",
+                [key, kind],
+            ).fetchone()
             return row[0] if row else self._make(kind, canonical)
         name = canonical_name(kind, written)
         key = entity_key(kind, name)
         row = db.execute("SELECT id FROM entities WHERE kind = ? AND key = ?", [kind, key]).fetchone()
         if row:
             return row[0]
+        # By the alias key's index (without statistics SQLite walked every entity of the kind), and
+        # of several, the entity first in key order, as that walk found it.
         row = db.execute(
-            "SELECT e.id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id WHERE a.key = ? AND e.kind = ?"
-            " LIMIT 1",
+            "SELECT e.id FROM entity_aliases a INDEXED BY entity_aliases_by_key JOIN entities e ON e.id = a.entity_id"
+            " WHERE a.key = ? AND e.kind = ? ORDER BY e.key LIMIT 1",
             [name_key(written), kind],
         ).fetchone()
         if row:

@@ -181,7 +181,11 @@ def _find_existing(
         # Before the URL: an item found by its GUID in one poll must not be found by another
         # article's URL in the next (a flip-flop the property tests found).
         lookups.append(
-            ("id = (SELECT min(article_id) FROM feed_articles WHERE feed_id = ? AND guid = ?)", [feed_id, guid])
+            (
+                "id = (SELECT min(article_id) FROM feed_articles INDEXED BY feed_articles_by_guid"
+                " WHERE feed_id = ? AND guid = ?)",
+                [feed_id, guid],
+            )
         )
     if canonical:
         lookups.append(("canonical_url = ?", [canonical]))
