@@ -93,7 +93,7 @@ def _replace(record, **changes):
     return replace(record, **changes)
 
 
-def ingest(path: Path, feeds: int) -> None:
+def ingest(path: Path, feeds: int, pragmas: list[str] = ()) -> None:
     from storywatch.store.db import open_db
     from storywatch.store.feeds import add_feed, all_feeds, remove_feed
     from storywatch.store.ingest import save_poll
@@ -102,6 +102,8 @@ def ingest(path: Path, feeds: int) -> None:
 
     path.unlink(missing_ok=True)
     db = open_db(path)
+    for pragma in pragmas:
+        db.execute(f"PRAGMA {pragma}")
     ensure_story(db, load_story(ROOT / "seeds" / "story.toml"))
     for feed in all_feeds(db):
         remove_feed(db, str(feed.id))
@@ -188,12 +190,13 @@ def main() -> None:
     run = commands.add_parser("ingest")
     run.add_argument("db", type=Path)
     run.add_argument("--feeds", type=int, default=40)
+    run.add_argument("--pragma", action="append", default=[], metavar="NAME=VALUE", help="an extra PRAGMA to try")
     check = commands.add_parser("compare")
     check.add_argument("a", type=Path)
     check.add_argument("b", type=Path)
     args = parser.parse_args()
     if args.command == "ingest":
-        ingest(args.db, args.feeds)
+        ingest(args.db, args.feeds, args.pragma)
     else:
         sys.exit(1 if compare(args.a, args.b) else 0)
 

@@ -23,6 +23,7 @@ in this order, each one easy to check by hand:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -140,23 +141,62 @@ def index_articles(db: Database, article_ids: list[int]) -> None:
     if not article_ids:
         return
     with db.atomic():
-        linker = _Linker(db)
+        # The texts and the names each article had, for all of them at once. An article's own
+        # mentions are written only here, so what was read stays true as the loop goes on.
+        texts, had = {}, {}
+        for start in range(0, len(article_ids), _BATCH):
+            chunk = article_ids[start : start + _BATCH]
+            marks = ", ".join("?" * len(chunk))
+            for article_id, *text in db.execute(
+                f"SELECT id, title, summary, body FROM articles WHERE id IN ({marks})", chunk
+            ).fetchall():
+                texts[article_id] = text
+            for article_id, entity_id in db.execute(
+                f"SELECT DISTINCT article_id, entity_id FROM mentions WHERE article_id IN ({marks})"
+                " ORDER BY article_id, entity_id",
+                chunk,
+            ).fetchall():
+                had.setdefault(article_id, []).append(entity_id)
+        pending = _Pending(db)
+        linker = _Linker(db, before_counting=pending.write)
         for article_id in article_ids:
-            row = db.execute("SELECT title, summary, body FROM articles WHERE id = ?", [article_id]).fetchone()
+            row = texts.get(article_id)
             if row is None:
                 continue
-            replaced = [r[0] for r in db.execute("SELECT DISTINCT entity_id FROM mentions WHERE article_id = ?", [article_id])]
-            db.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
-            rows = []
+            replaced = had.get(article_id, [])
+            if replaced:
+                pending.write()  # first: the ids of new mentions follow the highest id there is
+                db.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
+            rows = []  # pending only once the article is linked: its own names never count while it is
             for mention in article_mentions(*row):
                 entity_id = linker.entity_for(mention.kind, mention.text)
                 if entity_id is not None:
                     rows.append((article_id, entity_id, mention.field, mention.start, mention.end, mention.text))
-            db.conn.executemany(
+            pending.rows += rows
+            if replaced:
+                pending.write()  # whether a name is still mentioned anywhere counts this article's new ones
+                _forget_unmentioned(db, replaced)
+        pending.write()
+
+
+_BATCH = 500  # ids per IN (...) list
+
+
+class _Pending:
+    """Mentions found but not yet written: one INSERT for many articles, written before anything
+    counts mentions (so every count is what it was when each article was written at once)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.rows: list[tuple] = []
+
+    def write(self) -> None:
+        if self.rows:
+            self.db.conn.executemany(
                 "INSERT INTO mentions (article_id, entity_id, field, char_start, char_end, text) VALUES (?, ?, ?, ?, ?, ?)",
-                rows,
+                self.rows,
             )
-            _forget_unmentioned(db, replaced)
+            self.rows = []
 
 
 def _stored_story_aliases(db: Database) -> dict[str, tuple[str, str]]:
@@ -212,10 +252,11 @@ def _forget_unmentioned(db: Database, entity_ids: list[int]) -> None:
 class _Linker:
     """Finds or makes the entity for a name, by the rules in this module's docstring."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, before_counting: Callable[[], None] = lambda: None) -> None:
         self.db = db
         self.story = {row[0]: row[1] for row in db.execute("SELECT key, canonical FROM story_aliases")}
         self.cache: dict[tuple[str, str], int] = {}
+        self.before_counting = before_counting  # the rules that rank people by mentions call it first
 
     def entity_for(self, kind: str, text: str) -> int | None:
         written = clean_name(text)
@@ -257,6 +298,7 @@ class _Linker:
         if kind == "person":
             return self._person(name, key)
         if kind == "org" and " " not in key and name_key(written) not in gazetteer().known:
+            self.before_counting()
             person = db.execute(  # rule 6
                 "SELECT e.id FROM entities e WHERE e.kind = 'person' AND e.surname = ?"
                 " ORDER BY (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) DESC, e.id LIMIT 1",
@@ -270,6 +312,7 @@ class _Linker:
         """Rule 5: surnames and tails of full names join the full name."""
         db = self.db
         surname = surname_key("person", name)
+        self.before_counting()
         others = db.execute(
             "SELECT e.id, e.name, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n"
             " FROM entities e WHERE e.kind = 'person' AND e.surname = ? ORDER BY n DESC, e.id",

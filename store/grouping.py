@@ -6,6 +6,8 @@ Runs inside the poll's transaction; the text work is in `storywatch.store.text.d
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlite_utils import Database
 
 from storywatch.store.text import dedup
@@ -13,25 +15,55 @@ from storywatch.store.text import dedup
 CANDIDATES_CHECKED = 20  # near-duplicate candidates verified per item, most shared bands first
 
 
+@dataclass(frozen=True)
+class Grouped:
+    """What is stored of an article's grouping before it is (re)grouped: its fingerprint's
+    signature and its coverage row's seed, None where there is none."""
+
+    signature: bytes | None = None
+    grouped: bool = False
+    seed_id: int | None = None
+
+
+def stored_groupings(db: Database, article_ids: list[int]) -> dict[int, Grouped]:
+    """`Grouped` for many articles in one query per 500 (the analysis pass asks it once per poll):
+    an article's own rows are only written when it is grouped, so the answers stay true."""
+    found = {}
+    for start in range(0, len(article_ids), 500):
+        chunk = article_ids[start : start + 500]
+        for article_id, signature, grouped, seed_id in db.execute(
+            "SELECT a.id, f.signature, c.article_id IS NOT NULL, c.seed_id FROM articles a"
+            " LEFT JOIN fingerprints f ON f.article_id = a.id LEFT JOIN coverage c ON c.article_id = a.id"
+            f" WHERE a.id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ).fetchall():
+            found[article_id] = Grouped(signature, bool(grouped), seed_id)
+    return found
+
+
 def group_article(
-    db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, seed_shingles: dict[int, frozenset[int]]
+    db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, seed_shingles: dict[int, frozenset[int]],
+    stored: Grouped | None = None,
 ) -> int | None:
     """Store the fingerprint and band keys and put the article in its coverage group.
 
     Returns the seed this article copies, if any. An article already grouped keeps its group
-    (a revision does not move it); only its fingerprint is refreshed.
+    (a revision does not move it); only its fingerprint is refreshed. `stored` is what
+    `stored_groupings` found for it (else it is looked up here).
     """
-    old = db.execute("SELECT signature FROM fingerprints WHERE article_id = ?", [article_id]).fetchone()
+    if stored is None:
+        stored = stored_groupings(db, [article_id]).get(article_id, Grouped())
+    old = stored.signature
     if old:  # a revision: its old band keys go (found by key, the table's index)
         db.conn.executemany(
             "DELETE FROM signature_bands WHERE band = ? AND key = ? AND article_id = ?",
-            [(band, key, article_id) for band, key in dedup.band_keys(dedup.signature_from_blob(old[0]))],
+            [(band, key, article_id) for band, key in dedup.band_keys(dedup.signature_from_blob(old))],
         )
     db.execute(
         "INSERT OR REPLACE INTO fingerprints (article_id, text_hash, signature, headline_hash) VALUES (?, ?, ?, ?)",
         [article_id, fp.text_hash, dedup.signature_blob(fp.signature), fp.headline_hash],
     )
-    existing = db.execute("SELECT seed_id FROM coverage WHERE article_id = ?", [article_id]).fetchone()
+    existing = stored.grouped
     match = None if existing else find_copy(db, article_id, kind, fp, seed_shingles)
     if fp.comparable:
         db.conn.executemany(
@@ -39,7 +71,7 @@ def group_article(
             [(band, key, article_id) for band, key in dedup.band_keys(fp.signature)],
         )
     if existing:
-        return existing[0]
+        return stored.seed_id
     if match is None:
         db.execute(
             "INSERT INTO coverage (article_id, group_id, match) VALUES (?, ?, 'first')",

@@ -61,11 +61,10 @@ def ingest_items(
     seen_in_batch = SeenInPoll() if seen is None else seen
     quiet: list[int] = []
     with db.atomic():
-        known = KnownItems(
-            db, feed_id, [clean_line(item.guid, 2000) for item in items], [canonical_url(item.url) for item in items]
-        )
-        for item in items:
-            outcome = _ingest_one(db, item, feed_id, seen_at, seen_in_batch, known)
+        keys = [(canonical_url(item.url), clean_line(item.guid, 2000)) for item in items]  # each computed once
+        known = KnownItems(db, feed_id, [guid for _, guid in keys], [canonical for canonical, _ in keys])
+        for item, (canonical, guid) in zip(items, keys):
+            outcome = _ingest_one(db, item, canonical, guid, feed_id, seen_at, seen_in_batch, known)
             if outcome is None:
                 result.skipped += 1
             elif outcome[1] == "new":
@@ -96,14 +95,14 @@ class SeenInPoll:
 
 
 def _ingest_one(
-    db: Database, item: ArticleRecord, feed_id: int | None, seen_at: str, seen_in_batch: SeenInPoll, known: KnownItems
+    db: Database, item: ArticleRecord, canonical: str, guid: str, feed_id: int | None, seen_at: str,
+    seen_in_batch: SeenInPoll, known: KnownItems,
 ):
-    """Store one item; an article an earlier item of the poll already stored is left as that
-    item had it (one article listed twice, or two items found by one GUID but with different
-    links), so a repeated poll is not a new revision each time."""
+    """Store one item (`canonical` and `guid` are its canonical URL and clean GUID); an article
+    an earlier item of the poll already stored is left as that item had it (one article listed
+    twice, or two items found by one GUID but with different links), so a repeated poll is not
+    a new revision each time."""
     title = clean_line(item.title) or clean_line(item.summary, 120)
-    canonical = canonical_url(item.url)
-    guid = clean_line(item.guid, 2000)
     if not title or not (canonical or guid):
         return None  # nothing to show or nothing to know it by again
     summary = clean_block(item.summary, 20_000)
