@@ -64,11 +64,12 @@ def group_article(
         [article_id, fp.text_hash, dedup.signature_blob(fp.signature), fp.headline_hash],
     )
     existing = stored.grouped
-    match = None if existing else find_copy(db, article_id, kind, fp, seed_shingles)
+    keys = dedup.band_keys(fp.signature) if fp.comparable else []  # once: for the lookup and the index
+    match = None if existing else find_copy(db, article_id, kind, fp, seed_shingles, keys)
     if fp.comparable:
         db.conn.executemany(
             "INSERT OR IGNORE INTO signature_bands (band, key, article_id) VALUES (?, ?, ?)",
-            [(band, key, article_id) for band, key in dedup.band_keys(fp.signature)],
+            [(band, key, article_id) for band, key in keys],
         )
     if existing:
         return stored.seed_id
@@ -88,9 +89,13 @@ def group_article(
     return seed_id
 
 
-def find_copy(db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, seed_shingles: dict[int, frozenset[int]]):
+def find_copy(
+    db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, seed_shingles: dict[int, frozenset[int]],
+    keys: list[tuple[int, int]] | None = None,
+):
     """The stored article this one copies: same text, a seed's text, or a near-duplicate.
-    Returns (how, other_id, similarity, seed_id) or None."""
+    Returns (how, other_id, similarity, seed_id) or None. `keys` are the signature's band
+    keys, when the caller has them."""
     same = _first_grouped(db, "text_hash", fp.text_hash, article_id)
     if same and fp.shingles:
         return ("text", same, 1.0, _seed_of(db, same))
@@ -110,7 +115,7 @@ def find_copy(db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, s
         if best_seed and best_seed[0] >= dedup.SEED_CONTAINMENT:
             return ("seed", best_seed[1], round(best_seed[0], 3), best_seed[1])
     best = None
-    for other_id, text in _candidates(db, article_id, fp):
+    for other_id, text in _candidates(db, article_id, fp, keys):
         similarity = dedup.resemblance(fp.shingles, dedup.item_shingles(*text))
         if similarity >= dedup.NEAR_DUPLICATE and (best is None or similarity > best[0]):
             best = (similarity, other_id)
@@ -129,12 +134,15 @@ def _first_grouped(db: Database, column: str, value: str, article_id: int) -> in
     return row[0] if row else None
 
 
-def near_duplicate_candidates(db: Database, signature: tuple[int, ...], exclude: int = 0) -> list[int]:
-    """Stored articles sharing at least one LSH band with `signature`, most shared bands first.
+def near_duplicate_candidates(
+    db: Database, signature: tuple[int, ...], exclude: int = 0, keys: list[tuple[int, int]] | None = None
+) -> list[int]:
+    """Stored articles sharing at least one LSH band with `signature` (whose band `keys` the
+    caller may have), most shared bands first.
 
     This is the per-item lookup whose cost bench/ingest.py measures: one indexed query.
     """
-    keys = dedup.band_keys(signature)
+    keys = keys or dedup.band_keys(signature)
     # One index seek per band (a row-value IN list would scan the table).
     per_band = " UNION ALL ".join("SELECT article_id FROM signature_bands WHERE band = ? AND key = ?" for _ in keys)
     rows = db.execute(
@@ -145,13 +153,13 @@ def near_duplicate_candidates(db: Database, signature: tuple[int, ...], exclude:
     return [row[0] for row in rows]
 
 
-def _candidates(db: Database, article_id: int, fp: dedup.Fingerprint):
+def _candidates(db: Database, article_id: int, fp: dedup.Fingerprint, keys: list[tuple[int, int]] | None = None):
     """Band-sharing articles whose stored signature says they may really be copies, with their text.
 
     Checking the signatures first spares the random reads and shingling of the unrelated
     articles that share one crowded band key (the slow tail of the lookup at 1M stored).
     """
-    ids = near_duplicate_candidates(db, fp.signature, exclude=article_id)
+    ids = near_duplicate_candidates(db, fp.signature, exclude=article_id, keys=keys)
     if not ids:
         return []
     signatures = db.execute(
