@@ -162,3 +162,25 @@ def test_a_batch_failing_in_its_analysis_leaves_nothing_of_the_poll(db, tmp_path
     other = open_db(tmp_path / "story.db")
     assert other.execute("SELECT count(*) FROM mentions").fetchone() == (0,)
     other.close()
+
+
+def test_names_linked_across_one_batch_agree_with_the_store(db):
+    """A surname seen first, then the full name, then the surname again and a middle initial, in
+    one batch: one person, under the full name (the batch's up-front lookups follow the rename)."""
+    feed = add_feed(db, "http://127.0.0.1:1/a.xml")
+    texts = [
+        "Sheinbaum told reporters in the capital that the plan had been agreed with the governors.",
+        "Mexican President Claudia Sheinbaum said on Monday that the plan had been agreed with the governors.",
+        "On Tuesday, President Sheinbaum said the agreement would be published within the week.",
+        "Officials said the decree had been signed by President Claudia J. Sheinbaum.",
+    ]
+    result = save_poll(db, feed, ok(), [report(n, summary=text, title=f"Briefing number {n} from the palace")
+                                        for n, text in enumerate(texts)])
+    assert len(result.new_ids) == 4
+    people = db.execute(
+        "SELECT e.name, count(DISTINCT m.article_id) FROM entities e JOIN mentions m ON m.entity_id = e.id"
+        " WHERE e.kind = 'person' GROUP BY e.id"
+    ).fetchall()
+    assert people == [("Claudia Sheinbaum", 4)]
+    aliases = {row[0] for row in db.execute("SELECT alias FROM entity_aliases")}
+    assert {"Sheinbaum", "Claudia Sheinbaum"} <= aliases
