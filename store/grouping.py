@@ -96,10 +96,9 @@ def find_copy(
     """The stored article this one copies: same text, a seed's text, or a near-duplicate.
     Returns (how, other_id, similarity, seed_id) or None. `keys` are the signature's band
     keys, when the caller has them."""
-    same = _first_grouped(db, "text_hash", fp.text_hash, article_id)
+    same, headline = _first_grouped(db, fp.text_hash, fp.headline_hash, article_id)
     if same and fp.shingles:
         return ("text", same, 1.0, _seed_of(db, same))
-    headline = fp.headline_hash and _first_grouped(db, "headline_hash", fp.headline_hash, article_id)
     if headline:
         seed = _seed_of(db, headline)
         return ("seed" if seed == headline else "near", headline, 1.0, seed)
@@ -124,14 +123,19 @@ def find_copy(
     return ("near", best[1], round(best[0], 3), _seed_of(db, best[1]))
 
 
-def _first_grouped(db: Database, column: str, value: str, article_id: int) -> int | None:
-    """The earliest grouped article (other than this one) whose fingerprint has this hash."""
-    row = db.execute(
-        f"SELECT f.article_id FROM fingerprints f JOIN coverage c ON c.article_id = f.article_id"
-        f" WHERE f.{column} = ? AND f.article_id != ? ORDER BY f.article_id LIMIT 1",
-        [value, article_id],
-    ).fetchone()
-    return row[0] if row else None
+def _first_grouped(
+    db: Database, text_hash: str, headline_hash: str | None, article_id: int
+) -> tuple[int | None, int | None]:
+    """The earliest grouped articles (other than this one) whose fingerprint has this text hash,
+    and this headline hash: one statement for both."""
+    first = (
+        "(SELECT f.article_id FROM fingerprints f JOIN coverage c ON c.article_id = f.article_id"
+        " WHERE f.{} = ? AND f.article_id != ? ORDER BY f.article_id LIMIT 1)"
+    )
+    return tuple(db.execute(
+        f"SELECT {first.format('text_hash')}, {first.format('headline_hash')}",
+        [text_hash, article_id, headline_hash, article_id],
+    ).fetchone())
 
 
 def near_duplicate_candidates(
