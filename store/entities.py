@@ -261,14 +261,14 @@ class _KnownNames:
     def __init__(self, db: Database, story: dict[str, str], mentions: list[Mention]) -> None:
         wanted: dict[str, set[str]] = {kind: set() for kind in KINDS.values()}
         alias_keys: set[str] = set()
-        for mention in mentions:
-            written = clean_name(mention.text)
+        for kind, text in {(mention.kind, mention.text) for mention in mentions}:  # a name is often repeated
+            written = clean_name(text)
             alias = name_key(written)
             if not alias:
                 continue
             alias_keys.add(alias)
             if alias not in story:  # the story file's names are looked up as they always were
-                wanted[mention.kind].add(entity_key(mention.kind, canonical_name(mention.kind, written)))
+                wanted[kind].add(entity_key(kind, canonical_name(kind, written)))
         self.entities: dict[tuple[str, str], int] = {}
         self.info: dict[int, tuple[str, str]] = {}  # id -> (kind, key)
         self.covered = {(kind, key) for kind, keys in wanted.items() for key in keys}
