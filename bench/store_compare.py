@@ -6,7 +6,7 @@ real texts in bench/data (real_dev, real_wire_dev: one feed per source feed, the
 poll where some items are edited, retitled, listed twice or given another's link, and a page
 text arrives for a few), then saves every poll with `save_poll` at fixed poll times.
 
-    python bench/store_compare.py ingest OUT.db [--feeds 40]   # prints seconds and statements
+    python bench/store_compare.py ingest OUT.db [--feeds 40] [--generated-only]   # seconds, statements
     python bench/store_compare.py compare A.db B.db           # every table, timestamps aside
 
 To compare two versions, run `ingest` under each (e.g. PYTHONPATH=/path/to/old-copy, where
@@ -34,8 +34,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 WALL_CLOCK = {"scored_at", "found_at", "created_at", "added_at"}
 
 
-def polls(feeds: int) -> list[tuple[str, str, list]]:
-    """(feed name, poll time, records) in the order they are saved."""
+def polls(feeds: int, real: bool = True) -> list[tuple[str, str, list]]:
+    """(feed name, poll time, records) in the order they are saved; `real=False`: the generated
+    feeds alone (what bench/poll.py serves)."""
     import poll as bench_poll
 
     from storywatch.feeds.parse import parse_feed
@@ -52,6 +53,8 @@ def polls(feeds: int) -> list[tuple[str, str, list]]:
     for number, doc in enumerate(docs):
         items = parse_feed(doc.encode() if isinstance(doc, str) else doc).items
         result.append((f"gen-{number}", "2026-01-05T12:00:00Z", items))
+    if not real:
+        return result
     real = []
     for name in ("real_dev.jsonl", "real_wire_dev.jsonl"):
         for line in (ROOT / "bench" / "data" / name).read_text().splitlines():
@@ -93,7 +96,7 @@ def _replace(record, **changes):
     return replace(record, **changes)
 
 
-def ingest(path: Path, feeds: int, pragmas: list[str] = ()) -> None:
+def ingest(path: Path, feeds: int, pragmas: list[str] = (), real: bool = True) -> None:
     from storywatch.store.db import open_db
     from storywatch.store.feeds import add_feed, all_feeds, remove_feed
     from storywatch.store.ingest import save_poll
@@ -107,7 +110,7 @@ def ingest(path: Path, feeds: int, pragmas: list[str] = ()) -> None:
     ensure_story(db, load_story(ROOT / "seeds" / "story.toml"))
     for feed in all_feeds(db):
         remove_feed(db, str(feed.id))
-    work = polls(feeds)
+    work = polls(feeds, real)
     feed_ids = {}
     for name, _, _ in work:
         if name not in feed_ids:
@@ -190,13 +193,14 @@ def main() -> None:
     run = commands.add_parser("ingest")
     run.add_argument("db", type=Path)
     run.add_argument("--feeds", type=int, default=40)
+    run.add_argument("--generated-only", action="store_true", help="bench/poll.py's feeds alone, no real texts")
     run.add_argument("--pragma", action="append", default=[], metavar="NAME=VALUE", help="an extra PRAGMA to try")
     check = commands.add_parser("compare")
     check.add_argument("a", type=Path)
     check.add_argument("b", type=Path)
     args = parser.parse_args()
     if args.command == "ingest":
-        ingest(args.db, args.feeds, args.pragma)
+        ingest(args.db, args.feeds, args.pragma, real=not args.generated_only)
     else:
         sys.exit(1 if compare(args.a, args.b) else 0)
 
