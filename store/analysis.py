@@ -27,25 +27,57 @@ def analyse_articles(db: Database, article_ids: list[int]) -> None:
         seed_shingles = {seed: shingles for _, state in stories for seed, shingles in state.seed_shingles.items()}
         vocabulary = frozenset().union(*(state.vocabulary for _, state in stories))
         new_background = []
+        # What is stored of each article's grouping, for all of them at once (a revision has a
+        # fingerprint; an article already grouped keeps its group).
+        stored = grouping.stored_groupings(db, [a[0] for a in articles])
         for article_id, kind, seed_story, title, summary, body in articles:
-            known = db.execute("SELECT 1 FROM fingerprints WHERE article_id = ?", [article_id]).fetchone()
+            before = stored[article_id]
             terms = relevance.item_terms(title, summary, body, names.get(article_id, ()))
             opening = relevance.opening_terms(title, summary, body)
-            if kind == "feed" and not known:
+            if kind == "feed" and before.signature is None:
                 new_background.append(terms)
             fingerprint = dedup.fingerprint(title, summary, body)
-            seed_id = grouping.group_article(db, article_id, kind, fingerprint, seed_shingles)
+            seed_id = grouping.group_article(db, article_id, kind, fingerprint, seed_shingles, before)
             for story_id, state in stories:
                 scoring.store_relevance(
                     db, story_id, article_id, relevance.score(state.model, terms, opening), state.threshold,
                     copies_seed=seed_id is not None and seed_id in state.seed_shingles,
                     marks=state.has_marks, is_seed=kind == "seed" and seed_story == story_id,
                 )
-                _note_novelty(db, story_id, article_id, kind == "seed" and seed_story == story_id, (title, summary, body))
+        # Novelty reads only verdicts and groups, which are all stored now: one query for them,
+        # then the reports in the same order as ever (what one teaches the story, the next knows).
+        verdicts = _verdicts(db, [a[0] for a in articles])
+        for article_id, kind, seed_story, title, summary, body in articles:
+            for story_id, _ in stories:
+                on_story, match = verdicts.get((story_id, article_id), (None, None))
+                _note_novelty(
+                    db, story_id, article_id, kind == "seed" and seed_story == story_id, (title, summary, body),
+                    on_story, match,
+                )
         story_model.count_terms(db, new_background, vocabulary)
 
 
-def _note_novelty(db: Database, story_id: int, article_id: int, is_seed: bool, text: tuple[str, str, str]) -> None:
+def _verdicts(db: Database, article_ids: list[int]) -> dict[tuple[int, int], tuple[int | None, str | None]]:
+    """(story, article) -> (on_story, coverage match) for these articles."""
+    found = {}
+    for start in range(0, len(article_ids), 500):
+        chunk = article_ids[start : start + 500]
+        found.update(
+            ((story_id, article_id), (on_story, match))
+            for story_id, article_id, on_story, match in db.execute(
+                "SELECT r.story_id, r.article_id, r.on_story, c.match FROM relevance r"
+                " LEFT JOIN coverage c ON c.article_id = r.article_id"
+                f" WHERE r.article_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+        )
+    return found
+
+
+def _note_novelty(
+    db: Database, story_id: int, article_id: int, is_seed: bool, text: tuple[str, str, str],
+    on_story: int | None, match: str | None,
+) -> None:
     """Seeds make what the story knows; an on-story report's new sentences are marked, then
     known too. A copy of another report (same or near text, a seed's text) adds nothing."""
     from storywatch.store import novelty
@@ -53,10 +85,6 @@ def _note_novelty(db: Database, story_id: int, article_id: int, is_seed: bool, t
     if is_seed:
         novelty.learn(db, story_id, *text)
         return
-    on_story = db.execute(
-        "SELECT on_story FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, article_id]
-    ).fetchone()
-    if not on_story or not on_story[0]:
+    if not on_story:
         return
-    match = db.execute("SELECT match FROM coverage WHERE article_id = ?", [article_id]).fetchone()
-    novelty.note_article(db, story_id, article_id, *text, copy=bool(match) and match[0] != "first")
+    novelty.note_article(db, story_id, article_id, *text, copy=bool(match) and match != "first")

@@ -23,6 +23,7 @@ in this order, each one easy to check by hand:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -140,23 +141,63 @@ def index_articles(db: Database, article_ids: list[int]) -> None:
     if not article_ids:
         return
     with db.atomic():
-        linker = _Linker(db)
+        # The texts and the names each article had, for all of them at once. An article's own
+        # mentions are written only here, so what was read stays true as the loop goes on.
+        texts, had = {}, {}
+        for start in range(0, len(article_ids), _BATCH):
+            chunk = article_ids[start : start + _BATCH]
+            marks = ", ".join("?" * len(chunk))
+            for article_id, *text in db.execute(
+                f"SELECT id, title, summary, body FROM articles WHERE id IN ({marks})", chunk
+            ).fetchall():
+                texts[article_id] = text
+            for article_id, entity_id in db.execute(
+                f"SELECT DISTINCT article_id, entity_id FROM mentions WHERE article_id IN ({marks})"
+                " ORDER BY article_id, entity_id",
+                chunk,
+            ).fetchall():
+                had.setdefault(article_id, []).append(entity_id)
+        found = {article_id: article_mentions(*texts[article_id]) for article_id in article_ids if article_id in texts}
+        pending = _Pending(db)
+        linker = _Linker(db, before_counting=pending.write)
+        linker.names = _KnownNames(db, linker.story, [m for mentions in found.values() for m in mentions])
         for article_id in article_ids:
-            row = db.execute("SELECT title, summary, body FROM articles WHERE id = ?", [article_id]).fetchone()
-            if row is None:
+            if article_id not in found:
                 continue
-            replaced = [r[0] for r in db.execute("SELECT DISTINCT entity_id FROM mentions WHERE article_id = ?", [article_id])]
-            db.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
-            rows = []
-            for mention in article_mentions(*row):
+            replaced = had.get(article_id, [])
+            if replaced:
+                pending.write()  # first: the ids of new mentions follow the highest id there is
+                db.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
+            rows = []  # pending only once the article is linked: its own names never count while it is
+            for mention in found[article_id]:
                 entity_id = linker.entity_for(mention.kind, mention.text)
                 if entity_id is not None:
                     rows.append((article_id, entity_id, mention.field, mention.start, mention.end, mention.text))
-            db.conn.executemany(
+            pending.rows += rows
+            if replaced:
+                pending.write()  # whether a name is still mentioned anywhere counts this article's new ones
+                _forget_unmentioned(db, replaced, linker.names)
+        pending.write()
+
+
+_BATCH = 500  # ids per IN (...) list
+
+
+class _Pending:
+    """Mentions found but not yet written: one INSERT for many articles, written before anything
+    counts mentions (so every count is what it was when each article was written at once)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.rows: list[tuple] = []
+
+    def write(self) -> None:
+        if self.rows:
+            self.db.conn.executemany(
                 "INSERT INTO mentions (article_id, entity_id, field, char_start, char_end, text) VALUES (?, ?, ?, ?, ?, ?)",
-                rows,
+                self.rows,
             )
-            _forget_unmentioned(db, replaced)
+            self.rows = []
 
 
 def _stored_story_aliases(db: Database) -> dict[str, tuple[str, str]]:
@@ -202,20 +243,114 @@ def apply_story_aliases(db: Database, aliases: dict[str, list[str]]) -> None:
         _forget_unmentioned(db, list(old))
 
 
-def _forget_unmentioned(db: Database, entity_ids: list[int]) -> None:
+def _forget_unmentioned(db: Database, entity_ids: list[int], names: _KnownNames | None = None) -> None:
     for entity_id in entity_ids:
         if not db.execute("SELECT 1 FROM mentions WHERE entity_id = ? LIMIT 1", [entity_id]).fetchone():
             db.execute("DELETE FROM entity_aliases WHERE entity_id = ?", [entity_id])
             db.execute("DELETE FROM entities WHERE id = ?", [entity_id])
+            if names is not None:
+                names.forget(entity_id)
+
+
+class _KnownNames:
+    """The entities and aliases a batch's names may be filed under, read in a few queries before
+    the batch is linked, then kept as the linker writes (a new entity, a new alias, a surname
+    that takes its full name, an entity forgotten). A key outside what was read, or made
+    uncertain, is asked of the database as before: the answers are the same either way."""
+
+    def __init__(self, db: Database, story: dict[str, str], mentions: list[Mention]) -> None:
+        wanted: dict[str, set[str]] = {kind: set() for kind in KINDS.values()}
+        alias_keys: set[str] = set()
+        for kind, text in {(mention.kind, mention.text) for mention in mentions}:  # a name is often repeated
+            written = clean_name(text)
+            alias = name_key(written)
+            if not alias:
+                continue
+            alias_keys.add(alias)
+            if alias not in story:  # the story file's names are looked up as they always were
+                wanted[kind].add(entity_key(kind, canonical_name(kind, written)))
+        self.entities: dict[tuple[str, str], int] = {}
+        self.info: dict[int, tuple[str, str]] = {}  # id -> (kind, key)
+        self.covered = {(kind, key) for kind, keys in wanted.items() for key in keys}
+        for kind, keys in wanted.items():
+            for entity_id, key in _select_in(db, "SELECT id, key FROM entities WHERE kind = ? AND key IN ({})", [kind], keys):
+                self.entities[(kind, key)] = entity_id
+                self.info[entity_id] = (kind, key)
+        self.aliases: dict[str, dict[int, None]] = {key: {} for key in alias_keys}  # alias key -> entity ids
+        for alias, entity_id, kind, key in _select_in(
+            db,
+            "SELECT a.key, e.id, e.kind, e.key FROM entity_aliases a INDEXED BY entity_aliases_by_key"
+            " JOIN entities e ON e.id = a.entity_id WHERE a.key IN ({})",
+            [],
+            alias_keys,
+        ):
+            self.aliases[alias][entity_id] = None
+            self.info[entity_id] = (kind, key)
+
+    def entity(self, kind: str, key: str) -> int | None | bool:
+        """The entity of this kind and key, None if there is none, False if not known here."""
+        if (kind, key) not in self.covered:
+            return False
+        return self.entities.get((kind, key))
+
+    def by_alias(self, alias: str, kind: str) -> int | None | bool:
+        """The entity of this kind with this alias, first in key order; None, or False if not known here."""
+        ids = self.aliases.get(alias)
+        if ids is None:
+            return False
+        keys = [(self.info[i][1], i) for i in ids if self.info[i][0] == kind]
+        return min(keys)[1] if keys else None
+
+    def has_alias(self, entity_id: int, alias: str) -> bool:
+        ids = self.aliases.get(alias)
+        return ids is not None and entity_id in ids
+
+    def made(self, entity_id: int, kind: str, key: str) -> None:
+        self.info[entity_id] = (kind, key)
+        if (kind, key) in self.covered:
+            self.entities[(kind, key)] = entity_id
+
+    def renamed(self, entity_id: int, kind: str, old_key: str, key: str) -> None:
+        if self.entities.get((kind, old_key)) == entity_id:
+            del self.entities[(kind, old_key)]
+        self.made(entity_id, kind, key)
+
+    def aliased(self, entity_id: int, alias: str) -> None:
+        ids = self.aliases.get(alias)
+        if ids is None:
+            return
+        if entity_id in self.info:
+            ids[entity_id] = None
+        else:  # an entity read from no table here: this alias is the database's to answer from now on
+            del self.aliases[alias]
+
+    def forget(self, entity_id: int) -> None:
+        kind, key = self.info.pop(entity_id, (None, None))
+        if kind is not None and self.entities.get((kind, key)) == entity_id:
+            del self.entities[(kind, key)]
+        for ids in self.aliases.values():
+            ids.pop(entity_id, None)
+
+
+def _select_in(db: Database, sql: str, before: list, values) -> list[tuple]:
+    """`sql` with `{}` for an IN list of `values`, in slices of `_BATCH`."""
+    values = list(values)
+    rows = []
+    for start in range(0, len(values), _BATCH):
+        chunk = values[start : start + _BATCH]
+        rows += db.execute(sql.format(", ".join("?" * len(chunk))), [*before, *chunk]).fetchall()
+    return rows
 
 
 class _Linker:
     """Finds or makes the entity for a name, by the rules in this module's docstring."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, before_counting: Callable[[], None] = lambda: None) -> None:
         self.db = db
         self.story = {row[0]: row[1] for row in db.execute("SELECT key, canonical FROM story_aliases")}
         self.cache: dict[tuple[str, str], int] = {}
+        self.before_counting = before_counting  # the rules that rank people by mentions call it first
+        self.names: _KnownNames | None = None  # what a batch's names are known by, read up front
 
     def entity_for(self, kind: str, text: str) -> int | None:
         written = clean_name(text)
@@ -234,23 +369,36 @@ class _Linker:
         canonical = self.story.get(name_key(written))
         if canonical is not None:  # rule 1: the story file says so, whatever kind it was read as
             key = entity_key(kind, canonical)
-            row = db.execute("SELECT id FROM entities WHERE key = ? ORDER BY kind = ? DESC LIMIT 1", [key, kind]).fetchone()
+            # The kinds spelled out: a seek per kind in the (kind, key) index, not a scan of every entity.
+            row = db.execute(
+                "SELECT id FROM entities WHERE kind IN ('person', 'org', 'place') AND key = ? ORDER BY kind = ? DESC LIMIT 1",
+                [key, kind],
+            ).fetchone()
             return row[0] if row else self._make(kind, canonical)
         name = canonical_name(kind, written)
         key = entity_key(kind, name)
-        row = db.execute("SELECT id FROM entities WHERE kind = ? AND key = ?", [kind, key]).fetchone()
-        if row:
-            return row[0]
-        row = db.execute(
-            "SELECT e.id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id WHERE a.key = ? AND e.kind = ?"
-            " LIMIT 1",
-            [name_key(written), kind],
-        ).fetchone()
-        if row:
-            return row[0]
+        known = self.names.entity(kind, key) if self.names else False
+        if known is False:
+            row = db.execute("SELECT id FROM entities WHERE kind = ? AND key = ?", [kind, key]).fetchone()
+            known = row[0] if row else None
+        if known is not None:
+            return known
+        known = self.names.by_alias(name_key(written), kind) if self.names else False
+        if known is False:
+            # By the alias key's index (without statistics SQLite walked every entity of the kind),
+            # and of several, the entity first in key order, as that walk found it.
+            row = db.execute(
+                "SELECT e.id FROM entity_aliases a INDEXED BY entity_aliases_by_key JOIN entities e ON e.id = a.entity_id"
+                " WHERE a.key = ? AND e.kind = ? ORDER BY e.key LIMIT 1",
+                [name_key(written), kind],
+            ).fetchone()
+            known = row[0] if row else None
+        if known is not None:
+            return known
         if kind == "person":
             return self._person(name, key)
         if kind == "org" and " " not in key and name_key(written) not in gazetteer().known:
+            self.before_counting()
             person = db.execute(  # rule 6
                 "SELECT e.id FROM entities e WHERE e.kind = 'person' AND e.surname = ?"
                 " ORDER BY (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) DESC, e.id LIMIT 1",
@@ -264,18 +412,21 @@ class _Linker:
         """Rule 5: surnames and tails of full names join the full name."""
         db = self.db
         surname = surname_key("person", name)
+        self.before_counting()
         others = db.execute(
-            "SELECT e.id, e.name, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n"
+            "SELECT e.id, e.name, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n, e.key"
             " FROM entities e WHERE e.kind = 'person' AND e.surname = ? ORDER BY n DESC, e.id",
             [surname],
         ).fetchall()
-        for entity_id, other, _ in others:
+        for entity_id, other, _, _ in others:
             if same_person(name, other):
                 return entity_id
-        for entity_id, other, _ in others:
-            if same_person(other, name) and not any(same_person(other, o) for _, o, _ in others if o != other):
+        for entity_id, other, _, old_key in others:
+            if same_person(other, name) and not any(same_person(other, o) for _, o, _, _ in others if o != other):
                 # First seen by surname alone, now named in full: the entity takes the full name.
                 db.execute("UPDATE entities SET name = ?, key = ? WHERE id = ?", [name, key, entity_id])
+                if self.names:
+                    self.names.renamed(entity_id, "person", old_key, key)
                 return entity_id
         return self._make("person", name)
 
@@ -284,10 +435,16 @@ class _Linker:
             "INSERT INTO entities (kind, name, key, surname) VALUES (?, ?, ?, ?)",
             [kind, name, entity_key(kind, name), surname_key(kind, name)],
         )
+        if self.names:
+            self.names.made(cursor.lastrowid, kind, entity_key(kind, name))
         return cursor.lastrowid
 
     def _remember_alias(self, entity_id: int, written: str) -> None:
+        if self.names and self.names.has_alias(entity_id, name_key(written)):
+            return  # stored already: the INSERT would be ignored
         self.db.execute(
             "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, key) VALUES (?, ?, ?)",
             [entity_id, written, name_key(written)],
         )
+        if self.names:
+            self.names.aliased(entity_id, name_key(written))

@@ -6,6 +6,8 @@ Runs inside the poll's transaction; the text work is in `storywatch.store.text.d
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlite_utils import Database
 
 from storywatch.store.text import dedup
@@ -13,33 +15,64 @@ from storywatch.store.text import dedup
 CANDIDATES_CHECKED = 20  # near-duplicate candidates verified per item, most shared bands first
 
 
+@dataclass(frozen=True)
+class Grouped:
+    """What is stored of an article's grouping before it is (re)grouped: its fingerprint's
+    signature and its coverage row's seed, None where there is none."""
+
+    signature: bytes | None = None
+    grouped: bool = False
+    seed_id: int | None = None
+
+
+def stored_groupings(db: Database, article_ids: list[int]) -> dict[int, Grouped]:
+    """`Grouped` for many articles in one query per 500 (the analysis pass asks it once per poll):
+    an article's own rows are only written when it is grouped, so the answers stay true."""
+    found = {}
+    for start in range(0, len(article_ids), 500):
+        chunk = article_ids[start : start + 500]
+        for article_id, signature, grouped, seed_id in db.execute(
+            "SELECT a.id, f.signature, c.article_id IS NOT NULL, c.seed_id FROM articles a"
+            " LEFT JOIN fingerprints f ON f.article_id = a.id LEFT JOIN coverage c ON c.article_id = a.id"
+            f" WHERE a.id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ).fetchall():
+            found[article_id] = Grouped(signature, bool(grouped), seed_id)
+    return found
+
+
 def group_article(
-    db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, seed_shingles: dict[int, frozenset[int]]
+    db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, seed_shingles: dict[int, frozenset[int]],
+    stored: Grouped | None = None,
 ) -> int | None:
     """Store the fingerprint and band keys and put the article in its coverage group.
 
     Returns the seed this article copies, if any. An article already grouped keeps its group
-    (a revision does not move it); only its fingerprint is refreshed.
+    (a revision does not move it); only its fingerprint is refreshed. `stored` is what
+    `stored_groupings` found for it (else it is looked up here).
     """
-    old = db.execute("SELECT signature FROM fingerprints WHERE article_id = ?", [article_id]).fetchone()
+    if stored is None:
+        stored = stored_groupings(db, [article_id]).get(article_id, Grouped())
+    old = stored.signature
     if old:  # a revision: its old band keys go (found by key, the table's index)
         db.conn.executemany(
             "DELETE FROM signature_bands WHERE band = ? AND key = ? AND article_id = ?",
-            [(band, key, article_id) for band, key in dedup.band_keys(dedup.signature_from_blob(old[0]))],
+            [(band, key, article_id) for band, key in dedup.band_keys(dedup.signature_from_blob(old))],
         )
     db.execute(
         "INSERT OR REPLACE INTO fingerprints (article_id, text_hash, signature, headline_hash) VALUES (?, ?, ?, ?)",
         [article_id, fp.text_hash, dedup.signature_blob(fp.signature), fp.headline_hash],
     )
-    existing = db.execute("SELECT seed_id FROM coverage WHERE article_id = ?", [article_id]).fetchone()
-    match = None if existing else find_copy(db, article_id, kind, fp, seed_shingles)
+    existing = stored.grouped
+    keys = dedup.band_keys(fp.signature) if fp.comparable else []  # once: for the lookup and the index
+    match = None if existing else find_copy(db, article_id, kind, fp, seed_shingles, keys)
     if fp.comparable:
         db.conn.executemany(
             "INSERT OR IGNORE INTO signature_bands (band, key, article_id) VALUES (?, ?, ?)",
-            [(band, key, article_id) for band, key in dedup.band_keys(fp.signature)],
+            [(band, key, article_id) for band, key in keys],
         )
     if existing:
-        return existing[0]
+        return stored.seed_id
     if match is None:
         db.execute(
             "INSERT INTO coverage (article_id, group_id, match) VALUES (?, ?, 'first')",
@@ -56,13 +89,16 @@ def group_article(
     return seed_id
 
 
-def find_copy(db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, seed_shingles: dict[int, frozenset[int]]):
+def find_copy(
+    db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, seed_shingles: dict[int, frozenset[int]],
+    keys: list[tuple[int, int]] | None = None,
+):
     """The stored article this one copies: same text, a seed's text, or a near-duplicate.
-    Returns (how, other_id, similarity, seed_id) or None."""
-    same = _first_grouped(db, "text_hash", fp.text_hash, article_id)
+    Returns (how, other_id, similarity, seed_id) or None. `keys` are the signature's band
+    keys, when the caller has them."""
+    same, headline = _first_grouped(db, fp.text_hash, fp.headline_hash, article_id)
     if same and fp.shingles:
         return ("text", same, 1.0, _seed_of(db, same))
-    headline = fp.headline_hash and _first_grouped(db, "headline_hash", fp.headline_hash, article_id)
     if headline:
         seed = _seed_of(db, headline)
         return ("seed" if seed == headline else "near", headline, 1.0, seed)
@@ -78,7 +114,7 @@ def find_copy(db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, s
         if best_seed and best_seed[0] >= dedup.SEED_CONTAINMENT:
             return ("seed", best_seed[1], round(best_seed[0], 3), best_seed[1])
     best = None
-    for other_id, text in _candidates(db, article_id, fp):
+    for other_id, text in _candidates(db, article_id, fp, keys):
         similarity = dedup.resemblance(fp.shingles, dedup.item_shingles(*text))
         if similarity >= dedup.NEAR_DUPLICATE and (best is None or similarity > best[0]):
             best = (similarity, other_id)
@@ -87,22 +123,30 @@ def find_copy(db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, s
     return ("near", best[1], round(best[0], 3), _seed_of(db, best[1]))
 
 
-def _first_grouped(db: Database, column: str, value: str, article_id: int) -> int | None:
-    """The earliest grouped article (other than this one) whose fingerprint has this hash."""
-    row = db.execute(
-        f"SELECT f.article_id FROM fingerprints f JOIN coverage c ON c.article_id = f.article_id"
-        f" WHERE f.{column} = ? AND f.article_id != ? ORDER BY f.article_id LIMIT 1",
-        [value, article_id],
-    ).fetchone()
-    return row[0] if row else None
+def _first_grouped(
+    db: Database, text_hash: str, headline_hash: str | None, article_id: int
+) -> tuple[int | None, int | None]:
+    """The earliest grouped articles (other than this one) whose fingerprint has this text hash,
+    and this headline hash: one statement for both."""
+    first = (
+        "(SELECT f.article_id FROM fingerprints f JOIN coverage c ON c.article_id = f.article_id"
+        " WHERE f.{} = ? AND f.article_id != ? ORDER BY f.article_id LIMIT 1)"
+    )
+    return tuple(db.execute(
+        f"SELECT {first.format('text_hash')}, {first.format('headline_hash')}",
+        [text_hash, article_id, headline_hash, article_id],
+    ).fetchone())
 
 
-def near_duplicate_candidates(db: Database, signature: tuple[int, ...], exclude: int = 0) -> list[int]:
-    """Stored articles sharing at least one LSH band with `signature`, most shared bands first.
+def near_duplicate_candidates(
+    db: Database, signature: tuple[int, ...], exclude: int = 0, keys: list[tuple[int, int]] | None = None
+) -> list[int]:
+    """Stored articles sharing at least one LSH band with `signature` (whose band `keys` the
+    caller may have), most shared bands first.
 
     This is the per-item lookup whose cost bench/ingest.py measures: one indexed query.
     """
-    keys = dedup.band_keys(signature)
+    keys = keys or dedup.band_keys(signature)
     # One index seek per band (a row-value IN list would scan the table).
     per_band = " UNION ALL ".join("SELECT article_id FROM signature_bands WHERE band = ? AND key = ?" for _ in keys)
     rows = db.execute(
@@ -113,13 +157,13 @@ def near_duplicate_candidates(db: Database, signature: tuple[int, ...], exclude:
     return [row[0] for row in rows]
 
 
-def _candidates(db: Database, article_id: int, fp: dedup.Fingerprint):
+def _candidates(db: Database, article_id: int, fp: dedup.Fingerprint, keys: list[tuple[int, int]] | None = None):
     """Band-sharing articles whose stored signature says they may really be copies, with their text.
 
     Checking the signatures first spares the random reads and shingling of the unrelated
     articles that share one crowded band key (the slow tail of the lookup at 1M stored).
     """
-    ids = near_duplicate_candidates(db, fp.signature, exclude=article_id)
+    ids = near_duplicate_candidates(db, fp.signature, exclude=article_id, keys=keys)
     if not ids:
         return []
     signatures = db.execute(

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from storywatch.store.analysis import analyse_articles
 from storywatch.store.db import insert_row
 from storywatch.store.feeds import move_feed
+from storywatch.store.known import KnownItems
 from storywatch.store.pages import page_body
 from storywatch.store.records import ArticleRecord, IngestResult, PollOutcome
 from storywatch.store.text.clean import clean_block, clean_line, content_hash
@@ -61,8 +62,10 @@ def ingest_items(
     seen_in_batch = SeenInPoll() if seen is None else seen
     quiet: list[int] = []
     with db.atomic():
-        for item in items:
-            outcome = _ingest_one(db, item, feed_id, seen_at, seen_in_batch)
+        keys = [(canonical_url(item.url), clean_line(item.guid, 2000)) for item in items]  # each computed once
+        known = KnownItems(db, feed_id, [guid for _, guid in keys], [canonical for canonical, _ in keys])
+        for item, (canonical, guid) in zip(items, keys):
+            outcome = _ingest_one(db, item, canonical, guid, feed_id, seen_at, seen_in_batch, known)
             if outcome is None:
                 result.skipped += 1
             elif outcome[1] == "new":
@@ -92,13 +95,15 @@ class SeenInPoll:
             self.guids.setdefault(guid, article_id)
 
 
-def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at: str, seen_in_batch: SeenInPoll):
-    """Store one item; an article an earlier item of the poll already stored is left as that
-    item had it (one article listed twice, or two items found by one GUID but with different
-    links), so a repeated poll is not a new revision each time."""
+def _ingest_one(
+    db: Database, item: ArticleRecord, canonical: str, guid: str, feed_id: int | None, seen_at: str,
+    seen_in_batch: SeenInPoll, known: KnownItems,
+):
+    """Store one item (`canonical` and `guid` are its canonical URL and clean GUID); an article
+    an earlier item of the poll already stored is left as that item had it (one article listed
+    twice, or two items found by one GUID but with different links), so a repeated poll is not
+    a new revision each time."""
     title = clean_line(item.title) or clean_line(item.summary, 120)
-    canonical = canonical_url(item.url)
-    guid = clean_line(item.guid, 2000)
     if not title or not (canonical or guid):
         return None  # nothing to show or nothing to know it by again
     summary = clean_block(item.summary, 20_000)
@@ -107,7 +112,7 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
     url = clean_line(item.url, 2000)
     if guid in seen_in_batch.guids:  # the feed gave this GUID to an earlier item of this poll
         return seen_in_batch.guids[guid], "unchanged"
-    existing, kept_apart = _find_existing(db, canonical, guid, feed_id, url, digest)
+    existing, kept_apart = _find_existing(db, canonical, guid, feed_id, url, digest, known)
     if existing is not None and existing["id"] in seen_in_batch.articles:
         # A feed listing one article twice must not make it flip between two versions.
         seen_in_batch.add(existing["id"], guid)
@@ -144,7 +149,7 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
         state = "unchanged"
         # Once the report's own page gave its text, that is the body: the feed's teaser (or its
         # cut-down body) must not replace it each poll, only to come back with the next page check.
-        page = page_body(db, article_id)
+        page = page_body(db, article_id) if known.has_page(article_id) is not False else None
         if page:
             body = page
             digest = content_hash(title, summary, body)
@@ -161,12 +166,14 @@ def _ingest_one(db: Database, item: ArticleRecord, feed_id: int | None, seen_at:
             " AND article_id != ?2) THEN NULL ELSE ?3 END, ?4",
             [feed_id, article_id, guid or None, seen_at],
         )
+    if state != "unchanged" or feed_id is not None:
+        known.touch(article_id, guid, canonical)
     seen_in_batch.add(article_id, guid)
     return article_id, state
 
 
 def _find_existing(
-    db: Database, canonical: str, guid: str, feed_id: int | None, url: str, digest: str
+    db: Database, canonical: str, guid: str, feed_id: int | None, url: str, digest: str, known: KnownItems
 ) -> tuple[dict | None, bool]:
     """An article is known first by its GUID in the same feed (the feed's own name for it, which
     stays put however its links move), then by its canonical URL, then by a GUID elsewhere.
@@ -176,25 +183,30 @@ def _find_existing(
     (the column is unique) and is found again by its feed and GUID, so neither item ever lands on
     the other's row. A later item from elsewhere with that URL joins the first article.
     """
-    select = "SELECT id, kind, content_hash, revision_count FROM articles WHERE "
     lookups = []
     if guid and feed_id is not None:
         # Before the URL: an item found by its GUID in one poll must not be found by another
         # article's URL in the next (a flip-flop the property tests found).
         lookups.append(
-            ("id = (SELECT min(article_id) FROM feed_articles WHERE feed_id = ? AND guid = ?)", [feed_id, guid])
+            (
+                "feed_guid",
+                guid,
+                "id = (SELECT min(article_id) FROM feed_articles INDEXED BY feed_articles_by_guid"
+                " WHERE feed_id = ? AND guid = ?)",
+                [feed_id, guid],
+            )
         )
     if canonical:
-        lookups.append(("canonical_url = ?", [canonical]))
+        lookups.append(("canonical", canonical, "canonical_url = ?", [canonical]))
     if guid and not canonical:
-        lookups.append(("guid = ? AND canonical_url IS NULL", [guid]))
+        lookups.append(("bare_guid", guid, "guid = ? AND canonical_url IS NULL", [guid]))
     kept_apart = False
-    for condition, params in lookups:
-        row = db.execute(select + condition, params).fetchone()
-        if row and condition.startswith("canonical_url") and _kept_apart(db, row[0], feed_id, guid, url, digest):
+    for kind, key, condition, params in lookups:
+        row = known.article(kind, key, condition, params)
+        if row and kind == "canonical" and _kept_apart(db, row["id"], feed_id, guid, url, digest):
             kept_apart = True
         elif row:
-            return dict(zip(("id", "kind", "content_hash", "revision_count"), row)), False
+            return row, False
     return None, kept_apart
 
 

@@ -72,7 +72,8 @@ def note_article(
     marks of the sentences it still has and gains those its edit added. Returns how many
     sentences were marked."""
     fields = _fields(title, summary, body)
-    all_units = set().union(*(novelty.text_units(text) for _, text in fields))
+    read = {field: novelty.read_sentences(text) for field, text in fields}  # once, for the units and the verdicts
+    all_units = set().union(*(novelty.text_units(text, read[field]) for field, text in fields))
     known = known_of(db, story_id, all_units)
     kept = _keep_marks(db, story_id, article_id, dict(fields))
     marked = 0
@@ -81,7 +82,7 @@ def note_article(
         now = now_iso()
         rows = []
         for field, text in fields:
-            for start, end, score in novelty.novel_sentences(text, known, learned):
+            for start, end, score in novelty.novel_sentences(text, known, learned, read[field]):
                 if (field, start, end) in kept:
                     continue
                 rows.append((story_id, article_id, field, start, end, text[start:end], score, now))

@@ -7,6 +7,7 @@ between; the scoring itself is pure (`storywatch.store.text.relevance`).
 
 from __future__ import annotations
 
+import functools
 import math
 import sqlite3
 import weakref
@@ -103,7 +104,7 @@ def _build_state(db: Database, story_id: int, stamp: tuple) -> StoryState:
         [story_id],
     )
     entities = entity_names(db, [a[0] for a in seeds + taught_on + taught_off])
-    relevant = [relevance.term_counts(*a[3:], entities.get(a[0], ())) for a in seeds]
+    relevant = [Counter(_seed_counts(*a[3:], tuple(entities.get(a[0], ())))) for a in seeds]  # copies: ours to change
     on_story = [relevance.item_terms(*a[3:], entities.get(a[0], ())) for a in taught_on]
     off_story = [relevance.item_terms(*a[3:], entities.get(a[0], ())) for a in taught_off]
     candidates = relevance.key_terms(relevant)
@@ -115,7 +116,7 @@ def _build_state(db: Database, story_id: int, stamp: tuple) -> StoryState:
         relevant, background, _background_count(db), off_story, title[0] if title else "", on_story,
         facets=_declared_facets(db, story_id),
     )
-    seed_shingles = {a[0]: dedup.shingles(dedup.comparable_words(a[3], a[4], a[5], lead=None)) for a in seeds}
+    seed_shingles = {a[0]: _seed_shingles(a[3], a[4], a[5]) for a in seeds}
     threshold = stamp[2]
     vocabulary = frozenset(
         term for counts in relevant for term in counts if " " in term or term.startswith(relevance.ENTITY_PREFIX)
@@ -130,7 +131,25 @@ def _declared_facets(db: Database, story_id: int) -> list[relevance.Facet]:
         "SELECT facet, phrase, kind FROM story_facets WHERE story_id = ? ORDER BY id", [story_id]
     ).fetchall():
         phrases.setdefault(facet, {"evidence": [], "unless": []})[kind].append(phrase)
-    return [relevance.declared_facet(name, found["evidence"], found["unless"]) for name, found in phrases.items()]
+    return [_facet(name, tuple(found["evidence"]), tuple(found["unless"])) for name, found in phrases.items()]
+
+
+# The model is rebuilt whenever the background grows by a tenth (dozens of times while a first
+# poll fills an empty store), but the seeds and facets rarely change: what is computed from them
+# alone is kept, keyed by everything it is computed from (pure functions: the same answer).
+@functools.lru_cache(maxsize=256)
+def _seed_counts(title: str, summary: str, body: str, names: tuple[str, ...]) -> Counter[str]:
+    return relevance.term_counts(title, summary, body, names)
+
+
+@functools.lru_cache(maxsize=256)
+def _seed_shingles(title: str, summary: str, body: str) -> frozenset[int]:
+    return dedup.shingles(dedup.comparable_words(title, summary, body, lead=None))
+
+
+@functools.lru_cache(maxsize=256)
+def _facet(name: str, evidence: tuple[str, ...], unless: tuple[str, ...]) -> relevance.Facet:
+    return relevance.declared_facet(name, evidence, unless)
 
 
 def _load(db: Database, sql: str, params: list) -> list[tuple]:

@@ -104,9 +104,17 @@ def units(sentence: str) -> list[Unit]:
     return list(found.values())
 
 
-def text_units(text: str) -> frozenset[int]:
-    """Every unit of a text: what a report adds to what the story knows."""
-    return frozenset(u.key for start, end in sentences(text) for u in units(text[start:end]))
+def read_sentences(text: str) -> list[tuple[int, int, list[Unit]]]:
+    """Each sentence of a text, (start, end, its units): read once, for `text_units` and
+    `novel_sentences` both."""
+    return [(start, end, units(text[start:end])) for start, end in sentences(text)]
+
+
+def text_units(text: str, read: list[tuple[int, int, list[Unit]]] | None = None) -> frozenset[int]:
+    """Every unit of a text: what a report adds to what the story knows. `read` is the text's
+    `read_sentences`, when the caller has it."""
+    read = read_sentences(text) if read is None else read
+    return frozenset(u.key for _, _, sentence_units in read for u in sentence_units)
 
 
 @dataclass(frozen=True)
@@ -130,16 +138,19 @@ def judge(sentence_units: list[Unit], known: Container[int]) -> Verdict:
     return Verdict(round(share, 3), new)
 
 
-def novel_sentences(text: str, known: Container[int], learned: set[int] | None = None) -> list[tuple[int, int, float]]:
+def novel_sentences(
+    text: str, known: Container[int], learned: set[int] | None = None,
+    read: list[tuple[int, int, list[Unit]]] | None = None,
+) -> list[tuple[int, int, float]]:
     """The sentences of `text` that say something not in `known`, as (start, end, score).
 
     A fact the text repeats (a summary's lead again in the body) is new once: each sentence's
     units count as known for the sentences after it. They are added to `learned`, when given,
-    which is how a caller passes them on to the next field of the same report."""
+    which is how a caller passes them on to the next field of the same report. `read` is the
+    text's `read_sentences`, when the caller has it."""
     learned = set() if learned is None else learned
     found = []
-    for start, end in sentences(text):
-        sentence_units = units(text[start:end])
+    for start, end, sentence_units in read_sentences(text) if read is None else read:
         verdict = judge(sentence_units, _Both(known, learned))
         if verdict.new:
             found.append((start, end, verdict.score))

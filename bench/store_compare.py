@@ -1,0 +1,209 @@
+"""The store's side of polls, without the network: the same items into a fresh SQLite file,
+for checking that two versions of the store keep the same rows, and timing the store alone.
+
+Builds the items from bench/poll.py's generated feeds (parsed by the real parser) and from the
+real texts in bench/data (real_dev, real_wire_dev: one feed per source feed, then a second
+poll where some items are edited, retitled, listed twice or given another's link, and a page
+text arrives for a few), then saves every poll with `save_poll` at fixed poll times.
+
+    python bench/store_compare.py ingest OUT.db [--feeds 40] [--generated-only]   # seconds, statements
+    python bench/store_compare.py compare A.db B.db           # every table, timestamps aside
+
+To compare two versions, run `ingest` under each (e.g. PYTHONPATH=/path/to/old-copy, where
+old-copy/storywatch holds the old tree) and `compare` the two files. Columns stamped with the
+wall clock (relevance.scored_at, developments.found_at, stories.created_at, feeds.added_at)
+are left out, and any time of today (seeds' times, generated items' publication) reads NOW;
+everything else, ids included, must be equal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+WALL_CLOCK = {"scored_at", "found_at", "created_at", "added_at"}
+
+
+def polls(feeds: int, real: bool = True) -> list[tuple[str, str, list]]:
+    """(feed name, poll time, records) in the order they are saved; `real=False`: the generated
+    feeds alone (what bench/poll.py serves)."""
+    import poll as bench_poll
+
+    from storywatch.feeds.parse import parse_feed
+    from storywatch.store.records import ArticleRecord
+
+    class FixedClock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 1, 5, 12, 0, tzinfo=tz)
+
+    bench_poll.datetime = FixedClock  # the generated items' times, the same in every run
+    result = []
+    docs = bench_poll.documents(feeds)
+    for number, doc in enumerate(docs):
+        items = parse_feed(doc.encode() if isinstance(doc, str) else doc).items
+        result.append((f"gen-{number}", "2026-01-05T12:00:00Z", items))
+    if not real:
+        return result
+    real = []
+    for name in ("real_dev.jsonl", "real_wire_dev.jsonl"):
+        for line in (ROOT / "bench" / "data" / name).read_text().splitlines():
+            real.append(json.loads(line))
+    by_feed: dict[str, list] = {}
+    for row in real:
+        record = ArticleRecord(
+            title=row.get("title") or "", url=row.get("url") or "", guid=row.get("id") or "",
+            summary=row.get("summary") or "", body=row.get("body") or "", source=row.get("source") or "",
+            published_at=row.get("published_at"),
+        )
+        by_feed.setdefault(row.get("feed") or "real", []).append(record)
+    for name, records in by_feed.items():
+        result.append((f"real-{name}", "2026-01-06T12:00:00Z", records))
+    # A second poll: edits, retitles, repeats within the poll, another item's link, new items.
+    rng = random.Random(13)
+    for name, records in list(by_feed.items()):
+        again = []
+        for index, record in enumerate(records):
+            roll = rng.random()
+            if roll < 0.15:
+                record = _replace(record, summary=record.summary + " Officials said more details would follow.")
+            elif roll < 0.2:
+                record = _replace(record, title=record.title + " (updated)")
+            elif roll < 0.23 and index:
+                record = _replace(record, url=records[index - 1].url)
+            elif roll < 0.25:
+                record = _replace(record, guid=record.guid + "-2")
+            again.append(record)
+            if rng.random() < 0.05:
+                again.append(record)  # listed twice in one poll
+        result.append((f"real-{name}", "2026-01-07T12:00:00Z", again))
+    return result
+
+
+def _replace(record, **changes):
+    from dataclasses import replace
+
+    return replace(record, **changes)
+
+
+def ingest(path: Path, feeds: int, pragmas: list[str] = (), real: bool = True) -> None:
+    from storywatch.store.db import open_db
+    from storywatch.store.feeds import add_feed, all_feeds, remove_feed
+    from storywatch.store.ingest import save_poll
+    from storywatch.store.records import PollOutcome
+    from storywatch.store.story import ensure_story, load_story
+
+    path.unlink(missing_ok=True)
+    db = open_db(path)
+    for pragma in pragmas:
+        db.execute(f"PRAGMA {pragma}")
+    ensure_story(db, load_story(ROOT / "seeds" / "story.toml"))
+    for feed in all_feeds(db):
+        remove_feed(db, str(feed.id))
+    work = polls(feeds, real)
+    feed_ids = {}
+    for name, _, _ in work:
+        if name not in feed_ids:
+            feed_ids[name] = add_feed(db, f"http://127.0.0.1:9/{name}.xml")
+    statements = [0]
+    db.conn.set_trace_callback(lambda _: statements.__setitem__(0, statements[0] + 1))
+    seconds, new, items = 0.0, 0, 0
+    for number, (name, polled_at, records) in enumerate(work):
+        if number == len(work) // 2:
+            # Some reports' own pages gave their text: a feed's teaser must not replace it.
+            db.conn.set_trace_callback(None)
+            for (article_id,) in db.execute("SELECT id FROM articles WHERE id % 7 = 0").fetchall():
+                db.execute(
+                    "INSERT INTO page_fetches (article_id, url, status, fetched_at, attempts, text_at)"
+                    " VALUES (?, 'http://127.0.0.1:9/page', 'ok', ?, 0, ?)", [article_id, polled_at, polled_at])
+                db.execute("UPDATE articles SET body = body || ' Full text from the page.' WHERE id = ?", [article_id])
+            db.conn.commit()
+            db.conn.set_trace_callback(lambda _: statements.__setitem__(0, statements[0] + 1))
+        outcome = PollOutcome(polled_at=polled_at, ok=True, status=200, next_poll_at="2026-01-08T00:00:00Z")
+        started = time.process_time()
+        result = save_poll(db, feed_ids[name], outcome, records)
+        seconds += time.process_time() - started
+        new += len(result.new_ids)
+        items += len(records)
+    db.conn.set_trace_callback(None)
+    db.close()
+    print(f"{items:,} items ({new:,} new) in {len(work)} polls: store CPU {seconds:.2f} s,"
+          f" {seconds / items * 1000:.3f} ms per item, {statements[0] / items:.1f} SQL statements per item")
+
+
+def _undated(value, today: str):
+    """The clock's time (a seed's, the generated items' publication) is not the store's doing."""
+    return "NOW" if isinstance(value, str) and value.startswith(today) else value
+
+
+def dump(path: Path) -> dict[str, list]:
+    today = datetime.now(timezone.utc).date().isoformat()
+    conn = sqlite3.connect(path)
+    tables = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " AND name NOT LIKE 'articles_fts_%' AND name != '_sqlite_migrations' ORDER BY name")]
+    result = {}
+    for table in tables:
+        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[1] not in WALL_CLOCK]
+        if table == "articles_fts":
+            columns = ["rowid", *columns]
+        rows = [tuple(_undated(value, today) for value in row)
+                for row in conn.execute(f"SELECT {', '.join(columns)} FROM {table}")]
+        result[table] = (columns, sorted(rows, key=repr))
+    conn.close()
+    return result
+
+
+def compare(a: Path, b: Path) -> int:
+    left, right = dump(a), dump(b)
+    differences = 0
+    for table in sorted(set(left) | set(right)):
+        if table not in left or table not in right:
+            print(f"{table}: only in {'the first' if table in left else 'the second'}")
+            differences += 1
+            continue
+        if left[table] == right[table]:
+            print(f"{table}: {len(left[table][1]):,} rows, equal")
+            continue
+        differences += 1
+        only_a = set(left[table][1]) - set(right[table][1])
+        only_b = set(right[table][1]) - set(left[table][1])
+        print(f"{table}: DIFFERENT ({len(left[table][1])} vs {len(right[table][1])} rows;"
+              f" {len(only_a)} only in the first, {len(only_b)} only in the second)")
+        for row in list(only_a)[:3]:
+            print("   first: ", repr(row)[:300])
+        for row in list(only_b)[:3]:
+            print("   second:", repr(row)[:300])
+    return differences
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("ingest")
+    run.add_argument("db", type=Path)
+    run.add_argument("--feeds", type=int, default=40)
+    run.add_argument("--generated-only", action="store_true", help="bench/poll.py's feeds alone, no real texts")
+    run.add_argument("--pragma", action="append", default=[], metavar="NAME=VALUE", help="an extra PRAGMA to try")
+    check = commands.add_parser("compare")
+    check.add_argument("a", type=Path)
+    check.add_argument("b", type=Path)
+    args = parser.parse_args()
+    if args.command == "ingest":
+        ingest(args.db, args.feeds, args.pragma, real=not args.generated_only)
+    else:
+        sys.exit(1 if compare(args.a, args.b) else 0)
+
+
+if __name__ == "__main__":
+    main()
