@@ -26,7 +26,8 @@ class FetchSettings:
     total_timeout: float = 60.0  # seconds for the whole request, body included
     max_bytes: int = 10 * 1024 * 1024  # cap on the decoded body; bigger is "response too large"
     max_redirects: int = 5  # redirects followed before giving up
-    concurrency: int = 8  # feeds fetched at once
+    concurrency: int = 8  # fetched feeds parsed and stored at once (the CPU-bound part of a poll)
+    network_concurrency: int = 32  # requests in flight at once: a 304 costs a round trip, not CPU
     poll_interval: float = 900.0  # seconds between polls of a healthy feed
     max_backoff: float = 6 * 3600.0  # a failing feed backs off exponentially up to this
     full_text: bool = False  # after each round, fetch on-story reports' pages for their text (the fulltext extra)
@@ -72,9 +73,8 @@ def make_client(settings: FetchSettings = FetchSettings()) -> httpx.AsyncClient:
         write=settings.read_timeout,
         pool=settings.total_timeout,
     )
-    limits = httpx.Limits(
-        max_connections=max(1, settings.concurrency), max_keepalive_connections=max(1, settings.concurrency)
-    )
+    connections = max(1, settings.concurrency, settings.network_concurrency)
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     return httpx.AsyncClient(
         timeout=timeout,
         limits=limits,

@@ -120,7 +120,8 @@ def _full_text_settings(**fields):
 @cli.command()
 @click.option("--once", is_flag=True, help="Poll every feed once and exit (the default).")
 @click.option("--watch", is_flag=True, help="Keep polling each feed when it is due, until Ctrl-C.")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True, help="Feeds fetched at once.")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Fetched feeds parsed and stored at once (up to 32 requests are in flight).")
 @click.option("--full-text", is_flag=True, help=_FULL_TEXT_HELP)
 @click.pass_obj
 def fetch(obj: Context, once: bool, watch: bool, concurrency: int, full_text: bool) -> None:
