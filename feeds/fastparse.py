@@ -16,13 +16,14 @@ import codecs
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from feedparser.api import StrictFeedParser
 from feedparser.datetimes import _parse_date
 from feedparser.encodings import RE_XML_PI_ENCODING, parse_content_type
 from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
-from feedparser.urls import _urljoin, make_safe_absolute_uri
+from feedparser.urls import make_safe_absolute_uri
 from feedparser.util import FeedParserDict
 
 
@@ -49,6 +50,7 @@ _looks_like_html = _FeedParserMixin.looks_like_html
 _map_type = _FeedParserMixin.map_content_type
 _UTF8 = ("utf-8", "utf8")
 _ENTITY_IN_LINK = re.compile("&([A-Za-z0-9_]+);")
+_EXTRA_SLASHES = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)")  # feedparser.urls._urifixer, as it acts
 
 # Entry and feed fields parse.py reads: an element feedparser would store under one of these
 # names (after FeedParserDict's aliases) must be one this module understands.
@@ -339,7 +341,7 @@ class _Reader:
         value = _clean(value)
         if in_entry:
             value = value.replace("&amp;", "&")
-        context["link"] = _ENTITY_IN_LINK.sub(r"&\g<1>", value)
+        context["link"] = _ENTITY_IN_LINK.sub(_entity_name, value) if "&" in value else value
 
     def author(self, entry: dict, element, name: str) -> None:
         children = list(element)
@@ -383,6 +385,22 @@ class _Reader:
                 else:
                     _leaf(child, part)
         entry["source"] = source
+
+
+def _urljoin(base: str, uri: str) -> str:
+    """feedparser.urls._urljoin, the same result without a regex template expanded per call
+    (a fifth of the fast path's time): extra slashes after "scheme://" dropped, then joined."""
+    match = _EXTRA_SLASHES.match(uri)
+    if match and match.group(2):
+        uri = match.group(1) + uri[match.end():]
+    try:
+        return urljoin(base, uri)
+    except ValueError:
+        return ""
+
+
+def _entity_name(match: re.Match) -> str:
+    return "&" + match.group(1)
 
 
 def _strip(text: str | None) -> str:
