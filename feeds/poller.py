@@ -1,9 +1,11 @@
 """Polling the followed feeds: many at once, each result stored as soon as it arrives.
 
 The network, the parsing and the database never wait on each other: fetches run in the event
-loop (so a feed's deadline measures its own network time), parsing in worker threads, and
-every database call of a round in one store thread, since a sqlite3 connection must never be
-used by two threads at once and its writes must be serialised. A feed that fails only marks
+loop (so a feed's deadline measures its own network time), `network_concurrency` at a time;
+parsing in worker threads (or worker processes, feeds/parsepool.py) and storing take
+`concurrency` places, so many cheap conditional requests are in flight while the CPU works
+on a few bodies; every database call of a round runs in one store thread, since a sqlite3
+connection must never be used by two threads at once and its writes must be serialised. A feed that fails only marks
 itself as failing (error, failure count, a later retry); the others go on. Only a database
 that cannot be written stops a poll round; the watcher waits out one that is locked.
 """
