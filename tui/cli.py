@@ -121,7 +121,7 @@ def _full_text_settings(**fields):
 @click.option("--once", is_flag=True, help="Poll every feed once and exit (the default).")
 @click.option("--watch", is_flag=True, help="Keep polling each feed when it is due, until Ctrl-C.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Fetched feeds parsed and stored at once (up to 32 requests are in flight).")
+              help="Fetched feeds parsed and stored at once (up to 64 requests are in flight).")
 @click.option("--full-text", is_flag=True, help=_FULL_TEXT_HELP)
 @click.pass_obj
 def fetch(obj: Context, once: bool, watch: bool, concurrency: int, full_text: bool) -> None:
