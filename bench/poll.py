@@ -237,15 +237,11 @@ def main() -> None:
                         f" (default {FetchSettings.concurrency})")
     parser.add_argument("--network-concurrency", type=int, default=FetchSettings.network_concurrency,
                         help=f"storywatch's requests in flight at once (default {FetchSettings.network_concurrency})")
-    parser.add_argument("--parse-processes", type=int, default=FetchSettings.parse_processes,
-                        help="worker processes parsing fetched feeds (default"
-                        f" {FetchSettings.parse_processes}: threads of the poller's process)")
     parser.add_argument("--profile", action="store_true",
                         help="one cold storywatch poll under cProfile: the top 25 by cumulative and total time")
     args = parser.parse_args()
     feeds = args.feeds or (200 if args.profile else 100)
-    settings = FetchSettings(concurrency=args.concurrency, network_concurrency=args.network_concurrency,
-                             parse_processes=args.parse_processes)
+    settings = FetchSettings(concurrency=args.concurrency, network_concurrency=args.network_concurrency)
     latency = args.latency_ms / 1000
     binary = None if args.no_newsboat else newsboat_path()
     if args.profile:
@@ -255,8 +251,7 @@ def main() -> None:
     if binary is None and not args.no_newsboat:
         print("newsboat is not installed: timing storywatch alone (the bench installs nothing)")
     print(f"{feeds} feeds x {ITEMS} items from 127.0.0.1, latency {args.latency_ms:g} ms per request,"
-          f" concurrency {settings.concurrency}, {settings.network_concurrency} requests in flight,"
-          f" {settings.parse_processes} parse processes"
+          f" concurrency {settings.concurrency}, {settings.network_concurrency} requests in flight"
           f" (newsboat reload-threads {settings.concurrency}),"
           f" median of {args.runs} runs in turns", flush=True)
     mine: list[dict] = []

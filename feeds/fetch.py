@@ -28,7 +28,6 @@ class FetchSettings:
     max_redirects: int = 5  # redirects followed before giving up
     concurrency: int = 8  # fetched feeds parsed and stored at once (the CPU-bound part of a poll)
     network_concurrency: int = 64  # requests in flight at once: a 304 costs a round trip, not CPU
-    parse_processes: int = 0  # worker processes parsing fetched feeds beside the store (0: threads of this process)
     poll_interval: float = 900.0  # seconds between polls of a healthy feed
     max_backoff: float = 6 * 3600.0  # a failing feed backs off exponentially up to this
     full_text: bool = False  # after each round, fetch on-story reports' pages for their text (the fulltext extra)

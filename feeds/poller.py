@@ -2,12 +2,12 @@
 
 The network, the parsing and the database never wait on each other: fetches run in the event
 loop (so a feed's deadline measures its own network time), `network_concurrency` at a time;
-parsing in worker threads (or worker processes, feeds/parsepool.py) and storing take
-`concurrency` places, so many cheap conditional requests are in flight while the CPU works
-on a few bodies; every database call of a round runs in one store thread, since a sqlite3
-connection must never be used by two threads at once and its writes must be serialised. A feed that fails only marks
-itself as failing (error, failure count, a later retry); the others go on. Only a database
-that cannot be written stops a poll round; the watcher waits out one that is locked.
+parsing (in worker threads) and storing take `concurrency` places, so many cheap conditional
+requests are in flight while the CPU works on a few bodies; every database call of a round
+runs in one store thread, since a sqlite3 connection must never be used by two threads at
+once and its writes must be serialised. A feed that fails only marks itself as failing
+(error, failure count, a later retry); the others go on. Only a database that cannot be
+written stops a poll round; the watcher waits out one that is locked.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ from sqlite_utils.db import NotFoundError
 
 from storywatch.feeds.fetch import Fetched, FetchError, FetchSettings, fetch_feed, make_client
 from storywatch.feeds.fulltext import PageReport, page_round
-from storywatch.feeds.parse import ParseError
-from storywatch.feeds.parsepool import Parser
+from storywatch.feeds.parse import ParseError, parse_feed
 from storywatch.feeds.schedule import next_poll_at, parse_retry_after, poll_delay
 from storywatch.store.db import StoreError, is_transient
 from storywatch.store.feeds import Feed, all_feeds, due_feeds, next_poll_time
@@ -89,13 +88,11 @@ async def fetch_step(client: httpx.AsyncClient, feed: Feed, settings: FetchSetti
     return fetched
 
 
-async def parse_step(
-    feed: Feed, fetched: Fetched, settings: FetchSettings, parser: Parser | None = None
-) -> tuple[PollOutcome, list[ArticleRecord]]:
+async def parse_step(feed: Feed, fetched: Fetched, settings: FetchSettings) -> tuple[PollOutcome, list[ArticleRecord]]:
     """The CPU half: the fetched body as records, or the outcome of a body that is no feed."""
     try:
-        # In a worker thread or process: a 10 MB feed takes seconds to parse, and the loop has deadlines to keep.
-        parsed = await (parser or Parser()).parse(fetched.body, url=fetched.url, content_type=fetched.content_type)
+        # In a worker thread: a 10 MB feed takes seconds to parse, and the loop has deadlines to keep.
+        parsed = await asyncio.to_thread(parse_feed, fetched.body, url=fetched.url, content_type=fetched.content_type)
     except ParseError as error:
         message = str(error)
     except Exception as error:  # noqa: BLE001 - one feed's surprise must not stop the others
@@ -148,22 +145,15 @@ async def poll_due(
     store thread.
     """
     store = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storywatch-store")
-    parser = Parser(settings.parse_processes)
     try:
-        return await _poll_round(db, store, parser, settings, force, client)
+        return await _poll_round(db, store, settings, force, client)
     finally:
         # A cancelled round may leave a write running there; the connection is free only once it ends.
         store.shutdown(wait=True, cancel_futures=True)
-        parser.close()
 
 
 async def _poll_round(
-    db: Database,
-    store: ThreadPoolExecutor,
-    parser: Parser,
-    settings: FetchSettings,
-    force: bool,
-    client: httpx.AsyncClient | None,
+    db: Database, store: ThreadPoolExecutor, settings: FetchSettings, force: bool, client: httpx.AsyncClient | None
 ) -> PollReport:
     loop = asyncio.get_running_loop()
 
@@ -192,7 +182,7 @@ async def _poll_round(
                     await cpu.acquire()
                     parsing = True
             # A parsed feed keeps its CPU place until it is stored, as a 304 or a failure needs none.
-            outcome, items = await parse_step(feed, step, settings, parser) if parsing else (step, [])
+            outcome, items = await parse_step(feed, step, settings) if parsing else (step, [])
             try:
                 result = await in_store(_store_poll, feed.id, outcome, items)
             except sqlite3.Error as error:
