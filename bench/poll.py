@@ -242,14 +242,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each contender, in turns (default 3)")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="delay before every answer (default 0)")
     parser.add_argument("--no-newsboat", action="store_true", help="time storywatch only")
+    parser.add_argument("--concurrency", type=int, default=FetchSettings.concurrency,
+                        help="storywatch's feeds parsed and stored at once, and newsboat's reload-threads"
+                        f" (default {FetchSettings.concurrency})")
+    parser.add_argument("--network-concurrency", type=int, default=FetchSettings.network_concurrency,
+                        help=f"storywatch's requests in flight at once (default {FetchSettings.network_concurrency})")
     parser.add_argument("--profile", action="store_true",
                         help="one cold storywatch poll under cProfile: the top 25 by cumulative and total time")
     parser.add_argument("--per-host", type=int, default=None,
-                        help="requests at once to the one local host (default: the concurrency, 8)")
+                        help="requests at once to the one local host (default: the requests in flight, --network-concurrency)")
     args = parser.parse_args()
     feeds = args.feeds or (200 if args.profile else 100)
-    settings = FetchSettings()
-    settings = dataclasses.replace(settings, per_host=args.per_host or settings.concurrency)  # one port stands for many sites
+    settings = FetchSettings(concurrency=args.concurrency, network_concurrency=args.network_concurrency)
+    # One port stands for many sites: the politeness limit per host would otherwise cap the requests in flight.
+    settings = dataclasses.replace(settings, per_host=args.per_host or settings.network_concurrency)
     latency = args.latency_ms / 1000
     binary = None if args.no_newsboat else newsboat_path()
     if args.profile:
@@ -259,7 +265,8 @@ def main() -> None:
     if binary is None and not args.no_newsboat:
         print("newsboat is not installed: timing storywatch alone (the bench installs nothing)")
     print(f"{feeds} feeds x {ITEMS} items from 127.0.0.1, latency {args.latency_ms:g} ms per request,"
-          f" concurrency {settings.concurrency}, per host {settings.per_host} (newsboat reload-threads {settings.concurrency}),"
+          f" concurrency {settings.concurrency}, {settings.network_concurrency} requests in flight,"
+          f" per host {settings.per_host} (newsboat reload-threads {settings.concurrency}),"
           f" median of {args.runs} runs in turns", flush=True)
     mine: list[dict] = []
     theirs: list[dict] = []

@@ -28,7 +28,8 @@ class FetchSettings:
     total_timeout: float = 60.0  # seconds for the whole request, body included
     max_bytes: int = 10 * 1024 * 1024  # cap on the decoded body; bigger is "response too large"
     max_redirects: int = 5  # redirects followed before giving up
-    concurrency: int = 8  # feeds fetched at once
+    concurrency: int = 8  # fetched feeds parsed and stored at once (the CPU-bound part of a poll)
+    network_concurrency: int = 64  # requests in flight at once: a 304 costs a round trip, not CPU
     poll_interval: float = 900.0  # seconds between polls of a feed not yet measured; below poll_floor, of every feed (an override)
     poll_floor: float = 300.0  # the most often a feed is polled: a busy wire every 5 min
     poll_ceiling: float = 4 * 3600.0  # the least often: a quiet blog still every 4 h
@@ -79,9 +80,8 @@ def make_client(settings: FetchSettings = FetchSettings()) -> httpx.AsyncClient:
         write=settings.read_timeout,
         pool=settings.total_timeout,
     )
-    limits = httpx.Limits(
-        max_connections=max(1, settings.concurrency), max_keepalive_connections=max(1, settings.concurrency)
-    )
+    connections = max(1, settings.concurrency, settings.network_concurrency)
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     return httpx.AsyncClient(
         timeout=timeout,
         limits=limits,

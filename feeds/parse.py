@@ -1,5 +1,6 @@
-"""Turning fetched feed bytes into plain article records: feedparser for the feed, selectolax
-for the HTML inside it. Pure functions, no I/O."""
+"""Turning fetched feed bytes into plain article records: a fast path for well-formed RSS 2.0
+and Atom (feeds/fastparse.py), feedparser for the rest, selectolax for the HTML inside them.
+Pure functions, no I/O."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from urllib.parse import urljoin
 import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
+from storywatch.feeds.fastparse import Unsupported, read_feed
 from storywatch.store.records import ArticleRecord
 from storywatch.store.text.urls import is_web_url
 from storywatch.store.times import to_iso
@@ -36,14 +38,56 @@ _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!docty
 _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|rdf|RDF)[\s>]")
 
 
-def parse_feed(body: bytes, *, url: str = "", content_type: str = "") -> ParsedFeed:
+def parse_feed(body: bytes, *, url: str = "", content_type: str = "", fast: bool = True) -> ParsedFeed:
     """Read an RSS 0.9x / 1.0 / 2.0 or Atom document into records.
 
     Broken XML that still yields items is accepted (feeds in the wild often are); broken XML
-    with no items, an HTML page or an empty body is a `ParseError`.
+    with no items, an HTML page or an empty body is a `ParseError`. Well-formed UTF-8 RSS 2.0
+    and Atom take the fast path (feeds/fastparse.py) unless `fast` is off; the records are the
+    same as feedparser's, which reads everything else.
     """
     if not body.strip():
         raise ParseError("empty response (no feed in the body)")
+    parsed = None
+    if fast:
+        try:
+            parsed = read_feed(body, url=url, content_type=content_type)
+        except Unsupported:
+            pass
+    if parsed is None:
+        parsed = _feedparser(body, url, content_type)
+    entries = parsed.entries
+    if not entries:
+        if _looks_like_html(body, content_type):
+            raise ParseError(f"not a feed: got {_mime(content_type) or 'text/html'} page")
+        if parsed.bozo:
+            raise ParseError(f"malformed feed: {_bozo_message(parsed.bozo_exception)}")
+        if not parsed.version:
+            raise ParseError(f"not a feed: no RSS or Atom document found ({_mime(content_type) or 'no content type'})")
+    feed = parsed.feed
+    feed_title = _text_of(feed, "title") or None
+    site_url = _safe_url(feed.get("link", ""), url) or None
+    items = [_record(entry, feed_title or "", url) for entry in entries]
+    return ParsedFeed(
+        title=feed_title,
+        site_url=site_url,
+        items=items,
+        version=parsed.version,
+        malformed=parsed.bozo,
+        ttl=_ttl(feed.get("ttl")),
+    )
+
+
+@dataclass(frozen=True)
+class _Read:
+    feed: dict
+    entries: list
+    version: str
+    bozo: bool
+    bozo_exception: object = None
+
+
+def _feedparser(body: bytes, url: str, content_type: str) -> _Read:
     headers = {"content-location": url} if url else {}
     if content_type:
         headers["content-type"] = content_type
@@ -58,25 +102,12 @@ def parse_feed(body: bytes, *, url: str = "", content_type: str = "") -> ParsedF
         # Seen: an encoding declaration with a NUL or a stray byte in its name (ValueError,
         # UnicodeDecodeError from feedparser's encoding detection).
         raise ParseError(f"unreadable feed: {type(error).__name__}: {' '.join(str(error).split())[:200]}") from None
-    entries = parsed.get("entries") or []
-    if not entries:
-        if _looks_like_html(body, content_type):
-            raise ParseError(f"not a feed: got {_mime(content_type) or 'text/html'} page")
-        if parsed.get("bozo"):
-            raise ParseError(f"malformed feed: {_bozo_message(parsed.get('bozo_exception'))}")
-        if not parsed.get("version"):
-            raise ParseError(f"not a feed: no RSS or Atom document found ({_mime(content_type) or 'no content type'})")
-    feed = parsed.get("feed") or {}
-    feed_title = _text_of(feed, "title") or None
-    site_url = _safe_url(feed.get("link", ""), url) or None
-    items = [_record(entry, feed_title or "", url) for entry in entries]
-    return ParsedFeed(
-        title=feed_title,
-        site_url=site_url,
-        items=items,
+    return _Read(
+        feed=parsed.get("feed") or {},
+        entries=parsed.get("entries") or [],
         version=parsed.get("version") or "",
-        malformed=bool(parsed.get("bozo")),
-        ttl=_ttl(feed.get("ttl")),
+        bozo=bool(parsed.get("bozo")),
+        bozo_exception=parsed.get("bozo_exception"),
     )
 
 

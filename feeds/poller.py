@@ -1,11 +1,13 @@
 """Polling the followed feeds: many at once, each result stored as soon as it arrives.
 
 The network, the parsing and the database never wait on each other: fetches run in the event
-loop (so a feed's deadline measures its own network time), parsing in worker threads, and
-every database call of a round in one store thread, since a sqlite3 connection must never be
-used by two threads at once and its writes must be serialised. A feed that fails only marks
-itself as failing (error, failure count, a later retry); the others go on. Only a database
-that cannot be written stops a poll round; the watcher waits out one that is locked.
+loop (so a feed's deadline measures its own network time), `network_concurrency` at a time;
+parsing (in worker threads) and storing take `concurrency` places, so many cheap conditional
+requests are in flight while the CPU works on a few bodies; every database call of a round
+runs in one store thread, since a sqlite3 connection must never be used by two threads at
+once and its writes must be serialised. A feed that fails only marks itself as failing
+(error, failure count, a later retry); the others go on. Only a database that cannot be
+written stops a poll round; the watcher waits out one that is locked.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import httpx
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
-from storywatch.feeds.fetch import FetchError, FetchSettings, fetch_feed, make_client
+from storywatch.feeds.fetch import Fetched, FetchError, FetchSettings, fetch_feed, make_client
 from storywatch.feeds.fulltext import PageReport, page_round
 from storywatch.feeds.parse import ParseError, parse_feed
 from storywatch.feeds.schedule import healthy_delay, next_poll_at, parse_retry_after, poll_delay, publishing_gap
@@ -67,26 +69,38 @@ async def check_feed(
     client: httpx.AsyncClient, feed: Feed, settings: FetchSettings = FetchSettings()
 ) -> tuple[PollOutcome, list[ArticleRecord]]:
     """Fetch and parse one feed; never raises for anything the feed or the network does."""
-    status = None
-    retry_after = None
+    step = await fetch_step(client, feed, settings)
+    if isinstance(step, PollOutcome):
+        return step, []
+    return await parse_step(feed, step, settings)
+
+
+async def fetch_step(client: httpx.AsyncClient, feed: Feed, settings: FetchSettings) -> Fetched | PollOutcome:
+    """The network half of a poll: the fetched body to parse, or the outcome already known (a 304, a failure)."""
     try:
         fetched = await fetch_feed(
             client, feed.url, etag=feed.etag, last_modified=feed.last_modified, settings=settings
         )
-        status = fetched.status
-        if fetched.not_modified:
-            outcome = _outcome(
-                feed, settings, ok=True, status=304, not_modified=True, max_age=fetched.max_age, moved_to=fetched.moved_to
-            )
-            return outcome, []
+    except FetchError as error:
+        return _outcome(feed, settings, ok=False, status=error.status, error=str(error), retry_after=error.retry_after)
+    except Exception as error:  # noqa: BLE001 - one feed's surprise must not stop the others
+        return _outcome(feed, settings, ok=False, error=_internal(error))
+    if fetched.not_modified:
+        return _outcome(
+            feed, settings, ok=True, status=304, not_modified=True, max_age=fetched.max_age, moved_to=fetched.moved_to
+        )
+    return fetched
+
+
+async def parse_step(feed: Feed, fetched: Fetched, settings: FetchSettings) -> tuple[PollOutcome, list[ArticleRecord]]:
+    """The CPU half: the fetched body as records, or the outcome of a body that is no feed."""
+    try:
         # In a worker thread: a 10 MB feed takes seconds to parse, and the loop has deadlines to keep.
         parsed = await asyncio.to_thread(parse_feed, fetched.body, url=fetched.url, content_type=fetched.content_type)
-    except FetchError as error:
-        status, retry_after, message = error.status, error.retry_after, str(error)
     except ParseError as error:
         message = str(error)
     except Exception as error:  # noqa: BLE001 - one feed's surprise must not stop the others
-        message = f"internal error: {type(error).__name__}: {' '.join(str(error).split())[:200]}"
+        message = _internal(error)
     else:
         outcome = _outcome(
             feed,
@@ -103,7 +117,11 @@ async def check_feed(
             moved_to=fetched.moved_to,
         )
         return outcome, parsed.items
-    return _outcome(feed, settings, ok=False, status=status, error=message, retry_after=retry_after), []
+    return _outcome(feed, settings, ok=False, status=fetched.status, error=message), []
+
+
+def _internal(error: Exception) -> str:
+    return f"internal error: {type(error).__name__}: {' '.join(str(error).split())[:200]}"
 
 
 def _outcome(
@@ -166,7 +184,8 @@ async def poll_due(
     force: bool = False,
     client: httpx.AsyncClient | None = None,
 ) -> PollReport:
-    """Poll every feed that is due (every feed when `force`), `settings.concurrency` at a time.
+    """Poll every feed that is due (every feed when `force`): `settings.network_concurrency`
+    requests in flight, `settings.concurrency` fetched feeds parsed and stored at once.
 
     Each feed's result is written in its own transaction the moment it arrives, so the
     dashboard sees fast feeds without waiting for slow ones. Raises `PollStoreError` (a
@@ -196,20 +215,33 @@ async def _poll_round(
         return report
     own_client = client is None
     client = client or make_client(settings)
-    gate = asyncio.Semaphore(max(1, settings.concurrency))
+    # Two bounds: conditional requests are cheap round trips, parsing and storing take the CPU.
+    network = asyncio.Semaphore(max(1, settings.network_concurrency))
     hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(max(1, settings.per_host)))
+    cpu = asyncio.Semaphore(max(1, settings.concurrency))
     store_errors: list[tuple[str, sqlite3.Error]] = []
 
     async def poll(feed: Feed) -> None:
-        # The place is held until the feed is stored, so at most `concurrency` fetched feeds wait in memory.
-        # The host's place is taken first, so feeds waiting for a busy site hold none of the round's places.
-        async with hosts[host_key(feed.url)], gate:
-            outcome, items = await check_feed(client, feed, settings)
+        parsing = False
+        try:
+            # The host's place is taken first, so feeds waiting for a busy site hold none of the round's places.
+            async with hosts[host_key(feed.url)], network:
+                step = await fetch_step(client, feed, settings)
+                if isinstance(step, Fetched):
+                    # The request's place is held until parsing starts, so at most
+                    # `network_concurrency` fetched bodies wait in memory.
+                    await cpu.acquire()
+                    parsing = True
+            # A parsed feed keeps its CPU place until it is stored, as a 304 or a failure needs none.
+            outcome, items = await parse_step(feed, step, settings) if parsing else (step, [])
             try:
                 result = await in_store(_store_poll, feed.id, outcome, items)
             except sqlite3.Error as error:
                 store_errors.append((f"cannot store the poll of {feed.url}: {error}", error))
                 return
+        finally:
+            if parsing:
+                cpu.release()
         if result is None:
             return  # removed while we were fetching it
         report.polled += 1

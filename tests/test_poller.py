@@ -232,7 +232,7 @@ async def test_retry_after_pushes_the_next_poll(feed_server, db):
     assert from_iso(row["next_poll_at"]) - from_iso(row["last_polled_at"]) == timedelta(seconds=3000)
 
 
-async def test_many_feeds_at_once_under_the_concurrency_bound(feed_server, db):
+async def test_many_feeds_at_once_under_the_network_bound(feed_server, db):
     urls = []
     for n in range(30):
         if n % 10 == 3:
@@ -241,12 +241,26 @@ async def test_many_feeds_at_once_under_the_concurrency_bound(feed_server, db):
             urls.append(feed_server.route(f"/many/{n}.xml", rss([item(n * 100 + k) for k in range(3)]), delay=0.05))
     for url in urls:
         add_feed(db, url)
-    settings = FetchSettings(read_timeout=2, concurrency=6)
+    settings = FetchSettings(read_timeout=2, concurrency=2, network_concurrency=6, per_host=6)  # one host stands for many
     report = await poll_due(db, settings=settings)
     assert (report.polled, report.ok, report.failed) == (30, 27, 3)
     assert len(report.new_ids) == 27 * 3 and _count(db, "articles") == 81
     assert sorted(report.errors) == sorted(urls[3::10])
-    assert 1 < feed_server.max_in_flight <= 6
+    # More requests in flight than feeds parsed at once, but never more than the network bound.
+    assert 2 < feed_server.max_in_flight <= 6
+
+
+async def test_conditional_requests_are_not_held_back_by_the_parsing_bound(feed_server, db):
+    for n in range(20):
+        add_feed(db, feed_server.route(f"/slow304/{n}.xml", rss([item(n)]), etag=f'"v{n}"', delay=0.05))
+    settings = FetchSettings(read_timeout=2, concurrency=1, network_concurrency=10, per_host=10)  # one host stands for many
+    first = await poll_due(db, settings=settings)
+    assert first.ok == 20 and len(first.new_ids) == 20
+    feed_server.max_in_flight = 0
+    again = await poll_due(db, settings=settings, force=True)
+    assert again.not_modified == 20
+    # Twenty slow 304s answered ten at a time, although only one feed is parsed at once.
+    assert 1 < feed_server.max_in_flight <= 10
 
 
 async def test_hostile_item_text_is_stored_clean(feed_server, db):

@@ -215,7 +215,10 @@ def _full_text_settings(**fields):
 @click.option("--once", is_flag=True, help="Poll every feed once and exit (the default).")
 @click.option("--watch", is_flag=True, help="Keep polling each feed when it is due, until Ctrl-C.")
 @click.option(
-    "--concurrency", type=click.IntRange(1, 64), default=None, help="Feeds fetched at once [default: the config's, 8]."
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Fetched feeds parsed and stored at once (up to 64 requests are in flight) [default: the config's, 8].",
 )
 @click.option("--full-text/--no-full-text", default=None, help=_FULL_TEXT_HELP)
 @click.pass_obj
