@@ -187,6 +187,24 @@ def test_teaching_off_story_lowers_a_near_copy_but_not_a_seed_like_item(model):
     assert "venezuela" in taught.against
 
 
+def test_an_off_story_mark_never_teaches_against_the_storys_own_words():
+    """A plane crash in Mexico marked off-story must not make "Sheinbaum", "killed" or a word of a
+    facet's phrase count against the story: they are what the story is about."""
+    facets = FACETS + [relevance.declared_facet("drug trade", ["drug trafficking", "Sheinbaum"])]
+    crash = relevance.item_terms(
+        "Mexican navy plane crashes off Texas, killing five on a medical flight",
+        "Sheinbaum sent condolences; the flight was not linked to drug trafficking.",
+    )
+    boat = relevance.item_terms("US strike kills three on alleged drug boat", "")
+    taught = relevance.build_model(seed_counts(), {}, 0, [crash], title=TITLE, facets=facets, on_story=[boat])
+    assert "condolence" in taught.against  # the crash's own words count against it
+    for word in ("Sheinbaum", "killing", "trafficking", "drug", "Mexican"):  # facet, phrase and marked words
+        (stem,) = relevance.content_words(word)
+        assert stem not in taught.against, word
+    one = relevance.build_model(seed_counts(), {}, 0, [crash], title=TITLE, facets=facets)
+    assert 0 < max(one.against.values()) < 1.0  # one mark is a hint (its share is over MARKS_PRIOR marks)
+
+
 def test_teaching_on_story_adds_the_marked_words_without_diluting_the_seeds():
     marked = relevance.item_terms("Hegseth says all options on the table for cartels", "")
     taught = relevance.build_model(seed_counts(), {}, 0, title=TITLE, on_story=[marked])

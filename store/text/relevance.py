@@ -328,7 +328,7 @@ def build_model(
     facets = tuple(facets) or _weighed_title_facets(title, relevant, weights)
     # What the story is about, and what the reports marked on it say, is never evidence against
     # it: one off-story mark on a plane crash in Mexico must not teach "Sheinbaum" or "killed".
-    keep = {term for facet in facets for phrase in facet.phrases for term in phrase if " " not in term}
+    keep = {word for facet in facets for phrase in facet.phrases for term in phrase for word in term.split()}
     keep |= {facet_key for terms in on_story for facet_key in facet_keys(t for t in terms if " " not in t)}
     return StoryModel(
         weights=weights,
