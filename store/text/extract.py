@@ -102,6 +102,7 @@ class RuleExtractor:
         work = _mask(text)
         english = _looks_english(work)
         found: list[list] = []  # [start, end, label or None, strength, key]
+        lower = _LowerWords(work)
         position = 0
         length = len(work)
         while position < length:
@@ -111,11 +112,11 @@ class RuleExtractor:
             if line_end > position:
                 headline = not english or _is_headline(work, position, line_end)
                 for match in _RUN.finditer(work, position, line_end):
-                    self._read_run(work, match.start(), match.end(), headline, found)
+                    self._read_run(work, lower, match.start(), match.end(), headline, found)
             position = line_end + 1
         return _settle(text, found)
 
-    def _read_run(self, work: str, start: int, end: int, headline: bool, found: list) -> None:
+    def _read_run(self, work: str, lower: _LowerWords, start: int, end: int, headline: bool, found: list) -> None:
         if end - start > 2 and " " not in work[start:end] and "\t" not in work[start:end]:
             tokens = [(start, end, work[start:end])]
         else:
@@ -131,14 +132,14 @@ class RuleExtractor:
             word = tokens[0][2]
             if _splits(word) and not _known(tokens):
                 tokens = _drop_first(tokens)
-            elif sentence_start and _is_common(word, work) and not _known(tokens):
+            elif sentence_start and _is_common(word, lower) and not _known(tokens):
                 tokens = _drop_first(tokens)
             else:
                 break
         if tokens:
-            self._read_tokens(work, tokens, sentence_start and tokens[0][0] == start, found)
+            self._read_tokens(work, lower, tokens, sentence_start and tokens[0][0] == start, found)
 
-    def _read_tokens(self, work: str, tokens: list, sentence_start: bool, found: list) -> None:
+    def _read_tokens(self, work: str, lower: _LowerWords, tokens: list, sentence_start: bool, found: list) -> None:
         known = _known(tokens)
         words = [t[2] for t in tokens]
         if known:
@@ -150,7 +151,7 @@ class RuleExtractor:
         if words[-1] in MISC_HEADS or words[0] in _MISC_FIRST or (len(words) > 1 and words[-1] in DEMONYMS):
             return
         if len(tokens) > 2 and words[-1] not in ORG_HEADS and words[-1] not in LOC_HEADS and not any(w in TITLE_HEADS for w in words):
-            if sum(_is_common(w, work) for w in words[1:]) >= 1:
+            if any(_is_common(w, lower) for w in words[1:]):
                 _known_parts(tokens, found, fallback=_GUESS - 1)  # a headline run into the text
                 return
         if len(tokens) > 2 and any(w == "and" or _splits(w) for w in words[1:-1]):
@@ -159,7 +160,7 @@ class RuleExtractor:
             for index, word in enumerate(words + ["and"]):
                 if word == "and" or _splits(word):
                     if index > begin:
-                        self._read_tokens(work, tokens[begin:index], sentence_start and begin == 0, found)
+                        self._read_tokens(work, lower, tokens[begin:index], sentence_start and begin == 0, found)
                     begin = index + 1
             return
         last, first = words[-1], words[0]
@@ -170,7 +171,7 @@ class RuleExtractor:
         if len(words) > 1 and (last in LOC_HEADS or (has_of and first in LOC_STARTS)):
             _add(found, tokens, "LOC", _CUE)
             return
-        if _read_title(self, work, tokens, found):
+        if _read_title(self, work, lower, tokens, found):
             return
         stripped = _strip_demonyms(tokens)
         if not stripped:
@@ -182,12 +183,12 @@ class RuleExtractor:
         parts = _split_connectors(tokens)
         if len(parts) > 1:
             for part in parts:
-                self._read_tokens(work, part, sentence_start and part[0][0] == tokens[0][0], found)
+                self._read_tokens(work, lower, part, sentence_start and part[0][0] == tokens[0][0], found)
             return
         _read_plain(work, tokens, sentence_start, found)
 
 
-def _read_title(extractor: RuleExtractor, work: str, tokens: list, found: list) -> bool:
+def _read_title(extractor: RuleExtractor, work: str, lower: _LowerWords, tokens: list, found: list) -> bool:
     """ "U.S. Defense Secretary Pete Hegseth": place, title (dropped), person."""
     words = [t[2] for t in tokens]
     head = None
@@ -211,7 +212,7 @@ def _read_title(extractor: RuleExtractor, work: str, tokens: list, found: list) 
             while rest < len(words) - 1 and (words[rest] in _COMPLEMENT or words[rest] in _PARTICLES):
                 rest += 1
     if begin > 0:
-        extractor._read_tokens(work, tokens[:begin], False, found)
+        extractor._read_tokens(work, lower, tokens[:begin], False, found)
     person = tokens[rest:]
     if person:
         known = _known(person)
@@ -410,10 +411,53 @@ def _split_connectors(tokens: list) -> list[list]:
     return parts
 
 
-def _is_common(word: str, work: str) -> bool:
+def _is_common(word: str, lower: _LowerWords) -> bool:
     """A capitalised first word of a sentence that the same text also writes in lower case."""
-    lower = word.lower()
-    return lower != word and (f" {lower} " in work or f" {lower}," in work or f" {lower}." in work)
+    small = word.lower()
+    return small != word and small in lower
+
+
+_DOTTED = re.compile(r" ([^ ]*\.[^ ]*)")
+_BEFORE_COMMA = re.compile(r" ([^ ,]*),")
+_MOST_DOTS = 8  # dotted prefixes kept per word: "U.S." has two; more is asked of the text itself
+
+
+class _LowerWords:
+    """The words a text writes after a space and before a space, comma or full stop, to ask
+    whether it also writes a capitalised word in lower case. Asking the text itself costs a scan
+    per word, so a long text with many sentence openers took time growing with its square; the
+    sets are built once, on the first question, and each answer is then a lookup. Same answers
+    as `f" {word} " in work or f" {word}," in work or f" {word}." in work`."""
+
+    __slots__ = ("work", "spaced", "dotted")
+
+    def __init__(self, work: str) -> None:
+        self.work = work
+        self.spaced: set[str] | None = None
+        self.dotted: set[str] = set()
+
+    def __contains__(self, word: str) -> bool:
+        if self.spaced is None:
+            self._build()
+        if word in self.spaced:
+            return True
+        if word.count(".") < _MOST_DOTS:
+            return word in self.dotted
+        return f" {word}." in self.work
+
+    def _build(self) -> None:
+        chunks = self.work.split(" ")
+        spaced = set(chunks[1:-1])  # " word "
+        spaced.update(_BEFORE_COMMA.findall(self.work))  # " word,": words hold no comma
+        dotted = self.dotted  # " word.": the chunk up to its first, second ... dot
+        for chunk in _DOTTED.findall(self.work):
+            dot = chunk.find(".")
+            for _ in range(_MOST_DOTS):
+                if dot < 0:
+                    break
+                dotted.add(chunk[:dot])
+                dot = chunk.find(".", dot + 1)
+        self.spaced = spaced
 
 
 def _is_acronym(word: str) -> bool:
