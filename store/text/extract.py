@@ -171,7 +171,7 @@ class RuleExtractor:
         if len(words) > 1 and (last in LOC_HEADS or (has_of and first in LOC_STARTS)):
             _add(found, tokens, "LOC", _CUE)
             return
-        if _read_title(self, work, lower, tokens, found):
+        if _read_title(self, work, lower, tokens, sentence_start, found):
             return
         stripped = _strip_demonyms(tokens)
         if not stripped:
@@ -188,7 +188,7 @@ class RuleExtractor:
         _read_plain(work, tokens, sentence_start, found)
 
 
-def _read_title(extractor: RuleExtractor, work: str, lower: _LowerWords, tokens: list, found: list) -> bool:
+def _read_title(extractor: RuleExtractor, work: str, lower: _LowerWords, tokens: list, sentence_start: bool, found: list) -> bool:
     """ "U.S. Defense Secretary Pete Hegseth": place, title (dropped), person."""
     words = [t[2] for t in tokens]
     head = None
@@ -202,18 +202,31 @@ def _read_title(extractor: RuleExtractor, work: str, lower: _LowerWords, tokens:
     while begin > 0 and (words[begin - 1] in TITLE_HEADS or words[begin - 1] in TITLE_MODIFIERS):
         begin -= 1
     rest = head + 1
+    place = None
     if rest < len(words) and words[rest] in _PARTICLES:  # "Secretary of State Marco Rubio"
         rest += 1
         place = _longest_known(tokens, rest)
         if place:
-            _add(found, tokens[rest : rest + place[0]], place[1][0], _KNOWN)
+            place_tokens = tokens[rest : rest + place[0]]
             rest += place[0]
         else:
             while rest < len(words) - 1 and (words[rest] in _COMPLEMENT or words[rest] in _PARTICLES):
                 rest += 1
+    person = tokens[rest:]
+    if person and not _known(person):
+        parts = _split_connectors(person)
+        if len(parts) > 1:
+            # "President Claudia Sheinbaum on Wednesday", "the U.S. Justice Department on Friday":
+            # the run ends at a connector that no head word asks for, as it does with no title.
+            stop = tokens.index(parts[0][-1]) + 1
+            extractor._read_tokens(work, lower, tokens[:stop], sentence_start, found)
+            for part in parts[1:]:
+                extractor._read_tokens(work, lower, part, False, found)
+            return True
+    if place:
+        _add(found, place_tokens, place[1][0], _KNOWN)
     if begin > 0:
         extractor._read_tokens(work, lower, tokens[:begin], False, found)
-    person = tokens[rest:]
     if person:
         known = _known(person)
         if known:
