@@ -61,8 +61,9 @@ _NAME = (
 )
 _CONNECTOR = r"(?:of|for|on)(?:[ \t]the)?|de(?:[ \t]la|[ \t]los|[ \t]las)?|del|van|von|der|den|da|dos|du|bin|and|&"
 _NICKNAME = r"[ \t]+[\"“][^\"”\n]{1,30}[\"”]"  # Joaquín "El Chapo" Guzmán
+# The lookahead only lets the engine give up sooner where no name can start: same matches.
 _RUN = re.compile(
-    rf"(?<![\w'’-])(?:{_NAME})(?:(?:{_NICKNAME})?[ \t\u00a0]+(?:(?:{_CONNECTOR})[ \t]+)?(?:{_NAME}))*"
+    rf"(?<![\w'’-])(?=[{_UPPER}abei])(?:{_NAME})(?:(?:{_NICKNAME})?[ \t\u00a0]+(?:(?:{_CONNECTOR})[ \t]+)?(?:{_NAME}))*"
 )
 _TOKEN = re.compile(rf"{_NAME}|{_CONNECTOR}")
 _MARKUP = re.compile(r"<[^<>\n]{0,300}>|&#?\w{1,10};|https?://\S+|www\.\S+|\S+@\S+\.\w+")
@@ -432,6 +433,7 @@ def _is_common(word: str, lower: _LowerWords) -> bool:
 
 _DOTTED = re.compile(r" ([^ ]*\.[^ ]*)")
 _BEFORE_COMMA = re.compile(r" ([^ ,]*),")
+_SCANS = 4  # questions answered by scanning the text before the sets are built: still linear
 _MOST_DOTS = 8  # dotted prefixes kept per word: "U.S." has two; more is asked of the text itself
 
 
@@ -442,15 +444,20 @@ class _LowerWords:
     sets are built once, on the first question, and each answer is then a lookup. Same answers
     as `f" {word} " in work or f" {word}," in work or f" {word}." in work`."""
 
-    __slots__ = ("work", "spaced", "dotted")
+    __slots__ = ("work", "asked", "spaced", "dotted")
 
     def __init__(self, work: str) -> None:
         self.work = work
+        self.asked = 0
         self.spaced: set[str] | None = None
         self.dotted: set[str] = set()
 
     def __contains__(self, word: str) -> bool:
         if self.spaced is None:
+            if self.asked < _SCANS:  # most texts ask once or twice: a scan is cheaper than the sets
+                self.asked += 1
+                work = self.work
+                return f" {word} " in work or f" {word}," in work or f" {word}." in work
             self._build()
         if word in self.spaced:
             return True
@@ -512,6 +519,8 @@ def _mask(text: str) -> str:
 
 def _looks_english(work: str) -> bool:
     sample = work[:3000]
+    if len(sample) < 59:
+        return True  # thirty words need at least 59 characters
     words = len(_WORDS.findall(sample))
     if words < 30:
         return True
