@@ -118,8 +118,9 @@ class RuleExtractor:
         return _settle(text, found)
 
     def _read_run(self, work: str, lower: _LowerWords, start: int, end: int, headline: bool, found: list) -> None:
-        if end - start > 2 and " " not in work[start:end] and "\t" not in work[start:end]:
-            tokens = [(start, end, work[start:end])]
+        run = work[start:end]
+        if end - start > 2 and " " not in run and "\t" not in run:
+            tokens = [(start, end, run)]
         else:
             tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(work, start, end)]
         if work[end : end + 2] in ("'s", "’s") and _known(tokens[-1:] and [(0, 0, tokens[-1][2] + "'s")]):
@@ -340,7 +341,7 @@ def _add(found: list, tokens: list, label: str | None, strength: int) -> None:
     if not tokens:
         return
     start, end = tokens[0][0], tokens[-1][1]
-    key = name_key(" ".join(t[2] for t in tokens))
+    key = name_key(_joined(tokens))
     if not key or (len(tokens) == 1 and tokens[0][2] in STOP_WORDS):
         return
     found.append([start, end, label, strength, key])
@@ -348,13 +349,18 @@ def _add(found: list, tokens: list, label: str | None, strength: int) -> None:
 
 def _known(tokens: list) -> tuple[str, str] | None:
     """The gazetteer's reading of the whole run, if it knows it."""
-    return gazetteer().known.get(name_key(" ".join(t[2] for t in tokens)))
+    return gazetteer().known.get(name_key(_joined(tokens)))
+
+
+def _joined(tokens: list) -> str:
+    """The run's words with single spaces, as the gazetteer's keys are written."""
+    return tokens[0][2] if len(tokens) == 1 else " ".join([t[2] for t in tokens])
 
 
 def _longest_known(tokens: list, begin: int) -> tuple[int, tuple[str, str]] | None:
     g = gazetteer()
     for stop in range(min(len(tokens), begin + g.longest), begin, -1):
-        hit = g.known.get(name_key(" ".join(t[2] for t in tokens[begin:stop])))
+        hit = g.known.get(name_key(_joined(tokens[begin:stop])))
         if hit:
             return stop - begin, hit
     return None
@@ -524,7 +530,12 @@ def _looks_english(work: str) -> bool:
     words = len(_WORDS.findall(sample))
     if words < 30:
         return True
-    return len(_ENGLISH.findall(sample.lower())) >= 0.05 * words
+    needed, seen = 0.05 * words, 0
+    for _ in _ENGLISH.finditer(sample.lower()):  # an English text gets there in a few lines
+        seen += 1
+        if seen >= needed:
+            return True
+    return False
 
 
 def _is_headline(work: str, start: int, end: int) -> bool:
