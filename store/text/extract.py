@@ -204,7 +204,7 @@ def _read_title(extractor: RuleExtractor, work: str, lower: _LowerWords, tokens:
     while begin > 0 and (words[begin - 1] in TITLE_HEADS or words[begin - 1] in TITLE_MODIFIERS):
         begin -= 1
     rest = head + 1
-    place = None
+    place, place_tokens = None, []
     if rest < len(words) and words[rest] in _PARTICLES:  # "Secretary of State Marco Rubio"
         rest += 1
         place = _longest_known(tokens, rest)
@@ -446,9 +446,10 @@ _MOST_DOTS = 8  # dotted prefixes kept per word: "U.S." has two; more is asked o
 class _LowerWords:
     """The words a text writes after a space and before a space, comma or full stop, to ask
     whether it also writes a capitalised word in lower case. Asking the text itself costs a scan
-    per word, so a long text with many sentence openers took time growing with its square; the
-    sets are built once, on the first question, and each answer is then a lookup. Same answers
-    as `f" {word} " in work or f" {word}," in work or f" {word}." in work`."""
+    per word, so a long text with many sentence openers took time growing with its square. The
+    first few questions still scan (most texts ask one or two); then the sets are built once and
+    each answer is a lookup. Same answers as
+    `f" {word} " in work or f" {word}," in work or f" {word}." in work`."""
 
     __slots__ = ("work", "asked", "spaced", "dotted")
 
