@@ -132,7 +132,7 @@ class RuleExtractor:
         # Sentence openers and other everyday words are not part of a name.
         while tokens:
             word = tokens[0][2]
-            if _splits(word) and not _known(tokens):
+            if word in _SPLITTERS and not _known(tokens):
                 tokens = _drop_first(tokens)
             elif sentence_start and _is_common(word, lower) and not _known(tokens):
                 tokens = _drop_first(tokens)
@@ -173,8 +173,8 @@ class RuleExtractor:
         if len(words) > 1 and (last in LOC_HEADS or (has_of and first in LOC_STARTS)):
             _add(found, tokens, "LOC", _CUE)
             return
-        if _read_title(self, work, lower, tokens, sentence_start, found):
-            return
+        if not TITLE_HEADS.isdisjoint(words) and _read_title(self, work, lower, tokens, sentence_start, found):
+            return  # (with no title head in the run, _read_title has nothing to read)
         stripped = _strip_demonyms(tokens)
         if not stripped:
             return
@@ -182,7 +182,7 @@ class RuleExtractor:
             _add(found, tokens, "ORG", _GUESS)  # "British Telecom"
             return
         tokens = stripped
-        parts = _split_connectors(tokens)
+        parts = [tokens] if len(tokens) == 1 and tokens[0][2] not in _PARTICLES else _split_connectors(tokens)
         if len(parts) > 1:
             for part in parts:
                 self._read_tokens(work, lower, part, sentence_start and part[0][0] == tokens[0][0], found)
@@ -396,7 +396,10 @@ def _known_parts(tokens: list, found: list, fallback: int) -> None:
 
 
 def _splits(word: str) -> bool:
-    return word in STOP_WORDS and word not in TITLE_HEADS
+    return word in _SPLITTERS
+
+
+_SPLITTERS = STOP_WORDS - TITLE_HEADS  # everyday words that end a name; a title does not
 
 
 def _drop_first(tokens: list) -> list:
