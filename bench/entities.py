@@ -3,6 +3,7 @@
     python bench/entities.py                 # held-out part: the figures we report
     python bench/entities.py --split dev     # the part the rules were tuned on
     python bench/entities.py --errors        # also list every missed and spurious span
+    python bench/entities.py --sweep         # only the length sweep: us/char at 1k ... 200k characters
 
 The sample is bench/data/entities.jsonl: news-like paragraphs written and marked up by hand,
 inline as [[PER:Claudia Sheinbaum]], [[ORG:Pentagon]], [[LOC:Sinaloa]]. Guidelines: no titles
@@ -100,12 +101,48 @@ def _index_speed(corpus: list[str]) -> float:
     return statistics.median(timings) * 1000 / len(ids)
 
 
+SWEEP = (1_000, 5_000, 50_000, 200_000)
+
+
+def sweep_text(length: int) -> str:
+    """`length` characters of real news: bench/data/real_dev.jsonl's summaries, joined as paragraphs."""
+    rows = [json.loads(line) for line in (DATA.parent / "real_dev.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    text = "\n\n".join(row["summary"] for row in rows if row.get("summary"))
+    return text[:length]
+
+
+def length_sweep(passes: int) -> list[tuple[int, float]]:
+    """CPU microseconds per character at each length in SWEEP, median of `passes`: flat if linear."""
+    from storywatch.store.text.extract import extract
+
+    extract("President Claudia Sheinbaum spoke.")
+    results = []
+    for length in SWEEP:
+        text = sweep_text(length)
+        timings = []
+        for _ in range(passes if length < 100_000 else max(1, passes // 2)):
+            started = time.process_time()  # CPU time: other work on a shared machine counts less
+            extract(text)
+            timings.append(time.process_time() - started)
+        results.append((length, statistics.median(timings) * 1e6 / length))
+    return results
+
+
+def print_sweep(passes: int) -> None:
+    for length, per_char in length_sweep(passes):
+        print(f"length {length:>7,} chars: {per_char:.3f} us/char, {per_char * length / 1000:.1f} ms per text")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("heldout", "dev", "all"), default="heldout")
     parser.add_argument("--errors", action="store_true", help="list missed and spurious spans")
     parser.add_argument("--passes", type=int, default=7)
+    parser.add_argument("--sweep", action="store_true", help="only the length sweep")
     args = parser.parse_args()
+    if args.sweep:
+        print_sweep(args.passes)
+        return
 
     sample = load(args.split)
     seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
@@ -162,6 +199,7 @@ def main() -> None:
     )
     print(f"start-up: import + first call {startup_ms:.0f} ms in a fresh interpreter (gazetteer loads then)")
     print(f"indexing at ingest: {index_ms:.2f} ms per article (extract + link + write, median of 5 re-indexings)")
+    print_sweep(args.passes)
 
 
 if __name__ == "__main__":

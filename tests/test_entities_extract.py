@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from storywatch.store.text.cue_words import STOP_WORDS
@@ -140,3 +140,37 @@ def test_any_text_gives_sane_spans(text):
         assert span.start >= previous_end  # no overlaps, in order
         assert span.text not in STOP_WORDS
         previous_end = span.end
+
+
+def test_a_name_after_a_title_ends_at_a_connector():
+    """The title path kept every word after the title: "Claudia J. Sheinbaum on Wednesday"."""
+    assert found("Mexican President Claudia J. Sheinbaum on Wednesday said the plan would fail.") == {
+        ("PER", "Claudia J. Sheinbaum")
+    }
+    assert {("PER", "Chris Coons"), ("LOC", "Delaware")} <= found("Senator Chris Coons of Delaware, a senior member, spoke.")
+    # A head word still asks for its "of", and the run reads as it does with no day after it.
+    assert ("PER", "Marco Rubio") in found("Secretary of State Marco Rubio on Friday said so.")
+    assert found("The U.S. Justice Department on Friday published it.") == found(
+        "The U.S. Justice Department published it."
+    )
+
+
+_lowerish = st.lists(
+    st.sampled_from(["the", "The", "u.s.", "U.S.", "a.b.c.d.e.f.g.h.i.", "A.B.C.D.E.F.G.H.I.", "news", "News"])
+    | st.sampled_from(list(" ,.\n\t")),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_lowerish, st.sampled_from(["The", "U.S.", "News", "A.B.C.D.E.F.G.H.I.", "A.B.", "Mexico"]))
+@example("in the u.s.. Then", "U.S.")
+@example("in the u.s.,", "U.S.")
+@example("x a.b.c.d.e.f.g.h.i.. y", "A.B.C.D.E.F.G.H.I.")
+def test_lower_case_lookup_answers_as_a_scan_of_the_text(text, word):
+    """The per-text sets answer exactly what searching the text for the lower-case word did."""
+    from storywatch.store.text.extract import _is_common, _LowerWords
+
+    small = word.lower()
+    scanned = small != word and (f" {small} " in text or f" {small}," in text or f" {small}." in text)
+    assert _is_common(word, _LowerWords(text)) == scanned

@@ -61,8 +61,9 @@ _NAME = (
 )
 _CONNECTOR = r"(?:of|for|on)(?:[ \t]the)?|de(?:[ \t]la|[ \t]los|[ \t]las)?|del|van|von|der|den|da|dos|du|bin|and|&"
 _NICKNAME = r"[ \t]+[\"“][^\"”\n]{1,30}[\"”]"  # Joaquín "El Chapo" Guzmán
+# The lookahead only lets the engine give up sooner where no name can start: same matches.
 _RUN = re.compile(
-    rf"(?<![\w'’-])(?:{_NAME})(?:(?:{_NICKNAME})?[ \t\u00a0]+(?:(?:{_CONNECTOR})[ \t]+)?(?:{_NAME}))*"
+    rf"(?<![\w'’-])(?=[{_UPPER}abei])(?:{_NAME})(?:(?:{_NICKNAME})?[ \t\u00a0]+(?:(?:{_CONNECTOR})[ \t]+)?(?:{_NAME}))*"
 )
 _TOKEN = re.compile(rf"{_NAME}|{_CONNECTOR}")
 _MARKUP = re.compile(r"<[^<>\n]{0,300}>|&#?\w{1,10};|https?://\S+|www\.\S+|\S+@\S+\.\w+")
@@ -102,6 +103,7 @@ class RuleExtractor:
         work = _mask(text)
         english = _looks_english(work)
         found: list[list] = []  # [start, end, label or None, strength, key]
+        lower = _LowerWords(work)
         position = 0
         length = len(work)
         while position < length:
@@ -111,13 +113,14 @@ class RuleExtractor:
             if line_end > position:
                 headline = not english or _is_headline(work, position, line_end)
                 for match in _RUN.finditer(work, position, line_end):
-                    self._read_run(work, match.start(), match.end(), headline, found)
+                    self._read_run(work, lower, match.start(), match.end(), headline, found)
             position = line_end + 1
         return _settle(text, found)
 
-    def _read_run(self, work: str, start: int, end: int, headline: bool, found: list) -> None:
-        if end - start > 2 and " " not in work[start:end] and "\t" not in work[start:end]:
-            tokens = [(start, end, work[start:end])]
+    def _read_run(self, work: str, lower: _LowerWords, start: int, end: int, headline: bool, found: list) -> None:
+        run = work[start:end]
+        if end - start > 2 and " " not in run and "\t" not in run:
+            tokens = [(start, end, run)]
         else:
             tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(work, start, end)]
         if work[end : end + 2] in ("'s", "’s") and _known(tokens[-1:] and [(0, 0, tokens[-1][2] + "'s")]):
@@ -129,16 +132,16 @@ class RuleExtractor:
         # Sentence openers and other everyday words are not part of a name.
         while tokens:
             word = tokens[0][2]
-            if _splits(word) and not _known(tokens):
+            if word in _SPLITTERS and not _known(tokens):
                 tokens = _drop_first(tokens)
-            elif sentence_start and _is_common(word, work) and not _known(tokens):
+            elif sentence_start and _is_common(word, lower) and not _known(tokens):
                 tokens = _drop_first(tokens)
             else:
                 break
         if tokens:
-            self._read_tokens(work, tokens, sentence_start and tokens[0][0] == start, found)
+            self._read_tokens(work, lower, tokens, sentence_start and tokens[0][0] == start, found)
 
-    def _read_tokens(self, work: str, tokens: list, sentence_start: bool, found: list) -> None:
+    def _read_tokens(self, work: str, lower: _LowerWords, tokens: list, sentence_start: bool, found: list) -> None:
         known = _known(tokens)
         words = [t[2] for t in tokens]
         if known:
@@ -150,7 +153,7 @@ class RuleExtractor:
         if words[-1] in MISC_HEADS or words[0] in _MISC_FIRST or (len(words) > 1 and words[-1] in DEMONYMS):
             return
         if len(tokens) > 2 and words[-1] not in ORG_HEADS and words[-1] not in LOC_HEADS and not any(w in TITLE_HEADS for w in words):
-            if sum(_is_common(w, work) for w in words[1:]) >= 1:
+            if any(_is_common(w, lower) for w in words[1:]):
                 _known_parts(tokens, found, fallback=_GUESS - 1)  # a headline run into the text
                 return
         if len(tokens) > 2 and any(w == "and" or _splits(w) for w in words[1:-1]):
@@ -159,7 +162,7 @@ class RuleExtractor:
             for index, word in enumerate(words + ["and"]):
                 if word == "and" or _splits(word):
                     if index > begin:
-                        self._read_tokens(work, tokens[begin:index], sentence_start and begin == 0, found)
+                        self._read_tokens(work, lower, tokens[begin:index], sentence_start and begin == 0, found)
                     begin = index + 1
             return
         last, first = words[-1], words[0]
@@ -170,8 +173,8 @@ class RuleExtractor:
         if len(words) > 1 and (last in LOC_HEADS or (has_of and first in LOC_STARTS)):
             _add(found, tokens, "LOC", _CUE)
             return
-        if _read_title(self, work, tokens, found):
-            return
+        if not TITLE_HEADS.isdisjoint(words) and _read_title(self, work, lower, tokens, sentence_start, found):
+            return  # (with no title head in the run, _read_title has nothing to read)
         stripped = _strip_demonyms(tokens)
         if not stripped:
             return
@@ -179,15 +182,15 @@ class RuleExtractor:
             _add(found, tokens, "ORG", _GUESS)  # "British Telecom"
             return
         tokens = stripped
-        parts = _split_connectors(tokens)
+        parts = [tokens] if len(tokens) == 1 and tokens[0][2] not in _PARTICLES else _split_connectors(tokens)
         if len(parts) > 1:
             for part in parts:
-                self._read_tokens(work, part, sentence_start and part[0][0] == tokens[0][0], found)
+                self._read_tokens(work, lower, part, sentence_start and part[0][0] == tokens[0][0], found)
             return
         _read_plain(work, tokens, sentence_start, found)
 
 
-def _read_title(extractor: RuleExtractor, work: str, tokens: list, found: list) -> bool:
+def _read_title(extractor: RuleExtractor, work: str, lower: _LowerWords, tokens: list, sentence_start: bool, found: list) -> bool:
     """ "U.S. Defense Secretary Pete Hegseth": place, title (dropped), person."""
     words = [t[2] for t in tokens]
     head = None
@@ -201,18 +204,31 @@ def _read_title(extractor: RuleExtractor, work: str, tokens: list, found: list) 
     while begin > 0 and (words[begin - 1] in TITLE_HEADS or words[begin - 1] in TITLE_MODIFIERS):
         begin -= 1
     rest = head + 1
+    place, place_tokens = None, []
     if rest < len(words) and words[rest] in _PARTICLES:  # "Secretary of State Marco Rubio"
         rest += 1
         place = _longest_known(tokens, rest)
         if place:
-            _add(found, tokens[rest : rest + place[0]], place[1][0], _KNOWN)
+            place_tokens = tokens[rest : rest + place[0]]
             rest += place[0]
         else:
             while rest < len(words) - 1 and (words[rest] in _COMPLEMENT or words[rest] in _PARTICLES):
                 rest += 1
-    if begin > 0:
-        extractor._read_tokens(work, tokens[:begin], False, found)
     person = tokens[rest:]
+    if person and not _known(person):
+        parts = _split_connectors(person)
+        if len(parts) > 1:
+            # "President Claudia Sheinbaum on Wednesday", "the U.S. Justice Department on Friday":
+            # the run ends at a connector that no head word asks for, as it does with no title.
+            stop = tokens.index(parts[0][-1]) + 1
+            extractor._read_tokens(work, lower, tokens[:stop], sentence_start, found)
+            for part in parts[1:]:
+                extractor._read_tokens(work, lower, part, False, found)
+            return True
+    if place:
+        _add(found, place_tokens, place[1][0], _KNOWN)
+    if begin > 0:
+        extractor._read_tokens(work, lower, tokens[:begin], False, found)
     if person:
         known = _known(person)
         if known:
@@ -325,7 +341,7 @@ def _add(found: list, tokens: list, label: str | None, strength: int) -> None:
     if not tokens:
         return
     start, end = tokens[0][0], tokens[-1][1]
-    key = name_key(" ".join(t[2] for t in tokens))
+    key = name_key(_joined(tokens))
     if not key or (len(tokens) == 1 and tokens[0][2] in STOP_WORDS):
         return
     found.append([start, end, label, strength, key])
@@ -333,13 +349,18 @@ def _add(found: list, tokens: list, label: str | None, strength: int) -> None:
 
 def _known(tokens: list) -> tuple[str, str] | None:
     """The gazetteer's reading of the whole run, if it knows it."""
-    return gazetteer().known.get(name_key(" ".join(t[2] for t in tokens)))
+    return gazetteer().known.get(name_key(_joined(tokens)))
+
+
+def _joined(tokens: list) -> str:
+    """The run's words with single spaces, as the gazetteer's keys are written."""
+    return tokens[0][2] if len(tokens) == 1 else " ".join([t[2] for t in tokens])
 
 
 def _longest_known(tokens: list, begin: int) -> tuple[int, tuple[str, str]] | None:
     g = gazetteer()
     for stop in range(min(len(tokens), begin + g.longest), begin, -1):
-        hit = g.known.get(name_key(" ".join(t[2] for t in tokens[begin:stop])))
+        hit = g.known.get(name_key(_joined(tokens[begin:stop])))
         if hit:
             return stop - begin, hit
     return None
@@ -375,7 +396,10 @@ def _known_parts(tokens: list, found: list, fallback: int) -> None:
 
 
 def _splits(word: str) -> bool:
-    return word in STOP_WORDS and word not in TITLE_HEADS
+    return word in _SPLITTERS
+
+
+_SPLITTERS = STOP_WORDS - TITLE_HEADS  # everyday words that end a name; a title does not
 
 
 def _drop_first(tokens: list) -> list:
@@ -410,10 +434,60 @@ def _split_connectors(tokens: list) -> list[list]:
     return parts
 
 
-def _is_common(word: str, work: str) -> bool:
+def _is_common(word: str, lower: _LowerWords) -> bool:
     """A capitalised first word of a sentence that the same text also writes in lower case."""
-    lower = word.lower()
-    return lower != word and (f" {lower} " in work or f" {lower}," in work or f" {lower}." in work)
+    small = word.lower()
+    return small != word and small in lower
+
+
+_DOTTED = re.compile(r" ([^ ]*\.[^ ]*)")
+_BEFORE_COMMA = re.compile(r" ([^ ,]*),")
+_SCANS = 4  # questions answered by scanning the text before the sets are built: still linear
+_MOST_DOTS = 8  # dotted prefixes kept per word: "U.S." has two; more is asked of the text itself
+
+
+class _LowerWords:
+    """The words a text writes after a space and before a space, comma or full stop, to ask
+    whether it also writes a capitalised word in lower case. Asking the text itself costs a scan
+    per word, so a long text with many sentence openers took time growing with its square. The
+    first few questions still scan (most texts ask one or two); then the sets are built once and
+    each answer is a lookup. Same answers as
+    `f" {word} " in work or f" {word}," in work or f" {word}." in work`."""
+
+    __slots__ = ("work", "asked", "spaced", "dotted")
+
+    def __init__(self, work: str) -> None:
+        self.work = work
+        self.asked = 0
+        self.spaced: set[str] | None = None
+        self.dotted: set[str] = set()
+
+    def __contains__(self, word: str) -> bool:
+        if self.spaced is None:
+            if self.asked < _SCANS:  # most texts ask once or twice: a scan is cheaper than the sets
+                self.asked += 1
+                work = self.work
+                return f" {word} " in work or f" {word}," in work or f" {word}." in work
+            self._build()
+        if word in self.spaced:
+            return True
+        if word.count(".") < _MOST_DOTS:
+            return word in self.dotted
+        return f" {word}." in self.work
+
+    def _build(self) -> None:
+        chunks = self.work.split(" ")
+        spaced = set(chunks[1:-1])  # " word "
+        spaced.update(_BEFORE_COMMA.findall(self.work))  # " word,": words hold no comma
+        dotted = self.dotted  # " word.": the chunk up to its first, second ... dot
+        for chunk in _DOTTED.findall(self.work):
+            dot = chunk.find(".")
+            for _ in range(_MOST_DOTS):
+                if dot < 0:
+                    break
+                dotted.add(chunk[:dot])
+                dot = chunk.find(".", dot + 1)
+        self.spaced = spaced
 
 
 def _is_acronym(word: str) -> bool:
@@ -455,10 +529,17 @@ def _mask(text: str) -> str:
 
 def _looks_english(work: str) -> bool:
     sample = work[:3000]
+    if len(sample) < 59:
+        return True  # thirty words need at least 59 characters
     words = len(_WORDS.findall(sample))
     if words < 30:
         return True
-    return len(_ENGLISH.findall(sample.lower())) >= 0.05 * words
+    needed, seen = 0.05 * words, 0
+    for _ in _ENGLISH.finditer(sample.lower()):  # an English text gets there in a few lines
+        seen += 1
+        if seen >= needed:
+            return True
+    return False
 
 
 def _is_headline(work: str, start: int, end: int) -> bool:
