@@ -15,7 +15,13 @@ far away would. Each run times, in turns:
               (newsboat 2.21 saves them only from its second reload on; the second reload,
               all 200 and nothing new, is printed too).
 
-Every feed comes from one 127.0.0.1 port, which the poller treats as one host and would poll
+With `--process`, storywatch is timed as newsboat is, as the command a user runs, from start
+to exit: `storywatch --db X fetch --once` on the fresh database (cold), then again (warm), so
+its start-up (imports, opening the database, the story check) counts. Its config file (a
+temporary one) sets `per_host` to at most 16, the config's most, and the feeds are spread
+over enough ports (feed n on port n % ports) for that to allow the requests in flight.
+
+Every feed comes from one 127.0.0.1 port (unless `--process`), which the poller treats as one host and would poll
 only `per_host` (2) at a time; the bench sets `per_host` to the concurrency, so it measures
 `concurrency` feeds at once as newsboat's threads do, as feeds from many sites are polled.
 
@@ -23,7 +29,7 @@ Prints medians over the runs, the spread (min-max), storywatch CPU per new item 
 storywatch/newsboat ratio. Newsboat is skipped, with a message, where it is not installed:
 the bench installs nothing. Asserts nothing about speed.
 
-    python bench/poll.py [--feeds 100] [--runs 3] [--latency-ms 0] [--no-newsboat] [--per-host 8]
+    python bench/poll.py [--feeds 100] [--runs 3] [--latency-ms 0] [--no-newsboat] [--per-host 8] [--process]
     python bench/poll.py --profile [--feeds 200]   # one cold storywatch poll under cProfile
 """
 
