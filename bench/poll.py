@@ -15,7 +15,13 @@ far away would. Each run times, in turns:
               (newsboat 2.21 saves them only from its second reload on; the second reload,
               all 200 and nothing new, is printed too).
 
-Every feed comes from one 127.0.0.1 port, which the poller treats as one host and would poll
+With `--process`, storywatch is timed as newsboat is, as the command a user runs, from start
+to exit: `storywatch --db X fetch --once` on the fresh database (cold), then again (warm), so
+its start-up (imports, opening the database, the story check) counts. Its config file (a
+temporary one) sets `per_host` to at most 16, the config's most, and the feeds are spread
+over enough ports (feed n on port n % ports) for that to allow the requests in flight.
+
+Every feed comes from one 127.0.0.1 port (unless `--process`), which the poller treats as one host and would poll
 only `per_host` (2) at a time; the bench sets `per_host` to the concurrency, so it measures
 `concurrency` feeds at once as newsboat's threads do, as feeds from many sites are polled.
 
@@ -23,7 +29,7 @@ Prints medians over the runs, the spread (min-max), storywatch CPU per new item 
 storywatch/newsboat ratio. Newsboat is skipped, with a message, where it is not installed:
 the bench installs nothing. Asserts nothing about speed.
 
-    python bench/poll.py [--feeds 100] [--runs 3] [--latency-ms 0] [--no-newsboat] [--per-host 8]
+    python bench/poll.py [--feeds 100] [--runs 3] [--latency-ms 0] [--no-newsboat] [--per-host 8] [--process]
     python bench/poll.py --profile [--feeds 200]   # one cold storywatch poll under cProfile
 """
 
@@ -31,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import dataclasses
 import io
@@ -38,6 +45,8 @@ import multiprocessing
 import os
 import pstats
 import random
+import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -96,15 +105,17 @@ def documents(feeds: int) -> list[str]:
     return result
 
 
-def serve(feeds: int, latency: float, control) -> None:
-    """The server process: N feeds, then answer the bench's questions until told to stop.
+def serve(feeds: int, latency: float, control, sites: int = 1) -> None:
+    """The server process: N feeds on `sites` ports (feed n on port n % sites), then answer the
+    bench's questions until told to stop.
 
     "count" answers (requests, conditional requests answered 304) since the last count."""
-    with FeedServer() as server:
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(FeedServer()) for _ in range(sites)]
         for number, document in enumerate(documents(feeds)):
-            server.route(f"/feed/{number}.xml", document, etag=f'"{number}-v1"',
-                         last_modified=LAST_MODIFIED, delay=latency)
-        control.send(server.port)
+            servers[number % sites].route(f"/feed/{number}.xml", document, etag=f'"{number}-v1"',
+                                          last_modified=LAST_MODIFIED, delay=latency)
+        control.send([server.port for server in servers])
         seen = [0] * feeds
         while True:
             command = control.recv()
@@ -112,7 +123,7 @@ def serve(feeds: int, latency: float, control) -> None:
                 return
             fresh = []
             for number in range(feeds):
-                requests = server.requests(f"/feed/{number}.xml")
+                requests = servers[number % sites].requests(f"/feed/{number}.xml")
                 fresh += requests[seen[number]:]
                 seen[number] = len(requests)
             matched = sum(1 for headers in fresh if "if-none-match" in headers or "if-modified-since" in headers)
@@ -122,14 +133,14 @@ def serve(feeds: int, latency: float, control) -> None:
 class Server:
     """The feed server process, and a way to ask how many requests it has answered."""
 
-    def __init__(self, feeds: int, latency: float) -> None:
+    def __init__(self, feeds: int, latency: float, sites: int = 1) -> None:
         self.feeds = feeds
         self._control, theirs = multiprocessing.Pipe()
-        self._process = multiprocessing.Process(target=serve, args=(feeds, latency, theirs), daemon=True)
+        self._process = multiprocessing.Process(target=serve, args=(feeds, latency, theirs, sites), daemon=True)
 
     def __enter__(self) -> Server:
         self._process.start()
-        self.port = self._control.recv()
+        self.ports = self._control.recv()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -137,7 +148,8 @@ class Server:
         self._process.join(timeout=30)
 
     def urls(self) -> list[str]:
-        return [f"http://127.0.0.1:{self.port}/feed/{number}.xml" for number in range(self.feeds)]
+        ports = self.ports
+        return [f"http://127.0.0.1:{ports[number % len(ports)]}/feed/{number}.xml" for number in range(self.feeds)]
 
     def count(self) -> tuple[int, int]:
         """(requests, conditional requests) since the last call."""
@@ -180,6 +192,48 @@ def storywatch_run(server: Server, settings: FetchSettings) -> dict[str, float]:
     if cold_requests[0] != server.feeds or conditional != server.feeds:
         raise SystemExit(f"storywatch: {cold_requests} cold, {warm_requests} warm requests, {conditional} conditional")
     return {"cold": cold_wall, "warm": warm_wall, "cpu": cold_cpu, "items": len(cold.new_ids)}
+
+
+def storywatch_process_run(server: Server, settings: FetchSettings, sites: int) -> dict[str, float]:
+    """Seconds from start to exit of `storywatch --db X fetch --once` on a fresh database (cold)
+    and again (warm, all 304), as a user runs it and as newsboat is timed: start-up, opening the
+    database and the story check count. The database is made as for `storywatch_run`; the config
+    file (its own, in a temporary folder) sets the concurrency and `per_host`, whose most (16)
+    times the `sites` ports is the requests in flight."""
+    binary = shutil.which("storywatch", path=str(Path(sys.executable).parent)) or shutil.which("storywatch")
+    if binary is None:
+        raise SystemExit("storywatch is not installed as a command: pip install -e .")
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        storywatch_db(home, server.urls()).close()
+        config = home / "config.toml"
+        config.write_text(f"concurrency = {settings.concurrency}\nper_host = {min(settings.per_host, CONFIG_PER_HOST)}\n")
+        env = {**os.environ, "HOME": folder, "XDG_CONFIG_HOME": str(home / "config.d"),
+               "XDG_DATA_HOME": str(home / "data.d"), "STORYWATCH_CONFIG": str(config), "no_proxy": "127.0.0.1"}
+        env.pop("STORYWATCH_DB", None)
+        env.pop("STORYWATCH_STORY", None)
+        command = [binary, "--db", str(home / "bench.db"), "fetch", "--once"]
+        seconds: dict[str, float] = {}
+        server.count()
+        for poll in ("cold", "warm"):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600)
+            seconds[poll] = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if done.returncode != 0:
+                raise SystemExit(f"storywatch fetch failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
+            if poll == "cold":
+                seconds["cpu"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+                seconds["items"] = int(re.search(r"; (\d+) new", done.stdout).group(1))
+            requests, conditional = server.count()
+            if requests != server.feeds or (poll == "warm" and conditional != server.feeds):
+                raise SystemExit(f"storywatch {poll} fetch: {requests} requests, {conditional} conditional"
+                                 f" for {server.feeds} feeds: {done.stdout.strip()} {done.stderr.strip()[-500:]}")
+    return seconds
+
+
+CONFIG_PER_HOST = 16  # the most `per_host` the config file allows
 
 
 # -- newsboat --------------------------------------------------------------------------------
@@ -251,6 +305,10 @@ def main() -> None:
                         help="one cold storywatch poll under cProfile: the top 25 by cumulative and total time")
     parser.add_argument("--per-host", type=int, default=None,
                         help="requests at once to the one local host (default: the requests in flight, --network-concurrency)")
+    parser.add_argument("--process", action="store_true",
+                        help="time storywatch as `storywatch --db X fetch --once` processes, start to exit, as"
+                        " newsboat is (start-up counts); the feeds come from enough ports for the config's"
+                        f" per_host (at most {CONFIG_PER_HOST}) to allow the requests in flight")
     args = parser.parse_args()
     feeds = args.feeds or (200 if args.profile else 100)
     settings = FetchSettings(concurrency=args.concurrency, network_concurrency=args.network_concurrency)
@@ -262,17 +320,24 @@ def main() -> None:
         with Server(feeds, latency) as server:
             profile(server, settings)
         return
+    sites = -(-settings.per_host // CONFIG_PER_HOST) if args.process else 1
     if binary is None and not args.no_newsboat:
         print("newsboat is not installed: timing storywatch alone (the bench installs nothing)")
     print(f"{feeds} feeds x {ITEMS} items from 127.0.0.1, latency {args.latency_ms:g} ms per request,"
           f" concurrency {settings.concurrency}, {settings.network_concurrency} requests in flight,"
           f" per host {settings.per_host} (newsboat reload-threads {settings.concurrency}),"
           f" median of {args.runs} runs in turns", flush=True)
+    if args.process:
+        print(f"storywatch timed as `storywatch --db X fetch --once` processes, start to exit; feeds on {sites}"
+              f" ports, per_host {min(settings.per_host, CONFIG_PER_HOST)} in its config", flush=True)
     mine: list[dict] = []
     theirs: list[dict] = []
-    with Server(feeds, latency) as server:
+    with Server(feeds, latency, sites) as server:
         for run in range(args.runs):
-            contenders = [("storywatch", lambda: mine.append(storywatch_run(server, settings)))]
+            if args.process:
+                contenders = [("storywatch", lambda: mine.append(storywatch_process_run(server, settings, sites)))]
+            else:
+                contenders = [("storywatch", lambda: mine.append(storywatch_run(server, settings)))]
             if binary:
                 contenders.append(("newsboat", lambda: theirs.append(newsboat_run(server, settings.concurrency, binary))))
             if run % 2:

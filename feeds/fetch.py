@@ -10,6 +10,7 @@ import asyncio
 import errno
 import re
 import socket
+import ssl
 from dataclasses import dataclass
 
 import httpx
@@ -73,7 +74,10 @@ class Fetched:
 
 
 def make_client(settings: FetchSettings = FetchSettings()) -> httpx.AsyncClient:
-    """One client for a whole poll round, so connections to the same host are reused."""
+    """One client for a whole poll round, so connections to the same host are reused.
+
+    Its https transport is made at the first https request (see `_FirstUseTransport`): plain
+    http feeds, a warm poll of local feeds among them, never pay for loading the CA bundle."""
     timeout = httpx.Timeout(
         connect=settings.connect_timeout,
         read=settings.read_timeout,
@@ -84,7 +88,10 @@ def make_client(settings: FetchSettings = FetchSettings()) -> httpx.AsyncClient:
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     return httpx.AsyncClient(
         timeout=timeout,
-        limits=limits,
+        # Plain http never uses a TLS context; this one trusts no certificate at all, so were it
+        # ever used it would refuse, not let anything through.
+        transport=httpx.AsyncHTTPTransport(verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), limits=limits, trust_env=False),
+        mounts={"https://": _FirstUseTransport(limits=limits, trust_env=False)},  # httpx's default TLS checks
         follow_redirects=True,
         max_redirects=settings.max_redirects,
         headers={
@@ -95,6 +102,28 @@ def make_client(settings: FetchSettings = FetchSettings()) -> httpx.AsyncClient:
         },
         trust_env=False,  # no proxies or netrc from the environment: feeds are fetched directly
     )
+
+
+class _FirstUseTransport(httpx.AsyncBaseTransport):
+    """httpx's transport, made at its first request: making one loads the CA bundle for TLS,
+    about 25 ms, a fifth of a warm poll of 100 feeds that are all plain http."""
+
+    def __init__(self, **options) -> None:
+        self._options = options
+        self._transport: httpx.AsyncHTTPTransport | None = None
+
+    @property
+    def made(self) -> bool:
+        return self._transport is not None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._transport is None:
+            self._transport = httpx.AsyncHTTPTransport(**self._options)
+        return await self._transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        if self._transport is not None:
+            await self._transport.aclose()
 
 
 async def fetch_feed(

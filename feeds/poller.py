@@ -29,7 +29,6 @@ from sqlite_utils.db import NotFoundError
 
 from storywatch.feeds.fetch import Fetched, FetchError, FetchSettings, fetch_feed, make_client
 from storywatch.feeds.fulltext import PageReport, page_round
-from storywatch.feeds.parse import ParseError, parse_feed
 from storywatch.feeds.schedule import healthy_delay, next_poll_at, parse_retry_after, poll_delay, publishing_gap
 from storywatch.store.db import StoreError, is_transient
 from storywatch.store.feeds import Feed, all_feeds, due_feeds, next_poll_time
@@ -94,6 +93,10 @@ async def fetch_step(client: httpx.AsyncClient, feed: Feed, settings: FetchSetti
 
 async def parse_step(feed: Feed, fetched: Fetched, settings: FetchSettings) -> tuple[PollOutcome, list[ArticleRecord]]:
     """The CPU half: the fetched body as records, or the outcome of a body that is no feed."""
+    # Imported at the first body to parse: a poll answered by 304s alone (a warm `fetch --once`)
+    # never loads the parsers and feedparser, about 20 ms of its start-up.
+    from storywatch.feeds.parse import ParseError, parse_feed
+
     try:
         # In a worker thread: a 10 MB feed takes seconds to parse, and the loop has deadlines to keep.
         parsed = await asyncio.to_thread(parse_feed, fetched.body, url=fetched.url, content_type=fetched.content_type)
