@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 
@@ -160,26 +160,30 @@ def term_counts(title: str, summary: str = "", body: str = "", entities: Iterabl
 
     An entity counts only when its name is not already among the words: the entity tables
     add evidence through the other names a thing goes by ("CJNG", "AMLO"), not twice over."""
-    return _term_counts(title, summary, body, entities, content_words)
-
-
-def _term_counts(
-    title: str, summary: str, body: str, entities: Iterable[str], split: Callable[[str], list[str]]
-) -> Counter[str]:
-    """`term_counts` with the words of each text from `split`, so a caller can share them."""
     counts: Counter[str] = Counter()
-    folded_body = body[:2000].lower()
-    for part in (title, summary, body):
-        if part is title and title and title.lower() in folded_body:
-            continue
-        tokens = split(part)
+    for part in _counted_parts(title, summary, body):
+        tokens = content_words(part)
         counts.update(tokens)
         counts.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))
+    counts.update(_entity_terms(entities, counts))
+    return counts
+
+
+def _counted_parts(title: str, summary: str, body: str) -> list[str]:
+    """The texts whose words count: all three, but a headline the body repeats."""
+    if title and title.lower() in body[:2000].lower():
+        return [part for part in (title, summary, body) if part is not title]
+    return [title, summary, body]
+
+
+def _entity_terms(entities: Iterable[str], words_found: Container[str]) -> list[str]:
+    """Terms for the entity names that are not already among an article's words."""
+    found = []
     for name in entities:
         named = " ".join(content_words(name or ""))
-        if named and named not in counts:
-            counts[ENTITY_PREFIX + named] += 1
-    return counts
+        if named and named not in words_found:
+            found.append(ENTITY_PREFIX + named)
+    return found
 
 
 def item_terms(title: str, summary: str = "", body: str = "", entities: Iterable[str] = ()) -> frozenset[str]:
@@ -212,19 +216,20 @@ def article_terms(
     title: str, summary: str = "", body: str = "", entities: Iterable[str] = ()
 ) -> tuple[frozenset[str], frozenset[str]]:
     """`item_terms` and `opening_terms` of one article at once, as scoring needs both: each
-    text is split into words once, so the headline, and the lede when it is the whole summary
-    (a feed's one-sentence teaser), are not split twice."""
-    split_texts: dict[str, list[str]] = {}
+    text's terms are found once, so the headline's, and the lede's when it is the whole
+    summary (a feed's one-sentence teaser), serve both; and nothing is counted."""
+    found: dict[str, frozenset[str]] = {}
 
-    def split(text: str) -> list[str]:
-        tokens = split_texts.get(text)
-        if tokens is None:
-            tokens = split_texts[text] = content_words(text)
-        return tokens
+    def terms_of(text: str) -> frozenset[str]:
+        terms = found.get(text)
+        if terms is None:
+            tokens = content_words(text)
+            terms = found[text] = frozenset(tokens).union(map(" ".join, zip(tokens, tokens[1:])))
+        return terms
 
-    terms = frozenset(_term_counts(title, summary, body, entities, split))
-    opening = frozenset(_term_counts(title, lede(summary or body or ""), "", (), split))
-    return terms, opening
+    terms = frozenset().union(*map(terms_of, _counted_parts(title, summary, body)))
+    terms = terms.union(_entity_terms(entities, terms))
+    return terms, terms_of(title) | terms_of(lede(summary or body or ""))
 
 
 @dataclass(frozen=True)
