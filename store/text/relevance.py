@@ -532,10 +532,8 @@ def score(model: StoryModel, terms: frozenset[str], opening: frozenset[str] | No
     `opening` (see `opening_terms`) is where the facets' evidence must be, when given."""
     if not terms:
         return Relevance(0.0, [], 0.0)
-    matched = sorted(
-        ((model.weights[t], t) for t in terms if t in model.weights), key=lambda wt: (-wt[0], wt[1])
-    )
-    against = sorted(((model.against[t], t) for t in terms if t in model.against), key=lambda wt: (-wt[0], wt[1]))
+    matched = _heaviest_first(model.weights, terms)
+    against = _heaviest_first(model.against, terms)
     raw = (sum(weight for weight, _ in matched) - sum(weight for weight, _ in against)) / math.sqrt(len(terms))
     notes = []
     if model.facets:
@@ -555,6 +553,12 @@ def score(model: StoryModel, terms: frozenset[str], opening: frozenset[str] | No
     value = 1 / (1 + math.exp(-(raw - model.midpoint) / model.width))
     reasons = _reasons(matched) + notes + [f"off-story word: {t}" for _, t in against[:2]]
     return Relevance(value, reasons, raw)
+
+
+def _heaviest_first(weights: dict[str, float], terms: frozenset[str]) -> list[tuple[float, str]]:
+    """(weight, term) for the terms that have a weight, heaviest first, then by term. The
+    intersection walks the smaller side: a model has a few dozen terms, an article hundreds."""
+    return sorted(((weights[t], t) for t in weights.keys() & terms), key=lambda wt: (-wt[0], wt[1]))
 
 
 def _facets_first(matched: list[tuple[float, str]], facets) -> list[tuple[float, str]]:
