@@ -274,6 +274,8 @@ def test_the_lede_of_a_text_without_full_stops_is_its_first_cut():
 
 
 def test_the_word_caches_start_over_when_full_and_still_answer_right(monkeypatch):
+    monkeypatch.setattr(relevance, "_CONTENT", {})  # empty, whatever other tests cached
+    monkeypatch.setattr(relevance, "_FACET_KEYS", {})
     monkeypatch.setattr(relevance, "_CONTENT_CACHE", 3)
     monkeypatch.setattr(relevance, "_FACET_CACHE", 3)
     assert relevance.content_words("The cartels ordered strikes on the labs of 2024") == ["cartel", "ordered", "strike", "lab"]
