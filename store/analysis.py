@@ -32,8 +32,7 @@ def analyse_articles(db: Database, article_ids: list[int]) -> None:
         stored = grouping.stored_groupings(db, [a[0] for a in articles])
         for article_id, kind, seed_story, title, summary, body in articles:
             before = stored[article_id]
-            terms = relevance.item_terms(title, summary, body, names.get(article_id, ()))
-            opening = relevance.opening_terms(title, summary, body)
+            terms, opening = relevance.article_terms(title, summary, body, names.get(article_id, ()))
             if kind == "feed" and before.signature is None:
                 new_background.append(terms)
             fingerprint = dedup.fingerprint(title, summary, body)

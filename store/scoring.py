@@ -160,8 +160,8 @@ def rescore_story(
                 return done
             entities = entity_names(db, [row[0] for row in rows])
             for article_id, kind, seed_story, title, summary, body, seed_id in rows:
-                terms = relevance.item_terms(title, summary, body, entities.get(article_id, ()))
-                verdict = relevance.score(state.model, terms, relevance.opening_terms(title, summary, body))
+                terms, opening = relevance.article_terms(title, summary, body, entities.get(article_id, ()))
+                verdict = relevance.score(state.model, terms, opening)
                 copies_seed = seed_id is not None and seed_id in state.seed_shingles
                 store_relevance(
                     db, story_id, article_id, verdict, state.threshold, copies_seed,

@@ -254,3 +254,56 @@ def test_a_word_shared_by_the_marks_counts_more_than_one_report_s_own_words():
     learned = relevance.marked_weights(marked, {}, background, N=1000)
     assert learned["smuggling"] > learned["vessel"] > learned["jan"] > 0
     assert learned["jan"] < learned["smuggling"] / 4  # in one mark of four: a quarter, and rarer there
+
+
+ONE_LETTER = "A"  # one-letter strings are shared objects: a summary that *is* the headline
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "body", "entities"),
+    [
+        ("Trump Orders Strikes On Cartels", "", "Trump Orders Strikes On Cartels\n\nThe president ordered strikes.", ()),
+        ("US strikes cartel camp", "U.S. forces struck a cartel camp. Mexico's president objected on Tuesday to the raid"
+         " near the border. Venezuela's envoys met in Caracas.", "", ()),
+        ("US strikes cartel camp", "U.S. forces struck a cartel camp near the border overnight, officials said.", "", ()),
+        ("Strike", "Update 2. US forces struck a cartel camp near the border overnight.", "", ("CJNG", "Cartel")),
+        ("", "", "WASHINGTON (Reuters) - The Pentagon drew up plans for strikes on drug labs. More later.", ("Pentagon",)),
+        ("CJNG leader arrested", "", "", ("Jalisco New Generation Cartel", "CJNG", "CJNG")),
+        (ONE_LETTER, ONE_LETTER, "a cartel in a list", ()),
+        ("Cartels", "word " * 400, "", ()),  # a "sentence" longer than MAX_SENTENCE, cut at a space
+        ("", "", "", ()),
+    ],
+)
+def test_article_terms_are_the_item_terms_and_the_opening_terms(title, summary, body, entities):
+    """Scoring takes both sets from `article_terms`, which finds each text's terms once: it must
+    give exactly what the two functions give."""
+    assert relevance.article_terms(title, summary, body, entities) == (
+        relevance.item_terms(title, summary, body, entities),
+        relevance.opening_terms(title, summary, body),
+    )
+
+
+def test_the_lede_of_a_text_without_full_stops_is_its_first_cut():
+    text = "cartel " * 200
+    assert relevance.lede(text) == text[: text.rfind(" ", 0, 600)]
+    assert relevance.lede("Short. " + "Then a longer second sentence that names the cartel camp struck overnight. Third.") == (
+        "Short. Then a longer second sentence that names the cartel camp struck overnight."
+    )
+
+
+def test_the_word_caches_start_over_when_full_and_still_answer_right(monkeypatch):
+    monkeypatch.setattr(relevance, "_CONTENT", {})  # empty, whatever other tests cached
+    monkeypatch.setattr(relevance, "_FACET_KEYS", {})
+    monkeypatch.setattr(relevance, "_CONTENT_CACHE", 3)
+    monkeypatch.setattr(relevance, "_FACET_CACHE", 3)
+    assert relevance.content_words("The cartels ordered strikes on the labs of 2024") == ["cartel", "ordered", "strike", "lab"]
+    assert len(relevance._CONTENT) <= 3
+    assert relevance.facet_keys(["ordered strike", "cartels", "labs", "orders"]) == {"order strike", "cartel", "lab", "order"}
+    assert len(relevance._FACET_KEYS) <= 3
+
+
+def test_a_one_word_phrase_cancelled_by_unless_leaves_the_facet_s_longer_phrases():
+    facet = relevance.declared_facet("Mexico", ["Mexico", "Mexican navy"], unless=["New Mexico"])
+    assert not facet.found_in(relevance.facet_keys(relevance.item_terms("New Mexico wildfire spreads")))
+    assert facet.found_in(relevance.facet_keys(relevance.item_terms("New Mexico visit by Mexican navy chief")))
+    assert facet.found_in(relevance.facet_keys(relevance.item_terms("Mexico strikes back")))

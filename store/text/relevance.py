@@ -37,12 +37,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from storywatch.store.text.dedup import words
-from storywatch.store.text.sentences import sentences
+from storywatch.store.text.sentences import iter_sentences
 
 MIDPOINT = 0.5  # raw score that maps to relevance 0.5 (chosen on the tune half with the facets)
 WIDTH = 0.25  # how quickly relevance rises around the midpoint
@@ -129,8 +129,29 @@ def _stem(word: str) -> str:
     return word
 
 
+# A word's content form ("" when it is dropped), cached: the same few thousand words make up
+# every article, and stemming each occurrence again was a tenth of a cold poll's relevance work.
+_CONTENT: dict[str, str] = {}
+_CONTENT_CACHE = 200_000  # words; the cache starts over past this (numbers, names, typos)
+
+
+def _content_word(word: str) -> str:
+    if word in STOPWORDS or word.isdigit():
+        return ""
+    return _stem(word)
+
+
 def content_words(text: str) -> list[str]:
-    return [_stem(w) for w in words(text) if w not in STOPWORDS and not w.isdigit()]
+    found = []
+    for word in words(text):
+        content = _CONTENT.get(word)
+        if content is None:
+            if len(_CONTENT) >= _CONTENT_CACHE:
+                _CONTENT.clear()
+            content = _CONTENT[word] = _content_word(word)
+        if content:
+            found.append(content)
+    return found
 
 
 def term_counts(title: str, summary: str = "", body: str = "", entities: Iterable[str] = ()) -> Counter[str]:
@@ -140,18 +161,29 @@ def term_counts(title: str, summary: str = "", body: str = "", entities: Iterabl
     An entity counts only when its name is not already among the words: the entity tables
     add evidence through the other names a thing goes by ("CJNG", "AMLO"), not twice over."""
     counts: Counter[str] = Counter()
-    folded_body = body[:2000].lower()
-    for part in (title, summary, body):
-        if part is title and title and title.lower() in folded_body:
-            continue
+    for part in _counted_parts(title, summary, body):
         tokens = content_words(part)
         counts.update(tokens)
         counts.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))
+    counts.update(_entity_terms(entities, counts))
+    return counts
+
+
+def _counted_parts(title: str, summary: str, body: str) -> list[str]:
+    """The texts whose words count: all three, but a headline the body repeats."""
+    if title and title.lower() in body[:2000].lower():
+        return [part for part in (title, summary, body) if part is not title]
+    return [title, summary, body]
+
+
+def _entity_terms(entities: Iterable[str], words_found: Container[str]) -> list[str]:
+    """Terms for the entity names that are not already among an article's words."""
+    found = []
     for name in entities:
         named = " ".join(content_words(name or ""))
-        if named and named not in counts:
-            counts[ENTITY_PREFIX + named] += 1
-    return counts
+        if named and named not in words_found:
+            found.append(ENTITY_PREFIX + named)
+    return found
 
 
 def item_terms(title: str, summary: str = "", body: str = "", entities: Iterable[str] = ()) -> frozenset[str]:
@@ -168,12 +200,36 @@ def opening_terms(title: str, summary: str = "", body: str = "") -> frozenset[st
     A facet's evidence is looked for here: background further down ("Washington accuses Maduro
     of running a drug cartel") does not make a report about Venezuela's politics one about
     US action against the cartels."""
-    text = summary or body or ""
+    return item_terms(title, lede(summary or body or ""))
+
+
+def lede(text: str) -> str:
+    """The first sentence of a text, with the next ones while it is shorter than `LEDE_MIN`."""
     end = 0
-    for _start, end in sentences(text):
+    for _start, end in iter_sentences(text):
         if end >= LEDE_MIN:
             break
-    return item_terms(title, text[:end])
+    return text[:end]
+
+
+def article_terms(
+    title: str, summary: str = "", body: str = "", entities: Iterable[str] = ()
+) -> tuple[frozenset[str], frozenset[str]]:
+    """`item_terms` and `opening_terms` of one article at once, as scoring needs both: each
+    text's terms are found once, so the headline's, and the lede's when it is the whole
+    summary (a feed's one-sentence teaser), serve both; and nothing is counted."""
+    found: dict[str, frozenset[str]] = {}
+
+    def terms_of(text: str) -> frozenset[str]:
+        terms = found.get(text)
+        if terms is None:
+            tokens = content_words(text)
+            terms = found[text] = frozenset(tokens).union(map(" ".join, zip(tokens, tokens[1:])))
+        return terms
+
+    terms = frozenset().union(*map(terms_of, _counted_parts(title, summary, body)))
+    terms = terms.union(_entity_terms(entities, terms))
+    return terms, terms_of(title) | terms_of(lede(summary or body or ""))
 
 
 @dataclass(frozen=True)
@@ -190,7 +246,25 @@ class Facet:
     def found_in(self, keys: frozenset[str]) -> bool:
         """Whether an article whose terms have these `facet_keys` gives evidence of the facet."""
         cancelled = {word for term in self.unless if term in keys for word in term.split()}
-        return any(phrase <= keys and not (len(phrase) == 1 and phrase <= cancelled) for phrase in self.phrases)
+        if (self._words & keys) - cancelled:
+            return True
+        return any(phrase <= keys for phrase in self._phrases)
+
+    @cached_property
+    def _words(self) -> frozenset[str]:
+        """The one-term phrases, as one set: most phrases are a single word, and one set
+        lookup per article term beats a subset test per phrase."""
+        return frozenset(term for phrase in self.phrases if len(phrase) == 1 for term in phrase)
+
+    @cached_property
+    def _phrases(self) -> tuple[frozenset[str], ...]:
+        """The other phrases, whose terms must all be there."""
+        return tuple(phrase for phrase in self.phrases if len(phrase) != 1)
+
+    @cached_property
+    def evidence(self) -> frozenset[str]:
+        """Every term of the facet's phrases (`facet_keys` form)."""
+        return frozenset(term for phrase in self.phrases for term in phrase)
 
 
 def declared_facet(name: str, phrases: Iterable[str], unless: Iterable[str] = ()) -> Facet:
@@ -234,7 +308,22 @@ def facet_keys(terms: Iterable[str]) -> frozenset[str]:
     """Terms with every word reduced to its Snowball stem: a facet names a thing, and "ordered",
     "orders" and "order" all show it. (The weights keep the finer terms: "operators" and
     "operations" are different evidence there.)"""
-    return frozenset(" ".join(_snowball(word) for word in term.split()) for term in terms)
+    return frozenset(map(_facet_key, terms))
+
+
+# A term's `facet_keys` form, cached: every scored article looks up its opening's terms, and
+# the same words and pairs come back poll after poll.
+_FACET_KEYS: dict[str, str] = {}
+_FACET_CACHE = 200_000  # terms; the cache starts over past this
+
+
+def _facet_key(term: str) -> str:
+    key = _FACET_KEYS.get(term)
+    if key is None:
+        if len(_FACET_KEYS) >= _FACET_CACHE:
+            _FACET_KEYS.clear()
+        key = _FACET_KEYS[term] = " ".join(_snowball(word) for word in term.split())
+    return key
 
 
 @dataclass(frozen=True)
@@ -443,10 +532,8 @@ def score(model: StoryModel, terms: frozenset[str], opening: frozenset[str] | No
     `opening` (see `opening_terms`) is where the facets' evidence must be, when given."""
     if not terms:
         return Relevance(0.0, [], 0.0)
-    matched = sorted(
-        ((model.weights[t], t) for t in terms if t in model.weights), key=lambda wt: (-wt[0], wt[1])
-    )
-    against = sorted(((model.against[t], t) for t in terms if t in model.against), key=lambda wt: (-wt[0], wt[1]))
+    matched = _heaviest_first(model.weights, terms)
+    against = _heaviest_first(model.against, terms)
     raw = (sum(weight for weight, _ in matched) - sum(weight for weight, _ in against)) / math.sqrt(len(terms))
     notes = []
     if model.facets:
@@ -468,12 +555,17 @@ def score(model: StoryModel, terms: frozenset[str], opening: frozenset[str] | No
     return Relevance(value, reasons, raw)
 
 
+def _heaviest_first(weights: dict[str, float], terms: frozenset[str]) -> list[tuple[float, str]]:
+    """(weight, term) for the terms that have a weight, heaviest first, then by term. The
+    intersection walks the smaller side: a model has a few dozen terms, an article hundreds."""
+    return sorted(((weights[t], t) for t in weights.keys() & terms), key=lambda wt: (-wt[0], wt[1]))
+
+
 def _facets_first(matched: list[tuple[float, str]], facets) -> list[tuple[float, str]]:
     """The heaviest matched term of each facet leads the reasons, so they show both sides."""
     leaders = []
     for facet in facets:
-        evidence = {term for phrase in facet.phrases for term in phrase}
-        leader = next((wt for wt in matched if wt not in leaders and facet_keys([wt[1]]) <= evidence), None)
+        leader = next((wt for wt in matched if wt not in leaders and _facet_key(wt[1]) in facet.evidence), None)
         if leader:
             leaders.append(leader)
     return leaders + [wt for wt in matched if wt not in leaders]

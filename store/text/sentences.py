@@ -35,8 +35,14 @@ def sentences(text: str) -> list[tuple[int, int]]:
     after an abbreviation ("Gen.", "Jan.", "U.S."), an initial ("J. Smith") or a number; a
     wire dateline ("MEXICO CITY (Reuters) -") is not part of the first sentence; a blank line
     always ends one (a paragraph, a headline over its text)."""
-    spans: list[tuple[int, int]] = []
-    for para_start, para_end in _paragraphs(text or ""):
+    return list(iter_sentences(text))
+
+
+def iter_sentences(text: str) -> Iterator[tuple[int, int]]:
+    """`sentences` one at a time, for a caller that wants only the first few (a report's lede)
+    and should not pay for splitting the whole text."""
+    text = text or ""
+    for para_start, para_end in _paragraphs(text):
         start = para_start
         dateline = _DATELINE.match(text, para_start, para_end) if para_start == _first_text(text) else None
         if dateline and dateline.end() < para_end:
@@ -47,10 +53,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
                 continue
             if match.group().startswith(".") and _abbreviation_before(text, start, match.start()):
                 continue
-            _add(spans, text, start, end)
+            yield from _spans(text, start, end)
             start = end
-        _add(spans, text, start, para_end)
-    return spans
+        yield from _spans(text, start, para_end)
 
 
 def _first_text(text: str) -> int:
@@ -78,7 +83,8 @@ def _abbreviation_before(text: str, start: int, dot: int) -> bool:
     return word in ABBREVIATIONS or word.rstrip(".") in ABBREVIATIONS
 
 
-def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+def _spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The sentence from `start` to `end`, spaces trimmed; none if blank, several if too long."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -86,7 +92,7 @@ def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
     while end - start > MAX_SENTENCE:  # no full stop for pages: cut at a space
         cut = text.rfind(" ", start, start + MAX_SENTENCE)
         cut = cut if cut > start else start + MAX_SENTENCE
-        spans.append((start, cut))
+        yield start, cut
         start = cut + 1
     if end > start:
-        spans.append((start, end))
+        yield start, end
