@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from storywatch.store.db import open_db
@@ -21,6 +20,7 @@ from storywatch.store.text.clean import clean_line
 from storywatch.store.times import span_text
 from storywatch.tui.screens.feed_add import AddFeedScreen
 from storywatch.tui.screens.feed_remove import RemoveFeedScreen
+from storywatch.tui.screens.list_box import ListBox
 from storywatch.tui.screens.story_marks import READ_ONLY_NOTICE
 from storywatch.tui.widgets.story_header import poll_time
 
@@ -47,7 +47,7 @@ def status_cells(feed: FeedStatus) -> tuple[Text, ...]:
     )
 
 
-class FeedsScreen(ModalScreen):
+class FeedsScreen(ListBox):
     """A table of feeds over the story; escape goes back."""
 
     BINDINGS = [
@@ -59,15 +59,6 @@ class FeedsScreen(ModalScreen):
 
     DEFAULT_CSS = """
     FeedsScreen {
-        align: center middle;
-        & > Vertical {
-            width: 94%;
-            height: auto;
-            max-height: 85%;
-            border: round $primary;
-            border-title-color: $text;
-            background: $surface;
-        }
         & DataTable { height: auto; max-height: 40; }
         & #feeds-hint { color: $text-muted; padding: 0 1; width: 100%; }  /* wraps on a narrow terminal */
         & #feeds-error { color: $text-error; padding: 0 1; height: auto; max-height: 6; }

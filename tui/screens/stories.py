@@ -19,6 +19,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from storywatch.store.text.clean import clean_line
+from storywatch.tui.screens.list_box import ListBox
 from storywatch.tui.story_list import StorySummary
 
 
@@ -40,22 +41,13 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-class StoriesScreen(ModalScreen[str | None]):
+class StoriesScreen(ListBox, ModalScreen[str | None]):
     """Lists the stories; dismissed with the name chosen, or None."""
 
     BINDINGS = [Binding("escape,S,q", "cancel", "Back")]
 
     DEFAULT_CSS = """
     StoriesScreen {
-        align: center middle;
-        & > Vertical {
-            width: 94%;
-            height: auto;
-            max-height: 85%;
-            border: round $primary;
-            border-title-color: $text;
-            background: $surface;
-        }
         & OptionList, & OptionList:focus { height: auto; max-height: 30; border: none; }
         & #stories-hint { color: $text-muted; padding: 0 1; }
     }
