@@ -168,3 +168,27 @@ async def test_the_dashboard_teaches_and_fetches_beside_another_writer(shared):
     assert db.execute("SELECT count(*) FROM relevance WHERE taught IS NOT NULL").fetchone()[0] >= 3
     assert db.execute("SELECT count(*) FROM articles WHERE read_at IS NOT NULL").fetchone()[0] >= 1
     db.close()
+
+
+def test_feed_list_changes_beside_a_fetch_and_another_writer(shared, feed_server, tmp_path):
+    """The feed list's write paths (OPML import, remove) run while `fetch --once` stores its poll
+    and the other writer commits: every command succeeds and the file holds what each wrote."""
+    urls = [feed_server.route(f"/imported/{n}.xml", rss([item(9000 + n)])) for n in range(3)]
+    outlines = "".join(f'<outline type="rss" text="Imported {n}" xmlUrl="{url}"/>' for n, url in enumerate(urls))
+    opml = tmp_path / "list.opml"
+    opml.write_text(f'<opml version="2.0"><body><outline text="Wires">{outlines}</outline></body></opml>')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STORYWATCH_")}
+    base = [sys.executable, "-m", "storywatch.tui.cli", "--db", str(shared), "--story", str(shared.parent / "story.toml")]
+    fetching = subprocess.Popen([*base, "fetch", "--once"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    imported = cli(shared, "feeds", "import", str(opml))
+    removed = cli(shared, "feeds", "remove", urls[0])
+    out, err = fetching.communicate(timeout=120)
+    assert fetching.returncode == 0 and "locked" not in err, err
+    for done in (imported, removed):
+        assert done.returncode == 0 and "locked" not in done.stderr, done.stderr
+    db = open_db(shared, migrate=False)
+    followed = {row[0] for row in db.execute("SELECT url FROM feeds")}
+    tags = {row[0] for row in db.execute("SELECT tag FROM feed_tags")}
+    db.close()
+    assert urls[0] not in followed and set(urls[1:]) <= followed
+    assert tags == {"Wires"}
