@@ -184,7 +184,24 @@ def test_teaching_off_story_lowers_a_near_copy_but_not_a_seed_like_item(model):
     assert relevance.score(taught, near_copy).score < relevance.score(untaught, near_copy).score
     assert relevance.score(taught, seed_like).score == relevance.score(untaught, seed_like).score
     assert taught.weights == untaught.weights  # the seeds' terms are not unlearned
-    assert "venezuela" in taught.against
+    assert "caribbean" in taught.against  # a word the seeds never use
+
+
+def test_an_off_story_mark_never_teaches_against_a_word_the_seeds_use():
+    """Five random marks, mostly off the story, taught "wife", "people" and "media" against it
+    and hid ten on-story dev reports (bench/teaching.py): the seeds' own words are the story's
+    language, whatever else a marked report is about."""
+    seeds = seed_counts()
+    seed_words = {term for counts in seeds for term in counts if " " not in term}
+    off = relevance.item_terms(
+        "Governor's wife opens people's media festival in Sacramento",
+        "Crowds gathered as the governor's wife spoke about the media and the people of the valley.",
+    )
+    taught = relevance.build_model(seeds, {}, 0, [off], title=TITLE)
+    used = {"people", "media"} & seed_words
+    assert used, "the seeds no longer use these words: pick others they use"
+    assert not used & taught.against.keys()
+    assert "sacramento" in taught.against  # a word foreign to the story still counts
 
 
 def test_an_off_story_mark_never_teaches_against_the_storys_own_words():
