@@ -199,7 +199,7 @@ def main() -> None:
     import time
 
     started = time.perf_counter()
-    real_quality.main()
+    real_quality.main([])
     print("\n" + "=" * 100)
     print("Written here: bench/data/eval_*.jsonl, labelled sets written for this method (not real coverage)")
     print("=" * 100)

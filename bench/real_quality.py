@@ -1,6 +1,8 @@
 """Relevance on real feed histories: the engine's verdict beside a keyword filter.
 
     python bench/real_quality.py          # also run first by bench/quality.py
+    python bench/real_quality.py --sets dev,dev-headlines,wire-dev   # the sets tuned on, alone
+    python bench/real_quality.py --story PATH   # another story file on the same sets
 
 Each real set (bench/data/real_*.jsonl, made with bench/realdata.py from git-scraped feed
 histories and labelled by hand, see bench/data/REAL_DATA.md and LABELS.md) is replayed through
@@ -20,6 +22,7 @@ never read to choose anything.
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import re
@@ -84,11 +87,16 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def replay(items: list[dict], path: Path) -> tuple[dict[str, bool], dict[str, bool], dict[str, float]]:
+STORY = ROOT / "seeds" / "story.toml"
+
+
+def replay(
+    items: list[dict], path: Path, story: Path = STORY
+) -> tuple[dict[str, bool], dict[str, bool], dict[str, float]]:
     """Ingest the items poll by poll; return (verdict as it arrived, verdict after rescore, score)."""
     db = open_db(path)
     try:
-        story_id = ensure_story(db, load_story(ROOT / "seeds" / "story.toml"))
+        story_id = ensure_story(db, load_story(story))
         order = sorted(items, key=lambda i: (i["first_seen_at"], i["id"]))
         article_of: dict[str, int | None] = {}
         arrived: dict[str, bool] = {}
@@ -159,17 +167,22 @@ def report(name: str, items: list[dict], arrived, after, score) -> None:
             print(f"    {item['kind']:<20} {score[item['id']]:.2f}  {item['title'][:88]}")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--story", type=Path, default=STORY, help="another story file (default: the bundled story)")
+    parser.add_argument("--sets", help="only these sets, comma-separated (e.g. dev,dev-headlines,wire-dev)")
+    args = parser.parse_args(argv)
+    chosen = set(args.sets.split(",")) if args.sets else None
     started = time.perf_counter()
     print("Relevance on real feed histories (bench/data/real_*.jsonl; sources in bench/data/REAL_DATA.md)")
     print("  engine verdict at the story file's threshold, nothing tuned; keywords = regex cartel|sheinbaum|narco")
     with tempfile.TemporaryDirectory() as tmp:
         for name, path in SETS:
-            if not path.exists():
+            if (chosen and name not in chosen) or not path.exists():
                 continue
             items = read(path)
             begun = time.perf_counter()
-            arrived, after, score = replay(items, Path(tmp) / f"real-{name}.db")
+            arrived, after, score = replay(items, Path(tmp) / f"real-{name}.db", args.story)
             report(name, items, arrived, after, score)
             print(f"  ({time.perf_counter() - begun:.1f} s to replay {len(items)} reports)")
     print(f"\nreal sets took {time.perf_counter() - started:.1f} s")
