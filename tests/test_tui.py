@@ -459,6 +459,8 @@ async def test_teaching_moves_a_report_between_the_views(db_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Stock markets rally on tech earnings" not in shown_titles(app)
+        said = [str(n.message) for n in app._notifications if str(n.message).startswith("Marked off the story")]
+        assert said and "Learned against the story: " in said[-1] and "earnings" in said[-1]  # what it learned
         await pilot.press("a", "a")
         assert "Stock markets rally on tech earnings" in shown_titles(app)
 

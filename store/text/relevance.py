@@ -343,6 +343,8 @@ class StoryModel:
     # Words of articles the user marked off-story that the story's own key terms do not use:
     # evidence against an article (negative weights).
     against: dict[str, float] = field(default_factory=dict)
+    # The words of the articles marked on-story that joined `weights` (what teaching added for).
+    learned: dict[str, float] = field(default_factory=dict)
     midpoint: float = MIDPOINT
     width: float = WIDTH
     relevant_count: int = 0
@@ -417,8 +419,12 @@ def build_model(
             if word in story_words and uses >= NESTED_SHARE * story_words[word]:
                 weights.pop(word, None)
     core = frozenset(term for term, _ in story_words.most_common(CORE_TERMS))
-    for term, weight in marked_weights(on_story, weights, background, N, ON_STORY_SCALE).items():
-        weights.setdefault(term, weight)
+    learned = {
+        term: weight
+        for term, weight in marked_weights(on_story, weights, background, N, ON_STORY_SCALE).items()
+        if term not in weights
+    }
+    weights.update(learned)
     facets = tuple(facets) or _weighed_title_facets(title, relevant, weights)
     # What the story is about, and what the reports marked on it say, is never evidence against
     # it: one off-story mark on a plane crash in Mexico must not teach "Sheinbaum" or "killed".
@@ -429,6 +435,7 @@ def build_model(
         core=core,
         facets=facets,
         against=marked_weights(off_story, weights, background, N, keep=keep, spoken=_seed_words(relevant)),
+        learned=learned,
         relevant_count=R,
         background_count=background_count,
     )

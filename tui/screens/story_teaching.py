@@ -12,6 +12,7 @@ from textual.worker import get_current_worker
 from storywatch.store.coverage import StoryRow
 from storywatch.store.db import open_db
 from storywatch.store.scoring import mark_on_story, pending_rescore, resume_rescore
+from storywatch.store.taught import Taught, taught_by
 from storywatch.store.text.clean import clean_line
 from storywatch.tui.screens.story_marks import READ_ONLY_NOTICE
 from storywatch.tui.widgets.story_feed import StoryFeed
@@ -60,17 +61,19 @@ class Teaching:
         db = open_db(self.app.db_path, migrate=False)
         try:
             rescored = mark_on_story(db, row.id, on_story, story_id=self.story_id)
+            learned = taught_by(db, self.story_id, row.id, on_story)
         finally:
             db.conn.close()
-        self.app.call_from_thread(self._taught, row, on_story, rescored)
+        self.app.call_from_thread(self._taught, row, on_story, rescored, learned)
 
-    def _taught(self, row: StoryRow, on_story: bool, rescored: int) -> None:
+    def _taught(self, row: StoryRow, on_story: bool, rescored: int, learned: Taught) -> None:
         self.load_view()
         self._entities_stale = True
         verdict = "on the story" if on_story else "off the story"
         shown = "" if row.id in self.query_one(StoryFeed).shown else " It left this view: a shows the others."
         self.notify(
-            f"Marked {verdict}: {clean_line(row.title, 80)}{shown}. {rescored:,} articles rescored.",
-            timeout=4,
+            f"Marked {verdict}: {clean_line(row.title, 80)}.{shown} {learned.sentence()}"
+            f" {rescored:,} articles rescored.",
+            timeout=6,
             markup=False,
         )

@@ -1,0 +1,57 @@
+"""What a mark taught the story, in words a user can check: after + or -, the dashboard says
+which of the marked report's words now count for or against the story (issue 12: teaching
+must say what it learned, not only move scores).
+
+Read from the story's rebuilt model (`story_model.story_state`), so it is what the engine will
+use, not a guess: a word the seeds use, a facet's word, or one too common in the feeds is never
+learned against, and the note says so when nothing was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from storywatch.store import story_model
+from storywatch.store.text import relevance
+
+SHOWN = 5  # words named in the note; the rest are counted
+
+
+@dataclass(frozen=True)
+class Taught:
+    """The marked report's words the story's model now weighs, heaviest first."""
+
+    on_story: bool
+    words: tuple[str, ...]  # for the story (an on-story mark) or against it (off-story)
+    marks: int  # the story's marks in all, this one included
+
+    def sentence(self, shown: int = SHOWN) -> str:
+        """One line for the user: "Learned against the story: tariff, screwworm (+3 more)."."""
+        side = "for" if self.on_story else "against"
+        if not self.words:
+            return (
+                f"No word of it learned {side} the story (its words are the seeds' own, a facet's,"
+                " or common in the feeds); the mark holds for this report and its copies."
+            )
+        named = ", ".join(self.words[:shown])
+        more = f" (+{len(self.words) - shown} more)" if len(self.words) > shown else ""
+        return f"Learned {side} the story: {named}{more}."
+
+
+def taught_by(db: Database, story_id: int, article_id: int, on_story: bool) -> Taught:
+    """What marking this article on (or off) the story made the model weigh, read after the mark."""
+    model = story_model.story_state(db, story_id).model
+    rows = story_model.load_articles(db, [article_id])
+    marks = db.execute(
+        "SELECT count(*) FROM relevance WHERE story_id = ? AND taught IS NOT NULL", [story_id]
+    ).fetchone()[0]
+    if not rows:
+        return Taught(on_story, (), marks)
+    _, _, _, title, summary, body = rows[0]
+    names = story_model.entity_names(db, [article_id]).get(article_id, ())
+    terms = relevance.item_terms(title, summary, body, names)
+    weights = model.learned if on_story else model.against
+    found = sorted((term for term in terms if term in weights), key=lambda term: (-weights[term], term))
+    return Taught(on_story, tuple(found), marks)
