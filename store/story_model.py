@@ -148,6 +148,12 @@ def _seed_shingles(title: str, summary: str, body: str) -> frozenset[int]:
 
 
 @functools.lru_cache(maxsize=256)
+def facets_in_words(db: Database, story_id: int) -> list[tuple[str, tuple[str, ...]]]:
+    """What the story looks for, as (facet name, its words), declared or read from the title and
+    seeds; [] when it has no facets (then any of its key words will do)."""
+    return [(facet.name, facet.words) for facet in story_state(db, story_id).model.facets]
+
+
 def _facet(name: str, evidence: tuple[str, ...], unless: tuple[str, ...]) -> relevance.Facet:
     return relevance.declared_facet(name, evidence, unless)
 

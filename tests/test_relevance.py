@@ -93,6 +93,17 @@ def test_the_actors_country_is_no_evidence_of_the_action():
     assert verdict(model, "US military strikes cartel camp in Mexico").score >= 0.5
 
 
+def test_a_facet_holds_its_title_words_even_when_the_seeds_hardly_use_them():
+    """A one-seed story "Floods in Chile" whose seed says "floods" once: the facet must still be
+    the title's word, or no report could ever show it and every one would be held off."""
+    seed = relevance.term_counts("Rain closes the port", "", "Heavy rain closed the port of Valparaiso in Chile. " * 3
+                                 + "Floods followed.")
+    model = relevance.build_model([seed], {}, 0, title="Floods in Chile")
+    assert len(model.facets) == 2 and all(facet.phrases for facet in model.facets)
+    assert model.facets[0].found_in(relevance.facet_keys(["flood"]))
+    assert "flood" in model.facets[0].words
+
+
 def test_a_title_without_a_relation_word_gives_no_facets():
     assert relevance.title_facets("Cartel violence", seed_counts(), {"cartel": 2.0}) == ()
 

@@ -62,6 +62,7 @@ def test_new_from_a_text_file_and_an_html_file(data_dir, inputs):
                  "--feed", "http://127.0.0.1:9/floods.xml", "--threshold", "0.4")
     assert result.returncode == 0, result.stderr
     assert "storywatch --story chile-floods" in result.stdout
+    assert "it looks for: the seeds' key words anywhere" in result.stdout  # a title with no two sides
     folder = data_dir / "stories" / "chile-floods"
     story = load_story(folder / "story.toml")  # the file written reads back as a story file
     assert story.name == "chile-floods" and story.threshold == 0.4
@@ -90,6 +91,10 @@ def test_new_from_a_url_on_a_local_server(data_dir, feed_server):
     assert len(feed_server.requests("/news/floods")) == 1  # fetched once
     story = load_story(data_dir / "stories" / "from-web" / "story.toml")
     assert story.title == "Floods in Chile"
+    # what it will look for, read from the title's two sides and the seed, said before any poll
+    said = result.stdout.splitlines()
+    start = said.index("  a report is on it when its headline or first sentence says something of each of:")
+    assert said[start + 1].startswith("    1. flood") and said[start + 2].startswith("    2. chile")
     assert story.seeds[0].url == url and story.seeds[0].source == "The Wire"
     assert "Chile sent soldiers" in story.seeds[0].path.read_text()
     dead = run(data_dir, "new", "dead", "--seed", feed_server.url("/gone"))

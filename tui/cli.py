@@ -502,10 +502,33 @@ def new(obj: Context, name: str, seed_args: tuple[str, ...], feed_args: tuple[st
     seeds = [read_seed(given) for given in seed_args]  # every seed read before anything is written
     story_file = write_story_folder(folder, name, title or seeds[0].title, threshold, seeds, feed_urls)
     db, story = replace(obj, story_arg=name).open()
-    db.close()
+    try:
+        looks_for = _looks_for(db, story)
+    finally:
+        db.close()
     _echo(f"made story {name}: \"{story.title}\", {_count(len(story.seeds), 'seed')}, {_count(len(feed_urls), 'feed')}")
+    for line in looks_for:
+        _echo(line)
     _echo(f"  its files: {story_file.parent} (edit {story_file.name} to tune it)")
     _echo(f"  open it:   storywatch {f'--db {obj.db_arg} ' if obj.db_arg else ''}--story {name}")
+
+
+def _looks_for(db, story) -> list[str]:
+    """What a new story's reports must say, read from its title and seeds, so the user can
+    judge it before the first poll (and declare [[facets]] when it is not what they meant)."""
+    from storywatch.store.story import ensure_story
+    from storywatch.store.story_model import facets_in_words
+
+    facets = facets_in_words(db, ensure_story(db, story))  # already in: this finds its id
+    if not facets:
+        return ["  it looks for: the seeds' key words anywhere (a title like \"X against Y\", or [[facets]]"
+                " in the story file, makes it ask for both sides)"]
+    lines = ["  a report is on it when its headline or first sentence says something of each of:"]
+    for number, (_, words) in enumerate(facets, 1):
+        shown = ", ".join(_clean(word, 40) for word in words[:8]) + (", ..." if len(words) > 8 else "")
+        lines.append(f"    {number}. {shown}")
+    lines.append("  (read from the title and seeds; [[facets]] in the story file say it in your words)")
+    return lines
 
 
 def _count(number: int, noun: str) -> str:

@@ -247,6 +247,7 @@ class Facet:
     name: str
     phrases: tuple[frozenset[str], ...]  # in `facet_keys` form
     unless: frozenset[str] = frozenset()
+    words: tuple[str, ...] = ()  # the phrases as people write them, for saying what the story looks for
 
     def found_in(self, keys: frozenset[str]) -> bool:
         """Whether an article whose terms have these `facet_keys` gives evidence of the facet."""
@@ -275,10 +276,12 @@ class Facet:
 def declared_facet(name: str, phrases: Iterable[str], unless: Iterable[str] = ()) -> Facet:
     """A facet as a story file declares it: plain words and phrases ("Northern Command"),
     matched in any case, without accents, and in any inflection ("ordered", "targets")."""
+    phrases = tuple(phrases)
     return Facet(
         name=name,
         phrases=tuple(dict.fromkeys(terms for terms in map(_phrase_terms, phrases) if terms)),
         unless=frozenset(term for phrase in unless for term in _phrase_terms(phrase) if " " in term),
+        words=phrases,
     )
 
 
@@ -551,10 +554,13 @@ def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dic
             (term for term, weight in weights.items() if weight >= FACET_EVIDENCE * heaviest and set(term.split()) & words_of_facet),
             key=lambda term: -weights[term],
         )
+        # The title's own words always count, key words or not: a short seed may use "floods"
+        # too seldom to weigh, and a facet without evidence would hold every report off.
+        evidence += sorted(word for word in words_of_facet if word not in evidence)
         if number == 0:  # "US military action": the country names who acts, not the action
             evidence = [term for term in evidence if not _is_place(term)] or evidence
         name = "/".join(sorted(words_of_facet, key=lambda w: -weights.get(w, 0))[:2])
-        found.append(Facet(name, tuple(facet_keys([term]) for term in evidence)))
+        found.append(Facet(name, tuple(facet_keys([term]) for term in evidence), words=tuple(evidence)))
     return tuple(found)
 
 
