@@ -534,21 +534,12 @@ def title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, fl
     return tuple(frozenset(facet) for facet in facets)
 
 
-@lru_cache(maxsize=4096)
-def _is_place(term: str) -> bool:
-    """Whether the gazetteer knows this single word as a place ("usa", "mexico")."""
-    from storywatch.store.text.gazetteer import gazetteer, name_key
-
-    found = gazetteer().known.get(name_key(term)) if " " not in term else None
-    return bool(found) and found[0] == "LOC"
-
-
 def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, float]) -> tuple[Facet, ...]:
     """The title's facets as evidence: their words, and the key pairs holding them, that weigh
     at least `FACET_EVIDENCE` of the facet's heaviest word ("US" is in every other headline,
     and names the actor, not the action)."""
     found = []
-    for number, words_of_facet in enumerate(title_facets(title, relevant, weights)):
+    for words_of_facet in title_facets(title, relevant, weights):
         heaviest = max((weights.get(word, 0.0) for word in words_of_facet), default=0.0)
         evidence = sorted(
             (term for term, weight in weights.items() if weight >= FACET_EVIDENCE * heaviest and set(term.split()) & words_of_facet),
@@ -557,8 +548,6 @@ def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dic
         # The title's own words always count, key words or not: a short seed may use "floods"
         # too seldom to weigh, and a facet without evidence would hold every report off.
         evidence += sorted(word for word in words_of_facet if word not in evidence)
-        if number == 0:  # "US military action": the country names who acts, not the action
-            evidence = [term for term in evidence if not _is_place(term)] or evidence
         name = "/".join(sorted(words_of_facet, key=lambda w: -weights.get(w, 0))[:2])
         found.append(Facet(name, tuple(facet_keys([term]) for term in evidence), words=tuple(evidence)))
     return tuple(found)
