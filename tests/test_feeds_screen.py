@@ -140,3 +140,23 @@ async def test_a_read_only_database_refuses_both(db_path):
             assert isinstance(app.screen, FeedsScreen)
             assert len(notes) == 2 and all(note.startswith("warning: This database is read-only") for note in notes)
     assert feed_urls(db_path) == ["http://127.0.0.1:9/one.xml"]
+
+
+async def test_the_hint_names_the_poll_bounds_in_force(db_path):
+    """The settings file's floor and ceiling, not the defaults, and the command line's over both."""
+    from dataclasses import replace
+
+    from storywatch.feeds.fetch import FetchSettings
+    from storywatch.tui.config import Config
+
+    config = replace(Config(), poll_floor=600.0, poll_ceiling=7200.0)
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_feeds(app, pilot)
+        hint = str(app.screen.query_one("#feeds-hint", Label).render())
+        assert "10m to 2h as often as the feed publishes" in hint
+    flags = FetchSettings(poll_floor=120.0, poll_ceiling=3600.0)
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False, fetch_settings=flags, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_feeds(app, pilot)
+        assert "2m to 1h as often" in str(app.screen.query_one("#feeds-hint", Label).render())

@@ -58,6 +58,7 @@ class StorywatchApp(App):
         self.list_stories = list_stories  # what the stories screen (S) offers; None: no switching
         self.db_path = Path(db_path)
         self.story_name = story_name
+        self.fetch_settings = fetch_settings  # the command line's, over the settings file's (None: the file's)
         self.fetcher = Fetcher(self.db_path, fetch_settings) if fetch else None
         self.refresh_interval = refresh_interval
         self.db = None  # the UI thread's read connection, opened when the app starts

@@ -76,9 +76,18 @@ class FeedsScreen(ListBox):
             box.border_title = "Feeds"
             yield DataTable(cursor_type="row", id="feeds-table")
             yield Static(id="feeds-error", markup=False)  # the highlighted feed's error in full, wrapped
-            yield Label("Every: the wait between polls, 5 min to 4 h as often as the feed publishes, longer if it"
-                " asks  ·  a failing feed is retried later, with growing pauses", id="feeds-hint", markup=False)
+            floor, ceiling = self.poll_bounds()
+            yield Label(f"Every: the wait between polls, {span_text(floor)} to {span_text(ceiling)} as often as the"
+                " feed publishes, longer if it asks  ·  a failing feed is retried later, with growing pauses",
+                id="feeds-hint", markup=False)
         yield Footer()  # this screen's keys, over the story's
+
+    def poll_bounds(self) -> tuple[float, float]:
+        """The shortest and longest wait between polls in force: the fetcher's (the command line
+        wins over the settings file), else the settings file's."""
+        settings = getattr(self.app, "fetch_settings", None)
+        source = settings if settings is not None else self.app.config
+        return source.poll_floor, source.poll_ceiling
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
