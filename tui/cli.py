@@ -36,19 +36,21 @@ class Context:
         When the story's facets changed, stored articles are rescored here (`rescore`), or by
         the dashboard in a worker. A command that must `write` refuses a read-only file."""
         from storywatch.store.db import StoreError, open_db
-        from storywatch.store.scoring import pending_rescore, resume_rescore
-        from storywatch.store.story import ensure_story
+        from storywatch.store.story import ensure_story, rescore_waiting
 
         story = load_story_arg(self.story_arg)
         db = open_db(self.db_path)
         if write and db.read_only:
             raise StoreError(f"database {self.db_path} is read-only: this command would change it")
-        story_id = ensure_story(db, story)
-        pending = pending_rescore(db, story_id) if rescore and not db.read_only else 0
-        if pending >= RESCORE_NOTICE:
-            _echo(f"the story's facets changed: rescoring {pending:,} stored articles…", err=True)
-        if pending:
-            resume_rescore(db, story_id)
+        story_id = ensure_story(db, story, remember=write)  # a writer may write down that it checked
+        if rescore and not db.read_only and rescore_waiting(db, story_id):
+            from storywatch.store.scoring import pending_rescore, resume_rescore
+
+            pending = pending_rescore(db, story_id)
+            if pending >= RESCORE_NOTICE:
+                _echo(f"the story's facets changed: rescoring {pending:,} stored articles…", err=True)
+            if pending:
+                resume_rescore(db, story_id)
         return db, story
 
 
