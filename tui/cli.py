@@ -257,6 +257,8 @@ def _start_up():
     was_enabled = gc.isenabled()
     gc.disable()
     try:
+        import storywatch.store.db  # noqa: F401 - first: it defers what sqlite-utils loads and never uses
+
         yield
     finally:
         gc.freeze()
