@@ -302,7 +302,7 @@ def ensure_story(db: Database, story: Story, remember: bool = False) -> int:
 
     When the database already holds the story as the file has it, nothing is written: a
     command that only reads never waits for (or fails on) another process's write lock. A
-    command that writes anyway may `remember` that it does, as the story's digest, so the next
+    command that writes anyway may `remember` a passed check as the story's digest, so the next
     command with the same file skips the check (and the entity and scoring code it loads)."""
     digest = story_digest(story)
     if (story_id := _checked_story_id(db, story, digest)) is not None:
@@ -453,11 +453,11 @@ def _import_seed(db: Database, story_id: int, story_name: str, seed: SeedFile) -
         text = seed.path.read_text(encoding="utf-8", errors="replace")
     except OSError as error:
         raise StoryError(f"cannot read seed {seed.path}: {error}") from None
+    from storywatch.store.ingest import add_revision
+
     body = clean_block(text)
     title = clean_line(seed.title) or guess_title(body)
     source = clean_line(seed.source) or guess_source(body) or "seed"
-    from storywatch.store.ingest import add_revision
-
     now = now_iso()
     digest = content_hash(title, "", body)
     article_id = db["articles"].insert(
