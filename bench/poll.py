@@ -30,7 +30,9 @@ storywatch/newsboat ratio. Newsboat is skipped, with a message, where it is not 
 the bench installs nothing. Asserts nothing about speed.
 
     python bench/poll.py [--feeds 100] [--runs 3] [--latency-ms 0] [--no-newsboat] [--per-host 8] [--process]
+                         [--bytecode-cache DIR]
     python bench/poll.py --profile [--feeds 200]   # one cold storywatch poll under cProfile
+    python bench/poll.py --serve-only DIR [--feeds 100]   # the feeds, and DIR/bench.db polled once, until Ctrl-C
 """
 
 from __future__ import annotations
@@ -194,7 +196,8 @@ def storywatch_run(server: Server, settings: FetchSettings) -> dict[str, float]:
     return {"cold": cold_wall, "warm": warm_wall, "cpu": cold_cpu, "items": len(cold.new_ids)}
 
 
-def storywatch_process_run(server: Server, settings: FetchSettings, sites: int) -> dict[str, float]:
+def storywatch_process_run(server: Server, settings: FetchSettings, sites: int,
+                           bytecode: Path | None = None) -> dict[str, float]:
     """Seconds from start to exit of `storywatch --db X fetch --once` on a fresh database (cold)
     and again (warm, all 304), as a user runs it and as newsboat is timed: start-up, opening the
     database and the story check count. The database is made as for `storywatch_run`; the config
@@ -212,6 +215,9 @@ def storywatch_process_run(server: Server, settings: FetchSettings, sites: int) 
                "XDG_DATA_HOME": str(home / "data.d"), "STORYWATCH_CONFIG": str(config), "no_proxy": "127.0.0.1"}
         env.pop("STORYWATCH_DB", None)
         env.pop("STORYWATCH_STORY", None)
+        if bytecode is not None:  # compiled once and kept, as an installed package's modules are
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(bytecode)
         command = [binary, "--db", str(home / "bench.db"), "fetch", "--once"]
         seconds: dict[str, float] = {}
         server.count()
@@ -234,6 +240,22 @@ def storywatch_process_run(server: Server, settings: FetchSettings, sites: int) 
 
 
 CONFIG_PER_HOST = 16  # the most `per_host` the config file allows
+
+
+def serve_only(folder: Path, feeds: int, latency: float, settings: FetchSettings, sites: int) -> None:
+    """Serve the feeds until Ctrl-C beside a database polled once (so `fetch --once` on it is
+    warm) and the config file `--process` writes: a warm process to profile by hand."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with Server(feeds, latency, sites) as server:
+        db = storywatch_db(folder, server.urls())
+        asyncio.run(poll_due(db, settings=settings, force=True))
+        db.close()
+        config = folder / "config.toml"
+        config.write_text(f"concurrency = {settings.concurrency}\nper_host = {min(settings.per_host, CONFIG_PER_HOST)}\n")
+        print(f"serving {feeds} feeds on {server.ports}; warm: STORYWATCH_CONFIG={config} no_proxy=127.0.0.1"
+              f" storywatch --db {folder / 'bench.db'} fetch --once", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
 
 
 # -- newsboat --------------------------------------------------------------------------------
@@ -309,6 +331,14 @@ def main() -> None:
                         help="time storywatch as `storywatch --db X fetch --once` processes, start to exit, as"
                         " newsboat is (start-up counts); the feeds come from enough ports for the config's"
                         f" per_host (at most {CONFIG_PER_HOST}) to allow the requests in flight")
+    parser.add_argument("--bytecode-cache", type=Path, default=None, metavar="DIR",
+                        help="with --process: keep the storywatch processes' compiled modules in DIR"
+                        " (PYTHONPYCACHEPREFIX), as an installed package has them; under"
+                        " PYTHONDONTWRITEBYTECODE an editable checkout compiles its own at every start")
+    parser.add_argument("--serve-only", type=Path, default=None, metavar="DIR",
+                        help="serve the feeds (on the ports --process uses) and make DIR/bench.db and DIR/config.toml"
+                        " as --process does, polled once so the next fetch is warm; print the command to time"
+                        " or profile, and keep serving until Ctrl-C")
     args = parser.parse_args()
     feeds = args.feeds or (200 if args.profile else 100)
     settings = FetchSettings(concurrency=args.concurrency, network_concurrency=args.network_concurrency)
@@ -320,7 +350,10 @@ def main() -> None:
         with Server(feeds, latency) as server:
             profile(server, settings)
         return
-    sites = -(-settings.per_host // CONFIG_PER_HOST) if args.process else 1
+    sites = -(-settings.per_host // CONFIG_PER_HOST) if args.process or args.serve_only else 1
+    if args.serve_only:
+        serve_only(args.serve_only, feeds, latency, settings, sites)
+        return
     if binary is None and not args.no_newsboat:
         print("newsboat is not installed: timing storywatch alone (the bench installs nothing)")
     print(f"{feeds} feeds x {ITEMS} items from 127.0.0.1, latency {args.latency_ms:g} ms per request,"
@@ -335,7 +368,8 @@ def main() -> None:
     with Server(feeds, latency, sites) as server:
         for run in range(args.runs):
             if args.process:
-                contenders = [("storywatch", lambda: mine.append(storywatch_process_run(server, settings, sites)))]
+                contenders = [("storywatch", lambda: mine.append(
+                    storywatch_process_run(server, settings, sites, args.bytecode_cache)))]
             else:
                 contenders = [("storywatch", lambda: mine.append(storywatch_run(server, settings)))]
             if binary:

@@ -458,3 +458,12 @@ def m012_feed_folders(db: Database) -> None:
         CREATE INDEX feed_tags_by_tag ON feed_tags (tag);
         """
     )
+
+
+@migrations()
+def m014_startup(db: Database) -> None:
+    """`stories.checked_digest`: a digest of what the story file says that the database must hold
+    (title, threshold, aliases, facets, seed names), set once the database was found or made to
+    hold it; NULL when a write may have changed it since. A command whose story file still
+    gives the same digest skips the check and the modules it needs (issue 13: start-up counts)."""
+    db.execute("ALTER TABLE stories ADD COLUMN checked_digest TEXT")

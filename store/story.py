@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import math
 import os
@@ -15,11 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from storywatch.store.analysis import analyse_articles
-from storywatch.store.entities import apply_story_aliases, story_aliases_stored
 from storywatch.store.errors import UserError
-from storywatch.store.ingest import add_revision
-from storywatch.store.scoring import set_threshold
 from storywatch.store.tags import DEFAULT_TAGS, tag_name
 from storywatch.store.text.clean import clean_block, clean_line, content_hash
 from storywatch.store.text.urls import canonical_url, feed_url, is_web_url
@@ -299,21 +296,35 @@ def _shown(value) -> str:
     return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
-def ensure_story(db: Database, story: Story) -> int:
+def ensure_story(db: Database, story: Story, remember: bool = False) -> int:
     """Make the story known to the database: its row, its default feeds (only the first time,
     so a feed the user removed stays removed) and its seed articles (idempotently).
 
     When the database already holds the story as the file has it, nothing is written: a
-    command that only reads never waits for (or fails on) another process's write lock."""
+    command that only reads never waits for (or fails on) another process's write lock. A
+    command that writes anyway may `remember` a passed check as the story's digest, so the next
+    command with the same file skips the check (and the entity and scoring code it loads)."""
+    digest = story_digest(story)
+    if (story_id := _checked_story_id(db, story, digest)) is not None:
+        return story_id
     story_id = _current_story_id(db, story)
     if story_id is not None:
+        if remember and not getattr(db, "read_only", False):
+            _remember(db, story, digest)
         return story_id
     if getattr(db, "read_only", False):
         raise StoryError(
             f"the database is read-only and does not hold the story {story.name!r} as {story.path or 'its file'}"
             " has it; open it once with write access"
         )
+    from storywatch.store.analysis import analyse_articles
+    from storywatch.store.entities import apply_story_aliases
+    from storywatch.store.scoring import set_threshold
+
     with db.atomic():
+        # The aliases are the whole database's, not one story's: a write here may change what
+        # any story's digest vouches for, so every one is checked again next time.
+        db.execute("UPDATE stories SET checked_digest = NULL WHERE checked_digest IS NOT NULL")
         row = db.execute("SELECT id FROM stories WHERE name = ?", [story.name]).fetchone()
         if row is None:
             story_id = db["stories"].insert(
@@ -340,12 +351,54 @@ def ensure_story(db: Database, story: Story) -> int:
             db.execute("UPDATE stories SET rescore_from = 0 WHERE id = ?", [story_id])
         seed_ids = [_import_seed(db, story_id, story.name, seed) for seed in story.seeds]
         analyse_articles(db, [article_id for article_id in seed_ids if article_id is not None])
+        db.execute("UPDATE stories SET checked_digest = ? WHERE id = ?", [digest, story_id])
     return story_id
+
+
+CHECK_VERSION = 1  # part of every digest: a change to what `_current_story_id` compares bumps it
+
+
+def story_digest(story: Story) -> str:
+    """A digest of everything `_current_story_id` compares: equal digests, equal stored facts."""
+    facts = [
+        CHECK_VERSION,
+        story.name,
+        story.title,
+        story.threshold,
+        story.aliases,
+        _wanted_facet_rows(story.facets),
+        [_seed_guid(story.name, seed) for seed in story.seeds],
+    ]
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _checked_story_id(db: Database, story: Story, digest: str) -> int | None:
+    """The story's id when the database vouches for the file as it is now (one indexed read)."""
+    row = db.execute("SELECT id FROM stories WHERE name = ? AND checked_digest = ?", [story.name, digest]).fetchone()
+    return None if row is None else row[0]
+
+
+def rescore_waiting(db: Database, story_id: int) -> bool:
+    """Whether a rescore is asked for or under way (`scoring.resume_rescore` does it); one column
+    read, so a command with none to do never loads the scoring code."""
+    row = db.execute("SELECT rescore_from FROM stories WHERE id = ?", [story_id]).fetchone()
+    return row is not None and row[0] is not None
+
+
+def _remember(db: Database, story: Story, digest: str) -> None:
+    """Keep the digest of a story found stored as its file has it. Checked again under the write
+    lock: another process may have changed the shared aliases since the check."""
+    with db.atomic():
+        story_id = _current_story_id(db, story)
+        if story_id is not None:
+            db.execute("UPDATE stories SET checked_digest = ? WHERE id = ?", [digest, story_id])
 
 
 def _current_story_id(db: Database, story: Story) -> int | None:
     """The story's id when its row, threshold, aliases, facets and seeds are stored as the file
     has them (reads only); None when `ensure_story` has something to write."""
+    from storywatch.store.entities import story_aliases_stored
+
     row = db.execute("SELECT id, title, threshold FROM stories WHERE name = ?", [story.name]).fetchone()
     if row is None or row[1] != story.title or row[2] != story.threshold:
         return None
@@ -400,6 +453,8 @@ def _import_seed(db: Database, story_id: int, story_name: str, seed: SeedFile) -
         text = seed.path.read_text(encoding="utf-8", errors="replace")
     except OSError as error:
         raise StoryError(f"cannot read seed {seed.path}: {error}") from None
+    from storywatch.store.ingest import add_revision
+
     body = clean_block(text)
     title = clean_line(seed.title) or guess_title(body)
     source = clean_line(seed.source) or guess_source(body) or "seed"
