@@ -1,0 +1,165 @@
+"""Worker processes for a big poll round: they parse the fetched bodies and do each item's
+text work (`store.prepared`), so the poller's own process, where one GIL serialises the event
+loop, the parse threads and the store thread, is left with fetching and storing (issue 13).
+
+A round of a few feeds, the dashboard's usual, never starts them: bodies are parsed in a
+thread, as they always were, until a round has fetched `POOL_FROM` bodies; then the workers
+start, in the background (until they are up, bodies still go to the thread), and serve every
+later body of that round and of the poller's later rounds (`close` ends them).
+
+The workers fork from multiprocessing's fork server, a small process that has imported only
+the parser and the text modules: the poller's own process has threads (the store, the
+parsers, the TUI), which plain fork copies in whatever locks they hold, and spawn starts each
+worker as a new interpreter. Neither the server nor the workers run the caller's `__main__`
+(multiprocessing would re-import a script's `__main__` in every worker, which runs an
+unguarded one again; the TUI and the tests run the poller too). Where there is no fork
+server (Windows), there is no pool: the round parses in threads. A pool that breaks (a worker
+killed) is given up for the poller's life, and its bodies are parsed in the thread instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import sys
+import threading
+import types
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import fields
+from multiprocessing import forkserver
+
+from storywatch.store.records import ArticleRecord
+
+POOL_FROM = 8  # fetched bodies in one round before the workers start: a small round never pays their start
+RECORD_FIELDS = tuple(field.name for field in fields(ArticleRecord))
+_PRELOAD = ["storywatch.feeds.pool", "storywatch.feeds.parse", "storywatch.store.prepared",
+            "storywatch.store.entities", "storywatch.store.text.relevance", "storywatch.store.text.dedup"]
+
+
+def default_workers() -> int:
+    """One core is the poller's own (fetching, storing): the others parse, at least one."""
+    return max(1, min(4, (os.cpu_count() or 2) - 1))
+
+
+def available() -> bool:
+    return "forkserver" in multiprocessing.get_all_start_methods()
+
+
+class ParsePool:
+    """The poller's worker processes, started on first need and kept until `close`."""
+
+    def __init__(self, workers: int | None = None, start_from: int = POOL_FROM) -> None:
+        self.workers = workers or default_workers()
+        self.start_from = start_from
+        self._executor: ProcessPoolExecutor | None = None
+        self._starting: asyncio.Future | None = None
+        self._given_up = not available()
+        self._lock = threading.Lock()  # the start runs in a thread; `close` may come meanwhile
+
+    @property
+    def running(self) -> bool:
+        return self._executor is not None and not self._given_up
+
+    def wanted(self, bodies: int) -> bool:
+        """Whether the pool should serve a round that has fetched `bodies` bodies so far: true
+        once it is running; from `start_from` bodies on it is started (in the background)."""
+        if self._given_up:
+            return False
+        if self._executor is None and self._starting is None and bodies >= self.start_from:
+            self._starting = asyncio.ensure_future(asyncio.to_thread(self._start))
+        return self._executor is not None
+
+    def _start(self) -> None:
+        """In a thread: the fork server's start takes a few hundred ms (an interpreter, the parser's imports)."""
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        executor = None
+        try:
+            forkserver.ensure_running()  # told `_PRELOAD` alone, it never imports the caller's `__main__`
+            executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            with _main_hidden():
+                # A submit starts a worker while none is idle: one each, and all of them now, so
+                # none is ever started later with the caller's `__main__` in sight.
+                warm = [executor.submit(os.getpid) for _ in range(self.workers)]
+            for future in warm:
+                future.result()
+        except Exception:  # noqa: BLE001 - no pool is the old way, not a failed poll
+            self._given_up = True
+        with self._lock:
+            if not self._given_up:
+                self._executor = executor
+                return
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)  # closed while starting, or failed to start
+
+    async def parse(self, body: bytes, url: str, content_type: str) -> tuple | None:
+        """`parse_and_prepare` in a worker; None when the pool has failed (parse it here instead)."""
+        executor = self._executor
+        if executor is None or self._given_up:
+            return None
+        try:
+            return await asyncio.wrap_future(executor.submit(parse_and_prepare, body, url, content_type))
+        except Exception:  # noqa: BLE001 - a broken pool (a worker killed): the thread does the work
+            self._given_up = True
+            return None
+
+    def worker_pids(self) -> list[int]:
+        """The workers' process ids (for measuring them), none before the pool runs."""
+        executor = self._executor
+        return [process.pid for process in (executor._processes or {}).values()] if executor else []
+
+    def close(self) -> None:
+        """End the workers (without waiting for them); a start still under way ends them as it finishes."""
+        with self._lock:
+            self._given_up = True
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+
+
+_hiding = threading.Lock()
+
+
+@contextlib.contextmanager
+def _main_hidden():
+    """While workers start, `__main__` is a module with no file and no spec, so multiprocessing
+    has no script to re-run in them."""
+    with _hiding:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
+
+
+def parse_and_prepare(body: bytes, url: str, content_type: str) -> tuple:
+    """In a worker: ("ok", title, site_url, ttl, records, prepared) or ("error", message), in
+    plain tuples (records as `RECORD_FIELDS`, prepared as `store.prepared.pack` gives them).
+    The messages are those the poller gives for a body parsed in its own thread."""
+    from storywatch.feeds.parse import ParseError, parse_feed
+    from storywatch.store.prepared import pack, prepare
+
+    try:
+        parsed = parse_feed(body, url=url, content_type=content_type)
+    except ParseError as error:
+        return ("error", str(error))
+    except Exception as error:  # noqa: BLE001 - one feed's surprise must not stop the others
+        return ("error", internal_error(error))
+    records = [tuple(getattr(item, name) for name in RECORD_FIELDS) for item in parsed.items]
+    try:
+        prepared = [pack(prepare(item)) for item in parsed.items]
+    except Exception:  # noqa: BLE001 - the store computes it then, and fails there as it always did
+        prepared = None
+    return ("ok", parsed.title, parsed.site_url, parsed.ttl, records, prepared)
+
+
+def internal_error(error: Exception) -> str:
+    """A surprise's one-line message, as the feed's error."""
+    return f"internal error: {type(error).__name__}: {' '.join(str(error).split())[:200]}"
+
+
+def records_of(rows: list[tuple]) -> list[ArticleRecord]:
+    return [ArticleRecord(*row) for row in rows]
