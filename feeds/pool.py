@@ -54,9 +54,10 @@ class ParsePool:
         self.workers = workers or default_workers()
         self.start_from = start_from
         self._executor: ProcessPoolExecutor | None = None
-        self._starting: asyncio.Future | None = None
+        self.starting: asyncio.Future | None = None  # the start, once a round has asked for the workers
         self._given_up = not available()
         self._lock = threading.Lock()  # the start runs in a thread; `close` may come meanwhile
+        self.served = 0  # bodies the workers parsed
 
     @property
     def running(self) -> bool:
@@ -67,12 +68,15 @@ class ParsePool:
         once it is running; from `start_from` bodies on it is started (in the background)."""
         if self._given_up:
             return False
-        if self._executor is None and self._starting is None and bodies >= self.start_from:
-            self._starting = asyncio.ensure_future(asyncio.to_thread(self._start))
+        if self._executor is None and self.starting is None and bodies >= self.start_from:
+            self.starting = asyncio.ensure_future(asyncio.to_thread(self.start))
         return self._executor is not None
 
-    def _start(self) -> None:
-        """In a thread: the fork server's start takes a few hundred ms (an interpreter, the parser's imports)."""
+    def start(self) -> None:
+        """Start the workers now; it blocks for the fork server's start, half a second (an
+        interpreter, the parser's imports): the poller calls it in a thread."""
+        if self._executor is not None or self._given_up:
+            return
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(_PRELOAD)
         executor = None
@@ -100,10 +104,12 @@ class ParsePool:
         if executor is None or self._given_up:
             return None
         try:
-            return await asyncio.wrap_future(executor.submit(parse_and_prepare, body, url, content_type))
+            done = await asyncio.wrap_future(executor.submit(parse_and_prepare, body, url, content_type))
         except Exception:  # noqa: BLE001 - a broken pool (a worker killed): the thread does the work
             self._given_up = True
             return None
+        self.served += 1
+        return done
 
     def worker_pids(self) -> list[int]:
         """The workers' process ids (for measuring them), none before the pool runs."""
