@@ -192,6 +192,7 @@ def storywatch_run(server: Server, settings: FetchSettings, pool_from: int | Non
         cold = asyncio.run(poll_due(db, settings=settings, force=True, **pools))
         cold_wall, cold_cpu = time.perf_counter() - wall, time.process_time() - cpu
         workers_cpu = _workers_cpu(pools["pool"]) if pools else 0.0
+        served = pools["pool"].served if pools else 0
         cold_requests = server.count()
         wall = time.perf_counter()
         warm = asyncio.run(poll_due(db, settings=settings, force=True, **pools))
@@ -204,7 +205,8 @@ def storywatch_run(server: Server, settings: FetchSettings, pool_from: int | Non
         raise SystemExit(f"storywatch: unexpected poll result: {cold.errors or warm.errors}")
     if cold_requests[0] != server.feeds or conditional != server.feeds:
         raise SystemExit(f"storywatch: {cold_requests} cold, {warm_requests} warm requests, {conditional} conditional")
-    return {"cold": cold_wall, "warm": warm_wall, "cpu": cold_cpu, "items": len(cold.new_ids), "workers_cpu": workers_cpu}
+    return {"cold": cold_wall, "warm": warm_wall, "cpu": cold_cpu, "items": len(cold.new_ids), "workers_cpu": workers_cpu,
+            "served": served}
 
 
 def _workers_cpu(pool) -> float:
@@ -380,7 +382,8 @@ def main() -> None:
                 last = (mine if name == "storywatch" else theirs)[-1]
                 print(f"  run {run + 1} {name:<10}: cold {last['cold']:.2f} s, warm {last['warm']:.2f} s,"
                       f" {last['items']:,} items"
-                      + (f", cold CPU {last['cpu']:.2f} s + workers {last['workers_cpu']:.2f} s" if 'cpu' in last else ""),
+                      + (f", cold CPU {last['cpu']:.2f} s + workers {last['workers_cpu']:.2f} s"
+                         f" ({last['served']} feeds parsed by them)" if 'served' in last else ""),
                       flush=True)
     cold = [r["cold"] for r in mine]
     warm = [r["warm"] for r in mine]
