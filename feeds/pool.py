@@ -21,16 +21,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
 import os
 import sys
 import threading
 import types
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields
-from multiprocessing import forkserver
 
 from storywatch.store.records import ArticleRecord
+
+# multiprocessing and its executor are imported by `start` (15 ms): a round that starts no
+# worker, such as a warm `fetch --once`, never loads them.
 
 POOL_FROM = 8  # fetched bodies in one round before the workers start: a small round never pays their start
 RECORD_FIELDS = tuple(field.name for field in fields(ArticleRecord))
@@ -44,6 +44,9 @@ def default_workers() -> int:
 
 
 def available() -> bool:
+    """Whether there is a fork server here (Linux, macOS; not Windows)."""
+    import multiprocessing
+
     return "forkserver" in multiprocessing.get_all_start_methods()
 
 
@@ -53,9 +56,9 @@ class ParsePool:
     def __init__(self, workers: int | None = None, start_from: int = POOL_FROM) -> None:
         self.workers = workers or default_workers()
         self.start_from = start_from
-        self._executor: ProcessPoolExecutor | None = None
+        self._executor = None  # a ProcessPoolExecutor once started
         self.starting: asyncio.Future | None = None  # the start, once a round has asked for the workers
-        self._given_up = not available()
+        self._given_up = False
         self._lock = threading.Lock()  # the start runs in a thread; `close` may come meanwhile
         self.served = 0  # bodies the workers parsed
 
@@ -77,16 +80,24 @@ class ParsePool:
         interpreter, the parser's imports): the poller calls it in a thread."""
         if self._executor is not None or self._given_up:
             return
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(_PRELOAD)
         executor = None
         try:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import forkserver
+
+            context = multiprocessing.get_context("forkserver")  # ValueError where there is none
+            context.set_forkserver_preload(_PRELOAD)
             forkserver.ensure_running()  # told `_PRELOAD` alone, it never imports the caller's `__main__`
             executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            warm = []
             with _main_hidden():
-                # A submit starts a worker while none is idle: one each, and all of them now, so
-                # none is ever started later with the caller's `__main__` in sight.
-                warm = [executor.submit(os.getpid) for _ in range(self.workers)]
+                # A submit starts a worker while none is idle: all of them now, so none is ever
+                # started later with the caller's `__main__` in sight.
+                while len(executor._processes) < self.workers and len(warm) < 100 * self.workers:
+                    warm.append(executor.submit(os.getpid))
+            if len(executor._processes) < self.workers:
+                raise RuntimeError("the workers did not start")
             for future in warm:
                 future.result()
         except Exception:  # noqa: BLE001 - no pool is the old way, not a failed poll
