@@ -89,7 +89,7 @@ class ParsePool:
             context = multiprocessing.get_context("forkserver")  # ValueError where there is none
             context.set_forkserver_preload(_PRELOAD)
             forkserver.ensure_running()  # told `_PRELOAD` alone, it never imports the caller's `__main__`
-            executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_quiet_on_interrupt)
             warm = []
             with _main_hidden():
                 # A submit starts a worker while none is idle: all of them now, so none is ever
@@ -150,6 +150,13 @@ def _main_hidden():
             yield
         finally:
             sys.modules["__main__"] = main
+
+
+def _quiet_on_interrupt() -> None:
+    """A worker leaves Ctrl-C to the poller, which ends the pool: no traceback from each worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def parse_and_prepare(body: bytes, url: str, content_type: str) -> tuple:
