@@ -14,7 +14,8 @@ worker as a new interpreter. Neither the server nor the workers run the caller's
 (multiprocessing would re-import a script's `__main__` in every worker, which runs an
 unguarded one again; the TUI and the tests run the poller too). Where there is no fork
 server (Windows), there is no pool: the round parses in threads. A pool that breaks (a worker
-killed) is given up for the poller's life, and its bodies are parsed in the thread instead.
+killed) is given up for the poller's life, and its bodies are parsed in the thread instead;
+so is one that cannot start, as under the dashboard, whose Textual app stands in for stderr.
 """
 
 from __future__ import annotations
@@ -82,6 +83,10 @@ class ParsePool:
             return
         executor = None
         try:
+            if sys.stderr is None or sys.stderr.fileno() < 0:
+                # The dashboard's (Textual holds the terminal and gives print() a stand-in): the
+                # fork server and its resource tracker keep the stderr descriptor open and fail.
+                raise OSError("no standard error to hand the worker processes")
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
             from multiprocessing import forkserver

@@ -189,3 +189,29 @@ def test_the_workers_never_run_the_callers_main(tmp_path):
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.split() == ["ok", "1"]
     assert marker.read_text() == "ran\n"
+
+
+def test_under_the_dashboards_stand_in_for_stderr_the_round_parses_in_threads(tmp_path, feed_server, monkeypatch):
+    """Textual gives print() a stand-in whose fileno is -1, which multiprocessing cannot hand on."""
+
+    class StandIn:
+        def write(self, text: str) -> int:
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+        def fileno(self) -> int:
+            return -1
+
+    monkeypatch.setattr(sys, "stderr", StandIn())
+    db = database(tmp_path / "dashboard.db", serve(feed_server, 3))
+    pool = ParsePool(workers=1, start_from=1)
+    try:
+        pool.start()
+        report = poll(db, pool)
+    finally:
+        pool.close()
+        db.close()
+    assert report.ok == 3 and len(report.new_ids) == 13
+    assert not pool.running and pool.served == 0
