@@ -86,7 +86,7 @@ async def fetch_step(client: httpx.AsyncClient, feed: Feed, settings: FetchSetti
     except FetchError as error:
         return _outcome(feed, settings, ok=False, status=error.status, error=str(error), retry_after=error.retry_after)
     except Exception as error:  # noqa: BLE001 - one feed's surprise must not stop the others
-        return _outcome(feed, settings, ok=False, error=_internal(error))
+        return _outcome(feed, settings, ok=False, error=internal_error(error))
     if fetched.not_modified:
         return _outcome(
             feed, settings, ok=True, status=304, not_modified=True, max_age=fetched.max_age, moved_to=fetched.moved_to
@@ -106,7 +106,7 @@ async def parse_step(feed: Feed, fetched: Fetched, settings: FetchSettings) -> t
     except ParseError as error:
         message = str(error)
     except Exception as error:  # noqa: BLE001 - one feed's surprise must not stop the others
-        message = _internal(error)
+        message = internal_error(error)
     else:
         return _parsed_outcome(feed, fetched, settings, parsed.title, parsed.site_url, parsed.ttl, parsed.items), parsed.items
     return _outcome(feed, settings, ok=False, status=fetched.status, error=message), []
@@ -143,8 +143,6 @@ def _parsed_outcome(feed: Feed, fetched: Fetched, settings: FetchSettings, title
         moved_to=fetched.moved_to,
     )
 
-
-_internal = internal_error
 
 
 def _outcome(
