@@ -144,7 +144,6 @@ def _parsed_outcome(feed: Feed, fetched: Fetched, settings: FetchSettings, title
     )
 
 
-
 def _outcome(
     feed: Feed,
     settings: FetchSettings,
