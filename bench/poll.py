@@ -42,6 +42,7 @@ import asyncio
 import contextlib
 import cProfile
 import dataclasses
+import inspect
 import io
 import multiprocessing
 import os
@@ -175,25 +176,54 @@ def storywatch_db(folder: Path, urls: list[str]):
     return db
 
 
-def storywatch_run(server: Server, settings: FetchSettings) -> dict[str, float]:
-    """Seconds (wall and CPU) for a cold poll and a warm one, and the items stored."""
+def storywatch_run(server: Server, settings: FetchSettings, pool_from: int | None = None,
+                   workers: int | None = None) -> dict[str, float]:
+    """Seconds (wall and CPU) for a cold poll and a warm one, and the items stored. CPU is the
+    poller's process's, and its worker processes' apart (`workers_cpu`, with the fork server's
+    start), read from /proc before the pool ends; `pool_from`/`workers` set the pool's threshold
+    and size (a version without the pool, feeds/pool.py, ignores them)."""
+    pools = {}
+    if "pool" in inspect.signature(poll_due).parameters:  # not in an older storywatch: its rounds parse in threads
+        from storywatch.feeds.pool import POOL_FROM, ParsePool
+
+        pools["pool"] = ParsePool(workers, POOL_FROM if pool_from is None else pool_from)
     with tempfile.TemporaryDirectory() as folder:
         db = storywatch_db(Path(folder), server.urls())
         server.count()
         wall, cpu = time.perf_counter(), time.process_time()
-        cold = asyncio.run(poll_due(db, settings=settings, force=True))
+        cold = asyncio.run(poll_due(db, settings=settings, force=True, **pools))
         cold_wall, cold_cpu = time.perf_counter() - wall, time.process_time() - cpu
+        workers_cpu = _workers_cpu(pools["pool"]) if pools else 0.0
+        served = pools["pool"].served if pools else 0
         cold_requests = server.count()
         wall = time.perf_counter()
-        warm = asyncio.run(poll_due(db, settings=settings, force=True))
+        warm = asyncio.run(poll_due(db, settings=settings, force=True, **pools))
         warm_wall = time.perf_counter() - wall
         warm_requests, conditional = server.count()
         db.close()
+        if pools:
+            pools["pool"].close()
     if cold.ok != server.feeds or warm.not_modified != server.feeds:
         raise SystemExit(f"storywatch: unexpected poll result: {cold.errors or warm.errors}")
     if cold_requests[0] != server.feeds or conditional != server.feeds:
         raise SystemExit(f"storywatch: {cold_requests} cold, {warm_requests} warm requests, {conditional} conditional")
-    return {"cold": cold_wall, "warm": warm_wall, "cpu": cold_cpu, "items": len(cold.new_ids)}
+    return {"cold": cold_wall, "warm": warm_wall, "cpu": cold_cpu, "items": len(cold.new_ids), "workers_cpu": workers_cpu,
+            "served": served}
+
+
+def _workers_cpu(pool) -> float:
+    """CPU seconds of the pool's workers and of the fork server they came from (Linux /proc)."""
+    from multiprocessing import forkserver
+
+    pids = pool.worker_pids()
+    if pids:
+        pids.append(getattr(forkserver._forkserver, "_forkserver_pid", None))
+    ticks = 0
+    for pid in filter(None, pids):
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def storywatch_process_run(server: Server, settings: FetchSettings, sites: int,
@@ -339,6 +369,10 @@ def main() -> None:
                         help="serve the feeds (on the ports --process uses) and make DIR/bench.db and DIR/config.toml"
                         " as --process does, polled once so the next fetch is warm; print the command to time"
                         " or profile, and keep serving until Ctrl-C")
+    parser.add_argument("--pool-from", type=int, default=None,
+                        help="bodies in a round before the worker processes start (default feeds/pool.py's"
+                        " POOL_FROM; a number above --feeds: no pool, the round parses in threads)")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default feeds/pool.py's)")
     args = parser.parse_args()
     feeds = args.feeds or (200 if args.profile else 100)
     settings = FetchSettings(concurrency=args.concurrency, network_concurrency=args.network_concurrency)
@@ -371,7 +405,8 @@ def main() -> None:
                 contenders = [("storywatch", lambda: mine.append(
                     storywatch_process_run(server, settings, sites, args.bytecode_cache)))]
             else:
-                contenders = [("storywatch", lambda: mine.append(storywatch_run(server, settings)))]
+                contenders = [("storywatch", lambda: mine.append(
+                    storywatch_run(server, settings, args.pool_from, args.workers)))]
             if binary:
                 contenders.append(("newsboat", lambda: theirs.append(newsboat_run(server, settings.concurrency, binary))))
             if run % 2:
@@ -380,14 +415,19 @@ def main() -> None:
                 go()
                 last = (mine if name == "storywatch" else theirs)[-1]
                 print(f"  run {run + 1} {name:<10}: cold {last['cold']:.2f} s, warm {last['warm']:.2f} s,"
-                      f" {last['items']:,} items", flush=True)
+                      f" {last['items']:,} items"
+                      + (f", cold CPU {last['cpu']:.2f} s + workers {last['workers_cpu']:.2f} s"
+                         f" ({last['served']} feeds parsed by them)" if 'served' in last else ""),
+                      flush=True)
     cold = [r["cold"] for r in mine]
     warm = [r["warm"] for r in mine]
     items = mine[0]["items"]
     cpu_ms = statistics.median(r["cpu"] / r["items"] * 1000 for r in mine)
+    workers_ms = statistics.median(r.get("workers_cpu", 0.0) / r["items"] * 1000 for r in mine)
     print(f"{'':<12}{'cold poll (median, min-max)':<32}{'warm poll, all 304':<32}items")
     print(f"{'storywatch':<12}{spread(cold):<32}{spread(warm):<32}{items:,}"
-          f"  ({items / statistics.median(cold):,.0f} items/s; CPU {cpu_ms:.2f} ms per new item)")
+          f"  ({items / statistics.median(cold):,.0f} items/s; CPU {cpu_ms:.2f} ms per new item"
+          + (f" + worker processes {workers_ms:.2f} ms" if workers_ms else "") + ")")
     if theirs:
         their_cold = [r["cold"] for r in theirs]
         their_warm = [r["warm"] for r in theirs]

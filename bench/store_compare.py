@@ -7,6 +7,8 @@ poll where some items are edited, retitled, listed twice or given another's link
 text arrives for a few), then saves every poll with `save_poll` at fixed poll times.
 
     python bench/store_compare.py ingest OUT.db [--feeds 40] [--generated-only]   # seconds, statements
+    python bench/store_compare.py ingest OUT.db --prepared    # each poll's analysis computed first, as the
+                                                              # poller's worker processes send it
     python bench/store_compare.py compare A.db B.db           # every table, timestamps aside
 
 To compare two versions, run `ingest` under each (e.g. PYTHONPATH=/path/to/old-copy, where
@@ -96,7 +98,7 @@ def _replace(record, **changes):
     return replace(record, **changes)
 
 
-def ingest(path: Path, feeds: int, pragmas: list[str] = (), real: bool = True) -> None:
+def ingest(path: Path, feeds: int, pragmas: list[str] = (), real: bool = True, prepared: bool = False) -> None:
     from storywatch.store.db import open_db
     from storywatch.store.feeds import add_feed, all_feeds, remove_feed
     from storywatch.store.ingest import save_poll
@@ -130,8 +132,13 @@ def ingest(path: Path, feeds: int, pragmas: list[str] = (), real: bool = True) -
             db.conn.commit()
             db.conn.set_trace_callback(lambda _: statements.__setitem__(0, statements[0] + 1))
         outcome = PollOutcome(polled_at=polled_at, ok=True, status=200, next_poll_at="2026-01-08T00:00:00Z")
+        ready = None
+        if prepared:  # computed apart, and through pack/unpack as they cross from a worker process
+            from storywatch.store.prepared import pack, prepare, unpack
+
+            ready = [unpack(pack(prepare(record))) for record in records]
         started = time.process_time()
-        result = save_poll(db, feed_ids[name], outcome, records)
+        result = save_poll(db, feed_ids[name], outcome, records, *([ready] if prepared else []))
         seconds += time.process_time() - started
         new += len(result.new_ids)
         items += len(records)
@@ -195,12 +202,14 @@ def main() -> None:
     run.add_argument("--feeds", type=int, default=40)
     run.add_argument("--generated-only", action="store_true", help="bench/poll.py's feeds alone, no real texts")
     run.add_argument("--pragma", action="append", default=[], metavar="NAME=VALUE", help="an extra PRAGMA to try")
+    run.add_argument("--prepared", action="store_true",
+                     help="hand save_poll each item's analysis computed beforehand (store CPU then leaves it out)")
     check = commands.add_parser("compare")
     check.add_argument("a", type=Path)
     check.add_argument("b", type=Path)
     args = parser.parse_args()
     if args.command == "ingest":
-        ingest(args.db, args.feeds, args.pragma, real=not args.generated_only)
+        ingest(args.db, args.feeds, args.pragma, real=not args.generated_only, prepared=args.prepared)
     else:
         sys.exit(1 if compare(args.a, args.b) else 0)
 

@@ -2,7 +2,8 @@
 
 The network, the parsing and the database never wait on each other: fetches run in the event
 loop (so a feed's deadline measures its own network time), `network_concurrency` at a time;
-parsing (in worker threads) and storing take `concurrency` places, so many cheap conditional
+parsing (in worker threads; in a big round, in worker processes with each item's text work,
+see feeds/pool.py) and storing take `concurrency` places, so many cheap conditional
 requests are in flight while the CPU works on a few bodies; every database call of a round
 runs in one store thread, since a sqlite3 connection must never be used by two threads at
 once and its writes must be serialised. A feed that fails only marks itself as failing
@@ -29,10 +30,12 @@ from sqlite_utils.db import NotFoundError
 
 from storywatch.feeds.fetch import Fetched, FetchError, FetchSettings, fetch_feed, make_client
 from storywatch.feeds.fulltext import PageReport, page_round
+from storywatch.feeds.pool import ParsePool, internal_error, records_of
 from storywatch.feeds.schedule import healthy_delay, next_poll_at, parse_retry_after, poll_delay, publishing_gap
 from storywatch.store.db import StoreError, is_transient
 from storywatch.store.feeds import Feed, all_feeds, due_feeds, next_poll_time
 from storywatch.store.ingest import save_poll
+from storywatch.store.prepared import unpack
 from storywatch.store.records import ArticleRecord, PollOutcome
 from storywatch.store.times import from_iso, to_iso, utc_now
 
@@ -83,7 +86,7 @@ async def fetch_step(client: httpx.AsyncClient, feed: Feed, settings: FetchSetti
     except FetchError as error:
         return _outcome(feed, settings, ok=False, status=error.status, error=str(error), retry_after=error.retry_after)
     except Exception as error:  # noqa: BLE001 - one feed's surprise must not stop the others
-        return _outcome(feed, settings, ok=False, error=_internal(error))
+        return _outcome(feed, settings, ok=False, error=internal_error(error))
     if fetched.not_modified:
         return _outcome(
             feed, settings, ok=True, status=304, not_modified=True, max_age=fetched.max_age, moved_to=fetched.moved_to
@@ -103,28 +106,42 @@ async def parse_step(feed: Feed, fetched: Fetched, settings: FetchSettings) -> t
     except ParseError as error:
         message = str(error)
     except Exception as error:  # noqa: BLE001 - one feed's surprise must not stop the others
-        message = _internal(error)
+        message = internal_error(error)
     else:
-        outcome = _outcome(
-            feed,
-            settings,
-            ok=True,
-            status=fetched.status,
-            etag=fetched.etag,
-            last_modified=fetched.last_modified,
-            feed_title=parsed.title,
-            site_url=parsed.site_url,
-            dates=[item.published_at for item in parsed.items],
-            ttl=parsed.ttl,
-            max_age=fetched.max_age,
-            moved_to=fetched.moved_to,
-        )
-        return outcome, parsed.items
+        return _parsed_outcome(feed, fetched, settings, parsed.title, parsed.site_url, parsed.ttl, parsed.items), parsed.items
     return _outcome(feed, settings, ok=False, status=fetched.status, error=message), []
 
 
-def _internal(error: Exception) -> str:
-    return f"internal error: {type(error).__name__}: {' '.join(str(error).split())[:200]}"
+async def _parse_in(
+    pool: ParsePool, feed: Feed, fetched: Fetched, settings: FetchSettings
+) -> tuple[PollOutcome, list[ArticleRecord], list | None] | None:
+    """`parse_step` in the pool's worker process, with each item's text work done there too
+    (packed, see `store.prepared.pack`); None when the pool cannot (the thread does it then)."""
+    done = await pool.parse(fetched.body, fetched.url, fetched.content_type)
+    if done is None:
+        return None
+    if done[0] == "error":
+        return _outcome(feed, settings, ok=False, status=fetched.status, error=done[1]), [], None
+    _, title, site_url, ttl, rows, prepared = done
+    items = records_of(rows)
+    return _parsed_outcome(feed, fetched, settings, title, site_url, ttl, items), items, prepared
+
+
+def _parsed_outcome(feed: Feed, fetched: Fetched, settings: FetchSettings, title, site_url, ttl, items) -> PollOutcome:
+    return _outcome(
+        feed,
+        settings,
+        ok=True,
+        status=fetched.status,
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
+        feed_title=title,
+        site_url=site_url,
+        dates=[item.published_at for item in items],
+        ttl=ttl,
+        max_age=fetched.max_age,
+        moved_to=fetched.moved_to,
+    )
 
 
 def _outcome(
@@ -186,6 +203,7 @@ async def poll_due(
     settings: FetchSettings = FetchSettings(),
     force: bool = False,
     client: httpx.AsyncClient | None = None,
+    pool: ParsePool | None = None,
 ) -> PollReport:
     """Poll every feed that is due (every feed when `force`): `settings.network_concurrency`
     requests in flight, `settings.concurrency` fetched feeds parsed and stored at once.
@@ -194,18 +212,24 @@ async def poll_due(
     dashboard sees fast feeds without waiting for slow ones. Raises `PollStoreError` (a
     `StoreError`) only when the database cannot be written, after the other feeds have been
     tried. `db` must not be used elsewhere until this returns: the round uses it from its own
-    store thread.
+    store thread. `pool` parses a big round's bodies in other processes (`feeds/pool.py`);
+    without one, the round makes its own and ends it.
     """
     store = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storywatch-store")
+    own_pool = pool is None
+    pool = pool or ParsePool()
     try:
-        return await _poll_round(db, store, settings, force, client)
+        return await _poll_round(db, store, pool, settings, force, client)
     finally:
+        if own_pool:
+            pool.close()
         # A cancelled round may leave a write running there; the connection is free only once it ends.
         store.shutdown(wait=True, cancel_futures=True)
 
 
 async def _poll_round(
-    db: Database, store: ThreadPoolExecutor, settings: FetchSettings, force: bool, client: httpx.AsyncClient | None
+    db: Database, store: ThreadPoolExecutor, pool: ParsePool, settings: FetchSettings, force: bool,
+    client: httpx.AsyncClient | None,
 ) -> PollReport:
     loop = asyncio.get_running_loop()
 
@@ -223,8 +247,10 @@ async def _poll_round(
     hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(max(1, settings.per_host)))
     cpu = asyncio.Semaphore(max(1, settings.concurrency))
     store_errors: list[tuple[str, sqlite3.Error]] = []
+    bodies = 0
 
     async def poll(feed: Feed) -> None:
+        nonlocal bodies
         parsing = False
         try:
             # The host's place is taken first, so feeds waiting for a busy site hold none of the round's places.
@@ -236,9 +262,16 @@ async def _poll_round(
                     await cpu.acquire()
                     parsing = True
             # A parsed feed keeps its CPU place until it is stored, as a 304 or a failure needs none.
-            outcome, items = await parse_step(feed, step, settings) if parsing else (step, [])
+            outcome, items, prepared = step, [], None
+            if parsing:
+                bodies += 1
+                done = await _parse_in(pool, feed, step, settings) if pool.wanted(bodies) else None
+                if done is None:
+                    outcome, items = await parse_step(feed, step, settings)
+                else:
+                    outcome, items, prepared = done
             try:
-                result = await in_store(_store_poll, feed.id, outcome, items)
+                result = await in_store(_store_poll, feed.id, outcome, items, prepared)
             except sqlite3.Error as error:
                 store_errors.append((f"cannot store the poll of {feed.url}: {error}", error))
                 return
@@ -282,12 +315,13 @@ async def _poll_round(
     return report
 
 
-def _store_poll(db: Database, feed_id: int, outcome: PollOutcome, items: list[ArticleRecord]):
-    """In the store thread: save one feed's poll, unless the feed was removed meanwhile (None)."""
+def _store_poll(db: Database, feed_id: int, outcome: PollOutcome, items: list[ArticleRecord], packed: list | None):
+    """In the store thread: save one feed's poll, unless the feed was removed meanwhile (None).
+    `packed`: the items' text work, done in a worker process."""
     if not _still_followed(db, feed_id):
         return None
     try:
-        return save_poll(db, feed_id, outcome, items)
+        return save_poll(db, feed_id, outcome, items, [unpack(p) for p in packed] if packed is not None else None)
     except NotFoundError:
         return None
 
@@ -317,11 +351,22 @@ async def watch(
     round is reported with its `store_error` and tried again after 1, 2, 4 ... up to
     `RETRY_CAP` seconds. Any other database error (a full disk, a corrupt or read-only file) does.
     """
+    pool = ParsePool()  # started by the first big round, kept for the rounds after it
+    try:
+        await _watch(db, stop, on_poll, settings, tick, pool)
+    finally:
+        pool.close()
+
+
+async def _watch(
+    db: Database, stop: threading.Event, on_poll: Callable[[PollReport], None] | None, settings: FetchSettings,
+    tick: float, pool: ParsePool,
+) -> None:
     retry = 0.0
     async with make_client(settings) as client:
         while not stop.is_set():
             try:
-                report = await _round(db, stop, settings, client, tick)
+                report = await _round(db, stop, settings, client, tick, pool)
                 retry = 0.0
             except (StoreError, sqlite3.Error) as error:
                 if not is_transient(error):
@@ -340,10 +385,11 @@ async def watch(
 
 
 async def _round(
-    db: Database, stop: threading.Event, settings: FetchSettings, client: httpx.AsyncClient, tick: float
+    db: Database, stop: threading.Event, settings: FetchSettings, client: httpx.AsyncClient, tick: float,
+    pool: ParsePool,
 ) -> PollReport | None:
     """One round of `poll_due`, abandoned (None) as soon as `stop` is set."""
-    round_ = asyncio.ensure_future(poll_due(db, settings=settings, client=client))
+    round_ = asyncio.ensure_future(poll_due(db, settings=settings, client=client, pool=pool))
     try:
         while not round_.done():
             await asyncio.wait({round_}, timeout=tick)

@@ -7,19 +7,34 @@ ever reads finished results. Each step owns its own module and tables.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlite_utils import Database
 
 
-def analyse_articles(db: Database, article_ids: list[int]) -> None:
-    """Analyse articles that were just added or changed (seeds included)."""
+def analyse_articles(
+    db: Database, article_ids: list[int], prepared: Mapping[tuple[str, str, str], object] | None = None
+) -> None:
+    """Analyse articles that were just added or changed (seeds included).
+
+    `prepared` maps (title, summary, body) to that text's `store.prepared.TextAnalysis`,
+    computed beforehand (in the poller's worker processes); an article whose stored text is
+    not among its keys is analysed here, by the same functions."""
     if not article_ids:
         return
     # Loaded on first use: the extractor's gazetteer and the stemmer cost start-up time.
     from storywatch.store import entities, grouping, scoring, story_model
+    from storywatch.store.prepared import relevance_terms, with_names
     from storywatch.store.text import dedup, relevance
 
+    known = prepared or {}
+
+    def mentions_of(title, summary, body):
+        found = known.get((title, summary, body))
+        return found.mentions if found is not None else entities.article_mentions(title, summary, body)
+
     # Entities first: relevance uses the entities an article shares with the seeds.
-    entities.index_articles(db, article_ids)
+    entities.index_articles(db, article_ids, mentions_of if known else None)
     with db.atomic():
         articles = story_model.load_articles(db, article_ids)
         names = story_model.entity_names(db, [a[0] for a in articles])
@@ -32,10 +47,12 @@ def analyse_articles(db: Database, article_ids: list[int]) -> None:
         stored = grouping.stored_groupings(db, [a[0] for a in articles])
         for article_id, kind, seed_story, title, summary, body in articles:
             before = stored[article_id]
-            terms, opening = relevance.article_terms(title, summary, body, names.get(article_id, ()))
+            found = known.get((title, summary, body))
+            words, opening = (found.terms, found.opening) if found is not None else relevance_terms(title, summary, body)
+            terms = with_names(words, names.get(article_id, ()))
             if kind == "feed" and before.signature is None:
                 new_background.append(terms)
-            fingerprint = dedup.fingerprint(title, summary, body)
+            fingerprint = found.fingerprint if found is not None else dedup.fingerprint(title, summary, body)
             seed_id = grouping.group_article(db, article_id, kind, fingerprint, seed_shingles, before)
             for story_id, state in stories:
                 scoring.store_relevance(

@@ -12,20 +12,24 @@ from storywatch.store.db import insert_row
 from storywatch.store.feeds import move_feed
 from storywatch.store.known import KnownItems
 from storywatch.store.pages import page_body
+from storywatch.store.prepared import Prepared, StoredText, by_text, stored_text
 from storywatch.store.records import ArticleRecord, IngestResult, PollOutcome
-from storywatch.store.text.clean import clean_block, clean_line, content_hash
+from storywatch.store.text.clean import clean_line, content_hash
 from storywatch.store.text.edits import Verdict, Version, classify, edit_key
-from storywatch.store.text.urls import canonical_url
 from storywatch.store.times import now_iso
 
 POLL_BATCH = 200  # items stored per transaction: a huge feed holds the write lock for one batch at a time
 
 
 def save_poll(
-    db: Database, feed_id: int, outcome: PollOutcome, items: list[ArticleRecord] = ()
+    db: Database, feed_id: int, outcome: PollOutcome, items: list[ArticleRecord] = (),
+    prepared: list[Prepared] | None = None,
 ) -> IngestResult:
     """Record a poll and store its items, `POLL_BATCH` items per transaction, so a feed of
     thousands of items never keeps the dashboard or another fetcher waiting for long.
+
+    `prepared`, one per item, is `store.prepared.prepare` of each, computed beforehand (by the
+    poller's worker processes): the rows stored are the same with it or without.
 
     The feed's new state (validators, success) is written with the last batch: a crash part
     way leaves whole batches stored and the feed due with its old ETag, so the next poll
@@ -36,7 +40,8 @@ def save_poll(
     for start in range(0, max(len(items), 1), POLL_BATCH):
         with db.atomic():
             chunk = items[start : start + POLL_BATCH]
-            batch = ingest_items(db, chunk, feed_id=feed_id, seen_at=outcome.polled_at, seen=seen)
+            ready = prepared[start : start + POLL_BATCH] if prepared is not None else None
+            batch = ingest_items(db, chunk, feed_id=feed_id, seen_at=outcome.polled_at, seen=seen, prepared=ready)
             if start + POLL_BATCH >= len(items):
                 _record_outcome(db, feed_id, outcome)
         result.new_ids += batch.new_ids
@@ -53,20 +58,21 @@ def ingest_items(
     feed_id: int | None = None,
     seen_at: str | None = None,
     seen: SeenInPoll | None = None,
+    prepared: list[Prepared] | None = None,
 ) -> IngestResult:
     """Store items idempotently, in one transaction: the same item twice adds nothing.
 
     `seen` is what this poll already stored (it grows), so that one poll's batches agree on
-    which item came first."""
+    which item came first. `prepared`: see `save_poll`."""
     seen_at = seen_at or now_iso()
     result = IngestResult()
     seen_in_batch = SeenInPoll() if seen is None else seen
     quiet: list[int] = []
+    texts = [p.text for p in prepared] if prepared is not None else [stored_text(item) for item in items]
     with db.atomic():
-        keys = [(canonical_url(item.url), clean_line(item.guid, 2000)) for item in items]  # each computed once
-        known = KnownItems(db, feed_id, [guid for _, guid in keys], [canonical for canonical, _ in keys])
-        for item, (canonical, guid) in zip(items, keys):
-            outcome = _ingest_one(db, item, canonical, guid, feed_id, seen_at, seen_in_batch, known)
+        known = KnownItems(db, feed_id, [text.guid for text in texts], [text.canonical for text in texts])
+        for item, text in zip(items, texts):
+            outcome = _ingest_one(db, item, text, feed_id, seen_at, seen_in_batch, known)
             if outcome is None:
                 result.skipped += 1
             elif outcome[1] == "new":
@@ -77,7 +83,7 @@ def ingest_items(
                 result.unchanged += 1
                 if outcome[1] == "quiet":  # its text changed, though no reader would call it an edit
                     quiet.append(outcome[0])
-        analyse_articles(db, result.new_ids + result.updated_ids + quiet)
+        analyse_articles(db, result.new_ids + result.updated_ids + quiet, by_text(prepared) if prepared else None)
     return result
 
 
@@ -97,19 +103,16 @@ class SeenInPoll:
 
 
 def _ingest_one(
-    db: Database, item: ArticleRecord, canonical: str, guid: str, feed_id: int | None, seen_at: str,
+    db: Database, item: ArticleRecord, text: StoredText, feed_id: int | None, seen_at: str,
     seen_in_batch: SeenInPoll, known: KnownItems,
 ):
-    """Store one item (`canonical` and `guid` are its canonical URL and clean GUID); an article
+    """Store one item (`text` is what is stored of it: its keys and clean text); an article
     an earlier item of the poll already stored is left as that item had it (one article listed
     twice, or two items found by one GUID but with different links), so a repeated poll is not
     a new revision each time."""
-    title = clean_line(item.title) or clean_line(item.summary, 120)
+    canonical, guid, title, summary, body, digest = text
     if not title or not (canonical or guid):
         return None  # nothing to show or nothing to know it by again
-    summary = clean_block(item.summary, 20_000)
-    body = clean_block(item.body)
-    digest = content_hash(title, summary, body)
     url = clean_line(item.url, 2000)
     if guid in seen_in_batch.guids:  # the feed gave this GUID to an earlier item of this poll
         return seen_in_batch.guids[guid], "unchanged"
