@@ -7,6 +7,7 @@ poll where some items are edited, retitled, listed twice or given another's link
 text arrives for a few), then saves every poll with `save_poll` at fixed poll times.
 
     python bench/store_compare.py ingest OUT.db [--feeds 40] [--generated-only]   # seconds, statements
+    python bench/store_compare.py ingest OUT.db --profile   # the store's own CPU by module, and its statements
     python bench/store_compare.py compare A.db B.db           # every table, timestamps aside
 
 To compare two versions, run `ingest` under each (e.g. PYTHONPATH=/path/to/old-copy, where
@@ -19,11 +20,15 @@ everything else, ids included, must be equal.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import pstats
 import random
+import re
 import sqlite3
 import sys
 import time
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -96,7 +101,7 @@ def _replace(record, **changes):
     return replace(record, **changes)
 
 
-def ingest(path: Path, feeds: int, pragmas: list[str] = (), real: bool = True) -> None:
+def ingest(path: Path, feeds: int, pragmas: list[str] = (), real: bool = True, profile: bool = False) -> None:
     from storywatch.store.db import open_db
     from storywatch.store.feeds import add_feed, all_feeds, remove_feed
     from storywatch.store.ingest import save_poll
@@ -116,7 +121,15 @@ def ingest(path: Path, feeds: int, pragmas: list[str] = (), real: bool = True) -
         if name not in feed_ids:
             feed_ids[name] = add_feed(db, f"http://127.0.0.1:9/{name}.xml")
     statements = [0]
-    db.conn.set_trace_callback(lambda _: statements.__setitem__(0, statements[0] + 1))
+    texts: Counter = Counter()
+
+    def count(statement: str) -> None:
+        statements[0] += 1
+        if profile:
+            texts[_shape(statement)] += 1
+
+    db.conn.set_trace_callback(count)
+    profiler = cProfile.Profile() if profile else None
     seconds, new, items = 0.0, 0, 0
     for number, (name, polled_at, records) in enumerate(work):
         if number == len(work) // 2:
@@ -128,10 +141,14 @@ def ingest(path: Path, feeds: int, pragmas: list[str] = (), real: bool = True) -
                     " VALUES (?, 'http://127.0.0.1:9/page', 'ok', ?, 0, ?)", [article_id, polled_at, polled_at])
                 db.execute("UPDATE articles SET body = body || ' Full text from the page.' WHERE id = ?", [article_id])
             db.conn.commit()
-            db.conn.set_trace_callback(lambda _: statements.__setitem__(0, statements[0] + 1))
+            db.conn.set_trace_callback(count)
         outcome = PollOutcome(polled_at=polled_at, ok=True, status=200, next_poll_at="2026-01-08T00:00:00Z")
         started = time.process_time()
+        if profiler:
+            profiler.enable()
         result = save_poll(db, feed_ids[name], outcome, records)
+        if profiler:
+            profiler.disable()
         seconds += time.process_time() - started
         new += len(result.new_ids)
         items += len(records)
@@ -139,6 +156,30 @@ def ingest(path: Path, feeds: int, pragmas: list[str] = (), real: bool = True) -
     db.close()
     print(f"{items:,} items ({new:,} new) in {len(work)} polls: store CPU {seconds:.2f} s,"
           f" {seconds / items * 1000:.3f} ms per item, {statements[0] / items:.1f} SQL statements per item")
+    if profiler:
+        _print_profile(profiler, texts, items)
+
+
+def _shape(statement: str) -> str:
+    """A statement with its values taken out (the trace callback sees them bound), so that one
+    statement run with many values counts as one."""
+    shape = re.sub(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b|X'[0-9A-Fa-f]*'", "?", " ".join(statement.split()))
+    return re.sub(r"\?(?:, \?)+", "?, ...", shape)[:160]
+
+
+def _print_profile(profiler, texts: Counter, items: int) -> None:
+    """Self time by module (C functions by name), then the statements most often run."""
+    stats = pstats.Stats(profiler)
+    by_module: Counter = Counter()
+    for (file, _, function), (_, _, self_time, _, _) in stats.stats.items():
+        by_module[function if file == "~" else file.replace(str(ROOT) + "/", "")] += self_time
+    total = sum(by_module.values())
+    print(f"profiled self time {total:.2f} s (profiler overhead included); by module:")
+    for name, spent in by_module.most_common(20):
+        print(f"  {spent / total:6.1%}  {spent / items * 1000:.3f} ms/item  {name[-80:]}")
+    print("statements per item, by text:")
+    for text, times in texts.most_common(40):
+        print(f"  {times / items:6.2f}  {text}")
 
 
 def _undated(value, today: str):
@@ -195,12 +236,13 @@ def main() -> None:
     run.add_argument("--feeds", type=int, default=40)
     run.add_argument("--generated-only", action="store_true", help="bench/poll.py's feeds alone, no real texts")
     run.add_argument("--pragma", action="append", default=[], metavar="NAME=VALUE", help="an extra PRAGMA to try")
+    run.add_argument("--profile", action="store_true", help="self time by module, and statements by text")
     check = commands.add_parser("compare")
     check.add_argument("a", type=Path)
     check.add_argument("b", type=Path)
     args = parser.parse_args()
     if args.command == "ingest":
-        ingest(args.db, args.feeds, args.pragma, real=not args.generated_only)
+        ingest(args.db, args.feeds, args.pragma, real=not args.generated_only, profile=args.profile)
     else:
         sys.exit(1 if compare(args.a, args.b) else 0)
 
