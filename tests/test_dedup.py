@@ -142,6 +142,21 @@ def test_minhash_of_real_news_equals_the_per_pair_formula():
     assert checked > 3000
 
 
+def test_minhash_is_the_same_when_its_row_cache_starts_over(monkeypatch):
+    """The cache of each word's hash values starts over when full, in the middle of a text too."""
+    monkeypatch.setattr(dedup, "_ROW_CACHE", 40)
+    monkeypatch.setattr(dedup, "_ROWS", {})
+    checked = 0
+    for item in _bench_items():
+        shingle_set = dedup.shingles(dedup.comparable_words(item.get("title") or "", item.get("summary") or ""), 1)
+        assert dedup.minhash(shingle_set) == _minhash_per_pair(shingle_set)
+        assert dedup.minhash(shingle_set) == _minhash_per_pair(shingle_set)  # now from the cache
+        assert len(dedup._ROWS) <= max(40, len(shingle_set))
+        checked += 1
+        if checked == 300:
+            break
+
+
 def test_minhash_signatures_stay_those_already_stored():
     """A pinned signature: a change of permutations or arithmetic would orphan every stored one."""
     signature = dedup.minhash(dedup.shingles(dedup.comparable_words(*WIRE), 1))
@@ -166,7 +181,7 @@ def test_lane_reduction_is_mod_p_then_low_32_bits(values):
 
 @given(st.lists(st.tuples(st.integers(0, dedup._MAX_HASH) | st.sampled_from([0, 1, dedup._MAX_HASH]), st.integers(0, dedup._MAX_HASH) | st.sampled_from([0, 1, dedup._MAX_HASH])), min_size=1, max_size=30))
 def test_lane_minimum_is_the_smaller_value_in_every_lane(pairs):
-    lane = dedup._LANE_BITS
+    lane = dedup._MIN_LANE_BITS
     x = sum(a << (lane * i) for i, (a, _) in enumerate(pairs))
     y = sum(b << (lane * i) for i, (_, b) in enumerate(pairs))
     smaller = dedup._lanes_min(x, y, len(pairs))
