@@ -1,6 +1,8 @@
 """Fingerprints, shingles, MinHash and LSH band keys: pure functions, clear cases."""
 
+import hashlib
 import json
+import struct
 import unicodedata
 from pathlib import Path
 
@@ -140,6 +142,21 @@ def test_minhash_of_real_news_equals_the_per_pair_formula():
             assert dedup.band_keys(signature) == dedup.band_keys(_minhash_per_pair(shingle_set))
         checked += 1
     assert checked > 3000
+
+
+def _band_keys_as_first_written(signature):
+    """Band keys as the stored ones were computed: one pack and one unpack per band."""
+    keys = []
+    for band in range(dedup.BANDS):
+        chunk = signature[band * dedup.BAND_ROWS : (band + 1) * dedup.BAND_ROWS]
+        digest = hashlib.blake2b(struct.pack(f"<{dedup.BAND_ROWS}I", *chunk), digest_size=8).digest()
+        keys.append((band, struct.unpack("<q", digest)[0]))
+    return keys
+
+
+@given(st.lists(st.integers(min_value=0, max_value=dedup._MAX_HASH), min_size=dedup.NUM_PERM, max_size=dedup.NUM_PERM))
+def test_band_keys_are_those_already_stored(signature):
+    assert dedup.band_keys(tuple(signature)) == _band_keys_as_first_written(signature)
 
 
 def test_minhash_is_the_same_when_its_row_cache_starts_over(monkeypatch):

@@ -282,15 +282,19 @@ def minhash(shingle_set: frozenset[int] | set[int]) -> tuple[int, ...]:
     return tuple(words32[:: _MIN_LANE_BYTES // 4])
 
 
+_SIGNATURE = struct.Struct(f"<{NUM_PERM}I")
+_BAND_BYTES = BAND_ROWS * 4
+
+
 def band_keys(signature: tuple[int, ...]) -> list[tuple[int, int]]:
     """(band, key) pairs: two items share a band key when their signatures agree on every
     value of that band. Keys are signed 64-bit so SQLite stores them as plain integers."""
-    keys = []
-    for band in range(BANDS):
-        chunk = signature[band * BAND_ROWS : (band + 1) * BAND_ROWS]
-        digest = hashlib.blake2b(struct.pack(f"<{BAND_ROWS}I", *chunk), digest_size=8).digest()
-        keys.append((band, struct.unpack("<q", digest)[0]))
-    return keys
+    packed = _SIGNATURE.pack(*signature)  # once: each band's values are a slice of it
+    blake2b = hashlib.blake2b
+    return [
+        (band, int.from_bytes(blake2b(packed[start : start + _BAND_BYTES], digest_size=8).digest(), "little", signed=True))
+        for band, start in enumerate(range(0, BANDS * _BAND_BYTES, _BAND_BYTES))
+    ]
 
 
 def signature_blob(signature: tuple[int, ...]) -> bytes:
