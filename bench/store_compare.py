@@ -217,8 +217,9 @@ def compare(a: Path, b: Path) -> int:
     differences = 0
     for table in sorted(set(left) | set(right)):
         if table not in left or table not in right:
-            print(f"{table}: only in {'the first' if table in left else 'the second'}")
-            differences += 1
+            rows = (left.get(table) or right.get(table))[1]
+            print(f"{table}: only in {'the first' if table in left else 'the second'}, {len(rows):,} rows")
+            differences += bool(rows)  # a table a version adds (a queue that must be empty) is no difference
             continue
         if left[table] == right[table]:
             print(f"{table}: {len(left[table][1]):,} rows, equal")
@@ -232,7 +233,31 @@ def compare(a: Path, b: Path) -> int:
             print("   first: ", repr(row)[:300])
         for row in list(only_b)[:3]:
             print("   second:", repr(row)[:300])
+    differences += not _same_search(a, b)
     return differences
+
+
+def _same_search(a: Path, b: Path, words: int = 300) -> bool:
+    """The compare above reads `articles_fts` through its external content, the articles
+    themselves; this asks both search indexes for the commonest words of the first file's
+    headlines and bodies, and checks every article is indexed once."""
+
+    conns = [sqlite3.connect(path) for path in (a, b)]
+    counts: Counter = Counter()
+    for title, body in conns[0].execute("SELECT title, coalesce(body, '') FROM articles"):
+        counts.update(set(re.findall(r"[a-z]{4,}", f"{title} {body[:2000]}".lower())))
+    asked = [word for word, _ in counts.most_common(words)]
+    answers = []
+    for conn, path in zip(conns, (a, b)):
+        indexed, stored = conn.execute("SELECT (SELECT count(*) FROM articles_fts_docsize), (SELECT count(*) FROM articles)").fetchone()
+        answers.append([conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid", [word]).fetchall() for word in asked])
+        print(f"{path}: {indexed:,} of {stored:,} articles in the search index")
+        if indexed != stored:
+            return False
+    same = answers[0] == answers[1]
+    print(f"search: {len(asked)} words asked, {'the same articles found' if same else 'DIFFERENT articles found'}"
+          f" ({sum(map(len, answers[0])):,} hits)")
+    return same
 
 
 def main() -> None:
