@@ -9,6 +9,7 @@ text arrives for a few), then saves every poll with `save_poll` at fixed poll ti
     python bench/store_compare.py ingest OUT.db [--feeds 40] [--generated-only]   # store CPU per item
     python bench/store_compare.py ingest OUT.db --statements   # statements per item (CPU includes the trace's)
     python bench/store_compare.py ingest OUT.db --profile   # the store's own CPU by module, and its statements
+    python bench/store_compare.py ingest OUT.db --marks     # the user marked some articles half way: copies inherit
     python bench/store_compare.py compare A.db B.db           # every table, timestamps aside
 
 To compare two versions, run `ingest` under each (e.g. PYTHONPATH=/path/to/old-copy, where
@@ -103,7 +104,8 @@ def _replace(record, **changes):
 
 
 def ingest(
-    path: Path, feeds: int, pragmas: list[str] = (), real: bool = True, profile: bool = False, trace: bool = False
+    path: Path, feeds: int, pragmas: list[str] = (), real: bool = True, profile: bool = False, trace: bool = False,
+    marks: bool = False,
 ) -> None:
     """Save every poll; `trace` counts the statements, with a callback that costs CPU of its own
     (SQLite expands each statement's values into its text for it: a body, a blob in hex)."""
@@ -111,6 +113,7 @@ def ingest(
     from storywatch.store.feeds import add_feed, all_feeds, remove_feed
     from storywatch.store.ingest import save_poll
     from storywatch.store.records import PollOutcome
+    from storywatch.store.scoring import mark_on_story
     from storywatch.store.story import ensure_story, load_story
 
     path.unlink(missing_ok=True)
@@ -147,6 +150,9 @@ def ingest(
                     " VALUES (?, 'http://127.0.0.1:9/page', 'ok', ?, 0, ?)", [article_id, polled_at, polled_at])
                 db.execute("UPDATE articles SET body = body || ' Full text from the page.' WHERE id = ?", [article_id])
             db.conn.commit()
+            if marks:  # every 11th article marked (on, or off for every other), as a user teaches
+                for (article_id,) in db.execute("SELECT id FROM articles WHERE id % 11 = 0").fetchall():
+                    mark_on_story(db, article_id, article_id % 22 == 0, rescore=False)
             db.conn.set_trace_callback(count if trace else None)
         outcome = PollOutcome(polled_at=polled_at, ok=True, status=200, next_poll_at="2026-01-08T00:00:00Z")
         started = time.process_time()
@@ -270,12 +276,13 @@ def main() -> None:
     run.add_argument("--pragma", action="append", default=[], metavar="NAME=VALUE", help="an extra PRAGMA to try")
     run.add_argument("--profile", action="store_true", help="self time by module, and statements by text")
     run.add_argument("--statements", action="store_true", help="count the statements (a trace callback)")
+    run.add_argument("--marks", action="store_true", help="mark every 11th article half way (copies inherit marks)")
     check = commands.add_parser("compare")
     check.add_argument("a", type=Path)
     check.add_argument("b", type=Path)
     args = parser.parse_args()
     if args.command == "ingest":
-        ingest(args.db, args.feeds, args.pragma, real=not args.generated_only, profile=args.profile, trace=args.statements)
+        ingest(args.db, args.feeds, args.pragma, real=not args.generated_only, profile=args.profile, trace=args.statements, marks=args.marks)
     else:
         sys.exit(1 if compare(args.a, args.b) else 0)
 
