@@ -77,7 +77,8 @@ def ingest_items(
                 result.unchanged += 1
                 if outcome[1] == "quiet":  # its text changed, though no reader would call it an edit
                     quiet.append(outcome[0])
-        index_queued_articles(db)
+        if result.new_ids:  # only a new article is queued: a poll of 304s runs no statement for it
+            index_queued_articles(db)
         analyse_articles(db, result.new_ids + result.updated_ids + quiet)
     return result
 
