@@ -269,3 +269,21 @@ def test_a_word_split_by_the_cut_is_never_a_lead_word():
     text = ("b" * 200 + " ") * 4
     text += " " * (dedup._LEAD_CHARS - 3 - len(text)) + "splitword and more words after it"
     assert dedup.comparable_words("", text, lead=5)[-1] == "splitword"
+
+
+_HEADLINES = st.text(max_size=200) | st.builds(
+    "{}{}".format,
+    st.lists(st.sampled_from(["Mexico", "cartel", "strikes", "the", "U.S.", "troops", "border", "Sinaloa's"]), max_size=12).map(" ".join),
+    st.sampled_from(["", " - Reuters", " | AP News", " — El País"]),
+)
+
+
+@given(_HEADLINES, st.text(max_size=1500), st.text(max_size=1500))
+def test_a_fingerprint_is_its_parts_computed_apart(title, summary, body):
+    """`fingerprint` reads the headline once for the text and its hash: the same values."""
+    fp = dedup.fingerprint(title, summary, body)
+    tokens = dedup.comparable_words(title, summary, body)
+    assert fp.text_hash == dedup.text_fingerprint(title, summary, body)
+    assert fp.shingles == dedup.item_shingles(title, summary, body)
+    assert fp.signature == dedup.minhash(dedup.shingles(tokens, 1))
+    assert fp.headline_hash == dedup.headline_hash(title)

@@ -342,19 +342,24 @@ class Fingerprint:
 def fingerprint(title: str, summary: str = "", body: str = "") -> Fingerprint:
     """Single words find candidates (a light rewrite keeps most of them, so recall is high);
     word pairs then decide (they keep word order, so same-topic reports fall away)."""
-    tokens = comparable_words(title, summary, body)
+    head = [w for w in words(headline(title)) if w not in STOPWORDS]  # once: the text's start and its own hash
+    lead = _lead_words(summary, LEAD_WORDS) or _lead_words(body, LEAD_WORDS)
+    tokens = head + [w for w in lead if w not in STOPWORDS]  # comparable_words(title, summary, body)
     return Fingerprint(
         text_hash=hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest(),
         shingles=shingles(tokens),
         signature=minhash(shingles(tokens, 1)),
-        headline_hash=headline_hash(title),
+        headline_hash=_hash_of_headline(head),
     )
 
 
 def headline_hash(title: str) -> str | None:
     """A hash of the headline's words (outlet suffix, case, accents and stopwords aside), for
     headlines long enough to name one report; None for short ones."""
-    tokens = [w for w in words(headline(title)) if w not in STOPWORDS]
+    return _hash_of_headline([w for w in words(headline(title)) if w not in STOPWORDS])
+
+
+def _hash_of_headline(tokens: list[str]) -> str | None:
     if len(tokens) < HEADLINE_MIN_WORDS:
         return None
     return hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest()
