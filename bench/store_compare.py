@@ -6,7 +6,10 @@ real texts in bench/data (real_dev, real_wire_dev: one feed per source feed, the
 poll where some items are edited, retitled, listed twice or given another's link, and a page
 text arrives for a few), then saves every poll with `save_poll` at fixed poll times.
 
-    python bench/store_compare.py ingest OUT.db [--feeds 40] [--generated-only]   # seconds, statements
+    python bench/store_compare.py ingest OUT.db [--feeds 40] [--generated-only]   # store CPU per item
+    python bench/store_compare.py ingest OUT.db --statements   # statements per item (CPU includes the trace's)
+    python bench/store_compare.py ingest OUT.db --profile   # the store's own CPU by module, and its statements
+    python bench/store_compare.py ingest OUT.db --marks     # the user marked some articles half way: copies inherit
     python bench/store_compare.py ingest OUT.db --prepared    # each poll's analysis computed first, as the
                                                               # poller's worker processes send it
     python bench/store_compare.py compare A.db B.db           # every table, timestamps aside
@@ -21,11 +24,15 @@ everything else, ids included, must be equal.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import pstats
 import random
+import re
 import sqlite3
 import sys
 import time
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -98,11 +105,17 @@ def _replace(record, **changes):
     return replace(record, **changes)
 
 
-def ingest(path: Path, feeds: int, pragmas: list[str] = (), real: bool = True, prepared: bool = False) -> None:
+def ingest(
+    path: Path, feeds: int, pragmas: list[str] = (), real: bool = True, profile: bool = False, trace: bool = False,
+    marks: bool = False, prepared: bool = False,
+) -> None:
+    """Save every poll; `trace` counts the statements, with a callback that costs CPU of its own
+    (SQLite expands each statement's values into its text for it: a body, a blob in hex)."""
     from storywatch.store.db import open_db
     from storywatch.store.feeds import add_feed, all_feeds, remove_feed
     from storywatch.store.ingest import save_poll
     from storywatch.store.records import PollOutcome
+    from storywatch.store.scoring import mark_on_story
     from storywatch.store.story import ensure_story, load_story
 
     path.unlink(missing_ok=True)
@@ -118,7 +131,16 @@ def ingest(path: Path, feeds: int, pragmas: list[str] = (), real: bool = True, p
         if name not in feed_ids:
             feed_ids[name] = add_feed(db, f"http://127.0.0.1:9/{name}.xml")
     statements = [0]
-    db.conn.set_trace_callback(lambda _: statements.__setitem__(0, statements[0] + 1))
+    texts: Counter = Counter()
+
+    def count(statement: str) -> None:
+        statements[0] += 1
+        if profile:
+            texts[statement[:300]] += 1  # shaped after the run: no regex inside what is profiled
+
+    trace = trace or profile
+    db.conn.set_trace_callback(count if trace else None)
+    profiler = cProfile.Profile() if profile else None
     seconds, new, items = 0.0, 0, 0
     for number, (name, polled_at, records) in enumerate(work):
         if number == len(work) // 2:
@@ -130,7 +152,10 @@ def ingest(path: Path, feeds: int, pragmas: list[str] = (), real: bool = True, p
                     " VALUES (?, 'http://127.0.0.1:9/page', 'ok', ?, 0, ?)", [article_id, polled_at, polled_at])
                 db.execute("UPDATE articles SET body = body || ' Full text from the page.' WHERE id = ?", [article_id])
             db.conn.commit()
-            db.conn.set_trace_callback(lambda _: statements.__setitem__(0, statements[0] + 1))
+            if marks:  # every 11th article marked (on, or off for every other), as a user teaches
+                for (article_id,) in db.execute("SELECT id FROM articles WHERE id % 11 = 0").fetchall():
+                    mark_on_story(db, article_id, article_id % 22 == 0, rescore=False)
+            db.conn.set_trace_callback(count if trace else None)
         outcome = PollOutcome(polled_at=polled_at, ok=True, status=200, next_poll_at="2026-01-08T00:00:00Z")
         ready = None
         if prepared:  # computed apart, and through pack/unpack as they cross from a worker process
@@ -138,14 +163,46 @@ def ingest(path: Path, feeds: int, pragmas: list[str] = (), real: bool = True, p
 
             ready = [unpack(pack(prepare(record))) for record in records]
         started = time.process_time()
+        if profiler:
+            profiler.enable()
         result = save_poll(db, feed_ids[name], outcome, records, *([ready] if prepared else []))
+        if profiler:
+            profiler.disable()
         seconds += time.process_time() - started
         new += len(result.new_ids)
         items += len(records)
     db.conn.set_trace_callback(None)
     db.close()
+    counted = f", {statements[0] / items:.1f} SQL statements per item (CPU with the trace)" if trace else ""
     print(f"{items:,} items ({new:,} new) in {len(work)} polls: store CPU {seconds:.2f} s,"
-          f" {seconds / items * 1000:.3f} ms per item, {statements[0] / items:.1f} SQL statements per item")
+          f" {seconds / items * 1000:.3f} ms per item{counted}")
+    if profiler:
+        _print_profile(profiler, texts, items)
+
+
+def _shape(statement: str) -> str:
+    """A statement with its values taken out (the trace callback sees them bound), so that one
+    statement run with many values counts as one."""
+    shape = re.sub(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b|X'[0-9A-Fa-f]*'", "?", " ".join(statement.split()))
+    return re.sub(r"\?(?:, \?)+", "?, ...", shape)[:160]
+
+
+def _print_profile(profiler, texts: Counter, items: int) -> None:
+    """Self time by module (C functions by name), then the statements most often run."""
+    stats = pstats.Stats(profiler)
+    by_module: Counter = Counter()
+    for (file, _, function), (_, _, self_time, _, _) in stats.stats.items():
+        by_module[function if file == "~" else file.replace(str(ROOT) + "/", "")] += self_time
+    total = sum(by_module.values())
+    print(f"profiled self time {total:.2f} s (profiler overhead included); by module:")
+    for name, spent in by_module.most_common(20):
+        print(f"  {spent / total:6.1%}  {spent / items * 1000:.3f} ms/item  {name[-80:]}")
+    shapes: Counter = Counter()
+    for text, times in texts.items():
+        shapes[_shape(text)] += times
+    print("statements per item, by text:")
+    for text, times in shapes.most_common(40):
+        print(f"  {times / items:6.2f}  {text}")
 
 
 def _undated(value, today: str):
@@ -176,8 +233,9 @@ def compare(a: Path, b: Path) -> int:
     differences = 0
     for table in sorted(set(left) | set(right)):
         if table not in left or table not in right:
-            print(f"{table}: only in {'the first' if table in left else 'the second'}")
-            differences += 1
+            rows = (left.get(table) or right.get(table))[1]
+            print(f"{table}: only in {'the first' if table in left else 'the second'}, {len(rows):,} rows")
+            differences += bool(rows)  # a table a version adds (a queue that must be empty) is no difference
             continue
         if left[table] == right[table]:
             print(f"{table}: {len(left[table][1]):,} rows, equal")
@@ -191,7 +249,31 @@ def compare(a: Path, b: Path) -> int:
             print("   first: ", repr(row)[:300])
         for row in list(only_b)[:3]:
             print("   second:", repr(row)[:300])
+    differences += not _same_search(a, b)
     return differences
+
+
+def _same_search(a: Path, b: Path, words: int = 300) -> bool:
+    """The compare above reads `articles_fts` through its external content, the articles
+    themselves; this asks both search indexes for the commonest words of the first file's
+    headlines and bodies, and checks every article is indexed once."""
+
+    conns = [sqlite3.connect(path) for path in (a, b)]
+    counts: Counter = Counter()
+    for title, body in conns[0].execute("SELECT title, coalesce(body, '') FROM articles"):
+        counts.update(set(re.findall(r"[a-z]{4,}", f"{title} {body[:2000]}".lower())))
+    asked = [word for word, _ in counts.most_common(words)]
+    answers = []
+    for conn, path in zip(conns, (a, b)):
+        indexed, stored = conn.execute("SELECT (SELECT count(*) FROM articles_fts_docsize), (SELECT count(*) FROM articles)").fetchone()
+        answers.append([conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid", [word]).fetchall() for word in asked])
+        print(f"{path}: {indexed:,} of {stored:,} articles in the search index")
+        if indexed != stored:
+            return False
+    same = answers[0] == answers[1]
+    print(f"search: {len(asked)} words asked, {'the same articles found' if same else 'DIFFERENT articles found'}"
+          f" ({sum(map(len, answers[0])):,} hits)")
+    return same
 
 
 def main() -> None:
@@ -202,6 +284,9 @@ def main() -> None:
     run.add_argument("--feeds", type=int, default=40)
     run.add_argument("--generated-only", action="store_true", help="bench/poll.py's feeds alone, no real texts")
     run.add_argument("--pragma", action="append", default=[], metavar="NAME=VALUE", help="an extra PRAGMA to try")
+    run.add_argument("--profile", action="store_true", help="self time by module, and statements by text")
+    run.add_argument("--statements", action="store_true", help="count the statements (a trace callback)")
+    run.add_argument("--marks", action="store_true", help="mark every 11th article half way (copies inherit marks)")
     run.add_argument("--prepared", action="store_true",
                      help="hand save_poll each item's analysis computed beforehand (store CPU then leaves it out)")
     check = commands.add_parser("compare")
@@ -209,7 +294,8 @@ def main() -> None:
     check.add_argument("b", type=Path)
     args = parser.parse_args()
     if args.command == "ingest":
-        ingest(args.db, args.feeds, args.pragma, real=not args.generated_only, prepared=args.prepared)
+        ingest(args.db, args.feeds, args.pragma, real=not args.generated_only, profile=args.profile, trace=args.statements, marks=args.marks,
+               prepared=args.prepared)
     else:
         sys.exit(1 if compare(args.a, args.b) else 0)
 

@@ -59,8 +59,10 @@ def group_article(
             "DELETE FROM signature_bands WHERE band = ? AND key = ? AND article_id = ?",
             [(band, key, article_id) for band, key in dedup.band_keys(dedup.signature_from_blob(old))],
         )
+    # A new article has no fingerprint: a plain INSERT (OR REPLACE needs a statement journal).
     db.execute(
-        "INSERT OR REPLACE INTO fingerprints (article_id, text_hash, signature, headline_hash) VALUES (?, ?, ?, ?)",
+        f"INSERT {'OR REPLACE ' if old else ''}INTO fingerprints (article_id, text_hash, signature, headline_hash)"
+        " VALUES (?, ?, ?, ?)",
         [article_id, fp.text_hash, dedup.signature_blob(fp.signature), fp.headline_hash],
     )
     existing = stored.grouped

@@ -83,8 +83,22 @@ def ingest_items(
                 result.unchanged += 1
                 if outcome[1] == "quiet":  # its text changed, though no reader would call it an edit
                     quiet.append(outcome[0])
+        if result.new_ids:  # only a new article is queued: a poll of 304s runs no statement for it
+            index_queued_articles(db)
         analyse_articles(db, result.new_ids + result.updated_ids + quiet, by_text(prepared) if prepared else None)
     return result
+
+
+def index_queued_articles(db: Database) -> None:
+    """Put the feed articles queued since the last batch into the search index, in one statement
+    (see schema.m013_ingest_speed); call it inside the transaction that inserted them. One that is
+    indexed already (a manual FTS 'rebuild' meanwhile) is not indexed twice."""
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, summary, body, source)"
+        " SELECT a.id, a.title, a.summary, a.body, a.source FROM search_queue q JOIN articles a ON a.id = q.article_id"
+        " WHERE q.article_id NOT IN (SELECT id FROM articles_fts_docsize) ORDER BY q.article_id"
+    )
+    db.execute("DELETE FROM search_queue")
 
 
 @dataclass

@@ -51,21 +51,22 @@ def store_relevance(
         _inherit_taught(db, story_id, article_id)
 
 
+# The latest mark in the article's coverage group, as `_inherit_taught` looks it up.
+_GROUP_MARK = (
+    "SELECT r.taught FROM coverage m JOIN relevance r ON r.story_id = ?1 AND r.article_id = m.article_id"
+    " WHERE m.group_id = (SELECT group_id FROM coverage WHERE article_id = ?2) AND r.taught IS NOT NULL"
+    " ORDER BY r.taught_at DESC LIMIT 1"
+)
+
+
 def _inherit_taught(db: Database, story_id: int, article_id: int) -> None:
-    """A copy of an article the user marked takes the user's verdict."""
-    group = db.execute("SELECT group_id FROM coverage WHERE article_id = ?", [article_id]).fetchone()
-    if group is None:
-        return
-    taught = db.execute(
-        "SELECT r.taught FROM coverage m JOIN relevance r ON r.story_id = ? AND r.article_id = m.article_id"
-        " WHERE m.group_id = ? AND r.taught IS NOT NULL ORDER BY r.taught_at DESC LIMIT 1",
-        [story_id, group[0]],
-    ).fetchone()
-    if taught is not None:
-        db.execute(
-            "UPDATE relevance SET on_story = ? WHERE story_id = ? AND article_id = ? AND taught IS NULL",
-            [taught[0], story_id, article_id],
-        )
+    """A copy of an article the user marked takes the user's verdict: one statement per article
+    scored, where finding the group, then its mark, then writing it took two or three."""
+    db.execute(
+        f"UPDATE relevance SET on_story = ({_GROUP_MARK}) WHERE story_id = ?1 AND article_id = ?2"
+        f" AND taught IS NULL AND ({_GROUP_MARK}) IS NOT NULL",
+        [story_id, article_id],
+    )
 
 
 def set_threshold(db: Database, story_id: int, threshold: float) -> None:

@@ -1,6 +1,8 @@
 """Fingerprints, shingles, MinHash and LSH band keys: pure functions, clear cases."""
 
+import hashlib
 import json
+import struct
 import unicodedata
 from pathlib import Path
 
@@ -142,6 +144,36 @@ def test_minhash_of_real_news_equals_the_per_pair_formula():
     assert checked > 3000
 
 
+def _band_keys_as_first_written(signature):
+    """Band keys as the stored ones were computed: one pack and one unpack per band."""
+    keys = []
+    for band in range(dedup.BANDS):
+        chunk = signature[band * dedup.BAND_ROWS : (band + 1) * dedup.BAND_ROWS]
+        digest = hashlib.blake2b(struct.pack(f"<{dedup.BAND_ROWS}I", *chunk), digest_size=8).digest()
+        keys.append((band, struct.unpack("<q", digest)[0]))
+    return keys
+
+
+@given(st.lists(st.integers(min_value=0, max_value=dedup._MAX_HASH), min_size=dedup.NUM_PERM, max_size=dedup.NUM_PERM))
+def test_band_keys_are_those_already_stored(signature):
+    assert dedup.band_keys(tuple(signature)) == _band_keys_as_first_written(signature)
+
+
+def test_minhash_is_the_same_when_its_row_cache_starts_over(monkeypatch):
+    """The cache of each word's hash values starts over when full, in the middle of a text too."""
+    monkeypatch.setattr(dedup, "_ROW_CACHE", 40)
+    monkeypatch.setattr(dedup, "_ROWS", {})
+    checked = 0
+    for item in _bench_items():
+        shingle_set = dedup.shingles(dedup.comparable_words(item.get("title") or "", item.get("summary") or ""), 1)
+        assert dedup.minhash(shingle_set) == _minhash_per_pair(shingle_set)
+        assert dedup.minhash(shingle_set) == _minhash_per_pair(shingle_set)  # now from the cache
+        assert len(dedup._ROWS) <= max(40, len(shingle_set))
+        checked += 1
+        if checked == 300:
+            break
+
+
 def test_minhash_signatures_stay_those_already_stored():
     """A pinned signature: a change of permutations or arithmetic would orphan every stored one."""
     signature = dedup.minhash(dedup.shingles(dedup.comparable_words(*WIRE), 1))
@@ -166,7 +198,7 @@ def test_lane_reduction_is_mod_p_then_low_32_bits(values):
 
 @given(st.lists(st.tuples(st.integers(0, dedup._MAX_HASH) | st.sampled_from([0, 1, dedup._MAX_HASH]), st.integers(0, dedup._MAX_HASH) | st.sampled_from([0, 1, dedup._MAX_HASH])), min_size=1, max_size=30))
 def test_lane_minimum_is_the_smaller_value_in_every_lane(pairs):
-    lane = dedup._LANE_BITS
+    lane = dedup._MIN_LANE_BITS
     x = sum(a << (lane * i) for i, (a, _) in enumerate(pairs))
     y = sum(b << (lane * i) for i, (_, b) in enumerate(pairs))
     smaller = dedup._lanes_min(x, y, len(pairs))
@@ -237,3 +269,21 @@ def test_a_word_split_by_the_cut_is_never_a_lead_word():
     text = ("b" * 200 + " ") * 4
     text += " " * (dedup._LEAD_CHARS - 3 - len(text)) + "splitword and more words after it"
     assert dedup.comparable_words("", text, lead=5)[-1] == "splitword"
+
+
+_HEADLINES = st.text(max_size=200) | st.builds(
+    "{}{}".format,
+    st.lists(st.sampled_from(["Mexico", "cartel", "strikes", "the", "U.S.", "troops", "border", "Sinaloa's"]), max_size=12).map(" ".join),
+    st.sampled_from(["", " - Reuters", " | AP News", " — El País"]),
+)
+
+
+@given(_HEADLINES, st.text(max_size=1500), st.text(max_size=1500))
+def test_a_fingerprint_is_its_parts_computed_apart(title, summary, body):
+    """`fingerprint` reads the headline once for the text and its hash: the same values."""
+    fp = dedup.fingerprint(title, summary, body)
+    tokens = dedup.comparable_words(title, summary, body)
+    assert fp.text_hash == dedup.text_fingerprint(title, summary, body)
+    assert fp.shingles == dedup.item_shingles(title, summary, body)
+    assert fp.signature == dedup.minhash(dedup.shingles(tokens, 1))
+    assert fp.headline_hash == dedup.headline_hash(title)

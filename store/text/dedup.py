@@ -207,12 +207,54 @@ def _lanes_mod_mersenne_low32(y: int, lanes: int) -> int:
     return (s + (((s + one) >> 61) & one)) & max_hash
 
 
+# The minimum over shingles runs on narrower lanes: values below 2**32 need 33 bits for the
+# borrow-free subtraction below, so 64 bits each (a third less integer to halve than 96).
+_MIN_LANE_BITS = 64
+_MIN_LANE_BYTES = _MIN_LANE_BITS // 8
+_MIN_ROW_BYTES = NUM_PERM * _MIN_LANE_BYTES
+_MIN_ROW_BITS = _MIN_ROW_BYTES * 8
+
+
+@lru_cache(maxsize=256)
+def _min_masks(lanes: int) -> tuple[int, int]:
+    one = int.from_bytes((1).to_bytes(_MIN_LANE_BYTES, "little") * lanes, "little")
+    return one, one * _MAX_HASH
+
+
 def _lanes_min(x: int, y: int, lanes: int) -> int:
-    """The smaller of x's and y's value in each of `lanes` lanes, values below 2**32."""
-    _, _, one, max_hash = _lane_masks(lanes)
+    """The smaller of x's and y's value in each of `lanes` 64-bit lanes, values below 2**32."""
+    one, max_hash = _min_masks(lanes)
     # x - y + 2**32 is positive in every lane (no borrow between lanes); bit 32 says x >= y.
     take_y = (((x + max_hash + one - y) >> 32) & one) * _MAX_HASH
     return x ^ ((x ^ y) & take_y)
+
+
+# A shingle's hash values, one per permutation, as `_MIN_LANE_BITS` lanes: single words are the
+# shingles MinHash sees, and the same few thousand make up every report, so each is hashed once
+# (real news: 42,020 words in 2,941 reports, 8,456 distinct). About 0.7 KB a word.
+_ROWS: dict[int, bytes] = {}
+_ROW_CACHE = 8_192  # shingles; the cache starts over past this (names, numbers, typos)
+
+
+def _hash_rows(shingles: list[int]) -> list[bytes]:
+    """Each 32-bit shingle's row, from the cache or computed for all the missing ones at once."""
+    rows = _ROWS
+    missing = [x for x in shingles if x not in rows]
+    if missing:
+        if len(rows) + len(missing) > _ROW_CACHE:
+            rows.clear()
+            missing = shingles
+        lane_a, lane_b = _LANE_A, _LANE_B
+        # Row j, lane i: a_i * x_j + b_i, then mod p (see `_lanes_mod_mersenne_low32`).
+        y = int.from_bytes(b"".join([(lane_a * x + lane_b).to_bytes(_ROW_BYTES, "little") for x in missing]), "little")
+        values = array("I")
+        values.frombytes(_lanes_mod_mersenne_low32(y, len(missing) * NUM_PERM).to_bytes(len(missing) * _ROW_BYTES, "little"))
+        narrow = array("I", bytes(len(missing) * _MIN_ROW_BYTES))
+        narrow[:: _MIN_LANE_BYTES // 4] = values[::_WORDS_PER_LANE]  # each value's low word; the rest stays 0
+        packed = narrow.tobytes()
+        for j, x in enumerate(missing):
+            rows[x] = packed[j * _MIN_ROW_BYTES : (j + 1) * _MIN_ROW_BYTES]
+    return [rows[x] for x in shingles]
 
 
 def minhash(shingle_set: frozenset[int] | set[int]) -> tuple[int, ...]:
@@ -223,14 +265,11 @@ def minhash(shingle_set: frozenset[int] | set[int]) -> tuple[int, ...]:
     if min(shingle_set) < 0 or max(shingle_set) > _MAX_HASH:  # not 32-bit: lanes would overlap
         return tuple(min(((a * x + b) % _MERSENNE) & _MAX_HASH for x in shingle_set) for a, b in PERMUTATIONS)
     rows = len(shingle_set)
-    lane_a, lane_b = _LANE_A, _LANE_B
-    # Row j, lane i: a_i * x_j + b_i.
-    y = int.from_bytes(b"".join([(lane_a * x + lane_b).to_bytes(_ROW_BYTES, "little") for x in shingle_set]), "little")
-    values = _lanes_mod_mersenne_low32(y, rows * NUM_PERM)
+    values = int.from_bytes(b"".join(_hash_rows(list(shingle_set))), "little")
     # The minimum over rows, lane by lane: the first half of the rows against the second.
     while rows > 1:
         half, odd = divmod(rows, 2)
-        bits = half * _ROW_BITS
+        bits = half * _MIN_ROW_BITS
         low, upper = values & _low_bits(bits), values >> bits
         if odd:
             last, upper = upper >> bits, upper & _low_bits(bits)
@@ -239,19 +278,23 @@ def minhash(shingle_set: frozenset[int] | set[int]) -> tuple[int, ...]:
             values = _lanes_min(low, upper, half * NUM_PERM)
         rows = half + odd
     words32 = array("I")
-    words32.frombytes(values.to_bytes(_ROW_BYTES, "little"))
-    return tuple(words32[::_WORDS_PER_LANE])
+    words32.frombytes(values.to_bytes(_MIN_ROW_BYTES, "little"))
+    return tuple(words32[:: _MIN_LANE_BYTES // 4])
+
+
+_SIGNATURE = struct.Struct(f"<{NUM_PERM}I")
+_BAND_BYTES = BAND_ROWS * 4
 
 
 def band_keys(signature: tuple[int, ...]) -> list[tuple[int, int]]:
     """(band, key) pairs: two items share a band key when their signatures agree on every
     value of that band. Keys are signed 64-bit so SQLite stores them as plain integers."""
-    keys = []
-    for band in range(BANDS):
-        chunk = signature[band * BAND_ROWS : (band + 1) * BAND_ROWS]
-        digest = hashlib.blake2b(struct.pack(f"<{BAND_ROWS}I", *chunk), digest_size=8).digest()
-        keys.append((band, struct.unpack("<q", digest)[0]))
-    return keys
+    packed = _SIGNATURE.pack(*signature)  # once: each band's values are a slice of it
+    blake2b = hashlib.blake2b
+    return [
+        (band, int.from_bytes(blake2b(packed[start : start + _BAND_BYTES], digest_size=8).digest(), "little", signed=True))
+        for band, start in enumerate(range(0, BANDS * _BAND_BYTES, _BAND_BYTES))
+    ]
 
 
 def signature_blob(signature: tuple[int, ...]) -> bytes:
@@ -299,19 +342,24 @@ class Fingerprint:
 def fingerprint(title: str, summary: str = "", body: str = "") -> Fingerprint:
     """Single words find candidates (a light rewrite keeps most of them, so recall is high);
     word pairs then decide (they keep word order, so same-topic reports fall away)."""
-    tokens = comparable_words(title, summary, body)
+    head = [w for w in words(headline(title)) if w not in STOPWORDS]  # once: the text's start and its own hash
+    lead = _lead_words(summary, LEAD_WORDS) or _lead_words(body, LEAD_WORDS)
+    tokens = head + [w for w in lead if w not in STOPWORDS]  # comparable_words(title, summary, body)
     return Fingerprint(
         text_hash=hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest(),
         shingles=shingles(tokens),
         signature=minhash(shingles(tokens, 1)),
-        headline_hash=headline_hash(title),
+        headline_hash=_hash_of_headline(head),
     )
 
 
 def headline_hash(title: str) -> str | None:
     """A hash of the headline's words (outlet suffix, case, accents and stopwords aside), for
     headlines long enough to name one report; None for short ones."""
-    tokens = [w for w in words(headline(title)) if w not in STOPWORDS]
+    return _hash_of_headline([w for w in words(headline(title)) if w not in STOPWORDS])
+
+
+def _hash_of_headline(tokens: list[str]) -> str | None:
     if len(tokens) < HEADLINE_MIN_WORDS:
         return None
     return hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -110,6 +111,7 @@ def link_problem(url: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # every poll of a feed lists most of its items again: ~20 us each, a pure function
 def canonical_url(url: str) -> str:
     """The article's identity as a URL: the target of an aggregator's redirect link, lower-case
     host without www./m./amp., no tracking or AMP parameters, no fragment, sorted query,
