@@ -7,14 +7,13 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import table_dump
 from feedserver import atom, item, rss
 
 from storywatch.feeds import pool as pool_module
@@ -65,20 +64,8 @@ def database(path: Path, urls: list[str]):
 
 
 def dump(path: Path) -> dict[str, list]:
-    """Every table, as in tests/test_prepared.py, but the feeds' schedule (drawn from the clock)."""
-    today = datetime.now(timezone.utc).date().isoformat()
-    conn = sqlite3.connect(path)
-    tables = [row[0] for row in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        " AND name NOT LIKE 'articles_fts_%' AND name != '_sqlite_migrations'")]
-    clock = {"scored_at", "found_at", "created_at", "added_at", "next_poll_at", "poll_interval"}
-    found = {}
-    for table in tables:
-        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[1] not in clock]
-        rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table}")
-        found[table] = sorted(repr(tuple("NOW" if str(v).startswith(today) else v for v in row)) for row in rows)
-    conn.close()
-    return found
+    """Every table but the feeds' schedule, which is drawn from the clock."""
+    return table_dump.dump(path, table_dump.WALL_CLOCK | {"next_poll_at", "poll_interval"})
 
 
 def poll(db, pool: ParsePool, settings: FetchSettings = ONE_BY_ONE):

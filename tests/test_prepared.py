@@ -3,13 +3,12 @@ it) stores exactly the rows the store makes when it does the work itself (issue 
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from table_dump import dump
 
 from storywatch.store.db import open_db
 from storywatch.store.feeds import add_feed, all_feeds, remove_feed
@@ -20,7 +19,6 @@ from storywatch.store.story import ensure_story, load_story
 from storywatch.store.text import relevance
 
 STORY = Path(__file__).resolve().parents[1] / "seeds" / "story.toml"
-WALL_CLOCK = {"scored_at", "found_at", "created_at", "added_at"}  # stamped with the clock, not by the poll
 
 REPORTS = [
     "Mexican President Claudia Sheinbaum said on Tuesday that her government would not accept any foreign"
@@ -69,22 +67,6 @@ def polled(tmp_path: Path, name: str, ready: bool) -> Path:
         save_poll(db, feed_id, PollOutcome(polled_at=at, ok=True, status=200), items, prepared)
     db.close()
     return path
-
-
-def dump(path: Path) -> dict[str, list]:
-    """Every table's rows; a time of today (the seeds' times) reads NOW, as the two files were made apart."""
-    today = datetime.now(timezone.utc).date().isoformat()
-    conn = sqlite3.connect(path)
-    tables = [row[0] for row in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        " AND name NOT LIKE 'articles_fts_%' AND name != '_sqlite_migrations'")]
-    found = {}
-    for table in tables:
-        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[1] not in WALL_CLOCK]
-        rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table}")
-        found[table] = sorted(repr(tuple("NOW" if str(v).startswith(today) else v for v in row)) for row in rows)
-    conn.close()
-    return found
 
 
 def test_the_rows_are_the_same_with_the_text_work_done_beforehand(tmp_path):
