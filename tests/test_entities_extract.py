@@ -42,6 +42,18 @@ def test_organisation_and_place_cues():
     assert {("LOC", "Culiacán"), ("LOC", "Gulf of Mexico"), ("LOC", "Celaya")} <= spans
 
 
+def test_a_person_of_a_party_or_court_is_two_names():
+    """ "Donald J. Trump of the Republican Party" was one ORG; "of" after a person's name starts
+    another name, while an organisation's own "of" stays inside it."""
+    spans = found(
+        "President Donald J. Trump of the Republican Party spoke, and Chief Judge Virginia Kendall of the"
+        " U.S. District Court ruled. The Revolutionary Cells of the Animal Liberation Brigade claimed it."
+    )
+    assert {("PER", "Donald J. Trump"), ("ORG", "Republican Party")} <= spans
+    assert {("PER", "Virginia Kendall"), ("ORG", "U.S. District Court")} <= spans
+    assert ("ORG", "Revolutionary Cells of the Animal Liberation Brigade") in spans  # no first name before "of"
+
+
 def test_offsets_point_at_the_name():
     text = "In Mexico City, Omar García Harfuch met officials from the FBI.\nThe U.S. Embassy said little."
     for span in extract(text):

@@ -167,6 +167,11 @@ class RuleExtractor:
             return
         last, first = words[-1], words[0]
         has_of = len(words) > 2 and words[1] in _PARTICLES
+        if last.rstrip(".") in ORG_HEADS and _person_of(words):
+            # "Donald J. Trump of the Republican Party": a person, then the party, not one name.
+            for part in _split_connectors(tokens):
+                self._read_tokens(work, lower, part, sentence_start and part[0][0] == tokens[0][0], found)
+            return
         if len(words) > 1 and (last.rstrip(".") in ORG_HEADS or (has_of and first in ORG_STARTS and first not in TITLE_HEADS)):
             _add(found, tokens, "ORG", _CUE)
             return
@@ -413,6 +418,19 @@ def _strip_demonyms(tokens: list) -> list:
     while tokens and (tokens[0][2] in DEMONYMS or tokens[0][2] in TITLE_MODIFIERS and len(tokens) > 1 and tokens[1][2] in DEMONYMS):
         tokens = _drop_first(tokens)
     return tokens
+
+
+def _person_of(words: list[str]) -> bool:
+    """Whether a run reads "<person> of <organisation>": two or more words before an "of" that
+    no head word asks for ("Bank of", "Secretary of" do), opening with a first name or holding a
+    title ("Donald J. Trump of the Republican Party", "Chief Judge Virginia Kendall of the U.S.
+    District Court"; not "Revolutionary Cells of the Animal Liberation Brigade")."""
+    for index, word in enumerate(words):
+        if word in ("of", "of the") and index >= 2 and words[index - 1] not in _OF_HEADS:
+            before = words[:index]
+            first = next((w for w in before if w not in TITLE_HEADS and w not in TITLE_MODIFIERS), "")
+            return name_key(first) in gazetteer().first_names or not TITLE_HEADS.isdisjoint(before)
+    return False
 
 
 def _split_connectors(tokens: list) -> list[list]:
