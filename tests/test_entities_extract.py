@@ -54,6 +54,13 @@ def test_a_person_of_a_party_or_court_is_two_names():
     assert ("ORG", "Revolutionary Cells of the Animal Liberation Brigade") in spans  # no first name before "of"
 
 
+def test_a_title_with_its_department_and_no_one_named_is_no_person():
+    """ "The Secretary of State said" named "State" a person, and "Mayor of Acapulco" "Acapulco"."""
+    assert not {label for label, _ in found("The Secretary of State said so. The Minister of Finance agreed.")}
+    assert found("Secretary of State Marco Rubio said so.") == {("PER", "Marco Rubio")}
+    assert ("PER", "Kristi Noem") in found("Secretary of Homeland Security Kristi Noem said.")
+
+
 def test_offsets_point_at_the_name():
     text = "In Mexico City, Omar García Harfuch met officials from the FBI.\nThe U.S. Embassy said little."
     for span in extract(text):

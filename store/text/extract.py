@@ -217,7 +217,10 @@ def _read_title(extractor: RuleExtractor, work: str, lower: _LowerWords, tokens:
             place_tokens = tokens[rest : rest + place[0]]
             rest += place[0]
         else:
+            department = rest
             while rest < len(words) - 1 and (words[rest] in _COMPLEMENT or words[rest] in _PARTICLES):
+                rest += 1
+            if rest == department == len(words) - 1:  # "the Secretary of Defense said": no one named
                 rest += 1
     person = tokens[rest:]
     if person and not _known(person):
