@@ -97,6 +97,29 @@ def story_file_text(name: str, title: str, threshold: float, seeds: list[tuple[s
     return "\n".join(lines)
 
 
+def facets_comment(facets: list[tuple[str, tuple[str, ...]]]) -> str:
+    """The facets the engine read from the title and seeds, as commented-out [[facets]] tables:
+    what the story looks for, to read and, uncommented, to edit in your own words."""
+    if not facets:
+        return ""
+    lines = ["", "# What the story looks for, read from its title and seeds when it was made: a report must say",
+             "# something of each in its headline or first sentence. While these lines stay comments, the",
+             "# title and seeds decide; uncomment them (drop the \"# \") to say it in your own words instead.",
+             "#"]
+    for name, words in facets:
+        lines += ["# [[facets]]", f"# name = {toml_string(clean_line(name, 200))}",
+                  f"# words = [{', '.join(toml_string(clean_line(word, 200)) for word in words)}]", "#"]
+    return "\n".join(lines[:-1]) + "\n"
+
+
+def add_facets_comment(story_file: Path, facets: list[tuple[str, tuple[str, ...]]]) -> None:
+    """Append `facets_comment` to a story file `new` wrote."""
+    text = facets_comment(facets)
+    if text:
+        with story_file.open("a", encoding="utf-8") as out:
+            out.write(text)
+
+
 def write_story_folder(
     folder: Path, name: str, title: str, threshold: float, seeds: list[SeedText], feeds: list[str]
 ) -> Path:

@@ -514,7 +514,7 @@ def new(obj: Context, name: str, seed_args: tuple[str, ...], feed_args: tuple[st
     """Make your own story NAME from seed articles, in its own folder with its own database."""
     folder = _new_story_folder(name)
     from storywatch.feeds.article import read_seed
-    from storywatch.store.story_folder import write_story_folder
+    from storywatch.store.story_folder import add_facets_comment, write_story_folder
     from storywatch.store.text.clean import clean_line
     from storywatch.store.text.urls import FeedUrlError, feed_url
 
@@ -528,9 +528,11 @@ def new(obj: Context, name: str, seed_args: tuple[str, ...], feed_args: tuple[st
     story_file = write_story_folder(folder, name, title or seeds[0].title, threshold, seeds, feed_urls)
     db, story = replace(obj, story_arg=name).open()
     try:
-        looks_for = _looks_for(db, story)
+        facets = _facets_in_words(db, story)
     finally:
         db.close()
+    add_facets_comment(story_file, facets)  # comments: the story reads the same
+    looks_for = _looks_for(facets)
     _echo(f"made story {name}: \"{story.title}\", {_count(len(story.seeds), 'seed')}, {_count(len(feed_urls), 'feed')}")
     for line in looks_for:
         _echo(line)
@@ -538,13 +540,16 @@ def new(obj: Context, name: str, seed_args: tuple[str, ...], feed_args: tuple[st
     _echo(f"  open it:   storywatch {f'--db {obj.db_arg} ' if obj.db_arg else ''}--story {name}")
 
 
-def _looks_for(db, story) -> list[str]:
-    """What a new story's reports must say, read from its title and seeds, so the user can
-    judge it before the first poll (and declare [[facets]] when it is not what they meant)."""
+def _facets_in_words(db, story) -> list[tuple[str, tuple[str, ...]]]:
     from storywatch.store.story import ensure_story
     from storywatch.store.story_model import facets_in_words
 
-    facets = facets_in_words(db, ensure_story(db, story))  # already in: this finds its id
+    return facets_in_words(db, ensure_story(db, story))  # already in: this finds its id
+
+
+def _looks_for(facets: list[tuple[str, tuple[str, ...]]]) -> list[str]:
+    """What a new story's reports must say, read from its title and seeds, so the user can
+    judge it before the first poll (and declare [[facets]] when it is not what they meant)."""
     if not facets:
         return ["  it looks for: the seeds' key words anywhere (a title like \"X against Y\", or [[facets]]"
                 " in the story file, makes it ask for both sides)"]
@@ -552,7 +557,7 @@ def _looks_for(db, story) -> list[str]:
     for number, (_, words) in enumerate(facets, 1):
         shown = ", ".join(_clean(word, 40) for word in words[:8]) + (", ..." if len(words) > 8 else "")
         lines.append(f"    {number}. {shown}")
-    lines.append("  (read from the title and seeds; [[facets]] in the story file say it in your words)")
+    lines.append("  (read from the title and seeds; story.toml holds them as comments to edit in your own words)")
     return lines
 
 
