@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -29,7 +30,6 @@ from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
 from storywatch.feeds.fetch import Fetched, FetchError, FetchSettings, fetch_feed, make_client
-from storywatch.feeds.fulltext import PageReport, page_round
 from storywatch.feeds.pool import ParsePool, internal_error, records_of
 from storywatch.feeds.schedule import healthy_delay, next_poll_at, parse_retry_after, poll_delay, publishing_gap
 from storywatch.store.db import StoreError, is_transient
@@ -38,6 +38,9 @@ from storywatch.store.ingest import save_poll
 from storywatch.store.prepared import unpack
 from storywatch.store.records import ArticleRecord, PollOutcome
 from storywatch.store.times import from_iso, to_iso, utc_now
+
+if TYPE_CHECKING:
+    from storywatch.feeds.fulltext import PageReport
 
 
 @dataclass
@@ -298,6 +301,8 @@ async def _poll_round(
         if settings.full_text and not store_errors:
             # After the feeds are stored, so a slow site never delays a feed; bounded per round.
             try:
+                from storywatch.feeds.fulltext import page_round  # only with --full-text: not at start-up
+
                 report.pages = await page_round(client, settings, in_store)
             except sqlite3.Error as error:
                 store_errors.append((f"cannot store a page's text: {error}", error))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
-from storywatch.store.analysis import analyse_articles
 from storywatch.store.db import insert_row
 from storywatch.store.feeds import move_feed
 from storywatch.store.known import KnownItems
@@ -15,8 +15,13 @@ from storywatch.store.pages import page_body
 from storywatch.store.prepared import Prepared, StoredText, by_text, stored_text
 from storywatch.store.records import ArticleRecord, IngestResult, PollOutcome
 from storywatch.store.text.clean import clean_line, content_hash
-from storywatch.store.text.edits import Verdict, Version, classify, edit_key
 from storywatch.store.times import now_iso
+
+if TYPE_CHECKING:
+    from storywatch.store.text.edits import Verdict
+
+# The analysis and the edit classifier load when a poll brings items: a round of 304s, a warm
+# `fetch --once`, never needs them (bench/startup.py).
 
 POLL_BATCH = 200  # items stored per transaction: a huge feed holds the write lock for one batch at a time
 
@@ -85,6 +90,8 @@ def ingest_items(
                     quiet.append(outcome[0])
         if result.new_ids:  # only a new article is queued: a poll of 304s runs no statement for it
             index_queued_articles(db)
+        from storywatch.store.analysis import analyse_articles
+
         analyse_articles(db, result.new_ids + result.updated_ids + quiet, by_text(prepared) if prepared else None)
     return result
 
@@ -287,6 +294,8 @@ def _record(
         [article_id],
     ).fetchall()
     last = db.execute("SELECT max(revision) FROM revisions WHERE article_id = ?", [article_id]).fetchone()[0] or 0
+    from storywatch.store.text.edits import Verdict, Version, classify, edit_key
+
     now_shown = Version(*(row[1:4]))
     keys = [(revision, edit_key(t, s, b, source)) for revision, t, s, b in counted]
     keys.append((last, edit_key(now_shown.title, now_shown.summary, now_shown.body, source)))
@@ -327,7 +336,10 @@ def add_revision(
 ) -> None:
     """Keep one version of an article, with what it is to a reader (every version is kept,
     even one that is no edit: what is shown is decided from `kind`)."""
-    verdict = verdict or Verdict("first" if revision == 1 else "edit")
+    if verdict is None:
+        from storywatch.store.text.edits import Verdict
+
+        verdict = Verdict("first" if revision == 1 else "edit")
     insert_row(
         db,
         "revisions",

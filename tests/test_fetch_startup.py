@@ -21,7 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 NOT_LOADED_WARM = ("feedparser", "selectolax", "storywatch.feeds.parse", "rich", "pygments", "importlib.metadata",
                    # the story check's code, while the story file is as the database holds it; dateutil's
                    # parser, which sqlite-utils imports and never calls for us; the dashboard
-                   "storywatch.store.entities", "storywatch.store.scoring", "dateutil.parser._parser", "textual")
+                   "storywatch.store.entities", "storywatch.store.scoring", "dateutil.parser._parser", "textual",
+                   # what only a body to store, or --full-text, needs: the edit classifier and its word
+                   # diff, the page fetcher
+                   "storywatch.store.text.edits", "storywatch.store.text.worddiff", "storywatch.feeds.fulltext")
 
 
 def fetch_once(db: Path, story: Path) -> tuple[subprocess.CompletedProcess, set[str]]:
