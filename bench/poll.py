@@ -226,6 +226,23 @@ def _workers_cpu(pool) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def process_env(home: Path, concurrency: int, per_host: int, bytecode: Path | None) -> dict[str, str]:
+    """The environment of a timed `storywatch` process: its own home, data and config dirs in
+    `home`, a config.toml with the bench's bounds, no database or story from the caller's, no
+    proxy for 127.0.0.1; with `bytecode`, its modules compiled once and kept there, as an
+    installed package's are."""
+    config = home / "config.toml"
+    config.write_text(f"concurrency = {concurrency}\nper_host = {per_host}\n")
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config.d"),
+           "XDG_DATA_HOME": str(home / "data.d"), "STORYWATCH_CONFIG": str(config), "no_proxy": "127.0.0.1"}
+    env.pop("STORYWATCH_DB", None)
+    env.pop("STORYWATCH_STORY", None)
+    if bytecode is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(bytecode)
+    return env
+
+
 def storywatch_process_run(server: Server, settings: FetchSettings, sites: int,
                            bytecode: Path | None = None) -> dict[str, float]:
     """Seconds from start to exit of `storywatch --db X fetch --once` on a fresh database (cold)
@@ -239,15 +256,7 @@ def storywatch_process_run(server: Server, settings: FetchSettings, sites: int,
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         storywatch_db(home, server.urls()).close()
-        config = home / "config.toml"
-        config.write_text(f"concurrency = {settings.concurrency}\nper_host = {min(settings.per_host, CONFIG_PER_HOST)}\n")
-        env = {**os.environ, "HOME": folder, "XDG_CONFIG_HOME": str(home / "config.d"),
-               "XDG_DATA_HOME": str(home / "data.d"), "STORYWATCH_CONFIG": str(config), "no_proxy": "127.0.0.1"}
-        env.pop("STORYWATCH_DB", None)
-        env.pop("STORYWATCH_STORY", None)
-        if bytecode is not None:  # compiled once and kept, as an installed package's modules are
-            env.pop("PYTHONDONTWRITEBYTECODE", None)
-            env["PYTHONPYCACHEPREFIX"] = str(bytecode)
+        env = process_env(home, settings.concurrency, min(settings.per_host, CONFIG_PER_HOST), bytecode)
         command = [binary, "--db", str(home / "bench.db"), "fetch", "--once"]
         seconds: dict[str, float] = {}
         server.count()

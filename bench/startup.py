@@ -20,7 +20,6 @@ compare two versions in turns:
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import shutil
 import statistics
@@ -32,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from poll import CONFIG_PER_HOST, Server, storywatch_db  # noqa: E402
+from poll import CONFIG_PER_HOST, Server, process_env, storywatch_db  # noqa: E402
 
 from storywatch.feeds.fetch import FetchSettings  # noqa: E402
 
@@ -73,15 +72,7 @@ def main() -> None:
         home = Path(folder)
         db = storywatch_db(home, server.urls())
         db.close()
-        config = home / "config.toml"
-        config.write_text(f"concurrency = {settings.concurrency}\nper_host = {per_host}\n")
-        env = {**os.environ, "HOME": folder, "XDG_CONFIG_HOME": str(home / "config.d"),
-               "XDG_DATA_HOME": str(home / "data.d"), "STORYWATCH_CONFIG": str(config), "no_proxy": "127.0.0.1"}
-        env.pop("STORYWATCH_DB", None)
-        env.pop("STORYWATCH_STORY", None)
-        if args.bytecode_cache is not None:
-            env.pop("PYTHONDONTWRITEBYTECODE", None)
-            env["PYTHONPYCACHEPREFIX"] = str(args.bytecode_cache)
+        env = process_env(home, settings.concurrency, per_host, args.bytecode_cache)
         rungs = ladder(home / "bench.db")
         subprocess.run(rungs["fetch"], env=env, capture_output=True, check=True)  # warm: every feed answers 304
         wall: dict[str, list[float]] = {name: [] for name in rungs}
