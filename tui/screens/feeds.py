@@ -76,18 +76,20 @@ class FeedsScreen(ListBox):
             box.border_title = "Feeds"
             yield DataTable(cursor_type="row", id="feeds-table")
             yield Static(id="feeds-error", markup=False)  # the highlighted feed's error in full, wrapped
-            floor, ceiling = self.poll_bounds()
-            yield Label(f"Every: the wait between polls, {span_text(floor)} to {span_text(ceiling)} as often as the"
-                " feed publishes, longer if it asks  ·  a failing feed is retried later, with growing pauses",
-                id="feeds-hint", markup=False)
+            yield Label(f"Every: the wait between polls, {self.poll_rule()}  ·  a failing feed is retried later,"
+                " with growing pauses", id="feeds-hint", markup=False)
         yield Footer()  # this screen's keys, over the story's
 
-    def poll_bounds(self) -> tuple[float, float]:
-        """The shortest and longest wait between polls in force: the fetcher's (the command line
-        wins over the settings file), else the settings file's."""
+    def poll_rule(self) -> str:
+        """How often feeds are polled, by the settings in force: the fetcher's (the command line
+        wins over the settings file), else the settings file's. An interval below the floor is
+        every feed's (as the demo polls)."""
         settings = getattr(self.app, "fetch_settings", None)
         source = settings if settings is not None else self.app.config
-        return source.poll_floor, source.poll_ceiling
+        if settings is not None and settings.poll_interval < settings.poll_floor:
+            return f"{span_text(settings.poll_interval)} for every feed"
+        return (f"{span_text(source.poll_floor)} to {span_text(source.poll_ceiling)} as often as the feed publishes,"
+                " longer if it asks")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
