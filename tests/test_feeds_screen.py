@@ -160,3 +160,13 @@ async def test_the_hint_names_the_poll_bounds_in_force(db_path):
     async with app.run_test(size=SIZE) as pilot:
         await open_feeds(app, pilot)
         assert "2m to 1h as often" in str(app.screen.query_one("#feeds-hint", Label).render())
+
+
+async def test_the_hint_says_an_interval_below_the_floor_is_every_feeds(db_path):
+    """As the demo polls: every feed each second, not '5m to 4h'."""
+    from storywatch.feeds.fetch import FetchSettings
+
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False, fetch_settings=FetchSettings(poll_interval=1.0))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_feeds(app, pilot)
+        assert "polls, 1s for every feed" in str(app.screen.query_one("#feeds-hint", Label).render())
