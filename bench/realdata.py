@@ -1,6 +1,7 @@
 """Real feed items from git-scraped feed histories, as a poller would have seen them.
 
-    python bench/realdata.py extract OUT.jsonl      # walk the mirrors in SOURCES, write every item
+    python bench/realdata.py extract OUT.jsonl [FEED ...]  # walk the mirrors in SOURCES (or only
+        # the named feeds), write every item
     python bench/realdata.py net OUT.jsonl          # print the broad-net matches (for labelling)
     python bench/realdata.py window ALL.jsonl FEED FIRST LAST OUT.jsonl [KNOWN.jsonl ...]
         # one feed's items first seen FIRST..LAST (days, inclusive), less any link in KNOWN sets
@@ -51,6 +52,7 @@ SOURCES = (
     Source("reuters", "evilgodfahim/wl", "reuters.xml", "reuters.com"),
     Source("reuters-direct", "evilgodfahim/wl", "feed/reuters_direct.xml", "reuters.com"),
     Source("bbc-world", "zukuxi/bbcworldnews", "bbc_world.xml", "bbc.co.uk"),
+    Source("reuters-world", "evilgodfahim/wl", "article.xml", "reuters.com"),
 )
 
 # The broad net: anything that could be on the story, or shares its words with it.
@@ -226,7 +228,10 @@ def main(argv: list[str]) -> None:
     command, out = argv[0], Path(argv[1])
     if command == "extract":
         with out.open("w", encoding="utf-8") as handle:
+            wanted = set(argv[2:])  # feed names: only these (default every source)
             for source in SOURCES:
+                if wanted and source.feed not in wanted:
+                    continue
                 if not source.git_dir.exists():
                     print(f"{source.feed}: no mirror at {source.git_dir}", file=sys.stderr)
                     continue
