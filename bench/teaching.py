@@ -1,8 +1,9 @@
 """What teaching (+/-) does from a few marks, on real news.
 
-    python bench/teaching.py [--seeds 5]
+    python bench/teaching.py [--seeds 5] [--marks-on dev-world]
 
-The dev set (bench/data/real_dev.jsonl) is replayed through the real ingest path into a fresh
+The dev set (bench/data/real_dev.jsonl; with --marks-on dev-world, real_dev_world.jsonl, a month
+of world headlines earlier than every other set) is replayed through the real ingest path into a fresh
 SQLite file with the bundled story, as bench/real_quality.py does (its functions are reused).
 Then a simulated user marks N reports (N = 0, 5, 20) through the store's own mark API
 (`scoring.mark_on_story`, which rescores the story after each mark, as + and - do in the
@@ -38,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from real_quality import DATA, ROOT, _flag, counts, prf, read, replay  # noqa: E402
+from real_quality import DATA, ROOT, SETS, _flag, counts, prf, read, replay  # noqa: E402
 
 from storywatch.store import scoring  # noqa: E402
 from storywatch.store.db import open_db  # noqa: E402
@@ -197,9 +198,11 @@ def _terms(learned: list[tuple[str, float, int]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="random draws per N for the random user")
+    parser.add_argument("--marks-on", default="dev", choices=("dev", "dev-world"),
+                        help="the set tuned on that the user marks (default dev; dev-world: a month of world headlines)")
     args = parser.parse_args()
     started = time.perf_counter()
-    dev = read(DATA / "real_dev.jsonl")
+    dev = read(dict(SETS)[args.marks_on])
     held_out = {"test": read(DATA / "real_test.jsonl"), "wire": read(DATA / "real_wire.jsonl")}
     print("Teaching on real news: marks on dev, then held-out test and wire replayed into the same store")
     print("  verdict as each report arrived, at the story file's threshold; wire fp = off-story reports shown")

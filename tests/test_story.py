@@ -426,3 +426,21 @@ def test_a_rescore_asked_to_stop_ends_after_its_batch_and_resumes_later(tmp_path
     assert len(asked) == 1 and scoring.pending_rescore(db, story_id) == pending - 2
     assert scoring.resume_rescore(db, story_id, batch_size=2) == pending - 2
     assert scoring.pending_rescore(db, story_id) == 0
+
+
+def test_the_bundled_story_takes_a_drug_boat_strike_as_the_us_acting(tmp_path):
+    """Wire headlines often leave the actor out ("Another strike on alleged drug boat kills 3"):
+    only the US campaign strikes drug boats, so the strike itself is evidence of the US acting.
+    A strike with no drug boat and no actor stays off."""
+    db = open_db(tmp_path / "story.db")
+    story_id = ensure_story(db, load_story(seeds.BUNDLED_STORY_FILE))
+    titles = ["Another strike on alleged drug boat kills 3", "Strike kills two in port", "Drug boat seized off Spain"]
+    result = ingest_items(db, [
+        ArticleRecord(title=title, url=f"https://news.example/{n}", guid=f"g{n}", summary="")
+        for n, title in enumerate(titles)
+    ], seen_at="2026-03-01T00:00:00Z")
+    flags = [
+        db.execute("SELECT on_story FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, article]).fetchone()[0]
+        for article in result.new_ids
+    ]
+    assert flags == [1, 0, 0]
