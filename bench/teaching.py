@@ -1,6 +1,6 @@
 """What teaching (+/-) does from a few marks, on real news.
 
-    python bench/teaching.py [--seeds 5] [--marks-on dev-world]
+    python bench/teaching.py [--seeds 5] [--marks-on dev-world] [--story PATH] [--tuning]
 
 The dev set (bench/data/real_dev.jsonl; with --marks-on dev-world, real_dev_world.jsonl, a month
 of world headlines earlier than every other set) is replayed through the real ingest path into a fresh
@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from real_quality import DATA, ROOT, SETS, _flag, counts, prf, read, replay  # noqa: E402
+from real_quality import ROOT, SETS, _flag, counts, prf, read, replay  # noqa: E402
 
 from storywatch.store import scoring  # noqa: E402
 from storywatch.store.db import open_db  # noqa: E402
@@ -90,8 +90,11 @@ def costliest(weights: dict[str, float], reports: list[frozenset[str]], limit: i
     return [(term, uses[term]) for term in sorted(total, key=lambda t: (-total[t], t))[:limit]]
 
 
+STORY = [ROOT / "seeds" / "story.toml"]  # the story file taught (--story)
+
+
 def _story_id(db) -> int:
-    return ensure_story(db, load_story(ROOT / "seeds" / "story.toml"))
+    return ensure_story(db, load_story(STORY[0]))
 
 
 def _articles(db, items: list[dict]) -> dict[str, int]:
@@ -155,17 +158,21 @@ def run(base: Path, work: Path, dev: list[dict], held_out: dict[str, list[dict]]
         "lost": (len(lost), costliest(model.against, lost)), "won": (len(won), costliest(gained, won)),
     }
     for name, items in held_out.items():
-        arrived, _after, _score = replay(items, work)
+        arrived, _after, _score = replay(items, work, STORY[0])
         result[name] = counts(items, arrived)
     return result
 
 
+LATER = ("test", "wire")  # the sets replayed after the marks (--tuning: wire-dev alone)
+
+
 def line(label: str, result: dict) -> str:
     parts = [f"  {label:<22}"]
-    for name in ("test", "wire"):
+    for name in LATER:
         p, r, f = prf(*result[name])
         parts.append(f"{name} P {p:.3f} R {r:.3f} F1 {f:.3f}")
-    parts.append(f"wire fp {result['wire'][1]}")
+    wire = LATER[-1]
+    parts.append(f"{wire} fp {result[wire][1]}")
     p, r, f = prf(*result["dev"])
     parts.append(f"(dev unmarked F1 {f:.3f})")
     return "  ".join(parts)
@@ -173,7 +180,7 @@ def line(label: str, result: dict) -> str:
 
 def median_result(results: list[dict]) -> dict:
     """Figures of the median seed by test F1 + wire F1 (a whole run's figures, not a mix)."""
-    ranked = sorted(results, key=lambda r: prf(*r["test"])[2] + prf(*r["wire"])[2])
+    ranked = sorted(results, key=lambda r: sum(prf(*r[name])[2] for name in LATER))
     return ranked[(len(ranked) - 1) // 2]
 
 
@@ -200,15 +207,23 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5, help="random draws per N for the random user")
     parser.add_argument("--marks-on", default="dev", choices=("dev", "dev-world"),
                         help="the set tuned on that the user marks (default dev; dev-world: a month of world headlines)")
+    parser.add_argument("--story", type=Path, default=STORY[0], help="another story file (default: the bundled story)")
+    parser.add_argument("--tuning", action="store_true",
+                        help="replay wire-dev (a set tuned on) after the marks instead of the held-out test and wire,"
+                             " to choose by")
     args = parser.parse_args()
+    STORY[0] = args.story
     started = time.perf_counter()
     dev = read(dict(SETS)[args.marks_on])
-    held_out = {"test": read(DATA / "real_test.jsonl"), "wire": read(DATA / "real_wire.jsonl")}
-    print("Teaching on real news: marks on dev, then held-out test and wire replayed into the same store")
+    global LATER
+    if args.tuning:
+        LATER = ("wire-dev",)
+    held_out = {name: read(dict(SETS)[name]) for name in LATER}
+    print(f"Teaching on real news: marks on {args.marks_on}, then {' and '.join(LATER)} replayed into the same store")
     print("  verdict as each report arrived, at the story file's threshold; wire fp = off-story reports shown")
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp) / "dev.db"
-        replay(dev, base)
+        replay(dev, base, STORY[0])
         work = Path(tmp) / "run.db"
         baseline = run(base, work, dev, held_out, lambda db, story_id: [])
         print("\nin order (oldest first, each report the dashboard has wrong when reached):")
@@ -227,10 +242,12 @@ def main() -> None:
             ]
             middle = median_result(results)
             print(line(f"N={n} median", middle))
-            spread = [prf(*r["wire"])[0] for r in results]
+            wire = LATER[-1]
+            spread = [prf(*r[wire])[0] for r in results]
             print(f"      dev unmarked F1 per seed: {[round(prf(*r['dev'])[2], 3) for r in results]}")
-            print(f"      wire fp per seed: {[r['wire'][1] for r in results]}, wire P {min(spread):.3f}..{max(spread):.3f},"
-                  f" test F1 {min(prf(*r['test'])[2] for r in results):.3f}..{max(prf(*r['test'])[2] for r in results):.3f}")
+            print(f"      {wire} fp per seed: {[r[wire][1] for r in results]}, {wire} P {min(spread):.3f}..{max(spread):.3f}"
+                  + "".join(f", {name} F1 {min(prf(*r[name])[2] for r in results):.3f}..{max(prf(*r[name])[2] for r in results):.3f}"
+                            for name in LATER[:-1]))
             show_learned(middle)
     print(f"\nteaching bench took {time.perf_counter() - started:.1f} s")
 

@@ -26,6 +26,8 @@ class Taught:
     on_story: bool
     words: tuple[str, ...]  # for the story (an on-story mark) or against it (off-story)
     marks: int  # the story's marks in all, this one included
+    # its words that marks made a facet's evidence, as (facet name, words) pairs
+    facets: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def sentence(self, shown: int = SHOWN) -> str:
         """One line for the user: "Learned against the story: tariff, screwworm (+3 more)."."""
@@ -37,7 +39,8 @@ class Taught:
             )
         named = ", ".join(self.words[:shown])
         more = f" (+{len(self.words) - shown} more)" if len(self.words) > shown else ""
-        return f"Learned {side} the story: {named}{more}."
+        widened = "".join(f" Now evidence of {name}: {', '.join(words)}." for name, words in self.facets)
+        return f"Learned {side} the story: {named}{more}.{widened}"
 
 
 def taught_by(db: Database, story_id: int, article_id: int, on_story: bool) -> Taught:
@@ -54,4 +57,8 @@ def taught_by(db: Database, story_id: int, article_id: int, on_story: bool) -> T
     terms = relevance.item_terms(title, summary, body, names)
     weights = model.learned if on_story else model.against
     found = sorted((term for term in terms if term in weights), key=lambda term: (-weights[term], term))
-    return Taught(on_story, tuple(found), marks)
+    facets: dict[str, list[str]] = {}
+    for term in found if on_story else ():
+        if term in model.widened:
+            facets.setdefault(model.widened[term], []).append(term)
+    return Taught(on_story, tuple(found), marks, tuple((name, tuple(words)) for name, words in facets.items()))

@@ -335,3 +335,25 @@ def test_a_one_word_phrase_cancelled_by_unless_leaves_the_facet_s_longer_phrases
     assert not facet.found_in(relevance.facet_keys(relevance.item_terms("New Mexico wildfire spreads")))
     assert facet.found_in(relevance.facet_keys(relevance.item_terms("New Mexico visit by Mexican navy chief")))
     assert facet.found_in(relevance.facet_keys(relevance.item_terms("Mexico strikes back")))
+
+
+def test_reports_marked_on_the_story_widen_a_facet_they_lack(background):
+    """Seeds written before the boat strikes cannot say "boat": the title's "Mexican drug
+    cartels" side holds every boat-strike report off. Two marked reports that lack that side
+    and share "boat" make it the side's evidence; one mark is only a hint."""
+    marks = [
+        relevance.item_terms("US military strike on boat in Caribbean kills three", ""),
+        relevance.item_terms("Hegseth defends second boat strike as lawmakers seek video", ""),
+    ]
+    new = relevance.item_terms("Pentagon strike on another boat kills two", "")
+    untaught = relevance.build_model(seed_counts(), *background, title=TITLE)
+    one = relevance.build_model(seed_counts(), *background, title=TITLE, on_story=marks[:1])
+    two = relevance.build_model(seed_counts(), *background, title=TITLE, on_story=marks)
+    cartels = [i for i, facet in enumerate(untaught.facets) if "cartel" in facet.words][0]
+    keys = relevance.facet_keys(new)
+    assert not untaught.facets[cartels].found_in(keys)
+    assert not one.facets[cartels].found_in(keys)
+    assert two.facets[cartels].found_in(keys)
+    assert "boat" in two.facets[cartels].words
+    assert "caribbean" not in two.facets[cartels].words  # in one of the two marks only
+    assert relevance.score(two, new).score > relevance.score(untaught, new).score

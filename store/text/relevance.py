@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Container, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
 
 from storywatch.store.text.dedup import words
@@ -75,6 +75,7 @@ STEM_PREFIX = 5  # words sharing this many first letters are one word for facets
 OFF_STORY_SCALE = 0.25
 ON_STORY_SCALE = 0.5  # ... and a word of the articles marked on-story for it
 MAX_MARKED_WEIGHT = 3.0
+FACET_MARKS = 2  # on-story marks lacking a facet that must share a learned word before it is that facet's evidence
 MARKS_PRIOR = 3  # a marked word's share is taken over at least this many marks (see marked_weights)
 # Words that join the two halves of a story title: "US military action | against | Mexican cartels".
 RELATION_WORDS = frozenset("against on over in into with versus vs toward towards for by from between".split())
@@ -356,6 +357,8 @@ class StoryModel:
     against: dict[str, float] = field(default_factory=dict)
     # The words of the articles marked on-story that joined `weights` (what teaching added for).
     learned: dict[str, float] = field(default_factory=dict)
+    # Learned words that marked reports made a facet's evidence (`_taught_facets`): word -> facet name.
+    widened: dict[str, str] = field(default_factory=dict)
     midpoint: float = MIDPOINT
     width: float = WIDTH
     relevant_count: int = 0
@@ -436,7 +439,7 @@ def build_model(
         if term not in weights
     }
     weights.update(learned)
-    facets = tuple(facets) or _weighed_title_facets(title, relevant, weights)
+    facets, widened = _taught_facets(tuple(facets) or _weighed_title_facets(title, relevant, weights), on_story, learned)
     # What the story is about, and what the reports marked on it say, is never evidence against
     # it: one off-story mark on a plane crash in Mexico must not teach "Sheinbaum" or "killed".
     keep = {word for facet in facets for phrase in facet.phrases for term in phrase for word in term.split()}
@@ -447,9 +450,41 @@ def build_model(
         facets=facets,
         against=marked_weights(off_story, weights, background, N, keep=keep, spoken=_seed_words(relevant)),
         learned=learned,
+        widened=widened,
         relevant_count=R,
         background_count=background_count,
     )
+
+
+def _taught_facets(
+    facets: tuple[Facet, ...], on_story: list[frozenset[str]], learned: dict[str, float]
+) -> tuple[tuple[Facet, ...], dict[str, str]]:
+    """Reports marked on the story widen a facet they lack: a word the marks taught
+    (`learned`) that `FACET_MARKS` of the reports lacking the facet, and at least half of them,
+    share becomes its evidence. Returns the facets and the words each gained (word -> facet).
+    Seeds written before a turn of events cannot name it ("boat strikes" for a story about
+    cartels), and however many such reports were marked, a facet would hold the next one off."""
+    if not facets or len(on_story) < FACET_MARKS:
+        return facets, {}
+    taken = {key for facet in facets for key in facet.evidence}
+    widened, gained = [], {}
+    for facet in facets:
+        lacking = [terms for terms in on_story if not facet.found_in(facet_keys(terms))]
+        shared = Counter(word for terms in lacking for word in terms if word in learned)
+        words = sorted(
+            word
+            for word, uses in shared.items()
+            if uses >= FACET_MARKS and 2 * uses >= len(lacking) and _facet_key(word) not in taken
+        )
+        gained.update(dict.fromkeys(words, facet.name))
+        if words:
+            facet = replace(
+                facet,
+                phrases=facet.phrases + tuple(frozenset([_facet_key(word)]) for word in words),
+                words=facet.words + tuple(words),
+            )
+        widened.append(facet)
+    return tuple(widened), gained
 
 
 def _seed_words(relevant: list[Counter[str]]) -> frozenset[str]:
