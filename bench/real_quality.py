@@ -1,7 +1,7 @@
 """Relevance on real feed histories: the engine's verdict beside a keyword filter.
 
     python bench/real_quality.py          # also run first by bench/quality.py
-    python bench/real_quality.py --sets dev,dev-headlines,wire-dev,dev-world   # the sets tuned on, alone
+    python bench/real_quality.py --sets dev,dev-headlines,wire-dev,dev-world,dev-top   # tuned on, alone
     python bench/real_quality.py --story PATH   # another story file on the same sets
 
 Each real set (bench/data/real_*.jsonl, made with bench/realdata.py from git-scraped feed
@@ -17,7 +17,8 @@ The dev and test sets are candidate sets (every item a broad net caught, plus a 
 of the rest), not a feed's whole history; the wire sets are whole stretches of one wire feed:
 wire (1-22 Aug 2026) is held out, wire-dev (1-22 Jul 2026, no link shared with the other sets)
 is for tuning false positives; dev-world (Reuters world headlines, 23 Nov - 18 Dec 2025, the whole
-stretch) is the earliest month and is tuned on for both. Mistakes are listed for dev and wire-dev only: test and wire are
+stretch) and dev-top (Google News' US top stories, 1 Sep - 22 Nov 2025, the whole stretch) are
+the earliest months and are tuned on for both. Mistakes are listed for dev and wire-dev only: test and wire are
 never read to choose anything.
 """
 
@@ -47,9 +48,10 @@ SETS = (
     ("wire", DATA / "real_wire.jsonl"),
     ("wire-dev", DATA / "real_wire_dev.jsonl"),
     ("dev-world", DATA / "real_dev_world.jsonl"),
+    ("dev-top", DATA / "real_dev_top.jsonl"),
 )
 KEYWORDS = re.compile(r"cartel|sheinbaum|narco", re.IGNORECASE)
-LIST_MISTAKES = ("dev", "dev-headlines", "wire-dev", "dev-world")  # the sets tuned on; test and wire are held out
+LIST_MISTAKES = ("dev", "dev-headlines", "wire-dev", "dev-world", "dev-top")  # the sets tuned on; test and wire are held out
 
 
 def read(path: Path) -> list[dict]:

@@ -3,6 +3,7 @@
     python bench/realdata.py extract OUT.jsonl [FEED ...]  # walk the mirrors in SOURCES (or only
         # the named feeds), write every item
     python bench/realdata.py net OUT.jsonl          # print the broad-net matches (for labelling)
+    python bench/realdata.py top-stories OUT.jsonl FIRST LAST  # Google News top stories (snapshots)
     python bench/realdata.py window ALL.jsonl FEED FIRST LAST OUT.jsonl [KNOWN.jsonl ...]
         # one feed's items first seen FIRST..LAST (days, inclusive), less any link in KNOWN sets
 
@@ -24,7 +25,7 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -207,6 +208,50 @@ def extract(source: Source):
     }
 
 
+# Google News' US top stories, 20 headlines an hour, one Markdown file per poll ("- Title - Outlet"):
+# no links, so an item is its headline. The files' names are the poll's time at UTC+2.
+TOP_STORIES = Source("google-top", "wklnd/news-archive", "news", "news.google.com")
+_TOP_FILE = re.compile(r"news/(\d{4})/(\d{2})/(\d{2})/(\d{2})-(\d{2})\.md$")
+
+
+def extract_top_stories(source: Source = TOP_STORIES, first: str = "", last: str = ""):
+    """Each headline of the snapshot files (at the mirror's HEAD) once, as first seen, for
+    polls on days first..last (UTC, inclusive); the outlet is the title's " - Outlet" tail."""
+    names = git(source.git_dir, "ls-tree", "-r", "--name-only", "HEAD", "--", source.path).split()
+    polls = []
+    for name in names:
+        found = _TOP_FILE.search(name)
+        if not found:
+            continue
+        year, month, day, hour, minute = map(int, found.groups())
+        local = datetime(year, month, day, hour, minute, tzinfo=timezone(timedelta(hours=2)))
+        when = local.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if (first and when[:10] < first) or (last and when[:10] > last):
+            continue
+        polls.append((when, name))
+    seen: set[str] = set()
+    for when, name in sorted(polls):
+        text = git(source.git_dir, "show", f"HEAD:{name}")
+        for line in text.splitlines():
+            if not line.startswith("- "):
+                continue
+            title, _, outlet = line[2:].strip().rpartition(" - ")
+            title = plain(title or outlet)
+            if not title or title in seen:
+                continue
+            seen.add(title)
+            yield {
+                "id": f"{source.feed}:{hashlib.sha1(title.encode()).hexdigest()[:12]}",
+                "feed": source.feed,
+                "source": outlet.strip() if title else "",
+                "title": title,
+                "summary": "",
+                "url": "",
+                "published_at": None,
+                "first_seen_at": when,
+            }
+
+
 def link_key(url: str) -> str:
     """An item's link as _key makes it (host + path), for matching items across sets."""
     return _key({"link": url})
@@ -253,6 +298,13 @@ def main(argv: list[str]) -> None:
             for row in kept:
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         print(f"{feed} first seen {first} .. {last}: {len(kept)} items", file=sys.stderr)
+    elif command == "top-stories":  # OUT FIRST LAST: Google News top stories first seen FIRST..LAST
+        with out.open("w", encoding="utf-8") as handle:
+            count = 0
+            for row in extract_top_stories(first=argv[2], last=argv[3]):
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+                count += 1
+        print(f"{TOP_STORIES.feed} first seen {argv[2]} .. {argv[3]}: {count} headlines", file=sys.stderr)
     elif command == "net":
         for line in out.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)

@@ -205,7 +205,7 @@ def _terms(learned: list[tuple[str, float, int]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="random draws per N for the random user")
-    parser.add_argument("--marks-on", default="dev", choices=("dev", "dev-world"),
+    parser.add_argument("--marks-on", default="dev", choices=("dev", "dev-world", "dev-top"),
                         help="the set tuned on that the user marks (default dev; dev-world: a month of world headlines)")
     parser.add_argument("--story", type=Path, default=STORY[0], help="another story file (default: the bundled story)")
     parser.add_argument("--tuning", action="store_true",
