@@ -357,3 +357,11 @@ def test_reports_marked_on_the_story_widen_a_facet_they_lack(background):
     assert "boat" in two.facets[cartels].words
     assert "caribbean" not in two.facets[cartels].words  # in one of the two marks only
     assert relevance.score(two, new).score > relevance.score(untaught, new).score
+
+
+def test_an_unless_name_cancels_a_phrase_that_holds_its_words_too():
+    """A carrier strike group sailing to the Caribbean is no strike in the Caribbean."""
+    boats = relevance.declared_facet("drug boats", ["strike + Caribbean"], unless=["strike group"])
+    keys = lambda title: relevance.facet_keys(relevance.item_terms(title, ""))  # noqa: E731
+    assert boats.found_in(keys("US strike in the Caribbean kills three"))
+    assert not boats.found_in(keys("Trump orders US carrier strike group to Caribbean"))

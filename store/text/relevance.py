@@ -250,8 +250,8 @@ def article_terms(
 class Facet:
     """One of the things the story is about at once (who acts, what they do, to whom, where):
     an on-story article gives evidence for every facet. Evidence is any of its phrases, each a
-    set of terms that must all be present; a term of `unless` cancels the single words inside
-    it ("new mexico" is not evidence of Mexico)."""
+    set of terms that must all be present; a term of `unless` cancels the words inside it, alone
+    or in a phrase ("new mexico" is not evidence of Mexico)."""
 
     name: str
     phrases: tuple[frozenset[str], ...]  # in `facet_keys` form
@@ -263,7 +263,8 @@ class Facet:
         cancelled = {word for term in self.unless if term in keys for word in term.split()}
         if (self._words & keys) - cancelled:
             return True
-        return any(phrase <= keys for phrase in self._phrases)
+        # "strike + Caribbean" is no boat strike in "carrier strike group to Caribbean"
+        return any(phrase <= keys and not (cancelled and phrase & cancelled) for phrase in self._phrases)
 
     @cached_property
     def _words(self) -> frozenset[str]:
