@@ -1,11 +1,12 @@
 """Plain TCP for httpcore straight on asyncio, for the http (not https) pools.
 
-httpcore reaches asyncio through anyio, which costs a warm poll: about 8 ms to import, a
-cancel scope around every read and write, and for every idle connection checked before a
-request (each of them, for each request) a dict of its socket's attributes built afresh, with
-a `getpeername` system call. This backend is a small asyncio protocol: reads wait on a future,
-timeouts are `asyncio.timeout`, an idle connection is checked by looking at what the event
-loop already saw. TLS stays with httpcore's own backend (the https pools never use this one).
+httpcore reaches asyncio's sockets through anyio, which costs a warm poll a cancel scope around
+every read and write and, for every idle connection checked before a request (each of them,
+for each request), a dict of its socket's attributes built afresh with a `getpeername` system
+call (anyio still loads: httpcore's locks and events use it). This backend is a small asyncio
+protocol: reads wait on a future, timeouts are `asyncio.timeout`, an idle connection is checked
+by what the event loop already saw, then by one poll of its socket. TLS stays with httpcore's
+own backend (the https pools never use this one).
 """
 
 from __future__ import annotations
