@@ -101,6 +101,7 @@ class _Stream(httpcore.AsyncNetworkStream):
     def __init__(self, transport: asyncio.Transport, protocol: _Protocol) -> None:
         self._transport = transport
         self._protocol = protocol
+        self._poller = None  # made at the first check: a pool checks its idle connections before every request
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         protocol = self._protocol
@@ -154,7 +155,15 @@ class _Stream(httpcore.AsyncNetworkStream):
             protocol = self._protocol
             if protocol.buffer or protocol.ended or self._transport.is_closing():
                 return True
-            return _readable(self._transport.get_extra_info("socket"))
+            sock = self._transport.get_extra_info("socket")
+            if sock is None or sock.fileno() < 0:
+                return True
+            if not hasattr(select, "poll"):  # Windows
+                return bool(select.select([sock], [], [], 0)[0])
+            if self._poller is None:
+                self._poller = select.poll()
+                self._poller.register(sock, select.POLLIN)
+            return bool(self._poller.poll(0))
         if info == "socket":
             return self._transport.get_extra_info("socket")
         if info == "client_addr":
@@ -163,11 +172,3 @@ class _Stream(httpcore.AsyncNetworkStream):
             return self._transport.get_extra_info("peername")
         return None
 
-
-def _readable(sock) -> bool:
-    """Whether the socket has data or an end waiting (as httpcore's own check, with poll)."""
-    if sock is None or sock.fileno() < 0:
-        return True
-    poller = select.poll()
-    poller.register(sock, select.POLLIN)
-    return bool(poller.poll(0))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 
 import httpx
 import pytest
@@ -121,3 +122,18 @@ async def test_a_connection_the_server_closed_while_idle_is_not_reused(closing_s
             assert (await fetch_feed(client, url, settings=SETTINGS)).body == BODY.encode()
             await asyncio.sleep(0.05)  # the server's close arrives
     assert len(accepted) == 3
+
+
+async def test_an_idle_connection_closed_by_the_server_is_seen_before_the_loop_sees_it():
+    """The check looks at the socket too: a close that arrived since the loop last looked counts."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    try:
+        stream = await AsyncioBackend().connect_tcp("127.0.0.1", listener.getsockname()[1], timeout=5)
+        server_side, _ = listener.accept()
+        assert stream.get_extra_info("is_readable") is False
+        server_side.close()
+        time.sleep(0.05)  # the close reaches our socket; the event loop does not run meanwhile
+        assert stream.get_extra_info("is_readable") is True
+        await stream.aclose()
+    finally:
+        listener.close()
