@@ -99,7 +99,9 @@ def make_client(settings: FetchSettings = FetchSettings()) -> httpx.AsyncClient:
         timeout=timeout,
         # Plain http never uses a TLS context; this one trusts no certificate at all, so were it
         # ever used it would refuse, not let anything through.
-        transport=HostPools(lambda: ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), limits=limits, idle_pools=idle_pools, plain=True),
+        transport=HostPools(
+            lambda: ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), limits=limits, idle_pools=idle_pools, plain=True
+        ),
         mounts={"https://": HostPools(https_context, limits=limits, idle_pools=idle_pools)},
         follow_redirects=True,
         max_redirects=settings.max_redirects,

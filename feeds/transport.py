@@ -2,10 +2,11 @@
 
 httpcore's pool looks over all its connections twice for every request, and over all of them
 again for each idle one (`_assign_requests_to_connections`), asking each idle one whether its
-socket has something to read (a system call): with 64 connections kept alive, a warm poll
-spent most of its CPU there. The poller sends at most `per_host` requests to a host at once,
-so a pool per host holds a few connections and scanning it costs next to nothing. The pools
-kept idle are bounded, so a round over a thousand sites does not keep a thousand sockets.
+socket has something to read (a system call): with one pool of 64 connections kept alive, that
+was two thirds of a warm poll's time under cProfile. The poller sends at most `per_host`
+requests to a host at once, so a pool per host holds a few connections and looking over them
+costs little. The pools kept idle are bounded, so a round over a thousand sites does not keep a
+thousand sockets open.
 """
 
 from __future__ import annotations
