@@ -31,7 +31,7 @@ the bench installs nothing. Asserts nothing about speed.
 
     python bench/poll.py [--feeds 100] [--runs 3] [--latency-ms 0] [--no-newsboat] [--per-host 8] [--process]
                          [--bytecode-cache DIR]
-    python bench/poll.py --profile [--feeds 200]   # one cold storywatch poll under cProfile
+    python bench/poll.py --profile [--feeds 200] [--profile-only REGEX]   # one cold storywatch poll under cProfile
     python bench/poll.py --serve-only DIR [--feeds 100]   # the feeds, and DIR/bench.db polled once, until Ctrl-C
 """
 
@@ -364,6 +364,9 @@ def main() -> None:
                         help=f"storywatch's requests in flight at once (default {FetchSettings.network_concurrency})")
     parser.add_argument("--profile", action="store_true",
                         help="one cold storywatch poll under cProfile: the top 25 by cumulative and total time")
+    parser.add_argument("--profile-only", default=None, metavar="REGEX",
+                        help="with --profile: list only the functions whose file or name matches REGEX"
+                        " (e.g. 'httpcore|httpx|anyio|socket|select')")
     parser.add_argument("--per-host", type=int, default=None,
                         help="requests at once to the one local host (default: the requests in flight, --network-concurrency)")
     parser.add_argument("--process", action="store_true",
@@ -391,7 +394,7 @@ def main() -> None:
     binary = None if args.no_newsboat else newsboat_path()
     if args.profile:
         with Server(feeds, latency) as server:
-            profile(server, settings)
+            profile(server, settings, args.profile_only)
         return
     sites = -(-settings.per_host // CONFIG_PER_HOST) if args.process or args.serve_only else 1
     if args.serve_only:
@@ -455,7 +458,7 @@ _WAITS = {"<method 'poll' of 'select.epoll' objects>", "<method 'get' of '_queue
           "<method 'acquire' of '_thread.lock' objects>"}
 
 
-def profile(server: Server, settings: FetchSettings) -> None:
+def profile(server: Server, settings: FetchSettings, only: str | None = None) -> None:
     """One cold storywatch poll under cProfile in every thread it uses: the event loop's (fetch),
     asyncio's default executor's (feed parsing) and the store thread (the ingest), their figures
     added up. Times are wall times (a thread-CPU timer costs a system call per event and
@@ -507,9 +510,9 @@ def profile(server: Server, settings: FetchSettings) -> None:
     for order in ("cumulative", "tottime"):
         out = io.StringIO()
         stats.stream = out
-        stats.sort_stats(order).print_stats(25)
+        stats.sort_stats(order).print_stats(*([only] if only else []), 25)
         text = out.getvalue()
-        print(f"\n== top 25 by {order} ==")
+        print(f"\n== top 25 by {order}" + (f" matching {only!r}" if only else "") + " ==")
         print(text[text.index("   ncalls"):].rstrip())
 
 

@@ -46,6 +46,7 @@ class FeedServer:
         self._routes: dict[str, Route] = {}
         self._requests: dict[str, list[dict[str, str]]] = defaultdict(list)
         self._sent: dict[str, int] = defaultdict(int)  # body bytes written per path
+        self._clients: set[tuple] = set()  # the client address of every connection that sent a request
         self._in_flight = 0
         self.max_in_flight = 0  # most requests being answered at once since the last reset()
         self._lock = threading.Lock()
@@ -153,8 +154,14 @@ class FeedServer:
         with self._lock:
             return self._sent.get(path, 0)
 
+    def connections(self) -> int:
+        """How many connections requests came on since the last reset() (to see keep-alive reuse)."""
+        with self._lock:
+            return len(self._clients)
+
     def reset(self) -> None:
         with self._lock:
+            self._clients.clear()
             self._routes.clear()
             self._requests.clear()
             self._sent.clear()
@@ -169,6 +176,7 @@ class FeedServer:
         headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
         with self._lock:
             self._requests[path].append(headers)
+            self._clients.add(tuple(scope.get("client") or ()))
             route = self._routes.get(path)
         message = await receive()
         while message.get("more_body"):

@@ -1,5 +1,5 @@
-"""The fetcher's https transport is made at its first https request (loading the CA bundle is a
-fifth of a warm poll of plain-http feeds) and checks certificates as httpx's default does."""
+"""The fetcher's https pools make their TLS context at the first https request (loading the CA
+bundle is a fifth of a warm poll of plain-http feeds) and check certificates as httpx's default does."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ import threading
 import pytest
 from feedserver import rss
 
-from storywatch.feeds.fetch import FetchError, FetchSettings, _FirstUseTransport, fetch_feed, make_client
+from storywatch.feeds.fetch import FetchError, FetchSettings, fetch_feed, make_client
+from storywatch.feeds.transport import HostPools
 
 FEED = rss([{"title": "A report", "link": "http://127.0.0.1/r/1", "guid": "r1", "summary": "Text."}]).encode()
 
 
-def first_use_transport(client) -> _FirstUseTransport:
-    (transport,) = [t for t in client._mounts.values() if isinstance(t, _FirstUseTransport)]
+def first_use_transport(client) -> HostPools:
+    (transport,) = [t for t in client._mounts.values() if isinstance(t, HostPools)]
     return transport
 
 

@@ -1,0 +1,179 @@
+"""The connection pools under a poll's httpx client: one small pool per host.
+
+httpcore's pool looks over all its connections twice for every request, and over all of them
+again for each idle one (`_assign_requests_to_connections`), asking each idle one whether its
+socket has something to read (a system call): with one pool of 64 connections kept alive, that
+was two thirds of a warm poll's time under cProfile. The poller sends at most `per_host`
+requests to a host at once, so a pool per host holds a few connections and looking over them
+costs little. The pools kept idle are bounded, so a round over a thousand sites does not keep a
+thousand sockets open.
+"""
+
+from __future__ import annotations
+
+import functools
+import ssl
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+
+import httpx
+
+
+class HostPools(httpx.AsyncBaseTransport):
+    """An httpx transport that sends each request through its host's own pool.
+
+    `tls` makes the TLS context, once, when the first pool is made: loading the CA bundle
+    costs about 25 ms, which a poll of plain http feeds never pays. At most `idle_pools`
+    pools with nothing in flight stay open; past that the least recently used is closed.
+    """
+
+    def __init__(self, tls: Callable[[], ssl.SSLContext], *, limits: httpx.Limits, idle_pools: int,
+                 plain: bool = False) -> None:
+        self._tls = tls
+        self._plain = plain  # plain http only: its pools use `feeds/sockets.py`, not anyio
+        self._context: ssl.SSLContext | None = None
+        self._limits = limits
+        self._idle_pools = max(1, idle_pools)
+        self._pools: OrderedDict[tuple, _HostPool] = OrderedDict()
+
+    @property
+    def made(self) -> bool:
+        """Whether its TLS context was made (at its first request)."""
+        return self._context is not None
+
+    @property
+    def pools(self) -> int:
+        return len(self._pools)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        key = (url.raw_scheme, url.raw_host, url.port)
+        pool = self._pools.get(key)
+        if pool is None:
+            if self._context is None:
+                self._context = self._tls()
+            pool = self._pools[key] = _HostPool(host_transport(self._context, self._limits, self._plain))
+            await self._close_idle()
+        else:
+            self._pools.move_to_end(key)
+        pool.busy += 1
+        try:
+            response = await pool.transport.handle_async_request(request)
+        except BaseException:
+            pool.busy -= 1
+            raise
+        response.stream = _Release(response.stream, pool)
+        return response
+
+    async def _close_idle(self) -> None:
+        """Close the least recently used pools with nothing in flight, beyond `idle_pools`."""
+        idle = [key for key, pool in self._pools.items() if not pool.busy]
+        for key in idle[: max(0, len(idle) - self._idle_pools)]:
+            await self._pools.pop(key).transport.aclose()
+
+    async def aclose(self) -> None:
+        pools, self._pools = list(self._pools.values()), OrderedDict()
+        for pool in pools:
+            await pool.transport.aclose()
+
+
+class _HostPool:
+    __slots__ = ("transport", "busy")
+
+    def __init__(self, transport: httpx.AsyncHTTPTransport) -> None:
+        self.transport = transport
+        self.busy = 0  # responses not yet closed
+
+
+class _Release(httpx.AsyncByteStream):
+    """A response body that gives its pool's place back when it is closed."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, pool: _HostPool) -> None:
+        self._stream = stream
+        self._pool: _HostPool | None = pool
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            yield chunk
+
+    async def aclose(self) -> None:
+        if self._pool is not None:
+            self._pool.busy -= 1
+            self._pool = None
+        await self._stream.aclose()
+
+
+def host_transport(context: ssl.SSLContext, limits: httpx.Limits, plain: bool = False) -> httpx.AsyncHTTPTransport:
+    """httpx's transport, its pool swapped for one that counts its idle connections once (see
+    `_linear_pool`) and, for `plain` http, speaks to asyncio itself (`feeds/sockets.py`), where
+    httpx and httpcore are the versions this was made for; otherwise httpx's as it is."""
+    transport = httpx.AsyncHTTPTransport(verify=context, limits=limits, trust_env=False)
+    pool = _linear_pool()
+    if pool is not None and type(getattr(transport, "_pool", None)) is pool.__base__:
+        transport._pool = pool(
+            ssl_context=context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_asyncio_backend() if plain else None,
+        )
+    return transport
+
+
+def _asyncio_backend():
+    from storywatch.feeds.sockets import AsyncioBackend  # with the first plain-http pool: it loads httpcore
+
+    return AsyncioBackend()
+
+
+@functools.cache
+def _linear_pool() -> type | None:
+    """httpcore 1.0's pool with one line changed: for every idle connection it counted the pool's
+    connections by asking each whether it was idle, and threw the answers away (O(n^2) calls per
+    request); this counts them once. Made at first use: httpcore loads with the first client.
+    None for another httpcore, whose pool this copy might not match."""
+    import httpcore
+
+    if not httpcore.__version__.startswith("1.0."):
+        return None
+
+    class LinearPool(httpcore.AsyncConnectionPool):
+        def _assign_requests_to_connections(self) -> list:
+            closing_connections = []
+            for connection in list(self._connections):
+                if connection.is_closed():
+                    self._connections.remove(connection)
+                elif connection.has_expired():
+                    self._connections.remove(connection)
+                    closing_connections.append(connection)
+                elif connection.is_idle() and len(self._connections) > self._max_keepalive_connections:
+                    self._connections.remove(connection)
+                    closing_connections.append(connection)
+
+            queued_requests = [request for request in self._requests if request.is_queued()]
+            for pool_request in queued_requests:
+                origin = pool_request.request.url.origin
+                available_connections = [
+                    connection
+                    for connection in self._connections
+                    if connection.can_handle_request(origin) and connection.is_available()
+                ]
+                if available_connections:
+                    pool_request.assign_to_connection(available_connections[0])
+                elif len(self._connections) < self._max_connections:
+                    connection = self.create_connection(origin)
+                    self._connections.append(connection)
+                    pool_request.assign_to_connection(connection)
+                else:
+                    idle_connections = [connection for connection in self._connections if connection.is_idle()]
+                    if idle_connections:
+                        connection = idle_connections[0]
+                        self._connections.remove(connection)
+                        closing_connections.append(connection)
+                        connection = self.create_connection(origin)
+                        self._connections.append(connection)
+                        pool_request.assign_to_connection(connection)
+
+            return closing_connections
+
+    return LinearPool

@@ -1,0 +1,139 @@
+"""The poll's connections: kept alive and reused (304s included), one small pool per host, the
+idle pools bounded, and a connection the server closed while idle never used again."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+from feedserver import FeedServer, item, rss
+
+from storywatch.feeds.fetch import FetchSettings, fetch_feed, make_client
+from storywatch.feeds.poller import poll_due
+from storywatch.feeds.sockets import AsyncioBackend
+from storywatch.feeds.transport import HostPools
+from storywatch.store.feeds import add_feed
+
+SETTINGS = FetchSettings(connect_timeout=5, read_timeout=5, total_timeout=10, concurrency=2, per_host=2)
+BODY = rss([item(1)])
+
+
+async def test_a_round_of_304s_reuses_its_connections(feed_server, db):
+    for number in range(6):
+        add_feed(db, feed_server.route(f"/kept/{number}.xml", BODY, etag=f'"v{number}"'))
+    cold = await poll_due(db, settings=SETTINGS, force=True)
+    assert cold.ok == 6
+    assert feed_server.connections() <= SETTINGS.per_host
+    feed_server_connections = feed_server.connections()
+
+    warm = await poll_due(db, settings=SETTINGS, force=True)
+    assert warm.not_modified == 6
+    # A new client per round: at most `per_host` new connections, not one per 304.
+    assert feed_server.connections() - feed_server_connections <= SETTINGS.per_host
+    assert feed_server.max_in_flight <= SETTINGS.per_host
+
+
+async def test_each_host_has_its_own_pool_and_idle_pools_beyond_the_bound_are_closed():
+    with FeedServer() as a, FeedServer() as b, FeedServer() as c:
+        urls = [server.route("/feed.xml", BODY) for server in (a, b, c)]
+        pools = HostPools(lambda: None, limits=httpx.Limits(max_connections=4, max_keepalive_connections=2),
+                          idle_pools=1, plain=True)
+        async with httpx.AsyncClient(transport=pools) as client:
+            for url in urls:
+                assert (await fetch_feed(client, url, settings=SETTINGS)).body == BODY.encode()
+            assert pools.pools == 1  # a's and b's idle pools were closed when c's was made
+            await fetch_feed(client, urls[2], settings=SETTINGS)
+            assert c.connections() == 1  # c's pool kept its connection alive
+            await fetch_feed(client, urls[0], settings=SETTINGS)
+            assert a.connections() == 2  # a's first connection went with its pool
+
+
+async def test_a_pool_with_a_response_open_is_not_closed():
+    with FeedServer() as a, FeedServer() as b:
+        slow = a.route("/big.xml", b"x" * 1000, repeat=300)
+        quick = b.route("/feed.xml", BODY)
+        pools = HostPools(lambda: None, limits=httpx.Limits(max_connections=4, max_keepalive_connections=2),
+                          idle_pools=1, plain=True)
+        async with httpx.AsyncClient(transport=pools) as client:
+            async with client.stream("GET", slow) as response:
+                chunks = response.aiter_raw()
+                first = await anext(chunks)
+                assert (await fetch_feed(client, quick, settings=SETTINGS)).body == BODY.encode()
+                assert pools.pools == 2  # b's pool, idle now, and a's, still reading
+                rest = b"".join([chunk async for chunk in chunks])
+            assert len(first) + len(rest) == 300_000
+
+
+def test_the_plain_http_pools_speak_to_asyncio_directly(feed_server):
+    """A tripwire for an httpx or httpcore upgrade: the pools fall back to httpx's own then."""
+    url = feed_server.route("/plain.xml", BODY)
+
+    async def poll():
+        async with make_client(SETTINGS) as client:
+            await fetch_feed(client, url, settings=SETTINGS)
+            (pool,) = client._transport._pools.values()
+            return pool.transport._pool
+
+    pool = asyncio.run(poll())
+    assert isinstance(pool._network_backend, AsyncioBackend)
+    assert type(pool).__name__ == "LinearPool"
+
+
+@pytest.fixture
+def closing_server():
+    """A server that answers each connection's first request (keep-alive, by HTTP/1.1's default)
+    and then closes it: a keep-alive connection the server has dropped."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            accepted.append(connection)
+            with connection:
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    request += connection.recv(4096)
+                body = BODY.encode()
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                                   b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/feed.xml", accepted
+    stop.set()
+    thread.join(timeout=5)
+    listener.close()
+
+
+async def test_a_connection_the_server_closed_while_idle_is_not_reused(closing_server):
+    url, accepted = closing_server
+    async with make_client(SETTINGS) as client:
+        for _ in range(3):
+            assert (await fetch_feed(client, url, settings=SETTINGS)).body == BODY.encode()
+            await asyncio.sleep(0.05)  # the server's close arrives
+    assert len(accepted) == 3
+
+
+async def test_an_idle_connection_closed_by_the_server_is_seen_before_the_loop_sees_it():
+    """The check looks at the socket too: a close that arrived since the loop last looked counts."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    try:
+        stream = await AsyncioBackend().connect_tcp("127.0.0.1", listener.getsockname()[1], timeout=5)
+        server_side, _ = listener.accept()
+        assert stream.get_extra_info("is_readable") is False
+        server_side.close()
+        time.sleep(0.05)  # the close reaches our socket; the event loop does not run meanwhile
+        assert stream.get_extra_info("is_readable") is True
+        await stream.aclose()
+    finally:
+        listener.close()
