@@ -100,7 +100,7 @@ def make_client(settings: FetchSettings = FetchSettings()) -> httpx.AsyncClient:
         # Plain http never uses a TLS context; this one trusts no certificate at all, so were it
         # ever used it would refuse, not let anything through.
         transport=HostPools(
-            lambda: ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), limits=limits, idle_pools=idle_pools, plain=True
+            lambda: ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), limits=limits, idle_pools=idle_pools
         ),
         mounts={"https://": HostPools(https_context, limits=limits, idle_pools=idle_pools)},
         follow_redirects=True,

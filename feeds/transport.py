@@ -27,10 +27,8 @@ class HostPools(httpx.AsyncBaseTransport):
     pools with nothing in flight stay open; past that the least recently used is closed.
     """
 
-    def __init__(self, tls: Callable[[], ssl.SSLContext], *, limits: httpx.Limits, idle_pools: int,
-                 plain: bool = False) -> None:
+    def __init__(self, tls: Callable[[], ssl.SSLContext], *, limits: httpx.Limits, idle_pools: int) -> None:
         self._tls = tls
-        self._plain = plain  # plain http only: its pools use `feeds/sockets.py`, not anyio
         self._context: ssl.SSLContext | None = None
         self._limits = limits
         self._idle_pools = max(1, idle_pools)
@@ -52,7 +50,7 @@ class HostPools(httpx.AsyncBaseTransport):
         if pool is None:
             if self._context is None:
                 self._context = self._tls()
-            pool = self._pools[key] = _HostPool(host_transport(self._context, self._limits, self._plain))
+            pool = self._pools[key] = _HostPool(host_transport(self._context, self._limits))
             await self._close_idle()
         else:
             self._pools.move_to_end(key)
@@ -103,10 +101,9 @@ class _Release(httpx.AsyncByteStream):
         await self._stream.aclose()
 
 
-def host_transport(context: ssl.SSLContext, limits: httpx.Limits, plain: bool = False) -> httpx.AsyncHTTPTransport:
+def host_transport(context: ssl.SSLContext, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
     """httpx's transport, its pool swapped for one that counts its idle connections once (see
-    `_linear_pool`) and, for `plain` http, speaks to asyncio itself (`feeds/sockets.py`), where
-    httpx and httpcore are the versions this was made for; otherwise httpx's as it is."""
+    `_linear_pool`) where httpcore is the version this was made for; otherwise httpx's as it is."""
     transport = httpx.AsyncHTTPTransport(verify=context, limits=limits, trust_env=False)
     pool = _linear_pool()
     if pool is not None and type(getattr(transport, "_pool", None)) is pool.__base__:
@@ -115,15 +112,8 @@ def host_transport(context: ssl.SSLContext, limits: httpx.Limits, plain: bool = 
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_asyncio_backend() if plain else None,
         )
     return transport
-
-
-def _asyncio_backend():
-    from storywatch.feeds.sockets import AsyncioBackend  # with the first plain-http pool: it loads httpcore
-
-    return AsyncioBackend()
 
 
 @functools.cache
