@@ -45,14 +45,6 @@ def analyse_articles(
         # What is stored of each article's grouping, for all of them at once (a revision has a
         # fingerprint; an article already grouped keeps its group).
         stored = grouping.stored_groupings(db, [a[0] for a in articles])
-        fingerprints, keys = {}, {}
-        for article_id, _, _, title, summary, body in articles:
-            found = known.get((title, summary, body))
-            fingerprints[article_id] = found.fingerprint if found is not None else dedup.fingerprint(title, summary, body)
-            keys[article_id] = grouping.band_keys_of(fingerprints[article_id])
-        # The band index read once for every article that will look for its copy (one not grouped
-        # yet), and written once after the loop.
-        bands = grouping.PollBands(db, [keys[a[0]] for a in articles if not stored[a[0]].grouped])
         for article_id, kind, seed_story, title, summary, body in articles:
             before = stored[article_id]
             found = known.get((title, summary, body))
@@ -60,16 +52,14 @@ def analyse_articles(
             terms = with_names(words, names.get(article_id, ()))
             if kind == "feed" and before.signature is None:
                 new_background.append(terms)
-            seed_id = grouping.group_article(
-                db, article_id, kind, fingerprints[article_id], seed_shingles, before, bands, keys[article_id]
-            )
+            fingerprint = found.fingerprint if found is not None else dedup.fingerprint(title, summary, body)
+            seed_id = grouping.group_article(db, article_id, kind, fingerprint, seed_shingles, before)
             for story_id, state in stories:
                 scoring.store_relevance(
                     db, story_id, article_id, relevance.score(state.model, terms, opening), state.threshold,
                     copies_seed=seed_id is not None and seed_id in state.seed_shingles,
                     marks=state.has_marks, is_seed=kind == "seed" and seed_story == story_id,
                 )
-        bands.write()
         # Novelty reads only verdicts and groups, which are all stored now: one query for them,
         # then the reports in the same order as ever (what one teaches the story, the next knows).
         verdicts = _verdicts(db, [a[0] for a in articles])

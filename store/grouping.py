@@ -6,7 +6,6 @@ Runs inside the poll's transaction; the text work is in `storywatch.store.text.d
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -44,26 +43,22 @@ def stored_groupings(db: Database, article_ids: list[int]) -> dict[int, Grouped]
 
 def group_article(
     db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, seed_shingles: dict[int, frozenset[int]],
-    stored: Grouped | None = None, bands: PollBands | None = None, keys: list[tuple[int, int]] | None = None,
+    stored: Grouped | None = None,
 ) -> int | None:
     """Store the fingerprint and band keys and put the article in its coverage group.
 
     Returns the seed this article copies, if any. An article already grouped keeps its group
     (a revision does not move it); only its fingerprint is refreshed. `stored` is what
-    `stored_groupings` found for it (else it is looked up here). `bands` is the analysis pass's
-    `PollBands`, which holds the band keys until its `write`; without it they are written here.
-    `keys` are the fingerprint's band keys (`band_keys_of`), when the caller has them.
+    `stored_groupings` found for it (else it is looked up here).
     """
     if stored is None:
         stored = stored_groupings(db, [article_id]).get(article_id, Grouped())
-    if keys is None:
-        keys = band_keys_of(fp)  # once: for the lookup and the index
-    alone = bands is None
-    if alone:
-        bands = PollBands(db, [] if stored.grouped else [keys])
     old = stored.signature
-    if old:  # a revision: its old band keys go
-        bands.remove(article_id, dedup.band_keys(dedup.signature_from_blob(old)))
+    if old:  # a revision: its old band keys go (found by key, the table's index)
+        db.conn.executemany(
+            "DELETE FROM signature_bands WHERE band = ? AND key = ? AND article_id = ?",
+            [(band, key, article_id) for band, key in dedup.band_keys(dedup.signature_from_blob(old))],
+        )
     # A new article has no fingerprint: a plain INSERT (OR REPLACE needs a statement journal).
     db.execute(
         f"INSERT {'OR REPLACE ' if old else ''}INTO fingerprints (article_id, text_hash, signature, headline_hash)"
@@ -71,10 +66,13 @@ def group_article(
         [article_id, fp.text_hash, dedup.signature_blob(fp.signature), fp.headline_hash],
     )
     existing = stored.grouped
-    match = None if existing else find_copy(db, article_id, kind, fp, seed_shingles, keys, bands)
-    bands.add(article_id, keys)
-    if alone:
-        bands.write()
+    keys = dedup.band_keys(fp.signature) if fp.comparable else []  # once: for the lookup and the index
+    match = None if existing else find_copy(db, article_id, kind, fp, seed_shingles, keys)
+    if fp.comparable:
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO signature_bands (band, key, article_id) VALUES (?, ?, ?)",
+            [(band, key, article_id) for band, key in keys],
+        )
     if existing:
         return stored.seed_id
     if match is None:
@@ -93,87 +91,13 @@ def group_article(
     return seed_id
 
 
-def band_keys_of(fp: dedup.Fingerprint) -> list[tuple[int, int]]:
-    """The band keys an article is indexed under: none for a text too short to compare."""
-    return dedup.band_keys(fp.signature) if fp.comparable else []
-
-
-class PollBands:
-    """The LSH band index as one analysis pass sees it, in one read and one write per pass
-    instead of a lookup and an insert per article.
-
-    The stored rows for every band key the pass will look up are read up front (`wanted`);
-    the keys the pass adds or removes are kept here, so each article's lookup sees exactly what
-    the table would hold had every earlier article written its keys at once; `write` stores
-    them. Nothing else reads the table during a pass. Random band keys are what makes this index
-    costly: each insert lands on its own page of a large B-tree (bench/store_compare.py).
-    """
-
-    def __init__(self, db: Database, wanted: list[list[tuple[int, int]]]) -> None:
-        self.db = db
-        self.stored: dict[tuple[int, int], list[int]] = {}
-        self.added: dict[tuple[int, int], set[int]] = {}
-        self.inserts: dict[int, set[tuple[int, int]]] = {}
-        self.deletes: dict[int, set[tuple[int, int]]] = {}
-        pairs = sorted({pair for keys in wanted for pair in keys})
-        for start in range(0, len(pairs), _PAIRS_PER_READ):
-            chunk = pairs[start : start + _PAIRS_PER_READ]
-            # CROSS JOIN keeps the keys as the outer loop: one primary-key seek per band key.
-            for band, key, article_id in db.execute(
-                f"WITH k(band, key) AS (VALUES {', '.join('(?, ?)' for _ in chunk)})"
-                " SELECT s.band, s.key, s.article_id FROM k CROSS JOIN signature_bands s"
-                " ON s.band = k.band AND s.key = k.key",
-                [value for pair in chunk for value in pair],
-            ).fetchall():
-                self.stored.setdefault((band, key), []).append(article_id)
-
-    def remove(self, article_id: int, keys: list[tuple[int, int]]) -> None:
-        inserts, deletes = self.inserts.setdefault(article_id, set()), self.deletes.setdefault(article_id, set())
-        for pair in keys:
-            inserts.discard(pair)
-            deletes.add(pair)
-            self.added.get(pair, set()).discard(article_id)
-
-    def add(self, article_id: int, keys: list[tuple[int, int]]) -> None:
-        inserts = self.inserts.setdefault(article_id, set())
-        for pair in keys:
-            inserts.add(pair)
-            self.added.setdefault(pair, set()).add(article_id)
-
-    def candidates(self, keys: list[tuple[int, int]], exclude: int) -> list[int]:
-        """What `near_duplicate_candidates` would answer with the pass's keys written so far."""
-        shared: Counter = Counter()
-        for pair in keys:
-            holders = {a for a in self.stored.get(pair, ()) if pair not in self.deletes.get(a, ())}
-            holders |= self.added.get(pair, set())
-            holders.discard(exclude)
-            shared.update(holders)
-        ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
-        return [article_id for article_id, _ in ranked[:CANDIDATES_CHECKED]]
-
-    def write(self) -> None:
-        """Store what the pass changed: removals first, then additions (an article's key
-        removed and added again is there), in index order."""
-        gone = sorted((band, key, a) for a, pairs in self.deletes.items() for band, key in pairs)
-        new = sorted((band, key, a) for a, pairs in self.inserts.items() for band, key in pairs)
-        if gone:
-            self.db.conn.executemany("DELETE FROM signature_bands WHERE band = ? AND key = ? AND article_id = ?", gone)
-        if new:
-            self.db.conn.executemany("INSERT OR IGNORE INTO signature_bands (band, key, article_id) VALUES (?, ?, ?)", new)
-        self.inserts.clear()
-        self.deletes.clear()
-
-
-_PAIRS_PER_READ = 2000  # band keys per read of the index (4,000 parameters)
-
-
 def find_copy(
     db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, seed_shingles: dict[int, frozenset[int]],
-    keys: list[tuple[int, int]] | None = None, bands: PollBands | None = None,
+    keys: list[tuple[int, int]] | None = None,
 ):
     """The stored article this one copies: same text, a seed's text, or a near-duplicate.
     Returns (how, other_id, similarity, seed_id) or None. `keys` are the signature's band
-    keys, when the caller has them; `bands` the pass's view of the band index."""
+    keys, when the caller has them."""
     same, headline = _first_grouped(db, fp.text_hash, fp.headline_hash, article_id)
     if same and fp.shingles:
         return ("text", same, 1.0, _seed_of(db, same))
@@ -192,7 +116,7 @@ def find_copy(
         if best_seed and best_seed[0] >= dedup.SEED_CONTAINMENT:
             return ("seed", best_seed[1], round(best_seed[0], 3), best_seed[1])
     best = None
-    for other_id, text in _candidates(db, article_id, fp, keys, bands):
+    for other_id, text in _candidates(db, article_id, fp, keys):
         similarity = dedup.resemblance(fp.shingles, dedup.item_shingles(*text))
         if similarity >= dedup.NEAR_DUPLICATE and (best is None or similarity > best[0]):
             best = (similarity, other_id)
@@ -235,19 +159,13 @@ def near_duplicate_candidates(
     return [row[0] for row in rows]
 
 
-def _candidates(
-    db: Database, article_id: int, fp: dedup.Fingerprint, keys: list[tuple[int, int]] | None = None,
-    bands: PollBands | None = None,
-):
+def _candidates(db: Database, article_id: int, fp: dedup.Fingerprint, keys: list[tuple[int, int]] | None = None):
     """Band-sharing articles whose stored signature says they may really be copies, with their text.
 
     Checking the signatures first spares the random reads and shingling of the unrelated
     articles that share one crowded band key (the slow tail of the lookup at 1M stored).
     """
-    if bands is not None:
-        ids = bands.candidates(keys or dedup.band_keys(fp.signature), article_id)
-    else:
-        ids = near_duplicate_candidates(db, fp.signature, exclude=article_id, keys=keys)
+    ids = near_duplicate_candidates(db, fp.signature, exclude=article_id, keys=keys)
     if not ids:
         return []
     signatures = db.execute(
