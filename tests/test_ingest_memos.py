@@ -1,5 +1,6 @@
-"""The near-duplicate check's shortcuts give what the plain functions give: a stored article's
-word pairs, remembered, are those of its text now; the signature agreement is the estimate."""
+"""The ingest's remembered answers give what the plain functions give: a stored article's word
+pairs are those of its text now, a name is cleaned and keyed as ever; the signature agreement
+is the estimate."""
 
 from __future__ import annotations
 
@@ -36,3 +37,15 @@ def test_agreement_is_the_estimated_resemblance():
         a = tuple(rng.randrange(5) for _ in range(dedup.NUM_PERM))
         b = tuple(rng.randrange(5) for _ in range(dedup.NUM_PERM))
         assert grouping._agreement(a, dedup.signature_blob(b)) == dedup.estimated_resemblance(a, b)
+
+
+def test_remembered_names_are_cleaned_and_keyed_as_ever():
+    from storywatch.store import entities
+    from storywatch.store.text.gazetteer import name_key
+
+    for kind, text in [("org", "the Pentagon"), ("person", "Trump's"), ("place", "U.S."), ("person", "Donald J. Trump"),
+                       ("org", "The Hague"), ("place", "México")]:
+        for _ in range(2):  # the second answer is the remembered one
+            written, alias = entities._written(text)
+            assert (written, alias) == (entities.clean_name(text), name_key(entities.clean_name(text)))
+            assert entities._canonical_key(kind, written) == entities.entity_key(kind, entities.canonical_name(kind, written))
