@@ -45,13 +45,14 @@ def stored_groupings(db: Database, article_ids: list[int]) -> dict[int, Grouped]
 
 def group_article(
     db: Database, article_id: int, kind: str, fp: dedup.Fingerprint, seed_shingles: dict[int, frozenset[int]],
-    stored: Grouped | None = None,
+    stored: Grouped | None = None, keys: list[tuple[int, int]] | None = None,
 ) -> int | None:
     """Store the fingerprint and band keys and put the article in its coverage group.
 
     Returns the seed this article copies, if any. An article already grouped keeps its group
     (a revision does not move it); only its fingerprint is refreshed. `stored` is what
-    `stored_groupings` found for it (else it is looked up here).
+    `stored_groupings` found for it (else it is looked up here); `keys` the fingerprint's band
+    keys, when they were computed beforehand (`store.prepared`).
     """
     if stored is None:
         stored = stored_groupings(db, [article_id]).get(article_id, Grouped())
@@ -68,7 +69,8 @@ def group_article(
         [article_id, fp.text_hash, dedup.signature_blob(fp.signature), fp.headline_hash],
     )
     existing = stored.grouped
-    keys = dedup.band_keys(fp.signature) if fp.comparable else []  # once: for the lookup and the index
+    if keys is None:
+        keys = dedup.band_keys(fp.signature) if fp.comparable else []  # once: for the lookup and the index
     match = None if existing else find_copy(db, article_id, kind, fp, seed_shingles, keys)
     if fp.comparable:
         db.conn.executemany(
