@@ -53,7 +53,8 @@ def analyse_articles(
             if kind == "feed" and before.signature is None:
                 new_background.append(terms)
             fingerprint = found.fingerprint if found is not None else dedup.fingerprint(title, summary, body)
-            seed_id = grouping.group_article(db, article_id, kind, fingerprint, seed_shingles, before)
+            keys = found.bands() if found is not None else None
+            seed_id = grouping.group_article(db, article_id, kind, fingerprint, seed_shingles, before, keys)
             for story_id, state in stories:
                 scoring.store_relevance(
                     db, story_id, article_id, relevance.score(state.model, terms, opening), state.threshold,

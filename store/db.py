@@ -58,6 +58,13 @@ BUSY_TIMEOUT = 30.0  # seconds a writer waits for another one before giving up
 # took 7% less CPU and 11% less time (bench/store_compare.py --pragma wal_autocheckpoint=N).
 # journal_size_limit cuts the log back to that size once checkpointed.
 WAL_CHECKPOINT_PAGES = 10_000
+# SQLite's page cache per connection, in KiB (its default: 2,000). The signature band index and
+# the other indexes on random keys (hashes, terms, canonical URLs) take every poll to pages all
+# over a large file; with 2 MB they were read again from the OS for every item. 32 MiB holds
+# their hot pages up to some 50,000 articles: 5% less store CPU per item at 30,000 (0.711 ms
+# against 0.750, medians of 3 in turns; 64 MiB was no better), 34 MB more resident at most.
+# The cache only grows as pages are read.
+CACHE_KIB = 32_768
 
 
 class StoreError(UserError):
@@ -115,6 +122,7 @@ def open_db(path: str | Path, *, migrate: bool = True, read_only: bool | None = 
         db = StoryDatabase(conn, execute_plugins=False)
         db.read_only = read_only
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         if not read_only:
             _set_wal(db)
             db.execute("PRAGMA synchronous = normal")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlite_utils import Database
 
@@ -266,13 +267,12 @@ class _KnownNames:
         wanted: dict[str, set[str]] = {kind: set() for kind in KINDS.values()}
         alias_keys: set[str] = set()
         for kind, text in {(mention.kind, mention.text) for mention in mentions}:  # a name is often repeated
-            written = clean_name(text)
-            alias = name_key(written)
+            written, alias = _written(text)
             if not alias:
                 continue
             alias_keys.add(alias)
             if alias not in story:  # the story file's names are looked up as they always were
-                wanted[kind].add(entity_key(kind, canonical_name(kind, written)))
+                wanted[kind].add(_canonical_key(kind, written))
         self.entities: dict[tuple[str, str], int] = {}
         self.info: dict[int, tuple[str, str]] = {}  # id -> (kind, key)
         self.covered = {(kind, key) for kind, keys in wanted.items() for key in keys}
@@ -336,6 +336,21 @@ class _KnownNames:
             ids.pop(entity_id, None)
 
 
+# The same few thousand names recur in poll after poll; cleaning and keying one is pure (the
+# gazetteer is fixed), and was most of the linker's CPU.
+@lru_cache(maxsize=50_000)
+def _written(text: str) -> tuple[str, str]:
+    """A name as written (`clean_name`) and its alias key (`name_key` of that)."""
+    written = clean_name(text)
+    return written, name_key(written)
+
+
+@lru_cache(maxsize=50_000)
+def _canonical_key(kind: str, written: str) -> str:
+    """The entity key a cleaned name is filed under, unless an alias says otherwise."""
+    return entity_key(kind, canonical_name(kind, written))
+
+
 def _select_in(db: Database, sql: str, before: list, values) -> list[tuple]:
     """`sql` with `{}` for an IN list of `values`, in slices of `_BATCH`."""
     values = list(values)
@@ -357,14 +372,14 @@ class _Linker:
         self.names: _KnownNames | None = None  # what a batch's names are known by, read up front
 
     def entity_for(self, kind: str, text: str) -> int | None:
-        written = clean_name(text)
-        if not name_key(written):
+        written, alias = _written(text)
+        if not alias:
             return None
-        cached = self.cache.get((kind, name_key(written)))
+        cached = self.cache.get((kind, alias))
         if cached is not None:
             return cached
         entity_id = self._find_or_make(kind, written)
-        self.cache[(kind, name_key(written))] = entity_id
+        self.cache[(kind, alias)] = entity_id
         self._remember_alias(entity_id, written)
         return entity_id
 

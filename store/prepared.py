@@ -52,6 +52,11 @@ class TextAnalysis(NamedTuple):
     terms: frozenset[str]  # relevance terms before the entity names, which come from the database (`with_names`)
     opening: frozenset[str]
     fingerprint: dedup.Fingerprint
+    band_keys: tuple[int, ...] = ()  # `dedup.band_keys` of the fingerprint, band by band; none when not comparable
+
+    def bands(self) -> list[tuple[int, int]]:
+        """The (band, key) pairs `dedup.band_keys` gives."""
+        return list(enumerate(self.band_keys))
 
 
 def relevance_terms(title: str, summary: str, body: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -75,7 +80,10 @@ def analyse_text(title: str, summary: str, body: str) -> TextAnalysis:
     from storywatch.store.text import dedup
 
     terms, opening = relevance_terms(title, summary, body)
-    return TextAnalysis(article_mentions(title, summary, body), terms, opening, dedup.fingerprint(title, summary, body))
+    fp = dedup.fingerprint(title, summary, body)
+    # The band keys too (21 hashes): computed here they are off the storing process's hands.
+    keys = tuple(key for _, key in dedup.band_keys(fp.signature)) if fp.comparable else ()
+    return TextAnalysis(article_mentions(title, summary, body), terms, opening, fp, keys)
 
 
 class Prepared(NamedTuple):
@@ -100,13 +108,14 @@ def by_text(prepared: list[Prepared]) -> dict[tuple[str, str, str], TextAnalysis
 
 
 def pack(prepared: Prepared) -> tuple:
-    text, (mentions, terms, opening, fp) = prepared
+    text, (mentions, terms, opening, fp, keys) = prepared
     return (
         tuple(text),
         [(m.field, m.start, m.end, m.kind, m.text) for m in mentions],
         terms,
         opening,
         (fp.text_hash, fp.shingles, fp.signature, fp.headline_hash),
+        keys,
     )
 
 
@@ -114,8 +123,8 @@ def unpack(packed: tuple) -> Prepared:
     from storywatch.store.entities import Mention
     from storywatch.store.text import dedup
 
-    text, mentions, terms, opening, fp = packed
+    text, mentions, terms, opening, fp, keys = packed
     return Prepared(
         StoredText(*text),
-        TextAnalysis([Mention(*m) for m in mentions], terms, opening, dedup.Fingerprint(*fp)),
+        TextAnalysis([Mention(*m) for m in mentions], terms, opening, dedup.Fingerprint(*fp), keys),
     )

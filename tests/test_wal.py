@@ -44,3 +44,13 @@ def test_a_log_one_huge_write_grew_is_cut_back(writer, tmp_path):
     db.close()
     with sqlite3.connect(tmp_path / "wal.db") as plain:  # the file holds every row
         assert plain.execute("SELECT count(*) FROM filler").fetchone()[0] == WAL_CHECKPOINT_PAGES + 30
+
+
+def test_every_connection_keeps_a_page_cache_for_the_random_key_indexes(writer, tmp_path):
+    from storywatch.store.db import CACHE_KIB
+
+    db, _, _ = writer
+    assert db.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB < -2000  # SQLite's default: 2,000 KiB
+    reader = open_db(tmp_path / "wal.db", read_only=True)
+    assert reader.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB
+    reader.close()
