@@ -112,8 +112,72 @@ def host_transport(context: ssl.SSLContext, limits: httpx.Limits) -> httpx.Async
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_kept_socket_backend()(),
         )
     return transport
+
+
+@functools.cache
+def _kept_socket_backend() -> type:
+    """httpcore's anyio backend, its streams keeping their socket to say whether it has
+    something to read. The pool asks that of every idle connection before every request (a
+    server may have closed it), and anyio answered by building a dict of the socket's attributes,
+    a getpeername call among them, each time: with connections kept alive that was most of a
+    warm poll's time (cProfile). Made at first use, with httpcore."""
+    import select
+    import sys
+
+    import httpcore
+
+    quick_poll = sys.platform != "win32" and hasattr(select, "poll")
+
+    def readable(sock) -> bool:
+        """Whether a read would return at once: data, or the end a closed connection sends."""
+        fd = -1 if sock is None else sock.fileno()
+        if fd < 0:
+            return True
+        if not quick_poll:
+            return bool(select.select([fd], [], [], 0)[0])
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(0))
+
+    class KeptSocketStream(httpcore.AsyncNetworkStream):
+        def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
+            self._stream = stream
+            self._socket = stream.get_extra_info("socket")
+
+        async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            return await self._stream.read(max_bytes, timeout)
+
+        async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            await self._stream.write(buffer, timeout)
+
+        async def aclose(self) -> None:
+            await self._stream.aclose()
+
+        async def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+            return KeptSocketStream(await self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+        def get_extra_info(self, info: str):
+            if info == "is_readable":
+                return readable(self._socket)
+            return self._stream.get_extra_info(info)
+
+    class KeptSocketBackend(httpcore.AsyncNetworkBackend):
+        def __init__(self) -> None:
+            self._backend = httpcore.AnyIOBackend()
+
+        async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+            return KeptSocketStream(await self._backend.connect_tcp(host, port, timeout, local_address, socket_options))
+
+        async def connect_unix_socket(self, path, timeout=None, socket_options=None):
+            return KeptSocketStream(await self._backend.connect_unix_socket(path, timeout, socket_options))
+
+        async def sleep(self, seconds: float) -> None:
+            await self._backend.sleep(seconds)
+
+    return KeptSocketBackend
 
 
 @functools.cache

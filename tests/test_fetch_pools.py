@@ -67,7 +67,7 @@ async def test_a_pool_with_a_response_open_is_not_closed():
 
 
 
-def test_the_pools_count_their_idle_connections_once(feed_server):
+def test_the_pools_count_their_idle_connections_once_and_keep_their_sockets(feed_server):
     """A tripwire for an httpx or httpcore upgrade: the pools fall back to httpx's own then."""
     url = feed_server.route("/plain.xml", BODY)
 
@@ -77,7 +77,9 @@ def test_the_pools_count_their_idle_connections_once(feed_server):
             (pool,) = client._transport._pools.values()
             return pool.transport._pool
 
-    assert type(asyncio.run(poll())).__name__ == "LinearPool"
+    pool = asyncio.run(poll())
+    assert type(pool).__name__ == "LinearPool"
+    assert type(pool._network_backend).__name__ == "KeptSocketBackend"  # "is_readable" from the kept socket
 
 
 @pytest.fixture
