@@ -381,6 +381,10 @@ def main() -> None:
                         help="serve the feeds (on the ports --process uses) and make DIR/bench.db and DIR/config.toml"
                         " as --process does, polled once so the next fetch is warm; print the command to time"
                         " or profile, and keep serving until Ctrl-C")
+    parser.add_argument("--sites", type=int, default=None,
+                        help="serve the feeds from this many ports, each a site the poller keeps its own"
+                        " connections to; per_host is then the requests in flight shared among them (e.g. 32:"
+                        " per_host 2, the config's default, as feeds from many sites are polled)")
     parser.add_argument("--pool-from", type=int, default=None,
                         help="bodies in a round before the worker processes start (default feeds/pool.py's"
                         " POOL_FROM; a number above --feeds: no pool, the round parses in threads)")
@@ -389,14 +393,15 @@ def main() -> None:
     feeds = args.feeds or (200 if args.profile else 100)
     settings = FetchSettings(concurrency=args.concurrency, network_concurrency=args.network_concurrency)
     # One port stands for many sites: the politeness limit per host would otherwise cap the requests in flight.
-    settings = dataclasses.replace(settings, per_host=args.per_host or settings.network_concurrency)
+    shared = -(-settings.network_concurrency // args.sites) if args.sites else settings.network_concurrency
+    settings = dataclasses.replace(settings, per_host=args.per_host or shared)
     latency = args.latency_ms / 1000
     binary = None if args.no_newsboat else newsboat_path()
     if args.profile:
         with Server(feeds, latency) as server:
             profile(server, settings, args.profile_only)
         return
-    sites = -(-settings.per_host // CONFIG_PER_HOST) if args.process or args.serve_only else 1
+    sites = args.sites or (-(-settings.per_host // CONFIG_PER_HOST) if args.process or args.serve_only else 1)
     if args.serve_only:
         serve_only(args.serve_only, feeds, latency, settings, sites)
         return
@@ -405,7 +410,7 @@ def main() -> None:
     print(f"{feeds} feeds x {ITEMS} items from 127.0.0.1, latency {args.latency_ms:g} ms per request,"
           f" concurrency {settings.concurrency}, {settings.network_concurrency} requests in flight,"
           f" per host {settings.per_host} (newsboat reload-threads {settings.concurrency}),"
-          f" median of {args.runs} runs in turns", flush=True)
+          f" median of {args.runs} runs in turns" + (f", feeds on {sites} ports" if sites > 1 else ""), flush=True)
     if args.process:
         print(f"storywatch timed as `storywatch --db X fetch --once` processes, start to exit; feeds on {sites}"
               f" ports, per_host {min(settings.per_host, CONFIG_PER_HOST)} in its config", flush=True)
