@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from operator import eq
 
 from sqlite_utils import Database
 
@@ -175,7 +174,11 @@ def _candidates(db: Database, article_id: int, fp: dedup.Fingerprint, keys: list
     signatures = db.execute(
         f"SELECT article_id, signature FROM fingerprints WHERE article_id IN ({', '.join('?' * len(ids))})", ids
     ).fetchall()
-    ids = [other_id for other_id, blob in signatures if _agreement(fp.signature, blob) >= dedup.CANDIDATE_MIN_ESTIMATE]
+    ids = [
+        other_id
+        for other_id, blob in signatures
+        if dedup.estimated_resemblance(fp.signature, dedup.signature_from_blob(blob)) >= dedup.CANDIDATE_MIN_ESTIMATE
+    ]
     if not ids:
         return []
     rows = db.execute(
@@ -184,12 +187,6 @@ def _candidates(db: Database, article_id: int, fp: dedup.Fingerprint, keys: list
         ids,
     ).fetchall()
     return [(row[0], row[1:]) for row in rows]
-
-
-def _agreement(signature: tuple[int, ...], blob: bytes) -> float:
-    """`dedup.estimated_resemblance` of a signature and a stored one, the same number at a
-    fifth of the CPU (a C loop instead of a generator): it runs for up to 20 candidates per item."""
-    return sum(map(eq, signature, dedup.signature_from_blob(blob))) / len(signature)
 
 
 # Word pairs of stored articles, by article: the same few originals are candidates for item after

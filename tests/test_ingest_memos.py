@@ -31,12 +31,12 @@ def test_the_memory_of_word_pairs_is_bounded(monkeypatch):
     assert list(grouping._SHINGLES) == [7, 8, 9]
 
 
-def test_agreement_is_the_estimated_resemblance():
+def test_the_estimated_resemblance_is_the_share_of_values_that_agree():
     rng = random.Random(4)
     for _ in range(200):
         a = tuple(rng.randrange(5) for _ in range(dedup.NUM_PERM))
-        b = tuple(rng.randrange(5) for _ in range(dedup.NUM_PERM))
-        assert grouping._agreement(a, dedup.signature_blob(b)) == dedup.estimated_resemblance(a, b)
+        b = dedup.signature_from_blob(dedup.signature_blob(tuple(rng.randrange(5) for _ in range(dedup.NUM_PERM))))
+        assert dedup.estimated_resemblance(a, b) == sum(x == y for x, y in zip(a, b)) / len(a)
 
 
 def test_remembered_names_are_cleaned_and_keyed_as_ever():
