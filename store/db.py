@@ -10,46 +10,16 @@ when another process committed meanwhile. So every write transaction here starts
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import sqlite3
-import sys
 from collections.abc import Generator
 from pathlib import Path
 from urllib.parse import quote
 
+from sqlite_utils import Database  # dateutil's parser is deferred by the package init
 
-def _defer_date_parser() -> None:
-    """Load dateutil's parser at its first use, not when sqlite-utils is imported.
-
-    sqlite-utils imports it for its command line's date conversions, which storywatch never
-    calls: with its time zones it was about 10 ms of every command's start. The module is bound
-    on its package up front, so `from dateutil import parser` takes it as it is; any attribute
-    read from it loads it then, in full (an import of it, as the fulltext extra's date finder
-    makes, under that import's lock)."""
-    if "dateutil.parser" in sys.modules:
-        return
-    try:
-        import dateutil
-
-        spec = importlib.util.find_spec("dateutil.parser")
-    except ImportError:
-        return
-    if spec is None or spec.loader is None:
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["dateutil.parser"] = module
-    dateutil.parser = module
-    spec.loader.exec_module(module)
-
-
-_defer_date_parser()
-
-from sqlite_utils import Database  # noqa: E402 - after the deferral above
-
-from storywatch.store.errors import UserError  # noqa: E402
-from storywatch.store.schema import migrations  # noqa: E402
+from storywatch.store.errors import UserError
+from storywatch.store.schema import migrations
 
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for another one before giving up
 # Pages the write-ahead log holds before they are copied into the file (SQLite's default: 1,000).

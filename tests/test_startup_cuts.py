@@ -68,3 +68,15 @@ def test_fetch_once_closes_the_database_so_no_wal_is_left(tmp_path, feed_server)
         )
         assert done.returncode == 0 and expected in done.stdout, done.stderr[-2000:]
         assert not (tmp_path / "x.db-wal").exists()  # the last connection closed: checkpointed, removed
+
+
+def test_the_settings_module_loads_sqlite_utils_without_dateutils_parser_too():
+    """`tui.config` reads `store.tags` (which imports sqlite-utils) before anything opens the
+    database: the deferral must already hold then."""
+    done = run_python(
+        "import sys\n"
+        "import storywatch.tui.config\n"
+        "assert 'sqlite_utils' in sys.modules\n"
+        "assert 'dateutil.parser._parser' not in sys.modules and 'dateutil.tz' not in sys.modules\n"
+    )
+    assert done.returncode == 0, done.stderr
