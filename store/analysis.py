@@ -24,7 +24,7 @@ def analyse_articles(
         return
     # Loaded on first use: the extractor's gazetteer and the stemmer cost start-up time.
     from storywatch.store import entities, grouping, scoring, story_model
-    from storywatch.store.prepared import relevance_terms, with_names
+    from storywatch.store.prepared import opening_keys, relevance_terms, with_names
     from storywatch.store.text import dedup, relevance
 
     known = prepared or {}
@@ -49,6 +49,9 @@ def analyse_articles(
             before = stored[article_id]
             found = known.get((title, summary, body))
             words, opening = (found.terms, found.opening) if found is not None else relevance_terms(title, summary, body)
+            keys_of_opening = found.opening_keys if found is not None else None
+            if keys_of_opening is None:
+                keys_of_opening = opening_keys(opening)  # once, for every story's facets
             terms = with_names(words, names.get(article_id, ()))
             if kind == "feed" and before.signature is None:
                 new_background.append(terms)
@@ -57,7 +60,7 @@ def analyse_articles(
             seed_id = grouping.group_article(db, article_id, kind, fingerprint, seed_shingles, before, keys)
             for story_id, state in stories:
                 scoring.store_relevance(
-                    db, story_id, article_id, relevance.score(state.model, terms, opening), state.threshold,
+                    db, story_id, article_id, relevance.score(state.model, terms, opening, keys_of_opening), state.threshold,
                     copies_seed=seed_id is not None and seed_id in state.seed_shingles,
                     marks=state.has_marks, is_seed=kind == "seed" and seed_story == story_id,
                 )

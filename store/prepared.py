@@ -53,6 +53,7 @@ class TextAnalysis(NamedTuple):
     opening: frozenset[str]
     fingerprint: dedup.Fingerprint
     band_keys: tuple[int, ...] = ()  # `dedup.band_keys` of the fingerprint, band by band; none when not comparable
+    opening_keys: frozenset[str] | None = None  # `relevance.facet_keys` of the opening, for every story's facets
 
     def bands(self) -> list[tuple[int, int]]:
         """The (band, key) pairs `dedup.band_keys` gives."""
@@ -64,6 +65,14 @@ def relevance_terms(title: str, summary: str, body: str) -> tuple[frozenset[str]
     from storywatch.store.text import relevance
 
     return relevance.article_terms(title, summary, body, ())
+
+
+def opening_keys(opening: frozenset[str]) -> frozenset[str]:
+    """What the stories' facets look for in an article's opening (`relevance.facet_keys`): the
+    text alone decides it, so it is worked out with the rest of the text's analysis."""
+    from storywatch.store.text import relevance
+
+    return relevance.facet_keys(opening)
 
 
 def with_names(terms: frozenset[str], names) -> frozenset[str]:
@@ -83,7 +92,7 @@ def analyse_text(title: str, summary: str, body: str) -> TextAnalysis:
     fp = dedup.fingerprint(title, summary, body)
     # The band keys too (21 hashes): computed here they are off the storing process's hands.
     keys = tuple(key for _, key in dedup.band_keys(fp.signature)) if fp.comparable else ()
-    return TextAnalysis(article_mentions(title, summary, body), terms, opening, fp, keys)
+    return TextAnalysis(article_mentions(title, summary, body), terms, opening, fp, keys, opening_keys(opening))
 
 
 class Prepared(NamedTuple):
@@ -108,7 +117,7 @@ def by_text(prepared: list[Prepared]) -> dict[tuple[str, str, str], TextAnalysis
 
 
 def pack(prepared: Prepared) -> tuple:
-    text, (mentions, terms, opening, fp, keys) = prepared
+    text, (mentions, terms, opening, fp, keys, facet_keys) = prepared
     return (
         tuple(text),
         [(m.field, m.start, m.end, m.kind, m.text) for m in mentions],
@@ -116,6 +125,7 @@ def pack(prepared: Prepared) -> tuple:
         opening,
         (fp.text_hash, fp.shingles, fp.signature, fp.headline_hash),
         keys,
+        facet_keys,
     )
 
 
@@ -123,8 +133,8 @@ def unpack(packed: tuple) -> Prepared:
     from storywatch.store.entities import Mention
     from storywatch.store.text import dedup
 
-    text, mentions, terms, opening, fp, keys = packed
+    text, mentions, terms, opening, fp, keys, facet_keys = packed
     return Prepared(
         StoredText(*text),
-        TextAnalysis([Mention(*m) for m in mentions], terms, opening, dedup.Fingerprint(*fp), keys),
+        TextAnalysis([Mention(*m) for m in mentions], terms, opening, dedup.Fingerprint(*fp), keys, facet_keys),
     )

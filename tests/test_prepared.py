@@ -105,3 +105,10 @@ def test_pack_and_unpack_carry_everything():
 def test_the_terms_with_names_added_are_those_relevance_gives(title, summary, body, names):
     words, opening = relevance_terms(title, summary, body)
     assert (with_names(words, names), opening) == relevance.article_terms(title, summary, body, names)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=200), st.text(max_size=200))
+def test_the_openings_facet_keys_worked_out_beforehand_are_those_scoring_makes(title, summary, body):
+    analysis = prepare(ArticleRecord(title=title or "x", url="https://example.org/a", summary=summary, body=body)).analysis
+    assert analysis.opening_keys == relevance.facet_keys(analysis.opening)

@@ -597,10 +597,14 @@ def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dic
     return tuple(found)
 
 
-def score(model: StoryModel, terms: frozenset[str], opening: frozenset[str] | None = None) -> Relevance:
+def score(
+    model: StoryModel, terms: frozenset[str], opening: frozenset[str] | None = None,
+    opening_keys: frozenset[str] | None = None,
+) -> Relevance:
     """Relevance of an article with these terms; the reasons are its heaviest matched terms
     (first the best of each facet), then any facet it lacks and words marked off-story.
-    `opening` (see `opening_terms`) is where the facets' evidence must be, when given."""
+    `opening` (see `opening_terms`) is where the facets' evidence must be, when given;
+    `opening_keys` its `facet_keys`, when already known (they depend on the text alone)."""
     if not terms:
         return Relevance(0.0, [], 0.0)
     matched = _heaviest_first(model.weights, terms)
@@ -610,7 +614,7 @@ def score(model: StoryModel, terms: frozenset[str], opening: frozenset[str] | No
     if model.facets:
         # The story is several things at once (who does what to whom): an article with
         # evidence for only one of them is about something else that shares its words.
-        keys = facet_keys(terms if opening is None else opening)
+        keys = opening_keys if opening_keys is not None else facet_keys(terms if opening is None else opening)
         missing = [facet for facet in model.facets if not facet.found_in(keys)]
         if missing:
             raw *= MISSING_FACET ** len(missing)
