@@ -18,7 +18,8 @@ of the rest), not a feed's whole history; the wire sets are whole stretches of o
 wire (1-22 Aug 2026) is held out, wire-dev (1-22 Jul 2026, no link shared with the other sets)
 is for tuning false positives; dev-world (Reuters world headlines, 23 Nov - 18 Dec 2025, the whole
 stretch) and dev-top (Google News' US top stories, 1 Sep - 22 Nov 2025, the whole stretch) are
-the earliest months and are tuned on for both. Mistakes are listed for dev and wire-dev only: test and wire are
+the earliest months and are tuned on for both; top-heldout (the same top stories, May - June 2026)
+is a second held-out set. Mistakes are listed for dev and wire-dev only: test and wire are
 never read to choose anything.
 """
 
@@ -49,6 +50,7 @@ SETS = (
     ("wire-dev", DATA / "real_wire_dev.jsonl"),
     ("dev-world", DATA / "real_dev_world.jsonl"),
     ("dev-top", DATA / "real_dev_top.jsonl"),
+    ("top-heldout", DATA / "real_top_heldout.jsonl"),
 )
 KEYWORDS = re.compile(r"cartel|sheinbaum|narco", re.IGNORECASE)
 LIST_MISTAKES = ("dev", "dev-headlines", "wire-dev", "dev-world", "dev-top")  # the sets tuned on; test and wire are held out
@@ -154,7 +156,7 @@ def report(name: str, items: list[dict], arrived, after, score) -> None:
     ):
         tp, fp, fn = counts(items, predicted)
         print(row(label, tp, fp, fn))
-    if name in ("wire", "wire-dev"):
+    if name in ("wire", "wire-dev", "top-heldout"):
         for label, predicted in (("engine, as it arrived", arrived), ("keywords", keyword)):
             fp = counts(items, predicted)[1]
             print(f"  false positives in the month, {label}: {fp} of {len(items) - on} off-story reports")
