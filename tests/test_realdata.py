@@ -63,3 +63,34 @@ def test_off_story_kinds_go_by_the_first_rule_that_matches_and_mexican_crime_nee
     assert realdata.off_kind("Gunmen kill six in a bar", "") == "other"
     assert realdata.off_kind("US military is conducting fresh strikes on Iran", "") == "other-military"
     assert realdata.off_kind("Quiet day", "Venezuela's oil output rose") == "venezuela"
+
+
+def test_top_stories_are_read_once_each_from_the_snapshots_in_utc(tmp_path, monkeypatch):
+    """Each poll's Markdown file ("- Headline - Outlet", named at UTC+2): a headline counts once,
+    at its first poll, without the outlet's tail; files outside the days asked for are left out."""
+    import subprocess
+
+    work = tmp_path / "work"
+    for name, lines in {
+        "news/2025/09/01/01-30.md": ["- Early poll, the day before in UTC - AP"],
+        "news/2025/09/02/12-00.md": ["- US strike on alleged drug boat kills 3 - ABC News", "- Markets rally - Reuters"],
+        "news/2025/09/02/13-00.md": ["- US strike on alleged drug boat kills 3 - CBS News", "- A - B - Outlet"],
+        "news/2025/09/04/12-00.md": ["- Too late - AP"],
+    }.items():
+        path = work / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("# Top News Headlines\n\n_Updated: x_\n\n" + "\n".join(lines), encoding="utf-8")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q", str(work)], check=True)
+    subprocess.run([*git, "-C", str(work), "add", "."], check=True)
+    subprocess.run([*git, "-C", str(work), "commit", "-qm", "polls"], check=True)
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(tmp_path / "o+r" / "repo")], check=True)
+    realdata = _realdata()
+    monkeypatch.setattr(realdata, "MIRRORS", tmp_path)
+    rows = list(realdata.extract_top_stories(realdata.Source("top", "o/r", "news", "news.google.com"),
+                                             "2025-09-01", "2025-09-03"))
+    assert [(row["title"], row["source"], row["first_seen_at"]) for row in rows] == [
+        ("US strike on alleged drug boat kills 3", "ABC News", "2025-09-02T10:00:00Z"),
+        ("Markets rally", "Reuters", "2025-09-02T10:00:00Z"),
+        ("A - B", "Outlet", "2025-09-02T11:00:00Z"),
+    ]
