@@ -468,9 +468,10 @@ def _taught_facets(
     if not facets or len(on_story) < FACET_MARKS:
         return facets, {}
     taken = {key for facet in facets for key in facet.evidence}
+    marks = [(terms, facet_keys(terms)) for terms in on_story]  # each mark's keys once, for every facet
     widened, gained = [], {}
     for facet in facets:
-        lacking = [terms for terms in on_story if not facet.found_in(facet_keys(terms))]
+        lacking = [terms for terms, keys in marks if not facet.found_in(keys)]
         shared = Counter(word for terms in lacking for word in terms if word in learned)
         words = sorted(
             word
