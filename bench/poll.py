@@ -367,6 +367,8 @@ def main() -> None:
     parser.add_argument("--profile-only", default=None, metavar="REGEX",
                         help="with --profile: list only the functions whose file or name matches REGEX"
                         " (e.g. 'httpcore|httpx|anyio|socket|select')")
+    parser.add_argument("--profile-out", type=Path, default=None, metavar="FILE",
+                        help="with --profile: also write the added-up profile to FILE (pstats), to read callers")
     parser.add_argument("--per-host", type=int, default=None,
                         help="requests at once to the one local host (default: the requests in flight, --network-concurrency)")
     parser.add_argument("--process", action="store_true",
@@ -399,7 +401,7 @@ def main() -> None:
     binary = None if args.no_newsboat else newsboat_path()
     if args.profile:
         with Server(feeds, latency) as server:
-            profile(server, settings, args.profile_only)
+            profile(server, settings, args.profile_only, args.profile_out)
         return
     sites = args.sites or (-(-settings.per_host // CONFIG_PER_HOST) if args.process or args.serve_only else 1)
     if args.serve_only:
@@ -463,7 +465,7 @@ _WAITS = {"<method 'poll' of 'select.epoll' objects>", "<method 'get' of '_queue
           "<method 'acquire' of '_thread.lock' objects>"}
 
 
-def profile(server: Server, settings: FetchSettings, only: str | None = None) -> None:
+def profile(server: Server, settings: FetchSettings, only: str | None = None, out: Path | None = None) -> None:
     """One cold storywatch poll under cProfile in every thread it uses: the event loop's (fetch),
     asyncio's default executor's (feed parsing) and the store thread (the ingest), their figures
     added up. Times are wall times (a thread-CPU timer costs a system call per event and
@@ -510,6 +512,8 @@ def profile(server: Server, settings: FetchSettings, only: str | None = None) ->
     waits = {key: entry for key, entry in stats.stats.items() if key[2] in _WAITS}
     for key in waits:
         del stats.stats[key]  # a thread waiting for work or for another thread is not a cost
+    if out:
+        stats.dump_stats(out)
     print("left out, threads waiting: " + ", ".join(f"{key[2]} {entry[3]:.1f} s" for key, entry in waits.items())
           + " (the callers' cumulative times still hold them)")
     for order in ("cumulative", "tottime"):
