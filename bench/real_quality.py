@@ -1,7 +1,7 @@
 """Relevance on real feed histories: the engine's verdict beside a keyword filter.
 
     python bench/real_quality.py          # also run first by bench/quality.py
-    python bench/real_quality.py --sets dev,dev-headlines,wire-dev,dev-world,dev-top   # tuned on, alone
+    python bench/real_quality.py --sets dev,dev-headlines,wire-dev,dev-world,dev-top,dev-top2   # tuned on, alone
     python bench/real_quality.py --story PATH   # another story file on the same sets
 
 Each real set (bench/data/real_*.jsonl, made with bench/realdata.py from git-scraped feed
@@ -18,7 +18,8 @@ of the rest), not a feed's whole history; the wire sets are whole stretches of o
 wire (1-22 Aug 2026) is held out, wire-dev (1-22 Jul 2026, no link shared with the other sets)
 is for tuning false positives; dev-world (Reuters world headlines, 23 Nov - 18 Dec 2025, the whole
 stretch) and dev-top (Google News' US top stories, 1 Sep - 22 Nov 2025, the whole stretch) are
-the earliest months and are tuned on for both; top-heldout (the same top stories, May - June 2026)
+the earliest months and are tuned on for both, as is dev-top2 (the same top stories, 23 Nov 2025 -
+28 Feb 2026, up to test's first month); top-heldout (the same top stories, May - June 2026)
 is a second held-out set. Mistakes are listed for dev and wire-dev only: test and wire are
 never read to choose anything.
 """
@@ -50,10 +51,11 @@ SETS = (
     ("wire-dev", DATA / "real_wire_dev.jsonl"),
     ("dev-world", DATA / "real_dev_world.jsonl"),
     ("dev-top", DATA / "real_dev_top.jsonl"),
+    ("dev-top2", DATA / "real_dev_top2.jsonl"),
     ("top-heldout", DATA / "real_top_heldout.jsonl"),
 )
 KEYWORDS = re.compile(r"cartel|sheinbaum|narco", re.IGNORECASE)
-LIST_MISTAKES = ("dev", "dev-headlines", "wire-dev", "dev-world", "dev-top")  # the sets tuned on; test and wire are held out
+LIST_MISTAKES = ("dev", "dev-headlines", "wire-dev", "dev-world", "dev-top", "dev-top2")  # the sets tuned on; test and wire are held out
 
 
 def read(path: Path) -> list[dict]:
@@ -120,6 +122,8 @@ def replay(
                 ids = result.new_ids or result.updated_ids
                 article_of[item["id"]] = ids[0] if ids else None
                 arrived[item["id"]] = _flag(db, story_id, article_of[item["id"]])
+                if article_of[item["id"]] is not None:
+                    WHY[item["id"]] = _reasons(db, story_id, article_of[item["id"]])
         scoring.rescore_story(db, story_id)
         after = {key: _flag(db, story_id, article) for key, article in article_of.items()}
         stored = dict(db.execute("SELECT article_id, score FROM relevance WHERE story_id = ?", [story_id]).fetchall())
@@ -127,6 +131,16 @@ def replay(
     finally:
         db.conn.close()
     return arrived, after, score
+
+
+WHY: dict[str, str] = {}  # the reasons a report's verdict gave as it arrived, for --why
+
+
+def _reasons(db, story_id: int, article_id: int) -> str:
+    row = db.execute(
+        "SELECT reasons FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, article_id]
+    ).fetchone()
+    return "; ".join(json.loads(row[0])[:3]) if row else ""
 
 
 def _flag(db, story_id: int, article_id: int | None) -> bool:
@@ -167,17 +181,28 @@ def report(name: str, items: list[dict], arrived, after, score) -> None:
               + ", ".join(f"{k} {n}" for k, n in Counter(i["kind"] for i in wrong_on).most_common()))
         for item in sorted(wrong_on, key=lambda i: i["kind"]):
             print(f"    {item['kind']:<20} {score[item['id']]:.2f}  {item['title'][:88]}")
+            if SHOW_WHY:
+                print(f"{'':<31}{WHY.get(item['id'], '')}")
         print(f"  misses as it arrived ({len(missed)}), by kind: "
               + ", ".join(f"{k} {n}" for k, n in Counter(i["kind"] for i in missed).most_common()))
         for item in sorted(missed, key=lambda i: i["kind"]):
             print(f"    {item['kind']:<20} {score[item['id']]:.2f}  {item['title'][:88]}")
+            if SHOW_WHY:
+                print(f"{'':<31}{WHY.get(item['id'], '')}")
+
+
+SHOW_WHY = False
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--story", type=Path, default=STORY, help="another story file (default: the bundled story)")
+    parser.add_argument("--why", action="store_true",
+                        help="under each listed mistake, the reasons its verdict gave as it arrived")
     parser.add_argument("--sets", help="only these sets, comma-separated (e.g. dev,dev-headlines,wire-dev)")
     args = parser.parse_args(argv)
+    global SHOW_WHY
+    SHOW_WHY = args.why
     chosen = set(args.sets.split(",")) if args.sets else None
     started = time.perf_counter()
     print("Relevance on real feed histories (bench/data/real_*.jsonl; sources in bench/data/REAL_DATA.md)")
