@@ -1,7 +1,7 @@
 """Relevance on real feed histories: the engine's verdict beside a keyword filter.
 
     python bench/real_quality.py          # also run first by bench/quality.py
-    python bench/real_quality.py --sets dev,dev-headlines,wire-dev,dev-world,dev-top,dev-top2   # tuned on, alone
+    python bench/real_quality.py --sets dev,dev-headlines,wire-dev,dev-world,dev-top,dev-top2,dev-top-summer   # tuned on
     python bench/real_quality.py --story PATH   # another story file on the same sets
 
 Each real set (bench/data/real_*.jsonl, made with bench/realdata.py from git-scraped feed
@@ -18,8 +18,9 @@ of the rest), not a feed's whole history; the wire sets are whole stretches of o
 wire (1-22 Aug 2026) is held out, wire-dev (1-22 Jul 2026, no link shared with the other sets)
 is for tuning false positives; dev-world (Reuters world headlines, 23 Nov - 18 Dec 2025, the whole
 stretch) and dev-top (Google News' US top stories, 1 Sep - 22 Nov 2025, the whole stretch) are
-the earliest months and are tuned on for both, as is dev-top2 (the same top stories, 23 Nov 2025 -
-28 Feb 2026, up to test's first month); top-heldout (the same top stories, May - June 2026)
+the earliest months and are tuned on for both, as are dev-top2 (the same top stories, 23 Nov 2025 -
+28 Feb 2026, up to test's first month) and dev-top-summer (24 Jul - 31 Aug 2025, before the boat
+strikes); top-heldout (the same top stories, May - June 2026)
 is a second held-out set. Mistakes are listed for dev and wire-dev only: test and wire are
 never read to choose anything.
 """
@@ -52,10 +53,11 @@ SETS = (
     ("dev-world", DATA / "real_dev_world.jsonl"),
     ("dev-top", DATA / "real_dev_top.jsonl"),
     ("dev-top2", DATA / "real_dev_top2.jsonl"),
+    ("dev-top-summer", DATA / "real_dev_top_summer.jsonl"),
     ("top-heldout", DATA / "real_top_heldout.jsonl"),
 )
 KEYWORDS = re.compile(r"cartel|sheinbaum|narco", re.IGNORECASE)
-LIST_MISTAKES = ("dev", "dev-headlines", "wire-dev", "dev-world", "dev-top", "dev-top2")  # the sets tuned on; test and wire are held out
+LIST_MISTAKES = ("dev", "dev-headlines", "wire-dev", "dev-world", "dev-top", "dev-top2", "dev-top-summer")  # the sets tuned on; test and wire are held out
 
 
 def read(path: Path) -> list[dict]:
