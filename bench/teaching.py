@@ -154,7 +154,7 @@ def run(base: Path, work: Path, dev: list[dict], held_out: dict[str, list[dict]]
         db.conn.close()
     result = {
         "marked": marked, "learned": learned, "dev": counts(unmarked, dev_now),
-        "gained": len(gained), "against": len(model.against),
+        "gained": len(gained), "against": len(model.against), "widened": dict(model.widened),
         "lost": (len(lost), costliest(model.against, lost)), "won": (len(won), costliest(gained, won)),
     }
     for name, items in held_out.items():
@@ -191,6 +191,8 @@ def show_learned(result: dict) -> None:
     print(f"      marked {len(marked)}: {on} on the story, {len(marked) - on} off")
     print(f"      learned for ({result['gained']} words):     " + _terms(gained))
     print(f"      learned against ({result['against']} words): " + _terms(against))
+    if result.get("widened"):
+        print("      now evidence of a facet: " + ", ".join(f"{word} ({facet})" for word, facet in sorted(result["widened"].items())))
     for key, what, side in (("won", "now shown", "for"), ("lost", "no longer shown", "against")):
         n, words = result[key]
         if n:
@@ -205,7 +207,7 @@ def _terms(learned: list[tuple[str, float, int]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="random draws per N for the random user")
-    parser.add_argument("--marks-on", default="dev", choices=("dev", "dev-world", "dev-top"),
+    parser.add_argument("--marks-on", default="dev", choices=("dev", "dev-world", "dev-top", "dev-top2", "dev-top-summer"),
                         help="the set tuned on that the user marks (default dev; dev-world: a month of world headlines)")
     parser.add_argument("--story", type=Path, default=STORY[0], help="another story file (default: the bundled story)")
     parser.add_argument("--tuning", action="store_true",

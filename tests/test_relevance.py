@@ -365,3 +365,38 @@ def test_an_unless_name_cancels_a_phrase_that_holds_its_words_too():
     keys = lambda title: relevance.facet_keys(relevance.item_terms(title, ""))  # noqa: E731
     assert boats.found_in(keys("US strike in the Caribbean kills three"))
     assert not boats.found_in(keys("Trump orders US carrier strike group to Caribbean"))
+
+
+def _marks(*titles):
+    terms = [relevance.item_terms(title) for title in titles]
+    return [(t, relevance.facet_keys(t)) for t in terms]
+
+
+CARTELS = relevance.declared_facet("the cartels", ["cartel", "drug"])
+
+
+def test_a_word_the_first_marks_lacking_a_facet_share_widens_it_however_varied_the_later_marks():
+    """Two early boat reports make "boat" evidence of the cartel side; later marks on other
+    turns (more of them than the boat ones) do not take it back."""
+    marks = _marks(
+        "US strike on boat in Caribbean kills three",
+        "Hegseth defends second boat strike",
+        "Trump pardons Honduran ex-president",
+        "Admiral testifies on hearing",
+        "Senators question Pentagon over Venezuela",
+    )
+    learned = {"boat": 1.0, "pardon": 1.0, "admiral": 1.0, "senator": 1.0}
+    assert relevance._shared_words(CARTELS, marks, learned, set()) == {"boat"}
+    # counted over all the marks at once, "boat" is shared by 2 of 5: not half
+    assert sum("boat" in terms for terms, _ in marks) * 2 < len(marks)
+
+
+def test_a_word_learned_lightly_does_not_widen_a_facet():
+    marks = _marks("US strike on boat in Caribbean kills three", "Hegseth defends second boat strike")
+    assert relevance._shared_words(CARTELS, marks, {"boat": relevance.WIDEN_WEIGHT / 2}, set()) == set()
+    assert relevance._shared_words(CARTELS, marks, {"boat": relevance.WIDEN_WEIGHT}, set()) == {"boat"}
+
+
+def test_marks_that_have_the_facet_do_not_count_toward_widening_it():
+    marks = _marks("Cartel boat seized by US", "US strikes drug boat", "Hegseth defends boat strike")
+    assert relevance._shared_words(CARTELS, marks, {"boat": 1.0}, set()) == set()  # one mark lacks it

@@ -75,6 +75,7 @@ STEM_PREFIX = 5  # words sharing this many first letters are one word for facets
 OFF_STORY_SCALE = 0.25
 ON_STORY_SCALE = 0.5  # ... and a word of the articles marked on-story for it
 MAX_MARKED_WEIGHT = 3.0
+WIDEN_WEIGHT = 0.4  # a learned word's weight (see marked_weights) before it may widen a facet
 FACET_MARKS = 2  # on-story marks lacking a facet that must share a learned word before it is that facet's evidence
 MARKS_PRIOR = 3  # a marked word's share is taken over at least this many marks (see marked_weights)
 # Words that join the two halves of a story title: "US military action | against | Mexican cartels".
@@ -462,8 +463,8 @@ def _taught_facets(
 ) -> tuple[tuple[Facet, ...], dict[str, str]]:
     """Reports marked on the story widen a facet they lack: a word the marks taught
     (`learned`) that `FACET_MARKS` of the reports lacking the facet, and at least half of them,
-    share becomes its evidence. Returns the facets and the words each gained (word -> facet).
-    Seeds written before a turn of events cannot name it ("boat strikes" for a story about
+    share becomes its evidence (`_shared_words`). Returns the facets and the words each gained
+    (word -> facet). Seeds written before a turn of events cannot name it ("boat strikes" for a story about
     cartels), and however many such reports were marked, a facet would hold the next one off."""
     if not facets or len(on_story) < FACET_MARKS:
         return facets, {}
@@ -471,13 +472,7 @@ def _taught_facets(
     marks = [(terms, facet_keys(terms)) for terms in on_story]  # each mark's keys once, for every facet
     widened, gained = [], {}
     for facet in facets:
-        lacking = [terms for terms, keys in marks if not facet.found_in(keys)]
-        shared = Counter(word for terms in lacking for word in terms if word in learned)
-        words = sorted(
-            word
-            for word, uses in shared.items()
-            if uses >= FACET_MARKS and 2 * uses >= len(lacking) and _facet_key(word) not in taken
-        )
+        words = sorted(_shared_words(facet, marks, learned, taken))
         gained.update(dict.fromkeys(words, facet.name))
         if words:
             facet = replace(
@@ -487,6 +482,33 @@ def _taught_facets(
             )
         widened.append(facet)
     return tuple(widened), gained
+
+
+def _shared_words(
+    facet: Facet, marks: list[tuple[frozenset[str], frozenset[str]]], learned: dict[str, float], taken: set[str]
+) -> set[str]:
+    """The learned words that widen `facet`: shared by `FACET_MARKS` of the marks lacking it,
+    and by at least half of them, counted over the marks in the order the reports arrived and
+    kept once reached, among words learned with at least `WIDEN_WEIGHT`. A turn of events comes
+    in a run of reports: later marks on pardons and hearings as well as boats must not take back
+    what the first boat reports taught (a story made with `new` and marked in order on dev-top2
+    fell from F1 .80 after 5 marks to .35 after 20), and the weight keeps out the everyday words
+    two early marks share by chance ("president", "plan", "order": 47 wire-dev false positives
+    without it; bench/teaching.py --tuning)."""
+    shared: Counter[str] = Counter()
+    lacking = 0
+    words: set[str] = set()
+    for terms, keys in marks:
+        if facet.found_in(keys):
+            continue
+        lacking += 1
+        for word in terms:
+            if learned.get(word, 0.0) >= WIDEN_WEIGHT:
+                shared[word] += 1
+                uses = shared[word]  # only a word this mark uses can newly be shared by half
+                if uses >= FACET_MARKS and 2 * uses >= lacking and _facet_key(word) not in taken:
+                    words.add(word)
+    return words
 
 
 def _seed_words(relevant: list[Counter[str]]) -> frozenset[str]:
