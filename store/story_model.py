@@ -13,6 +13,7 @@ import sqlite3
 import weakref
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 
 from sqlite_utils import Database
 
@@ -154,6 +155,7 @@ def facets_in_words(db: Database, story_id: int) -> list[tuple[str, tuple[str, .
     return [(facet.name, facet.words) for facet in story_state(db, story_id).model.facets]
 
 
+@functools.lru_cache(maxsize=256)  # a Facet is frozen: one shared by every rebuild of the model is safe
 def _facet(name: str, evidence: tuple[str, ...], unless: tuple[str, ...]) -> relevance.Facet:
     return relevance.declared_facet(name, evidence, unless)
 
@@ -182,10 +184,14 @@ def count_terms(db: Database, term_sets: list[frozenset[str]], vocabulary: froze
     prior (see relevance.PAIR_PRIOR)."""
     if not term_sets:
         return
-    counts = Counter(
-        term for terms in term_sets for term in terms
-        if (" " not in term and not term.startswith(relevance.ENTITY_PREFIX)) or term in vocabulary
-    )
+    # Counted in C first, then each distinct term tested once (a poll's articles share most of
+    # their words); first seen first, as the terms come, so the rows are written in the same order.
+    every = Counter(chain.from_iterable(term_sets))
+    prefix = relevance.ENTITY_PREFIX
+    counts = {
+        term: n for term, n in every.items()
+        if (" " not in term and not term.startswith(prefix)) or term in vocabulary
+    }
     counts[TOTAL] = len(term_sets)
     db.conn.executemany(
         "INSERT INTO term_counts (term, articles) VALUES (?, ?)"
