@@ -633,8 +633,15 @@ def score(
 
 def _heaviest_first(weights: dict[str, float], terms: frozenset[str]) -> list[tuple[float, str]]:
     """(weight, term) for the terms that have a weight, heaviest first, then by term. The
-    intersection walks the smaller side: a model has a few dozen terms, an article hundreds."""
-    return sorted(((weights[t], t) for t in weights.keys() & terms), key=lambda wt: (-wt[0], wt[1]))
+    intersection walks the model's terms (a few dozen; an article has hundreds): a frozenset's
+    `intersection` with a dict iterates the dict, where `keys() & terms` walked the article."""
+    if not weights:  # no marks against the story: nothing to sort
+        return []
+    return sorted(((weights[t], t) for t in terms.intersection(weights)), key=_heavier)
+
+
+def _heavier(wt: tuple[float, str]) -> tuple[float, str]:
+    return -wt[0], wt[1]
 
 
 def _facets_first(matched: list[tuple[float, str]], facets) -> list[tuple[float, str]]:
