@@ -101,8 +101,23 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words of a text, lower-cased and unaccented; "U.S." becomes "usa" (not the pronoun)."""
-    return _WORD.findall(fold(_POSSESSIVE.sub("", _US.sub(" usa ", text or ""))))
+    """The words of a text, lower-cased and unaccented; "U.S." becomes "usa" (not the pronoun).
+    The list is shared with later callers asking for the same text: read it, never change it."""
+    found = _WORDS_OF.get(text)
+    if found is None:
+        found = _WORD.findall(fold(_POSSESSIVE.sub("", _US.sub(" usa ", text or ""))))
+        if len(text or "") <= _WORDS_TEXT:
+            if len(_WORDS_OF) >= _WORDS_CACHE:
+                _WORDS_OF.clear()
+            _WORDS_OF[text] = found
+    return found
+
+
+# The words of the last few short texts: an item's headline and teaser are read by relevance and
+# then by the fingerprint (and the lede often is the teaser), one after the other.
+_WORDS_OF: dict[str | None, list[str]] = {}
+_WORDS_CACHE = 64  # texts; the cache starts over past this
+_WORDS_TEXT = 2_000  # characters: longer texts are read each time (the fingerprint reads only their start)
 
 
 def headline(title: str) -> str:
