@@ -115,7 +115,7 @@ def _build_state(db: Database, story_id: int, stamp: tuple) -> StoryState:
     title = db.execute("SELECT title FROM stories WHERE id = ?", [story_id]).fetchone()
     model = relevance.build_model(
         relevant, background, _background_count(db), off_story, title[0] if title else "", on_story,
-        facets=_declared_facets(db, story_id),
+        facets=_declared_facets(db, story_id), candidates=candidates,
     )
     seed_shingles = {a[0]: _seed_shingles(a[3], a[4], a[5]) for a in seeds}
     threshold = stamp[2]

@@ -400,6 +400,7 @@ def build_model(
     title: str = "",
     on_story: list[frozenset[str]] = (),
     facets: Iterable[Facet] = (),
+    candidates: dict[str, int] | None = None,
 ) -> StoryModel:
     """Weights from the relevant documents against the background document frequencies.
 
@@ -413,8 +414,9 @@ def build_model(
     a short article marked on-story would otherwise dilute every seed term. The words of
     marked articles that the key terms do not use become extra evidence for (on-story) or
     against (off-story), so an article like a marked one moves and a seed-like one does not.
+    `candidates` is `key_terms(relevant)`, when the caller has it.
     """
-    candidates = key_terms(relevant)
+    candidates = key_terms(relevant) if candidates is None else candidates
     R = len(relevant)
     N = background_count + BACKGROUND_PRIOR
     weights = {}
