@@ -315,17 +315,22 @@ def _narrowed(lanes: bytes) -> bytes:
 
 _SIGNATURE = struct.Struct(f"<{NUM_PERM}I")
 _BAND_BYTES = BAND_ROWS * 4
+_BAND_STARTS = range(0, BANDS * _BAND_BYTES, _BAND_BYTES)
+_BAND_KEYS = struct.Struct(f"<{BANDS}q")  # every band's 8-byte digest, read as signed at once
+_BAND_HASH = hashlib.blake2b(digest_size=8)  # copied for each band: cheaper than a new one with its arguments
 
 
 def band_keys(signature: tuple[int, ...]) -> list[tuple[int, int]]:
     """(band, key) pairs: two items share a band key when their signatures agree on every
     value of that band. Keys are signed 64-bit so SQLite stores them as plain integers."""
     packed = _SIGNATURE.pack(*signature)  # once: each band's values are a slice of it
-    blake2b = hashlib.blake2b
-    return [
-        (band, int.from_bytes(blake2b(packed[start : start + _BAND_BYTES], digest_size=8).digest(), "little", signed=True))
-        for band, start in enumerate(range(0, BANDS * _BAND_BYTES, _BAND_BYTES))
-    ]
+    copy = _BAND_HASH.copy
+    digests = []
+    for start in _BAND_STARTS:
+        band = copy()
+        band.update(packed[start : start + _BAND_BYTES])
+        digests.append(band.digest())
+    return list(enumerate(_BAND_KEYS.unpack(b"".join(digests))))
 
 
 def signature_blob(signature: tuple[int, ...]) -> bytes:
