@@ -235,14 +235,14 @@ _MIN_ROW_BITS = _MIN_ROW_BYTES * 8
 @lru_cache(maxsize=256)
 def _min_masks(lanes: int) -> tuple[int, int]:
     one = int.from_bytes((1).to_bytes(_MIN_LANE_BYTES, "little") * lanes, "little")
-    return one, one * _MAX_HASH
+    return one, one << 32
 
 
 def _lanes_min(x: int, y: int, lanes: int) -> int:
-    """The smaller of x's and y's value in each of `lanes` 64-bit lanes, values below 2**32."""
-    one, max_hash = _min_masks(lanes)
+    """The smaller of x's and y's value in each of `lanes` 40-bit lanes, values below 2**32."""
+    one, two_to_32 = _min_masks(lanes)
     # x - y + 2**32 is positive in every lane (no borrow between lanes); bit 32 says x >= y.
-    take_y = (((x + max_hash + one - y) >> 32) & one) * _MAX_HASH
+    take_y = (((x + two_to_32 - y) >> 32) & one) * _MAX_HASH
     return x ^ ((x ^ y) & take_y)
 
 
@@ -281,17 +281,13 @@ def minhash(shingle_set: frozenset[int] | set[int]) -> tuple[int, ...]:
         return tuple(min(((a * x + b) % _MERSENNE) & _MAX_HASH for x in shingle_set) for a, b in PERMUTATIONS)
     rows = len(shingle_set)
     values = int.from_bytes(b"".join(_hash_rows(list(shingle_set))), "little")
-    # The minimum over rows, lane by lane: the first half of the rows against the second.
+    # The minimum over rows, lane by lane: the first half of the rows against the second. Of an
+    # odd number, the middle row is in both halves (against itself), so no row is left over.
     while rows > 1:
-        half, odd = divmod(rows, 2)
-        bits = half * _MIN_ROW_BITS
-        low, upper = values & _low_bits(bits), values >> bits
-        if odd:
-            last, upper = upper >> bits, upper & _low_bits(bits)
-            values = _lanes_min(low, upper, half * NUM_PERM) | (last << bits)
-        else:
-            values = _lanes_min(low, upper, half * NUM_PERM)
-        rows = half + odd
+        half = rows >> 1
+        kept = rows - half
+        values = _lanes_min(values & _low_bits(kept * _MIN_ROW_BITS), values >> (half * _MIN_ROW_BITS), kept * NUM_PERM)
+        rows = kept
     words32 = array("I")
     words32.frombytes(_narrowed(values.to_bytes(_MIN_ROW_BYTES, "little")))
     return tuple(words32)
