@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from storywatch.feeds.parse import parse_feed
@@ -43,7 +44,16 @@ def texts() -> list[tuple[str, str, str]]:
     return found
 
 
+class _FixedClock(datetime):
+    """The served items' times, the same in every run (bench/poll.py dates them from now)."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return datetime(2026, 1, 5, 12, 0, tzinfo=tz)
+
+
 def main() -> None:
+    poll.datetime = _FixedClock
     digests = {name: hashlib.sha256() for name in ("records", "novelty", "fingerprint", "terms", "urls")}
     items = []
     for document in poll.documents(40):

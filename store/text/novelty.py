@@ -74,7 +74,7 @@ def units(sentence: str) -> list[Unit]:
     the first word), the stems of the other content words. Case and accents aside, "Culiacán"
     and "CULIACAN" are one unit; "U.S." is "usa"."""
     found: dict[int, Unit] = {}
-    tokens = _TOKEN.findall(_US.sub(" usa ", sentence))
+    tokens = _TOKEN.findall(_US.sub(" usa ", sentence) if "US" in sentence or "U.S" in sentence else sentence)
     read = [_TOKENS.get(t) or _read_token(t) for t in tokens]
     # In a headline's Title Case or in capitals, a capital says nothing about a name.
     words = [r for r in read if r.counts]

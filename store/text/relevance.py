@@ -40,6 +40,7 @@ from collections import Counter
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
+from itertools import chain
 
 from storywatch.store.text.dedup import words
 from storywatch.store.text.sentences import iter_sentences
@@ -238,7 +239,7 @@ def article_terms(
         terms = found.get(text)
         if terms is None:
             tokens = content_words(text)
-            terms = found[text] = frozenset(tokens).union(map(" ".join, zip(tokens, tokens[1:])))
+            terms = found[text] = frozenset(chain(tokens, map(" ".join, zip(tokens, tokens[1:]))))
         return terms
 
     terms = frozenset().union(*map(terms_of, _counted_parts(title, summary, body)))
