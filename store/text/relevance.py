@@ -327,7 +327,11 @@ def facet_keys(terms: Iterable[str]) -> frozenset[str]:
     """Terms with every word reduced to its Snowball stem: a facet names a thing, and "ordered",
     "orders" and "order" all show it. (The weights keep the finer terms: "operators" and
     "operations" are different evidence there.)"""
-    return frozenset(map(_facet_key, terms))
+    terms = terms if isinstance(terms, (list, tuple, set, frozenset)) else list(terms)
+    found = list(map(_FACET_KEYS.get, terms))  # one C loop over the cache; a term not met yet is None
+    if None in found:
+        return frozenset(map(_facet_key, terms))
+    return frozenset(found)
 
 
 # A term's `facet_keys` form, cached: every scored article looks up its opening's terms, and
