@@ -13,7 +13,6 @@ import sqlite3
 import weakref
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
 
 from sqlite_utils import Database
 
@@ -184,14 +183,10 @@ def count_terms(db: Database, term_sets: list[frozenset[str]], vocabulary: froze
     prior (see relevance.PAIR_PRIOR)."""
     if not term_sets:
         return
-    # Counted in C first, then each distinct term tested once (a poll's articles share most of
-    # their words); first seen first, as the terms come, so the rows are written in the same order.
-    every = Counter(chain.from_iterable(term_sets))
-    prefix = relevance.ENTITY_PREFIX
-    counts = {
-        term: n for term, n in every.items()
-        if (" " not in term and not term.startswith(prefix)) or term in vocabulary
-    }
+    counts = Counter(
+        term for terms in term_sets for term in terms
+        if (" " not in term and not term.startswith(relevance.ENTITY_PREFIX)) or term in vocabulary
+    )
     counts[TOTAL] = len(term_sets)
     db.conn.executemany(
         "INSERT INTO term_counts (term, articles) VALUES (?, ?)"
