@@ -8,7 +8,8 @@ text arrives for a few), then saves every poll with `save_poll` at fixed poll ti
 
     python bench/store_compare.py ingest OUT.db [--feeds 40] [--generated-only]   # store CPU per item
     python bench/store_compare.py ingest OUT.db --statements   # statements per item (CPU includes the trace's)
-    python bench/store_compare.py ingest OUT.db --profile   # the store's own CPU by module, and its statements
+    python bench/store_compare.py ingest OUT.db --profile [--profile-out FILE]   # the store's own CPU by module,
+                                                                                 # and its statements
     python bench/store_compare.py ingest OUT.db --marks     # the user marked some articles half way: copies inherit
     python bench/store_compare.py ingest OUT.db --prepared    # each poll's analysis computed first, as the
                                                               # poller's worker processes send it
@@ -107,7 +108,7 @@ def _replace(record, **changes):
 
 def ingest(
     path: Path, feeds: int, pragmas: list[str] = (), real: bool = True, profile: bool = False, trace: bool = False,
-    marks: bool = False, prepared: bool = False,
+    marks: bool = False, prepared: bool = False, profile_out: Path | None = None,
 ) -> None:
     """Save every poll; `trace` counts the statements, with a callback that costs CPU of its own
     (SQLite expands each statement's values into its text for it: a body, a blob in hex)."""
@@ -178,6 +179,8 @@ def ingest(
           f" {seconds / items * 1000:.3f} ms per item{counted}")
     if profiler:
         _print_profile(profiler, texts, items)
+        if profile_out:
+            profiler.dump_stats(profile_out)
 
 
 def _shape(statement: str) -> str:
@@ -285,6 +288,8 @@ def main() -> None:
     run.add_argument("--generated-only", action="store_true", help="bench/poll.py's feeds alone, no real texts")
     run.add_argument("--pragma", action="append", default=[], metavar="NAME=VALUE", help="an extra PRAGMA to try")
     run.add_argument("--profile", action="store_true", help="self time by module, and statements by text")
+    run.add_argument("--profile-out", type=Path, default=None, metavar="FILE",
+                     help="with --profile: also write the profile to FILE (pstats), to read by function")
     run.add_argument("--statements", action="store_true", help="count the statements (a trace callback)")
     run.add_argument("--marks", action="store_true", help="mark every 11th article half way (copies inherit marks)")
     run.add_argument("--prepared", action="store_true",
@@ -295,7 +300,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "ingest":
         ingest(args.db, args.feeds, args.pragma, real=not args.generated_only, profile=args.profile, trace=args.statements, marks=args.marks,
-               prepared=args.prepared)
+               prepared=args.prepared, profile_out=args.profile_out)
     else:
         sys.exit(1 if compare(args.a, args.b) else 0)
 

@@ -16,7 +16,6 @@ import codecs
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from feedparser.api import StrictFeedParser
 from feedparser.datetimes import _parse_date
@@ -25,6 +24,8 @@ from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import make_safe_absolute_uri
 from feedparser.util import FeedParserDict
+
+from storywatch.store.text.urls import joined
 
 
 class Unsupported(Exception):
@@ -397,7 +398,7 @@ def _urljoin(base: str, uri: str) -> str:
     if match and match.group(2):
         uri = match.group(1) + uri[match.end():]
     try:
-        return urljoin(base, uri)
+        return joined(base, uri)
     except ValueError:
         return ""
 

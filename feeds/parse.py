@@ -8,14 +8,13 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin
 
 import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
 from storywatch.feeds.fastparse import Unsupported, read_feed
 from storywatch.store.records import ArticleRecord
-from storywatch.store.text.urls import is_web_url
+from storywatch.store.text.urls import is_web_url, joined
 from storywatch.store.times import to_iso
 
 
@@ -221,7 +220,7 @@ def _safe_url(link: str, base_url: str) -> str:
         return ""
     if base_url:
         try:
-            link = urljoin(base_url, link)
+            link = joined(base_url, link)
         except ValueError:  # "http://[::1": an IPv6 host never closed
             return ""
     return link if is_web_url(link) else ""

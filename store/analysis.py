@@ -26,6 +26,7 @@ def analyse_articles(
     from storywatch.store import entities, grouping, scoring, story_model
     from storywatch.store.prepared import opening_keys, relevance_terms, with_names
     from storywatch.store.text import dedup, relevance
+    from storywatch.store.times import now_iso
 
     known = prepared or {}
 
@@ -42,6 +43,8 @@ def analyse_articles(
         seed_shingles = {seed: shingles for _, state in stories for seed, shingles in state.seed_shingles.items()}
         vocabulary = frozenset().union(*(state.vocabulary for _, state in stories))
         new_background = []
+        scored, inheriting = [], []  # written for all the articles at once (`scoring.write_relevance`)
+        now = now_iso()
         # What is stored of each article's grouping, for all of them at once (a revision has a
         # fingerprint; an article already grouped keeps its group).
         stored = grouping.stored_groupings(db, [a[0] for a in articles])
@@ -59,11 +62,13 @@ def analyse_articles(
             keys = found.bands() if found is not None else None
             seed_id = grouping.group_article(db, article_id, kind, fingerprint, seed_shingles, before, keys)
             for story_id, state in stories:
-                scoring.store_relevance(
-                    db, story_id, article_id, relevance.score(state.model, terms, opening, keys_of_opening), state.threshold,
-                    copies_seed=seed_id is not None and seed_id in state.seed_shingles,
-                    marks=state.has_marks, is_seed=kind == "seed" and seed_story == story_id,
-                )
+                scored.append(scoring.relevance_row(
+                    story_id, article_id, relevance.score(state.model, terms, opening, keys_of_opening), state.threshold,
+                    seed_id is not None and seed_id in state.seed_shingles, kind == "seed" and seed_story == story_id, now,
+                ))
+                if state.has_marks:
+                    inheriting.append((story_id, article_id))
+        scoring.write_relevance(db, scored, inheriting)
         # Novelty reads only verdicts and groups, which are all stored now: one query for them,
         # then the reports in the same order as ever (what one teaches the story, the next knows).
         verdicts = _verdicts(db, [a[0] for a in articles])

@@ -80,7 +80,8 @@ def with_names(terms: frozenset[str], names) -> frozenset[str]:
     itself, of the words' terms and the names not already among them."""
     from storywatch.store.text import relevance
 
-    return terms.union(relevance._entity_terms(names, terms))
+    extra = relevance._entity_terms(names, terms) if names else ()
+    return terms.union(extra) if extra else terms  # no copy of the terms for nothing to add
 
 
 def analyse_text(title: str, summary: str, body: str) -> TextAnalysis:

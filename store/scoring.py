@@ -24,34 +24,43 @@ def store_relevance(
     db, story_id, article_id, verdict: relevance.Relevance, threshold, copies_seed, marks: bool = True,
     is_seed: bool = False,
 ) -> None:
+    row = relevance_row(story_id, article_id, verdict, threshold, copies_seed, is_seed, now_iso())
+    write_relevance(db, [row], [(story_id, article_id)] if marks else [])
+
+
+def relevance_row(
+    story_id: int, article_id: int, verdict: relevance.Relevance, threshold: float, copies_seed: bool,
+    is_seed: bool, scored_at: str,
+) -> tuple:
+    """An article's score and verdict as `write_relevance` stores them."""
     score, reasons = verdict.score, verdict.reasons
     if is_seed:  # the seeds define the story: on it by definition, however short
         score, reasons = 1.0, ["a seed of the story", *reasons]
     elif copies_seed:
         score = max(score, SEED_SCORE)
         reasons = ["copies a seed", *reasons]
-    db.execute(
-        """
-        INSERT INTO relevance (story_id, article_id, score, on_story, reasons, scored_at)
-        VALUES (:story, :article, :score, :on, :reasons, :now)
-        ON CONFLICT (story_id, article_id) DO UPDATE SET
-            score = excluded.score, reasons = excluded.reasons, scored_at = excluded.scored_at,
-            on_story = coalesce(relevance.taught, excluded.on_story)
-        """,
-        {
-            "story": story_id,
-            "article": article_id,
-            "score": round(score, 4),
-            "on": int(score >= threshold),
-            "reasons": json.dumps(reasons),
-            "now": now_iso(),
-        },
-    )
-    if marks:
-        _inherit_taught(db, story_id, article_id)
+    return (story_id, article_id, round(score, 4), int(score >= threshold), json.dumps(reasons), scored_at)
 
 
-# The latest mark in the article's coverage group, as `_inherit_taught` looks it up.
+_UPSERT = (
+    "INSERT INTO relevance (story_id, article_id, score, on_story, reasons, scored_at) VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (story_id, article_id) DO UPDATE SET"
+    " score = excluded.score, reasons = excluded.reasons, scored_at = excluded.scored_at,"
+    " on_story = coalesce(relevance.taught, excluded.on_story)"
+)
+
+
+def write_relevance(db: Database, rows: list[tuple], inheriting: list[tuple[int, int]]) -> None:
+    """Store scores (`relevance_row`), all of a poll's in one statement; then the (story,
+    article) pairs in `inheriting` take a mark of their coverage group (`_INHERIT`).
+    Writing every score first is the same as one article after another: a score written never
+    holds a mark, and a mark is all `_INHERIT` reads of the scores."""
+    db.conn.executemany(_UPSERT, rows)
+    if inheriting:
+        db.conn.executemany(_INHERIT, inheriting)
+
+
+# The latest mark in the article's coverage group, as `_INHERIT` looks it up.
 _GROUP_MARK = (
     "SELECT r.taught FROM coverage m JOIN relevance r ON r.story_id = ?1 AND r.article_id = m.article_id"
     " WHERE m.group_id = (SELECT group_id FROM coverage WHERE article_id = ?2) AND r.taught IS NOT NULL"
@@ -59,14 +68,12 @@ _GROUP_MARK = (
 )
 
 
-def _inherit_taught(db: Database, story_id: int, article_id: int) -> None:
-    """A copy of an article the user marked takes the user's verdict: one statement per article
-    scored, where finding the group, then its mark, then writing it took two or three."""
-    db.execute(
-        f"UPDATE relevance SET on_story = ({_GROUP_MARK}) WHERE story_id = ?1 AND article_id = ?2"
-        f" AND taught IS NULL AND ({_GROUP_MARK}) IS NOT NULL",
-        [story_id, article_id],
-    )
+# A copy of an article the user marked takes the user's verdict: one statement per article
+# scored, where finding the group, then its mark, then writing it took two or three.
+_INHERIT = (
+    f"UPDATE relevance SET on_story = ({_GROUP_MARK}) WHERE story_id = ?1 AND article_id = ?2"
+    f" AND taught IS NULL AND ({_GROUP_MARK}) IS NOT NULL"
+)
 
 
 def set_threshold(db: Database, story_id: int, threshold: float) -> None:

@@ -114,7 +114,7 @@ def _build_state(db: Database, story_id: int, stamp: tuple) -> StoryState:
     title = db.execute("SELECT title FROM stories WHERE id = ?", [story_id]).fetchone()
     model = relevance.build_model(
         relevant, background, _background_count(db), off_story, title[0] if title else "", on_story,
-        facets=_declared_facets(db, story_id),
+        facets=_declared_facets(db, story_id), candidates=candidates,
     )
     seed_shingles = {a[0]: _seed_shingles(a[3], a[4], a[5]) for a in seeds}
     threshold = stamp[2]
@@ -154,6 +154,7 @@ def facets_in_words(db: Database, story_id: int) -> list[tuple[str, tuple[str, .
     return [(facet.name, facet.words) for facet in story_state(db, story_id).model.facets]
 
 
+@functools.lru_cache(maxsize=256)  # a Facet is frozen: one shared by every rebuild of the model is safe
 def _facet(name: str, evidence: tuple[str, ...], unless: tuple[str, ...]) -> relevance.Facet:
     return relevance.declared_facet(name, evidence, unless)
 

@@ -21,6 +21,7 @@ import re
 import zlib
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from storywatch.store.text.dedup import fold
 from storywatch.store.text.relevance import GENERIC_WORDS, STOPWORDS, _snowball
@@ -73,35 +74,71 @@ def units(sentence: str) -> list[Unit]:
     the first word), the stems of the other content words. Case and accents aside, "Culiacán"
     and "CULIACAN" are one unit; "U.S." is "usa"."""
     found: dict[int, Unit] = {}
-    tokens = _TOKEN.findall(_US.sub(" usa ", sentence))
-    words = [t for t in tokens if not t[0].isdigit() and fold(t) not in STOPWORDS]
+    tokens = _TOKEN.findall(_US.sub(" usa ", sentence) if "US" in sentence or "U.S" in sentence else sentence)
+    read = [_TOKENS.get(t) or _read_token(t) for t in tokens]
     # In a headline's Title Case or in capitals, a capital says nothing about a name.
-    cased = sum(t[0].isupper() for t in words) <= 0.6 * len(words)
-    for position, token in enumerate(tokens):
-        if token[0].isdigit():
-            number = token.replace(",", "").rstrip(".")
-            if len(number) == 4 and number.startswith(("19", "20")):  # a year: a date, not a count
-                continue
+    words = [r for r in read if r.counts]
+    cased = sum(r.capital for r in words) <= 0.6 * len(words)
+    for position, (token, reading) in enumerate(zip(tokens, read)):
+        unit = reading.unit
+        if unit is None:
+            continue
+        if reading.number:
             if position and tokens[position - 1].lower() in LABELS:  # "Update 2", "Part 3": a label
                 continue
-            key, kind, weight = "#" + number, "number", NUMBER_WEIGHT
-        else:
-            word = fold(_POSSESSIVE.sub("", token)).replace("’", "'")
-            if word in NUMBER_WORDS and word not in ("one", "zero"):  # "one of them" is no count
-                hashed = zlib.crc32(("#" + NUMBER_WORDS[word]).encode())
-                found[hashed] = Unit(hashed, NUMBER_WEIGHT, "number")
-                continue
-            if word in _IGNORED or len(word) < 2:
-                continue
-            stem = _snowball(word.replace(".", ""))
-            if stem in _IGNORED:
-                continue
-            name = cased and position > 0 and token[0].isupper()
-            key, kind, weight = stem, "name" if name else "word", NAME_WEIGHT if name else WORD_WEIGHT
-        hashed = zlib.crc32(key.encode())
-        if hashed not in found or found[hashed].weight < weight:
-            found[hashed] = Unit(hashed, weight, kind)
+        elif reading.name is not None and cased and position > 0:
+            unit = reading.name
+        hashed = unit.key
+        if hashed not in found or found[hashed].weight < unit.weight:
+            found[hashed] = unit
     return list(found.values())
+
+
+class _Token(NamedTuple):
+    """What `units` reads from one token whatever its place: the unit it is (None: no unit),
+    and what its place may change (a label's number, a capital's name)."""
+
+    unit: Unit | None
+    number: bool  # a number in digits: no unit after a label ("Part 3")
+    name: Unit | None  # the unit as a name, when a capital after the first word makes it one
+    counts: bool  # a word, not a stopword: it takes part in the sentence's share of capitals
+    capital: bool
+
+
+# Each token's reading, cached: the same few thousand words make up every report. The cache
+# starts over past `_TOKEN_CACHE` (names, numbers, typos).
+_TOKENS: dict[str, _Token] = {}
+_TOKEN_CACHE = 100_000
+
+
+def _read_token(token: str) -> _Token:
+    if len(_TOKENS) >= _TOKEN_CACHE:
+        _TOKENS.clear()
+    reading = _TOKENS[token] = _reading(token)
+    return reading
+
+
+def _reading(token: str) -> _Token:
+    if token[0].isdigit():
+        number = token.replace(",", "").rstrip(".")
+        if len(number) == 4 and number.startswith(("19", "20")):  # a year: a date, not a count
+            return _Token(None, True, None, False, False)
+        return _Token(_unit("#" + number, NUMBER_WEIGHT, "number"), True, None, False, False)
+    counts, capital = fold(token) not in STOPWORDS, token[0].isupper()
+    word = fold(_POSSESSIVE.sub("", token)).replace("’", "'")
+    if word in NUMBER_WORDS and word not in ("one", "zero"):  # "one of them" is no count
+        return _Token(_unit("#" + NUMBER_WORDS[word], NUMBER_WEIGHT, "number"), False, None, counts, capital)
+    if word in _IGNORED or len(word) < 2:
+        return _Token(None, False, None, counts, capital)
+    stem = _snowball(word.replace(".", ""))
+    if stem in _IGNORED:
+        return _Token(None, False, None, counts, capital)
+    name = _unit(stem, NAME_WEIGHT, "name") if capital else None
+    return _Token(_unit(stem, WORD_WEIGHT, "word"), False, name, counts, capital)
+
+
+def _unit(key: str, weight: float, kind: str) -> Unit:
+    return Unit(zlib.crc32(key.encode()), weight, kind)
 
 
 def read_sentences(text: str) -> list[tuple[int, int, list[Unit]]]:

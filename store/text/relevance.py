@@ -40,6 +40,7 @@ from collections import Counter
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
+from itertools import chain
 
 from storywatch.store.text.dedup import words
 from storywatch.store.text.sentences import iter_sentences
@@ -239,7 +240,7 @@ def article_terms(
         terms = found.get(text)
         if terms is None:
             tokens = content_words(text)
-            terms = found[text] = frozenset(tokens).union(map(" ".join, zip(tokens, tokens[1:])))
+            terms = found[text] = frozenset(chain(tokens, map(" ".join, zip(tokens, tokens[1:]))))
         return terms
 
     terms = frozenset().union(*map(terms_of, _counted_parts(title, summary, body)))
@@ -327,7 +328,11 @@ def facet_keys(terms: Iterable[str]) -> frozenset[str]:
     """Terms with every word reduced to its Snowball stem: a facet names a thing, and "ordered",
     "orders" and "order" all show it. (The weights keep the finer terms: "operators" and
     "operations" are different evidence there.)"""
-    return frozenset(map(_facet_key, terms))
+    terms = terms if isinstance(terms, (list, tuple, set, frozenset)) else list(terms)
+    found = list(map(_FACET_KEYS.get, terms))  # one C loop over the cache; a term not met yet is None
+    if None in found:
+        return frozenset(map(_facet_key, terms))
+    return frozenset(found)
 
 
 # A term's `facet_keys` form, cached: every scored article looks up its opening's terms, and
@@ -401,6 +406,7 @@ def build_model(
     title: str = "",
     on_story: list[frozenset[str]] = (),
     facets: Iterable[Facet] = (),
+    candidates: dict[str, int] | None = None,
 ) -> StoryModel:
     """Weights from the relevant documents against the background document frequencies.
 
@@ -414,8 +420,9 @@ def build_model(
     a short article marked on-story would otherwise dilute every seed term. The words of
     marked articles that the key terms do not use become extra evidence for (on-story) or
     against (off-story), so an article like a marked one moves and a seed-like one does not.
+    `candidates` is `key_terms(relevant)`, when the caller has it.
     """
-    candidates = key_terms(relevant)
+    candidates = key_terms(relevant) if candidates is None else candidates
     R = len(relevant)
     N = background_count + BACKGROUND_PRIOR
     weights = {}
@@ -655,8 +662,15 @@ def score(
 
 def _heaviest_first(weights: dict[str, float], terms: frozenset[str]) -> list[tuple[float, str]]:
     """(weight, term) for the terms that have a weight, heaviest first, then by term. The
-    intersection walks the smaller side: a model has a few dozen terms, an article hundreds."""
-    return sorted(((weights[t], t) for t in weights.keys() & terms), key=lambda wt: (-wt[0], wt[1]))
+    intersection walks the model's terms (a few dozen; an article has hundreds): a frozenset's
+    `intersection` with a dict iterates the dict, where `keys() & terms` walked the article."""
+    if not weights:  # no marks against the story: nothing to sort
+        return []
+    return sorted(((weights[t], t) for t in terms.intersection(weights)), key=_heavier)
+
+
+def _heavier(wt: tuple[float, str]) -> tuple[float, str]:
+    return -wt[0], wt[1]
 
 
 def _facets_first(matched: list[tuple[float, str]], facets) -> list[tuple[float, str]]:
