@@ -34,7 +34,7 @@ from storywatch.feeds.pool import ParsePool, internal_error, records_of
 from storywatch.feeds.schedule import healthy_delay, next_poll_at, parse_retry_after, poll_delay, publishing_gap
 from storywatch.store.db import StoreError, is_transient
 from storywatch.store.feeds import Feed, all_feeds, due_feeds, next_poll_time
-from storywatch.store.ingest import save_poll
+from storywatch.store.ingest import POLL_BATCH, save_poll
 from storywatch.store.prepared import unpack
 from storywatch.store.records import ArticleRecord, PollOutcome
 from storywatch.store.times import from_iso, to_iso, utc_now
@@ -251,6 +251,7 @@ async def _poll_round(
     cpu = asyncio.Semaphore(max(1, settings.concurrency))
     store_errors: list[tuple[str, sqlite3.Error]] = []
     bodies = 0
+    saving = _Saving(in_store)
 
     async def poll(feed: Feed) -> None:
         nonlocal bodies
@@ -273,8 +274,15 @@ async def _poll_round(
                     outcome, items = await parse_step(feed, step, settings)
                 else:
                     outcome, items, prepared = done
+
+            def taken() -> None:  # the store thread has the poll: its place can go to the next body
+                nonlocal parsing
+                if parsing:
+                    parsing = False
+                    cpu.release()
+
             try:
-                result = await in_store(_store_poll, feed.id, outcome, items, prepared)
+                result = await saving.save((feed.id, outcome, items, prepared), taken)
             except sqlite3.Error as error:
                 store_errors.append((f"cannot store the poll of {feed.url}: {error}", error))
                 return
@@ -318,6 +326,98 @@ async def _poll_round(
         report.store_error = message
         raise PollStoreError(message, report) from error
     return report
+
+
+# Polls saved in one transaction, at most: a commit writes every page the transaction touched,
+# and a poll's inserts land all over the indexes on random keys (signature bands, hashes,
+# entities), so one commit per poll wrote some 10 log pages per item (bench/commits.py).
+STORE_BATCH_POLLS = 16
+STORE_BATCH_ITEMS = 1_000  # items in one transaction: the write lock is held about half a second at most
+
+
+class _Saving:
+    """Polls on their way to the store thread, saved together when they arrive together.
+
+    Whatever is waiting when the store thread comes free goes in one transaction (up to
+    `STORE_BATCH_POLLS` polls and `STORE_BATCH_ITEMS` items), each poll in a savepoint of its
+    own (`_store_polls`); a poll that arrives while the store is idle is saved at once, alone.
+    A poll's answer comes once its transaction is committed. A poll too big for one batch
+    (`save_poll` commits it `POLL_BATCH` items at a time) goes alone.
+    """
+
+    def __init__(self, in_store: Callable) -> None:
+        self._in_store = in_store
+        self._waiting: list[tuple[tuple, asyncio.Future, Callable[[], None]]] = []
+        self._busy = False
+
+    async def save(self, poll: tuple, taken: Callable[[], None]):
+        """Save one poll (`_store_poll`'s arguments); `taken()` is called when the store thread takes it."""
+        future = asyncio.get_running_loop().create_future()
+        entry = (poll, future, taken)
+        self._waiting.append(entry)
+        if not self._busy:
+            self._next()
+        try:
+            return await future
+        except asyncio.CancelledError:
+            if entry in self._waiting:  # not taken yet: it is never stored
+                self._waiting.remove(entry)
+            raise
+
+    def _next(self) -> None:
+        batch, items = [], 0
+        while self._waiting and len(batch) < STORE_BATCH_POLLS:
+            size = len(self._waiting[0][0][2])
+            if batch and (items + size > STORE_BATCH_ITEMS or size > POLL_BATCH):
+                break
+            batch.append(self._waiting.pop(0))
+            items += size
+            if size > POLL_BATCH:
+                break
+        if not batch:
+            return
+        self._busy = True
+        for _, _, taken in batch:
+            taken()
+        job = self._in_store(_store_polls, [poll for poll, _, _ in batch])
+        job.add_done_callback(functools.partial(self._done, batch))
+
+    def _done(self, batch: list, job: asyncio.Future) -> None:
+        self._busy = False
+        failed = None if job.cancelled() else job.exception()
+        answers = [(False, failed or asyncio.CancelledError())] * len(batch) if job.cancelled() or failed else job.result()
+        for (_, future, _), (ok, value) in zip(batch, answers):
+            if future.done():
+                continue  # its poll was cancelled meanwhile
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+        self._next()
+
+
+def _store_polls(db: Database, polls: list[tuple]) -> list[tuple[bool, object]]:
+    """In the store thread: several polls in one transaction, each in a savepoint, so one poll's
+    failure (its rows rolled back, its error returned) leaves the others' rows to commit.
+    Returns (True, `_store_poll`'s result) or (False, the error) per poll. A feed's validators
+    are written with its items (`save_poll`), so a crash before the commit leaves each of these
+    feeds as it was, to be fetched again in full."""
+    if len(polls) == 1:
+        try:
+            return [(True, _store_poll(db, *polls[0]))]
+        except Exception as error:  # noqa: BLE001 - the poll's own task raises it
+            return [(False, error)]
+    answers: list[tuple[bool, object]] = []
+    with db.atomic():
+        for poll in polls:
+            try:
+                with db.atomic():  # a savepoint
+                    answers.append((True, _store_poll(db, *poll)))
+            except Exception as error:  # noqa: BLE001 - the poll's own task raises it
+                if not db.conn.in_transaction:
+                    raise  # the error ended the whole transaction (a full disk): every poll of it failed
+                answers.append((False, error))
+    return answers
 
 
 def _store_poll(db: Database, feed_id: int, outcome: PollOutcome, items: list[ArticleRecord], packed: list | None):
