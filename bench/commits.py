@@ -17,11 +17,11 @@ import asyncio
 import dataclasses
 import re
 import statistics
-from collections import Counter
 import struct
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
