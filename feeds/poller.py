@@ -342,7 +342,9 @@ class _Saving:
     `STORE_BATCH_POLLS` polls and `STORE_BATCH_ITEMS` items), each poll in a savepoint of its
     own (`_store_polls`); a poll that arrives while the store is idle is saved at once, alone.
     A poll's answer comes once its transaction is committed. A poll too big for one batch
-    (`save_poll` commits it `POLL_BATCH` items at a time) goes alone.
+    (`save_poll` commits it `POLL_BATCH` items at a time) goes alone. A poll that waits for the
+    next batch gives its parsing place back while the waiting items are fewer than a batch
+    holds, so the batches fill up without parsed bodies piling up in memory.
     """
 
     def __init__(self, in_store: Callable) -> None:
@@ -357,6 +359,8 @@ class _Saving:
         self._waiting.append(entry)
         if not self._busy:
             self._next()
+        elif sum(len(poll[2]) for poll, _, _ in self._waiting) <= STORE_BATCH_ITEMS:
+            taken()  # waiting for the next batch: its place goes to the next body meanwhile
         try:
             return await future
         except asyncio.CancelledError:
