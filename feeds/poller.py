@@ -34,7 +34,7 @@ from storywatch.feeds.pool import ParsePool, internal_error, records_of
 from storywatch.feeds.schedule import healthy_delay, next_poll_at, parse_retry_after, poll_delay, publishing_gap
 from storywatch.store.db import StoreError, is_transient
 from storywatch.store.feeds import Feed, all_feeds, due_feeds, next_poll_time
-from storywatch.store.ingest import POLL_BATCH, save_poll
+from storywatch.store.ingest import POLL_BATCH, index_queued_articles, save_poll
 from storywatch.store.prepared import unpack
 from storywatch.store.records import ArticleRecord, PollOutcome
 from storywatch.store.times import from_iso, to_iso, utc_now
@@ -416,21 +416,30 @@ def _store_polls(db: Database, polls: list[tuple]) -> list[tuple[bool, object]]:
         for poll in polls:
             try:
                 with db.atomic():  # a savepoint
-                    answers.append((True, _store_poll(db, *poll)))
+                    answers.append((True, _store_poll(db, *poll, index_search=False)))
             except Exception as error:  # noqa: BLE001 - the poll's own task raises it
                 if not db.conn.in_transaction:
                     raise  # the error ended the whole transaction (a full disk): every poll of it failed
                 answers.append((False, error))
+        if any(ok and value is not None and value.new_ids for ok, value in answers):
+            # The whole batch's new articles at once: FTS5 writes a segment per statement.
+            index_queued_articles(db)
     return answers
 
 
-def _store_poll(db: Database, feed_id: int, outcome: PollOutcome, items: list[ArticleRecord], packed: list | None):
+def _store_poll(
+    db: Database, feed_id: int, outcome: PollOutcome, items: list[ArticleRecord], packed: list | None, *,
+    index_search: bool = True,
+):
     """In the store thread: save one feed's poll, unless the feed was removed meanwhile (None).
-    `packed`: the items' text work, done in a worker process."""
+    `packed`: the items' text work, done in a worker process; `index_search`: see `save_poll`."""
     if not _still_followed(db, feed_id):
         return None
     try:
-        return save_poll(db, feed_id, outcome, items, [unpack(p) for p in packed] if packed is not None else None)
+        return save_poll(
+            db, feed_id, outcome, items, [unpack(p) for p in packed] if packed is not None else None,
+            index_search=index_search,
+        )
     except NotFoundError:
         return None
 
