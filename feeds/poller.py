@@ -388,15 +388,20 @@ class _Saving:
 
     def _done(self, batch: list, job: asyncio.Future) -> None:
         self._busy = False
-        failed = None if job.cancelled() else job.exception()
-        answers = [(False, failed or asyncio.CancelledError())] * len(batch) if job.cancelled() or failed else job.result()
-        for (_, future, _), (ok, value) in zip(batch, answers):
+        if job.cancelled():  # the round is ending: the store thread never ran it
+            answers = None
+        else:
+            failed = job.exception()
+            answers = [(False, failed)] * len(batch) if failed else job.result()
+        for number, (_, future, _) in enumerate(batch):
             if future.done():
                 continue  # its poll was cancelled meanwhile
-            if ok:
-                future.set_result(value)
+            if answers is None:
+                future.cancel()
+            elif answers[number][0]:
+                future.set_result(answers[number][1])
             else:
-                future.set_exception(value)
+                future.set_exception(answers[number][1])
         self._next()
 
 
