@@ -1,4 +1,4 @@
-"""Polling the followed feeds: many at once, each result stored as soon as it arrives.
+"""Polling the followed feeds: many at once, each result stored as soon as the store is free.
 
 The network, the parsing and the database never wait on each other: fetches run in the event
 loop (so a feed's deadline measures its own network time), `network_concurrency` at a time;
@@ -6,7 +6,8 @@ parsing (in worker threads; in a big round, in worker processes with each item's
 see feeds/pool.py) and storing take `concurrency` places, so many cheap conditional
 requests are in flight while the CPU works on a few bodies; every database call of a round
 runs in one store thread, since a sqlite3 connection must never be used by two threads at
-once and its writes must be serialised. A feed that fails only marks itself as failing
+once and its writes must be serialised; the results that wait for it are committed together
+(`_Saving`). A feed that fails only marks itself as failing
 (error, failure count, a later retry); the others go on. Only a database that cannot be
 written stops a poll round; the watcher waits out one that is locked.
 """
@@ -211,7 +212,8 @@ async def poll_due(
     """Poll every feed that is due (every feed when `force`): `settings.network_concurrency`
     requests in flight, `settings.concurrency` fetched feeds parsed and stored at once.
 
-    Each feed's result is written in its own transaction the moment it arrives, so the
+    Each feed's result is written as soon as the store thread is free, in one transaction with
+    the others that arrived meanwhile (each in its own savepoint, see `_Saving`), so the
     dashboard sees fast feeds without waiting for slow ones. Raises `PollStoreError` (a
     `StoreError`) only when the database cannot be written, after the other feeds have been
     tried. `db` must not be used elsewhere until this returns: the round uses it from its own
