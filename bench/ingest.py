@@ -150,7 +150,12 @@ def grow(db, story_id: int, target: int, pool: ProcessPoolExecutor) -> None:
         next_id += count
         have += count
     with db.atomic():
-        db.execute("INSERT OR IGNORE INTO signature_bands SELECT band, key, article_id FROM new_bands ORDER BY band, key, article_id")
+        if "band" in {column[1] for column in db.execute("PRAGMA table_info(signature_bands)")}:  # before m015
+            db.execute("INSERT OR IGNORE INTO signature_bands SELECT band, key, article_id FROM new_bands"
+                       " ORDER BY band, key, article_id")
+        else:  # one integer per band key (store.grouping.index_keys)
+            db.execute("INSERT OR IGNORE INTO signature_bands (key, article_id)"
+                       " SELECT (key & -32) | band, article_id FROM new_bands ORDER BY 1, 2")
         db.execute("DELETE FROM new_bands")
     print(f"  generated up to {target:,} stored articles in {time.perf_counter() - started:.0f} s", flush=True)
 

@@ -1,4 +1,4 @@
-"""Polling the followed feeds: many at once, each result stored as soon as it arrives.
+"""Polling the followed feeds: many at once, each result stored as soon as the store is free.
 
 The network, the parsing and the database never wait on each other: fetches run in the event
 loop (so a feed's deadline measures its own network time), `network_concurrency` at a time;
@@ -6,7 +6,8 @@ parsing (in worker threads; in a big round, in worker processes with each item's
 see feeds/pool.py) and storing take `concurrency` places, so many cheap conditional
 requests are in flight while the CPU works on a few bodies; every database call of a round
 runs in one store thread, since a sqlite3 connection must never be used by two threads at
-once and its writes must be serialised. A feed that fails only marks itself as failing
+once and its writes must be serialised; the results that wait for it are committed together
+(`_Saving`). A feed that fails only marks itself as failing
 (error, failure count, a later retry); the others go on. Only a database that cannot be
 written stops a poll round; the watcher waits out one that is locked.
 """
@@ -34,7 +35,7 @@ from storywatch.feeds.pool import ParsePool, internal_error, records_of
 from storywatch.feeds.schedule import healthy_delay, next_poll_at, parse_retry_after, poll_delay, publishing_gap
 from storywatch.store.db import StoreError, is_transient
 from storywatch.store.feeds import Feed, all_feeds, due_feeds, next_poll_time
-from storywatch.store.ingest import save_poll
+from storywatch.store.ingest import POLL_BATCH, index_queued_articles, save_poll
 from storywatch.store.prepared import unpack
 from storywatch.store.records import ArticleRecord, PollOutcome
 from storywatch.store.times import from_iso, to_iso, utc_now
@@ -211,7 +212,8 @@ async def poll_due(
     """Poll every feed that is due (every feed when `force`): `settings.network_concurrency`
     requests in flight, `settings.concurrency` fetched feeds parsed and stored at once.
 
-    Each feed's result is written in its own transaction the moment it arrives, so the
+    Each feed's result is written as soon as the store thread is free, in one transaction with
+    the others that arrived meanwhile (each in its own savepoint, see `_Saving`), so the
     dashboard sees fast feeds without waiting for slow ones. Raises `PollStoreError` (a
     `StoreError`) only when the database cannot be written, after the other feeds have been
     tried. `db` must not be used elsewhere until this returns: the round uses it from its own
@@ -251,6 +253,7 @@ async def _poll_round(
     cpu = asyncio.Semaphore(max(1, settings.concurrency))
     store_errors: list[tuple[str, sqlite3.Error]] = []
     bodies = 0
+    saving = _Saving(in_store)
 
     async def poll(feed: Feed) -> None:
         nonlocal bodies
@@ -273,8 +276,15 @@ async def _poll_round(
                     outcome, items = await parse_step(feed, step, settings)
                 else:
                     outcome, items, prepared = done
+
+            def taken() -> None:  # the store thread has the poll: its place can go to the next body
+                nonlocal parsing
+                if parsing:
+                    parsing = False
+                    cpu.release()
+
             try:
-                result = await in_store(_store_poll, feed.id, outcome, items, prepared)
+                result = await saving.save((feed.id, outcome, items, prepared), taken)
             except sqlite3.Error as error:
                 store_errors.append((f"cannot store the poll of {feed.url}: {error}", error))
                 return
@@ -320,13 +330,123 @@ async def _poll_round(
     return report
 
 
-def _store_poll(db: Database, feed_id: int, outcome: PollOutcome, items: list[ArticleRecord], packed: list | None):
+# Polls saved in one transaction, at most: a commit writes every page the transaction touched,
+# and a poll's inserts land all over the indexes on random keys (signature bands, hashes,
+# entities), so one commit per poll wrote some 10 log pages per item (bench/commits.py).
+STORE_BATCH_POLLS = 16
+STORE_BATCH_ITEMS = 1_000  # items in one transaction: the write lock is held about half a second at most
+
+
+class _Saving:
+    """Polls on their way to the store thread, saved together when they arrive together.
+
+    Whatever is waiting when the store thread comes free goes in one transaction (up to
+    `STORE_BATCH_POLLS` polls and `STORE_BATCH_ITEMS` items), each poll in a savepoint of its
+    own (`_store_polls`); a poll that arrives while the store is idle is saved at once, alone.
+    A poll's answer comes once its transaction is committed. A poll too big for one batch
+    (`save_poll` commits it `POLL_BATCH` items at a time) goes alone. A poll that waits for the
+    next batch gives its parsing place back while the waiting items are fewer than a batch
+    holds, so the batches fill up without parsed bodies piling up in memory.
+    """
+
+    def __init__(self, in_store: Callable) -> None:
+        self._in_store = in_store
+        self._waiting: list[tuple[tuple, asyncio.Future, Callable[[], None]]] = []
+        self._busy = False
+
+    async def save(self, poll: tuple, taken: Callable[[], None]):
+        """Save one poll (`_store_poll`'s arguments); `taken()` is called when the store thread takes it."""
+        future = asyncio.get_running_loop().create_future()
+        entry = (poll, future, taken)
+        self._waiting.append(entry)
+        if not self._busy:
+            self._next()
+        elif sum(len(poll[2]) for poll, _, _ in self._waiting) <= STORE_BATCH_ITEMS:
+            taken()  # waiting for the next batch: its place goes to the next body meanwhile
+        try:
+            return await future
+        except asyncio.CancelledError:
+            if entry in self._waiting:  # not taken yet: it is never stored
+                self._waiting.remove(entry)
+            raise
+
+    def _next(self) -> None:
+        batch, items = [], 0
+        while self._waiting and len(batch) < STORE_BATCH_POLLS:
+            size = len(self._waiting[0][0][2])
+            if batch and (items + size > STORE_BATCH_ITEMS or size > POLL_BATCH):
+                break
+            batch.append(self._waiting.pop(0))
+            items += size
+            if size > POLL_BATCH:
+                break
+        if not batch:
+            return
+        self._busy = True
+        for _, _, taken in batch:
+            taken()
+        job = self._in_store(_store_polls, [poll for poll, _, _ in batch])
+        job.add_done_callback(functools.partial(self._done, batch))
+
+    def _done(self, batch: list, job: asyncio.Future) -> None:
+        self._busy = False
+        if job.cancelled():  # the round is ending: the store thread never ran it
+            answers = None
+        else:
+            failed = job.exception()
+            answers = [(False, failed)] * len(batch) if failed else job.result()
+        for number, (_, future, _) in enumerate(batch):
+            if future.done():
+                continue  # its poll was cancelled meanwhile
+            if answers is None:
+                future.cancel()
+            elif answers[number][0]:
+                future.set_result(answers[number][1])
+            else:
+                future.set_exception(answers[number][1])
+        self._next()
+
+
+def _store_polls(db: Database, polls: list[tuple]) -> list[tuple[bool, object]]:
+    """In the store thread: several polls in one transaction, each in a savepoint, so one poll's
+    failure (its rows rolled back, its error returned) leaves the others' rows to commit.
+    Returns (True, `_store_poll`'s result) or (False, the error) per poll. A feed's validators
+    are written with its items (`save_poll`), so a crash before the commit leaves each of these
+    feeds as it was, to be fetched again in full."""
+    if len(polls) == 1:
+        try:
+            return [(True, _store_poll(db, *polls[0]))]
+        except Exception as error:  # noqa: BLE001 - the poll's own task raises it
+            return [(False, error)]
+    answers: list[tuple[bool, object]] = []
+    with db.atomic():
+        for poll in polls:
+            try:
+                with db.atomic():  # a savepoint
+                    answers.append((True, _store_poll(db, *poll, index_search=False)))
+            except Exception as error:  # noqa: BLE001 - the poll's own task raises it
+                if not db.conn.in_transaction:
+                    raise  # the error ended the whole transaction (a full disk): every poll of it failed
+                answers.append((False, error))
+        if any(ok and value is not None and value.new_ids for ok, value in answers):
+            # The whole batch's new articles at once: FTS5 writes a segment per statement.
+            index_queued_articles(db)
+    return answers
+
+
+def _store_poll(
+    db: Database, feed_id: int, outcome: PollOutcome, items: list[ArticleRecord], packed: list | None, *,
+    index_search: bool = True,
+):
     """In the store thread: save one feed's poll, unless the feed was removed meanwhile (None).
-    `packed`: the items' text work, done in a worker process."""
+    `packed`: the items' text work, done in a worker process; `index_search`: see `save_poll`."""
     if not _still_followed(db, feed_id):
         return None
     try:
-        return save_poll(db, feed_id, outcome, items, [unpack(p) for p in packed] if packed is not None else None)
+        return save_poll(
+            db, feed_id, outcome, items, [unpack(p) for p in packed] if packed is not None else None,
+            index_search=index_search,
+        )
     except NotFoundError:
         return None
 

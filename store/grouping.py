@@ -14,6 +14,13 @@ from sqlite_utils import Database
 from storywatch.store.text import dedup
 
 CANDIDATES_CHECKED = 20  # near-duplicate candidates verified per item, most shared bands first
+_BAND_BITS = 31  # the low bits of a stored band key that hold its band (dedup.BANDS < 32)
+
+
+def index_keys(keys: list[tuple[int, int]]) -> list[int]:
+    """The `signature_bands` keys of a signature's (band, key) pairs: each key with its band
+    number in its five lowest bits, so a band key is one integer (schema.m015_band_index)."""
+    return [(key & ~_BAND_BITS) | band for band, key in keys]
 
 
 @dataclass(frozen=True)
@@ -58,8 +65,8 @@ def group_article(
     old = stored.signature
     if old:  # a revision: its old band keys go (found by key, the table's index)
         db.conn.executemany(
-            "DELETE FROM signature_bands WHERE band = ? AND key = ? AND article_id = ?",
-            [(band, key, article_id) for band, key in dedup.band_keys(dedup.signature_from_blob(old))],
+            "DELETE FROM signature_bands WHERE key = ? AND article_id = ?",
+            [(key, article_id) for key in index_keys(dedup.band_keys(dedup.signature_from_blob(old)))],
         )
     # A new article has no fingerprint: a plain INSERT (OR REPLACE needs a statement journal).
     db.execute(
@@ -73,8 +80,8 @@ def group_article(
     match = None if existing else find_copy(db, article_id, kind, fp, seed_shingles, keys)
     if fp.comparable:
         db.conn.executemany(
-            "INSERT OR IGNORE INTO signature_bands (band, key, article_id) VALUES (?, ?, ?)",
-            [(band, key, article_id) for band, key in keys],
+            "INSERT OR IGNORE INTO signature_bands (key, article_id) VALUES (?, ?)",
+            [(key, article_id) for key in index_keys(keys)],
         )
     if existing:
         return stored.seed_id
@@ -151,13 +158,12 @@ def near_duplicate_candidates(
 
     This is the per-item lookup whose cost bench/ingest.py measures: one indexed query.
     """
-    keys = keys or dedup.band_keys(signature)
-    # One index seek per band (a row-value IN list would scan the table).
-    per_band = " UNION ALL ".join("SELECT article_id FROM signature_bands WHERE band = ? AND key = ?" for _ in keys)
+    keys = index_keys(keys or dedup.band_keys(signature))
+    # One index seek per band key.
     rows = db.execute(
-        f"SELECT article_id, count(*) AS shared FROM ({per_band}) WHERE article_id != ?"
-        f" GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?",
-        [value for pair in keys for value in pair] + [exclude, CANDIDATES_CHECKED],
+        f"SELECT article_id, count(*) AS shared FROM signature_bands WHERE key IN ({', '.join('?' * len(keys))})"
+        " AND article_id != ? GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?",
+        [*keys, exclude, CANDIDATES_CHECKED],
     ).fetchall()
     return [row[0] for row in rows]
 

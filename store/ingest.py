@@ -28,7 +28,7 @@ POLL_BATCH = 200  # items stored per transaction: a huge feed holds the write lo
 
 def save_poll(
     db: Database, feed_id: int, outcome: PollOutcome, items: list[ArticleRecord] = (),
-    prepared: list[Prepared] | None = None,
+    prepared: list[Prepared] | None = None, *, index_search: bool = True,
 ) -> IngestResult:
     """Record a poll and store its items, `POLL_BATCH` items per transaction, so a feed of
     thousands of items never keeps the dashboard or another fetcher waiting for long.
@@ -39,6 +39,9 @@ def save_poll(
     The feed's new state (validators, success) is written with the last batch: a crash part
     way leaves whole batches stored and the feed due with its old ETag, so the next poll
     fetches it again and stores the rest (storing is idempotent).
+
+    `index_search=False` leaves the new articles in `search_queue` for the caller, who saves
+    more polls in the same transaction and indexes them all at once before it commits.
     """
     result = IngestResult()
     seen = SeenInPoll()  # what this poll has stored, across its batches
@@ -46,7 +49,10 @@ def save_poll(
         with db.atomic():
             chunk = items[start : start + POLL_BATCH]
             ready = prepared[start : start + POLL_BATCH] if prepared is not None else None
-            batch = ingest_items(db, chunk, feed_id=feed_id, seen_at=outcome.polled_at, seen=seen, prepared=ready)
+            batch = ingest_items(
+                db, chunk, feed_id=feed_id, seen_at=outcome.polled_at, seen=seen, prepared=ready,
+                index_search=index_search or start + POLL_BATCH < len(items),  # a batch that commits alone
+            )
             if start + POLL_BATCH >= len(items):
                 _record_outcome(db, feed_id, outcome)
         result.new_ids += batch.new_ids
@@ -64,11 +70,12 @@ def ingest_items(
     seen_at: str | None = None,
     seen: SeenInPoll | None = None,
     prepared: list[Prepared] | None = None,
+    index_search: bool = True,
 ) -> IngestResult:
     """Store items idempotently, in one transaction: the same item twice adds nothing.
 
     `seen` is what this poll already stored (it grows), so that one poll's batches agree on
-    which item came first. `prepared`: see `save_poll`."""
+    which item came first. `prepared`, `index_search`: see `save_poll`."""
     seen_at = seen_at or now_iso()
     result = IngestResult()
     seen_in_batch = SeenInPoll() if seen is None else seen
@@ -88,7 +95,7 @@ def ingest_items(
                 result.unchanged += 1
                 if outcome[1] == "quiet":  # its text changed, though no reader would call it an edit
                     quiet.append(outcome[0])
-        if result.new_ids:  # only a new article is queued: a poll of 304s runs no statement for it
+        if result.new_ids and index_search:  # only a new article is queued: a poll of 304s runs no statement for it
             index_queued_articles(db)
         from storywatch.store.analysis import analyse_articles
 
