@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
+
+from killed_writer import killed_writer
 
 from storywatch.store.db import open_db
 
-ROOT = Path(__file__).resolve().parents[1]
 BATCH = 50
 
 WRITER = f"""
@@ -34,9 +30,7 @@ while True:
 
 def test_killed_writer_leaves_only_whole_polls(tmp_path):
     path = tmp_path / "story.db"
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert writer.stdout.readline().strip() == "ready"
+    with killed_writer(WRITER, path):
         deadline = time.monotonic() + 20
         reader = open_db(path)
         # Wait until a few polls have landed, so the kill falls in the middle of later ones.
@@ -44,11 +38,6 @@ def test_killed_writer_leaves_only_whole_polls(tmp_path):
             assert time.monotonic() < deadline, "writer made no progress"
             time.sleep(0.02)
         reader.close()
-        os.kill(writer.pid, signal.SIGKILL)
-    finally:
-        writer.kill()
-        writer.wait()
-        writer.stdout.close()
     db = open_db(path)
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]

@@ -4,16 +4,12 @@ feed's failure keeps the others' items, and a crash leaves whole polls with thei
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from feedserver import item, rss
+from killed_writer import killed_writer
 
 from storywatch.feeds.fetch import FetchSettings
 from storywatch.feeds.poller import PollStoreError, _store_polls, poll_due
@@ -21,7 +17,6 @@ from storywatch.store.db import open_db
 from storywatch.store.feeds import add_feed
 from storywatch.store.records import ArticleRecord, PollOutcome
 
-ROOT = Path(__file__).resolve().parents[1]
 FAST = FetchSettings(connect_timeout=2, read_timeout=1, total_timeout=5, per_host=8)
 # A store that refuses one feed's items, as SQLite refuses a row that breaks a constraint.
 REFUSE = """CREATE TRIGGER refuse_poison BEFORE INSERT ON articles WHEN new.title LIKE '%poison%'
@@ -140,9 +135,7 @@ while True:
 
 def test_a_writer_killed_mid_batch_leaves_whole_batches_with_their_validators(tmp_path):
     path = tmp_path / "story.db"
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert writer.stdout.readline().strip() == "ready"
+    with killed_writer(WRITER, path):
         deadline = time.monotonic() + 30
         reader = open_db(path)
         seen = {0}  # what another connection sees meanwhile: whole batches only
@@ -152,11 +145,6 @@ def test_a_writer_killed_mid_batch_leaves_whole_batches_with_their_validators(tm
             time.sleep(0.005)
         reader.close()
         assert all(count % 100 == 0 for count in seen), sorted(seen)
-        os.kill(writer.pid, signal.SIGKILL)
-    finally:
-        writer.kill()
-        writer.wait()
-        writer.stdout.close()
     db = open_db(path)
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     articles = _count(db, "SELECT count(*) FROM articles WHERE kind = 'feed'")
