@@ -72,6 +72,9 @@ def test_a_file_from_before_the_migration_keeps_its_band_rows(tmp_path):
     old.conn.close()
     db = open_db(path)
     assert [column[1] for column in db.execute("PRAGMA table_info(signature_bands)")] == ["key", "article_id"]
+    # The migration sorted in files (temp_store cannot change inside its transaction); the
+    # connection's own writes then keep their savepoint journals in memory.
+    assert db.execute("PRAGMA temp_store").fetchone()[0] == 2
     stored = db.execute("SELECT key, article_id FROM signature_bands ORDER BY key, article_id").fetchall()
     assert stored == sorted((index_keys([(band, key)])[0], article_id) for band, key, article_id in pairs)
     # A report that copies the migrated one is found through the migrated rows.
