@@ -272,7 +272,7 @@ class _KnownNames:
                 continue
             alias_keys.add(alias)
             if alias not in story:  # the story file's names are looked up as they always were
-                wanted[kind].add(_canonical_key(kind, written))
+                wanted[kind].add(_canonical(kind, written)[1])
         self.entities: dict[tuple[str, str], int] = {}
         self.info: dict[int, tuple[str, str]] = {}  # id -> (kind, key)
         self.covered = {(kind, key) for kind, keys in wanted.items() for key in keys}
@@ -351,10 +351,6 @@ def _canonical(kind: str, written: str) -> tuple[str, str]:
     (pure, as `_written`: the linker asks it for every name it has not met in this batch)."""
     name = canonical_name(kind, written)
     return name, entity_key(kind, name)
-
-
-def _canonical_key(kind: str, written: str) -> str:
-    return _canonical(kind, written)[1]
 
 
 def _select_in(db: Database, sql: str, before: list, values) -> list[tuple]:
