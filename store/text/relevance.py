@@ -270,8 +270,10 @@ class Facet:
         cancelled = {word for term in present for word in term.split()} if present else _NOTHING
         if (self._words & keys) - cancelled:
             return True
+        if not cancelled:  # the usual case: a subset test per phrase, looped in C
+            return any(map(keys.issuperset, self._phrases))
         # "strike + Caribbean" is no boat strike in "carrier strike group to Caribbean"
-        return any(phrase <= keys and not (cancelled and phrase & cancelled) for phrase in self._phrases)
+        return any(phrase <= keys and not phrase & cancelled for phrase in self._phrases)
 
     @cached_property
     def _words(self) -> frozenset[str]:
