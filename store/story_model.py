@@ -12,8 +12,8 @@ import math
 import sqlite3
 import weakref
 from collections import Counter
-from itertools import chain
 from dataclasses import dataclass, field
+from itertools import chain
 
 from sqlite_utils import Database
 
