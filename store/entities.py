@@ -24,8 +24,8 @@ in this order, each one easy to check by hand:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -37,9 +37,9 @@ FIELDS = ("title", "summary", "body")
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 
 
-@dataclass(frozen=True)
-class Mention:
-    """One name found in one field of an article."""
+class Mention(NamedTuple):
+    """One name found in one field of an article (a tuple: thousands are made per poll, and
+    the poller's workers send them across as tuples)."""
 
     field: str
     start: int
@@ -272,7 +272,7 @@ class _KnownNames:
                 continue
             alias_keys.add(alias)
             if alias not in story:  # the story file's names are looked up as they always were
-                wanted[kind].add(_canonical_key(kind, written))
+                wanted[kind].add(_canonical(kind, written)[1])
         self.entities: dict[tuple[str, str], int] = {}
         self.info: dict[int, tuple[str, str]] = {}  # id -> (kind, key)
         self.covered = {(kind, key) for kind, keys in wanted.items() for key in keys}
@@ -346,9 +346,11 @@ def _written(text: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=50_000)
-def _canonical_key(kind: str, written: str) -> str:
-    """The entity key a cleaned name is filed under, unless an alias says otherwise."""
-    return entity_key(kind, canonical_name(kind, written))
+def _canonical(kind: str, written: str) -> tuple[str, str]:
+    """The name and entity key a cleaned name is filed under, unless an alias says otherwise
+    (pure, as `_written`: the linker asks it for every name it has not met in this batch)."""
+    name = canonical_name(kind, written)
+    return name, entity_key(kind, name)
 
 
 def _select_in(db: Database, sql: str, before: list, values) -> list[tuple]:
@@ -394,8 +396,7 @@ class _Linker:
                 [key, kind],
             ).fetchone()
             return row[0] if row else self._make(kind, canonical)
-        name = canonical_name(kind, written)
-        key = entity_key(kind, name)
+        name, key = _canonical(kind, written)
         known = self.names.entity(kind, key) if self.names else False
         if known is False:
             row = db.execute("SELECT id FROM entities WHERE kind = ? AND key = ?", [kind, key]).fetchone()

@@ -121,7 +121,7 @@ def pack(prepared: Prepared) -> tuple:
     text, (mentions, terms, opening, fp, keys, facet_keys) = prepared
     return (
         tuple(text),
-        [(m.field, m.start, m.end, m.kind, m.text) for m in mentions],
+        list(map(tuple, mentions)),
         terms,
         opening,
         (fp.text_hash, fp.shingles, fp.signature, fp.headline_hash),
@@ -137,5 +137,5 @@ def unpack(packed: tuple) -> Prepared:
     text, mentions, terms, opening, fp, keys, facet_keys = packed
     return Prepared(
         StoredText(*text),
-        TextAnalysis([Mention(*m) for m in mentions], terms, opening, dedup.Fingerprint(*fp), keys, facet_keys),
+        TextAnalysis(list(map(Mention._make, mentions)), terms, opening, dedup.Fingerprint(*fp), keys, facet_keys),
     )

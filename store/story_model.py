@@ -13,6 +13,7 @@ import sqlite3
 import weakref
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 
 from sqlite_utils import Database
 
@@ -183,10 +184,14 @@ def count_terms(db: Database, term_sets: list[frozenset[str]], vocabulary: froze
     prior (see relevance.PAIR_PRIOR)."""
     if not term_sets:
         return
-    counts = Counter(
-        term for terms in term_sets for term in terms
-        if (" " not in term and not term.startswith(relevance.ENTITY_PREFIX)) or term in vocabulary
-    )
+    # Every term counted at C speed first, then each distinct term tested once (not once per
+    # article): the kept terms come out in the order of their first use, as counting them did.
+    every = Counter(chain.from_iterable(term_sets))
+    prefix = relevance.ENTITY_PREFIX
+    counts = {
+        term: n for term, n in every.items()
+        if (" " not in term and not term.startswith(prefix)) or term in vocabulary
+    }
     counts[TOTAL] = len(term_sets)
     db.conn.executemany(
         "INSERT INTO term_counts (term, articles) VALUES (?, ?)"

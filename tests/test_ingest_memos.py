@@ -48,4 +48,5 @@ def test_remembered_names_are_cleaned_and_keyed_as_ever():
         for _ in range(2):  # the second answer is the remembered one
             written, alias = entities._written(text)
             assert (written, alias) == (entities.clean_name(text), name_key(entities.clean_name(text)))
-            assert entities._canonical_key(kind, written) == entities.entity_key(kind, entities.canonical_name(kind, written))
+            name = entities.canonical_name(kind, written)
+            assert entities._canonical(kind, written) == (name, entities.entity_key(kind, name))
