@@ -14,13 +14,13 @@ from sqlite_utils import Database
 from storywatch.store.text import dedup
 
 CANDIDATES_CHECKED = 20  # near-duplicate candidates verified per item, most shared bands first
-_BAND_BITS = 31  # the low bits of a stored band key that hold its band (dedup.BANDS < 32)
+_BAND_MASK = 31  # the five low bits of a stored band key, which hold its band (dedup.BANDS < 32)
 
 
 def index_keys(keys: list[tuple[int, int]]) -> list[int]:
     """The `signature_bands` keys of a signature's (band, key) pairs: each key with its band
     number in its five lowest bits, so a band key is one integer (schema.m015_band_index)."""
-    return [(key & ~_BAND_BITS) | band for band, key in keys]
+    return [(key & ~_BAND_MASK) | band for band, key in keys]
 
 
 @dataclass(frozen=True)
