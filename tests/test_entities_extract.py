@@ -61,6 +61,21 @@ def test_a_title_with_its_department_and_no_one_named_is_no_person():
     assert ("PER", "Kristi Noem") in found("Secretary of Homeland Security Kristi Noem said.")
 
 
+def test_cartel_names_and_quoted_nicknames_from_real_headlines():
+    """Headlines as Reuters and AP wrote them (bench/data/real_dev_*.jsonl): a nickname in
+    straight or curly quotes is a person, not a place or a clipped organisation, and a name
+    holding "del" or "de los" is read whole."""
+    assert ("PER", "El Chapo") in found("Son of 'El Chapo' set to change plea in US drug prosecution")
+    assert ("PER", "El Mencho") in found("Mexican army kills drug lord 'El Mencho' during operation to capture him")
+    assert ("PER", "El Mencho") in found("‘El Mencho,’ the leader of one of Mexico’s most powerful cartels, dead")
+    assert ("ORG", "Cartel de los Soles") in found("US designates Cartel de los Soles as foreign terrorist organization")
+    assert ("ORG", "Clan del Golfo") in found("US designates Colombia's Clan del Golfo gang as a terrorist group")
+    assert ("ORG", "Los Lobos") in found("Leader of Ecuador's Los Lobos drugs gang captured in Spain")
+    # what the quote rule leaves alone: a possessive, and a quoted slogan after an apostrophe-like quote
+    assert ("LOC", "El Paso") in found("The mayor said El Paso’s schools would reopen on Monday.")
+    assert not any(name == "Block Everything" for _, name in found("French police arrest dozens as 'Block Everything' protests escalate"))
+
+
 def test_offsets_point_at_the_name():
     text = "In Mexico City, Omar García Harfuch met officials from the FBI.\nThe U.S. Embassy said little."
     for span in extract(text):

@@ -59,11 +59,14 @@ _NAME = (
     rf"|(?:(?:al|el|bin|ibn|abu|ben)-)?[{_UPPER}]\w*(?:['’](?![sS]\b)\w+)?"
     rf"(?:-[{_UPPER}]\w*(?:['’](?![sS]\b)\w+)?)*"
 )
-_CONNECTOR = r"(?:of|for|on)(?:[ \t]the)?|de(?:[ \t]la|[ \t]los|[ \t]las)?|del|van|von|der|den|da|dos|du|bin|and|&"
+# The longer particles first: "del", "der", "den" and "dos" would otherwise be read as "de".
+_CONNECTOR = r"(?:of|for|on)(?:[ \t]the)?|del|der|den|dos|de(?:[ \t]la|[ \t]los|[ \t]las)?|van|von|da|du|bin|and|&"
 _NICKNAME = r"[ \t]+[\"“][^\"”\n]{1,30}[\"”]"  # Joaquín "El Chapo" Guzmán
 # The lookahead only lets the engine give up sooner where no name can start: same matches.
+# After a straight quote only a Spanish nickname or name starts a run ('El Chapo'): a quote
+# is an apostrophe as often, and a quoted slogan ('Block Everything') is no name.
 _RUN = re.compile(
-    rf"(?<![\w'’-])(?=[{_UPPER}abei])(?:{_NAME})(?:(?:{_NICKNAME})?[ \t\u00a0]+(?:(?:{_CONNECTOR})[ \t]+)?(?:{_NAME}))*"
+    rf"(?:(?<![\w'’-])|(?<=(?<![\w-])')(?=(?:El|La|Los|Las)[ \t]))(?=[{_UPPER}abei])(?:{_NAME})(?:(?:{_NICKNAME})?[ \t\u00a0]+(?:(?:{_CONNECTOR})[ \t]+)?(?:{_NAME}))*"
 )
 _TOKEN = re.compile(rf"{_NAME}|{_CONNECTOR}")
 _MARKUP = re.compile(r"<[^<>\n]{0,300}>|&#?\w{1,10};|https?://\S+|www\.\S+|\S+@\S+\.\w+")
@@ -246,6 +249,15 @@ def _read_title(extractor: RuleExtractor, work: str, lower: _LowerWords, tokens:
     return True
 
 
+def _quoted(work: str, start: int, after: str) -> bool:
+    """Whether a run is a nickname in quotes ("El Chapo", 'El Mencho', ‘El Mayo,’), not a
+    place: a double quote right after it, or quotes on both sides ("El Paso’s" is no quote)."""
+    if after.startswith(("\"", "”")):
+        return True
+    after = after.lstrip(",.")
+    return start > 0 and work[start - 1] in "'‘\"“" and after[:1] in ("'", "’", "\"", "”") and after[1:2] not in ("s", "S")
+
+
 def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> None:
     """A run with no title or head word: gazetteer parts, first names, the words around it."""
     g = gazetteer()
@@ -267,7 +279,7 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
         if parts or _is_acronym(words[0]):  # "Real Madrid", "SK Hynix": a team or a firm
             _add(found, tokens, "ORG", _GUESS)
             return
-        if words[0] in _PLACE_FIRST and not after.startswith(("\"", "”")):
+        if words[0] in _PLACE_FIRST and not _quoted(work, tokens[0][0], after):
             _add(found, tokens, "LOC", _GUESS)
         elif before == "the" or before == "The":
             _add(found, tokens, "ORG", _GUESS)

@@ -312,7 +312,12 @@ La Familia Michoacana
 Cártel del Noreste|Northeast Cartel
 Chapitos|Los Chapitos
 Tren de Aragua
-MS-13
+MS-13|Mara Salvatrucha
+Cartel de los Soles|Cartel of the Suns
+Clan del Golfo|Gulf Clan
+Los Choneros
+Los Lobos
+Barrio 18
 Morena
 Pemex
 Sedena
