@@ -108,6 +108,16 @@ def _build_state(db: Database, story_id: int, stamp: tuple) -> StoryState:
     relevant = [Counter(_seed_counts(*a[3:], tuple(entities.get(a[0], ())))) for a in seeds]  # copies: ours to change
     on_story = [relevance.item_terms(*a[3:], entities.get(a[0], ())) for a in taught_on]
     off_story = [relevance.item_terms(*a[3:], entities.get(a[0], ())) for a in taught_off]
+    terms_of = {a[0]: terms for a, terms in zip(taught_off, off_story)}
+    off_in_order = [  # the order the marks were made: the latest are kept (relevance.MARKS_KEPT)
+        terms_of[article_id]
+        for (article_id,) in db.execute(
+            "SELECT article_id FROM relevance INDEXED BY relevance_taught"
+            " WHERE story_id = ? AND taught = 0 AND taught_at IS NOT NULL ORDER BY taught_at, article_id",
+            [story_id],
+        ).fetchall()
+        if article_id in terms_of
+    ]
     candidates = relevance.key_terms(relevant)
     # The background counts of the key terms, and of the words of the articles the user marked.
     marked_words = {t for terms in on_story + off_story for t in terms if " " not in t}
@@ -115,7 +125,7 @@ def _build_state(db: Database, story_id: int, stamp: tuple) -> StoryState:
     title = db.execute("SELECT title FROM stories WHERE id = ?", [story_id]).fetchone()
     model = relevance.build_model(
         relevant, background, _background_count(db), off_story, title[0] if title else "", on_story,
-        facets=_declared_facets(db, story_id), candidates=candidates,
+        facets=_declared_facets(db, story_id), candidates=candidates, off_in_order=off_in_order,
     )
     seed_shingles = {a[0]: _seed_shingles(a[3], a[4], a[5]) for a in seeds}
     threshold = stamp[2]

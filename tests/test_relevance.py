@@ -400,3 +400,37 @@ def test_a_word_learned_lightly_does_not_widen_a_facet():
 def test_marks_that_have_the_facet_do_not_count_toward_widening_it():
     marks = _marks("Cartel boat seized by US", "US strikes drug boat", "Hegseth defends boat strike")
     assert relevance._shared_words(CARTELS, marks, {"boat": 1.0}, set()) == set()  # one mark lacks it
+
+
+def test_a_report_like_one_marked_off_the_story_is_held_off_and_says_so(background):
+    """Another outlet's take on an off-story event the user marked off (a marijuana order has
+    every facet: Trump, an order, a drug) is held off too, with the mark in its reasons; a
+    report that shares only common words with the marked one is left as it was."""
+    marked = relevance.item_terms("Trump expected to sign executive order reclassifying marijuana, easing restrictions", "")
+    bg = Counter(background[0])
+    for word in ("executive", "marijuana", "reclassifying", "restriction", "easing", "expected", "sign"):
+        bg[word] = 3  # rare in the stored articles, as they are in a month of top stories
+    facets = [  # as seeds/story.toml has them: Trump is the US, an order is action, a drug the cartels' side
+        relevance.declared_facet("the United States", ["US", "Pentagon", "Trump"]),
+        relevance.declared_facet("action", ["military", "strike", "order"]),
+        relevance.declared_facet("Mexico or the drug cartels", ["Mexico", "cartel", "drug"]),
+    ]
+    untaught = relevance.build_model(seed_counts(), bg, background[1], title=TITLE, facets=facets)
+    taught = relevance.build_model(seed_counts(), bg, background[1], title=TITLE, facets=facets, off_in_order=[marked])
+    like = relevance.item_terms("Trump signs executive order easing marijuana restrictions by reclassifying drug", "")
+    other = relevance.item_terms("Pentagon weighs drone strikes on cartels inside Mexico",
+                                 "Military planners drew up options for strikes on drug cartels, officials say.")
+    assert relevance.score(untaught, like).score >= 0.5
+    held = relevance.score(taught, like)
+    assert held.score < 0.5
+    note, = [reason for reason in held.reasons if reason.startswith("like a report marked off the story (")]
+    assert set(note[len("like a report marked off the story ("):-1].split(", ")) <= marked & like  # the words they share
+    assert relevance.score(taught, other).score == relevance.score(untaught, other).score
+
+
+def test_the_latest_off_story_marks_are_the_ones_kept():
+    marks = [frozenset({f"word{i}", "shared"}) for i in range(relevance.MARKS_KEPT + 5)]
+    kept = relevance.marked_off(marks, {}, N=1000)
+    assert len(kept.reports) == relevance.MARKS_KEPT
+    assert "word%d" % (relevance.MARKS_KEPT + 4) in kept.reports[0].rarity  # the latest first
+    assert "word0" not in kept.by_word  # the oldest went

@@ -76,6 +76,16 @@ STEM_PREFIX = 5  # words sharing this many first letters are one word for facets
 OFF_STORY_SCALE = 0.25
 ON_STORY_SCALE = 0.5  # ... and a word of the articles marked on-story for it
 MAX_MARKED_WEIGHT = 3.0
+# A report much like one the user marked off the story is held off too: the share of the
+# marked report's rarer words (weighed by how rare) it holds, from NEAR_MARK up, lowers its raw
+# score by NEAR_WEIGHT times that share. Another outlet's take on the same off-story event (a
+# marijuana order, a tariff) has every facet, and the weak words an off-story mark teaches
+# (`marked_weights`) never moved it (bench/teaching_live.py). Marks on the story do not do this:
+# on dev, reports like a Venezuela report marked on were other Venezuela news, off the story.
+NEAR_MARK = 0.5
+NEAR_WEIGHT = 2.0
+NEAR_RARE = 2.0  # a word in more than e**-2 (about 1 in 7) of the stored articles says little
+MARKS_KEPT = 200  # off-story marks compared with each new report, the latest
 WIDEN_WEIGHT = 0.4  # a learned word's weight (see marked_weights) before it may widen a facet
 FACET_MARKS = 2  # on-story marks lacking a facet that must share a learned word before it is that facet's evidence
 MARKS_PRIOR = 3  # a marked word's share is taken over at least this many marks (see marked_weights)
@@ -377,6 +387,65 @@ class StoryModel:
     width: float = WIDTH
     relevant_count: int = 0
     background_count: int = 0
+    # The reports the user marked off the story, as their rarer words (`MarkedOff`).
+    marked_off: MarkedOff = field(default_factory=lambda: MarkedOff())
+
+
+@dataclass(frozen=True)
+class MarkedReport:
+    """A report the user marked off the story, as what is compared with new ones: its rarer
+    words with how rare each is (log inverse document frequency), and their sum."""
+
+    rarity: dict[str, float]
+    total: float
+
+    def shared(self, terms: frozenset[str], limit: int = 3) -> list[str]:
+        """The rarest words `terms` share with it, for the reasons."""
+        return sorted(terms.intersection(self.rarity), key=lambda word: (-self.rarity[word], word))[:limit]
+
+
+@dataclass(frozen=True)
+class MarkedOff:
+    """The reports the user marked off the story (latest first) and, for each of their rarer
+    words, the marks holding it with its share of that mark's words: a new report is compared
+    with all of them in one pass over the words it shares with any (`nearest`)."""
+
+    reports: tuple[MarkedReport, ...] = ()
+    by_word: dict[str, tuple[tuple[int, float], ...]] = field(default_factory=dict)
+
+    def nearest(self, terms: frozenset[str]) -> tuple[float, MarkedReport] | None:
+        """The marked report this one is most like, when it holds at least NEAR_MARK of that
+        report's rarer words (weighed by rarity); the latest mark wins a tie."""
+        shares: dict[int, float] = {}
+        by_word = self.by_word
+        for word in terms.intersection(by_word):
+            for index, share in by_word[word]:
+                shares[index] = shares.get(index, 0.0) + share
+        if not shares:
+            return None
+        best = min(shares, key=lambda index: (-shares[index], index))  # reports are latest first
+        return (shares[best], self.reports[best]) if shares[best] >= NEAR_MARK else None
+
+
+def marked_off(marked: list[frozenset[str]], background: dict[str, int], N: int) -> MarkedOff:
+    """`MarkedOff` of the terms of reports marked off the story, in the order they were marked
+    (the latest MARKS_KEPT)."""
+    reports = []
+    for terms in reversed(marked[-MARKS_KEPT:]):
+        rarity = {}
+        for term in terms:
+            if " " in term or term.startswith(ENTITY_PREFIX):
+                continue
+            weight = math.log(N / (1 + background.get(term, 0)))
+            if weight > NEAR_RARE:
+                rarity[term] = weight
+        if rarity:
+            reports.append(MarkedReport(rarity, sum(rarity.values())))
+    by_word: dict[str, list[tuple[int, float]]] = {}
+    for index, report in enumerate(reports):
+        for word, weight in report.rarity.items():
+            by_word.setdefault(word, []).append((index, weight / report.total))
+    return MarkedOff(tuple(reports), {word: tuple(found) for word, found in by_word.items()})
 
 
 @dataclass(frozen=True)
@@ -414,6 +483,7 @@ def build_model(
     on_story: list[frozenset[str]] = (),
     facets: Iterable[Facet] = (),
     candidates: dict[str, int] | None = None,
+    off_in_order: list[frozenset[str]] = (),
 ) -> StoryModel:
     """Weights from the relevant documents against the background document frequencies.
 
@@ -427,7 +497,8 @@ def build_model(
     a short article marked on-story would otherwise dilute every seed term. The words of
     marked articles that the key terms do not use become extra evidence for (on-story) or
     against (off-story), so an article like a marked one moves and a seed-like one does not.
-    `candidates` is `key_terms(relevant)`, when the caller has it.
+    `candidates` is `key_terms(relevant)`, when the caller has it; `off_in_order` the terms of
+    the reports marked off the story in the order they were marked (`MarkedOff`).
     """
     candidates = key_terms(relevant) if candidates is None else candidates
     R = len(relevant)
@@ -469,6 +540,7 @@ def build_model(
         widened=widened,
         relevant_count=R,
         background_count=background_count,
+        marked_off=marked_off(list(off_in_order), background, N),
     )
 
 
@@ -662,9 +734,15 @@ def score(
     else:
         core = sum(1 for term in model.core if term in terms)
         raw *= min(1.0, core / CORE_NEEDED)
+    near = model.marked_off.nearest(terms) if model.marked_off.reports else None
+    if near is not None:
+        share, mark = near
+        raw -= NEAR_WEIGHT * share
+        notes.append(f"like a report marked off the story ({', '.join(mark.shared(terms))})")
     value = 1 / (1 + math.exp(-(raw - model.midpoint) / model.width))
     reasons = _reasons(matched) + notes + [f"off-story word: {t}" for _, t in against[:2]]
     return Relevance(value, reasons, raw)
+
 
 
 def _heaviest_first(weights: dict[str, float], terms: frozenset[str]) -> list[tuple[float, str]]:
