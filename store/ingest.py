@@ -188,7 +188,14 @@ def _ingest_one(
         if existing["content_hash"] != digest and existing["kind"] == "feed":
             verdict = _record(db, article_id, title, summary, body, seen_at, source=clean_line(item.source, 200) or None)
             state = "updated" if verdict == "edit" else "quiet" if verdict else "unchanged"
-    if feed_id is not None:
+    if feed_id is not None and state == "new":
+        # Not found by its GUID in this feed (`_find_existing` asks that first), so no other
+        # article of the feed has it, and a new article has no row: a plain insert.
+        db.execute(
+            "INSERT INTO feed_articles (feed_id, article_id, guid, first_seen_at) VALUES (?, ?, ?, ?)",
+            [feed_id, article_id, guid or None, seen_at],
+        )
+    elif feed_id is not None:
         # A GUID names one article in a feed. An item found by its link whose GUID the feed
         # already gave another article keeps no GUID here, or the next poll's lookup by that
         # GUID would find two articles and rewrite one with the other's text.
