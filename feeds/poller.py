@@ -116,6 +116,26 @@ async def parse_step(feed: Feed, fetched: Fetched, settings: FetchSettings) -> t
     return _outcome(feed, settings, ok=False, status=fetched.status, error=message), []
 
 
+async def _parse(
+    pool: ParsePool, feed: Feed, fetched: Fetched, settings: FetchSettings, bodies: int, one_here: asyncio.Lock
+) -> tuple[PollOutcome, list[ArticleRecord], list | None]:
+    """A fetched body parsed in the pool's workers when they are up, else in a thread here.
+
+    While the workers start, the bodies here are parsed one at a time (`one_here`), and a body
+    whose turn comes once they are up goes to them: the few parsed here are whole ones (each
+    also stored here at once), not a crowd of threads half through their bodies that the GIL
+    shares out, still parsing here long after the workers are idle."""
+    if not pool.wanted(bodies) and pool.coming:
+        async with one_here:
+            if not pool.running:
+                return (*await parse_step(feed, fetched, settings), None)
+    if pool.running:
+        done = await _parse_in(pool, feed, fetched, settings)
+        if done is not None:
+            return done
+    return (*await parse_step(feed, fetched, settings), None)
+
+
 async def _parse_in(
     pool: ParsePool, feed: Feed, fetched: Fetched, settings: FetchSettings
 ) -> tuple[PollOutcome, list[ArticleRecord], list | None] | None:
@@ -254,6 +274,8 @@ async def _poll_round(
     store_errors: list[tuple[str, sqlite3.Error]] = []
     bodies = 0
     saving = _Saving(in_store)
+    one_here = asyncio.Lock()  # while the workers start, the bodies parsed here: see `_parse`
+    pool.expect(sum(1 for feed in feeds if not (feed.etag or feed.last_modified)))
 
     async def poll(feed: Feed) -> None:
         nonlocal bodies
@@ -271,11 +293,7 @@ async def _poll_round(
             outcome, items, prepared = step, [], None
             if parsing:
                 bodies += 1
-                done = await _parse_in(pool, feed, step, settings) if pool.wanted(bodies) else None
-                if done is None:
-                    outcome, items = await parse_step(feed, step, settings)
-                else:
-                    outcome, items, prepared = done
+                outcome, items, prepared = await _parse(pool, feed, step, settings, bodies, one_here)
 
             def taken() -> None:  # the store thread has the poll: its place can go to the next body
                 nonlocal parsing

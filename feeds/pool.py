@@ -3,9 +3,10 @@ text work (`store.prepared`), so the poller's own process, where one GIL seriali
 loop, the parse threads and the store thread, is left with fetching and storing (issue 13).
 
 A round of a few feeds, the dashboard's usual, never starts them: bodies are parsed in a
-thread, as they always were, until a round has fetched `POOL_FROM` bodies; then the workers
-start, in the background (until they are up, bodies still go to the thread), and serve every
-later body of that round and of the poller's later rounds (`close` ends them).
+thread, as they always were, until a round has fetched `POOL_FROM` bodies (or is sure to, see
+`expect`); then the workers start, in the background (until they are up, bodies still go to the
+thread, one at a time: see `feeds.poller`), and serve every later body of that round and of the
+poller's later rounds (`close` ends them).
 
 The workers fork from multiprocessing's fork server, a small process that has imported only
 the parser and the text modules: the poller's own process has threads (the store, the
@@ -67,14 +68,26 @@ class ParsePool:
     def running(self) -> bool:
         return self._executor is not None and not self._given_up
 
+    @property
+    def coming(self) -> bool:
+        """Started and not up yet (nor given up): a body parsed in the thread now is one the
+        workers would soon take."""
+        return self.starting is not None and self._executor is None and not self._given_up
+
     def wanted(self, bodies: int) -> bool:
         """Whether the pool should serve a round that has fetched `bodies` bodies so far: true
         once it is running; from `start_from` bodies on it is started (in the background)."""
         if self._given_up:
             return False
         if self._executor is None and self.starting is None and bodies >= self.start_from:
-            self.starting = asyncio.ensure_future(asyncio.to_thread(self.start))
+            self.starting = _in_own_thread(self.start)
         return self._executor is not None
+
+    def expect(self, bodies: int) -> None:
+        """A round that will surely fetch this many bodies (its feeds never fetched, or that send
+        no validators) starts the workers before its first body: they start while the round
+        waits for the network, not while its first bodies are parsed here."""
+        self.wanted(bodies)
 
     def start(self) -> None:
         """Start the workers now; it blocks for the fork server's start, half a second (an
@@ -139,6 +152,33 @@ class ParsePool:
             executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _in_own_thread(function) -> asyncio.Future:
+    """`function()` in a thread of its own, as a future of the running loop: in the loop's
+    default executor it would queue behind the bodies parsed there meanwhile."""
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def finished(error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(None)
+
+    def run() -> None:
+        error = None
+        try:
+            function()
+        except BaseException as caught:  # noqa: BLE001 - handed to whoever awaits the future
+            error = caught
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody awaits it any more
+            loop.call_soon_threadsafe(finished, error)
+
+    threading.Thread(target=run, name="storywatch-pool-start", daemon=True).start()
+    return future
 
 
 _hiding = threading.Lock()

@@ -127,8 +127,9 @@ def test_a_big_round_starts_the_workers_in_the_background_and_later_rounds_keep_
     pool = ParsePool(workers=1)
     try:
         first = poll(db, pool, FetchSettings(connect_timeout=5, read_timeout=5, total_timeout=20))
-        # The bodies before the POOL_FROM-th went to the thread; the pool is up once the round is over.
-        assert first.ok == feeds and pool.running and pool.served <= feeds - (pool_module.POOL_FROM - 1)
+        # Feeds never fetched: the workers started with the round; those bodies that came before
+        # they were up went to the thread. The pool is up once the round is over.
+        assert first.ok == feeds and pool.running and pool.served <= feeds
         served = pool.served
         for n in range(feeds):  # every feed has news: the next round's bodies all go to the workers
             feed_server.route(f"/desk/{n}.xml", rss([item(n * 100 + 50)], title=f"Desk {n}"))
@@ -137,6 +138,37 @@ def test_a_big_round_starts_the_workers_in_the_background_and_later_rounds_keep_
         assert pool.served - served == feeds
     finally:
         pool.close()
+        db.close()
+
+
+def test_a_round_of_feeds_never_fetched_starts_the_workers_before_its_first_body(tmp_path, feed_server):
+    """No body comes here at all (every feed is missing), so only the round's start asked for them."""
+    urls = [feed_server.url(f"/missing/{n}.xml") for n in range(pool_module.POOL_FROM)]
+    db = database(tmp_path / "new.db", urls)
+    pool = ParsePool(workers=1)
+    try:
+        report = poll(db, pool, FetchSettings(connect_timeout=5, read_timeout=5, total_timeout=20))
+        assert report.failed == len(urls)
+        assert pool.starting is not None and pool.served == 0
+    finally:
+        pool.close()
+        db.close()
+
+
+def test_a_round_of_feeds_with_validators_starts_no_worker_before_its_bodies(tmp_path, feed_server):
+    """Feeds fetched before may answer 304: the round starts the workers only at its `start_from`-th body."""
+    urls = serve(feed_server, pool_module.POOL_FROM, items=1)
+    db = database(tmp_path / "known.db", urls)
+    try:
+        poll(db, ParsePool(start_from=10**9))  # every feed fetched once: each has an ETag now
+        pool = ParsePool(workers=1)
+        try:
+            report = poll(db, pool, FetchSettings(connect_timeout=5, read_timeout=5, total_timeout=20))
+            assert report.not_modified == len(urls)
+            assert pool.starting is None and pool.worker_pids() == []
+        finally:
+            pool.close()
+    finally:
         db.close()
 
 
