@@ -234,3 +234,45 @@ def test_under_the_dashboards_stand_in_for_stderr_the_round_parses_in_threads(tm
         db.close()
     assert report.ok == 3 and len(report.new_ids) == 13
     assert not pool.running and pool.served == 0
+
+
+def test_while_the_workers_start_the_bodies_here_are_parsed_one_at_a_time(tmp_path, feed_server, monkeypatch):
+    """Not a crowd of GIL-shared threads each half through its body when the workers come up:
+    one at a time, and a body whose turn comes once they are up is theirs."""
+    import threading
+    import time
+
+    from storywatch.feeds import parse as parse_module
+
+    urls = serve(feed_server, pool_module.POOL_FROM + 4)
+    db = database(tmp_path / "starting.db", urls)
+    go = threading.Event()  # the workers' start waits for it: they are "coming" all through the round
+    here, most, lock = [0], [0], threading.Lock()
+    real_parse = parse_module.parse_feed
+
+    def parse_here(*args, **kwargs):
+        with lock:
+            here[0] += 1
+            most[0] = max(most[0], here[0])
+        try:
+            time.sleep(0.02)  # long enough for the other bodies to be fetched and waiting meanwhile
+            return real_parse(*args, **kwargs)
+        finally:
+            with lock:
+                here[0] -= 1
+
+    class SlowToStart(ParsePool):
+        def start(self) -> None:
+            go.wait(30)
+            super().start()
+
+    monkeypatch.setattr(parse_module, "parse_feed", parse_here)
+    pool = SlowToStart(workers=1)
+    try:
+        report = poll(db, pool, FetchSettings(connect_timeout=5, read_timeout=5, total_timeout=20))
+        assert report.ok == len(urls) and pool.coming
+        assert most[0] == 1  # never two bodies parsed here at once
+    finally:
+        pool.close()
+        go.set()  # the start, let go after the close, finds the pool given up and starts nothing
+        db.close()
