@@ -177,7 +177,9 @@ def _in_own_thread(function) -> asyncio.Future:
         with contextlib.suppress(RuntimeError):  # the loop is closed: nobody awaits it any more
             loop.call_soon_threadsafe(finished, error)
 
-    threading.Thread(target=run, name="storywatch-pool-start", daemon=True).start()
+    # Not a daemon: the process waits for a start under way at its exit, as it waited for the
+    # loop's executor before, and the start, finding the pool closed, ends the workers it made.
+    threading.Thread(target=run, name="storywatch-pool-start").start()
     return future
 
 
