@@ -119,6 +119,20 @@ def mark_on_story(
     return rescore_story(db, story_id) if rescore else 0
 
 
+def unmarked_on_story(db: Database, story_id: int, leaving_out: int, up_to: int | None = None) -> tuple[int, int]:
+    """(reports on the story the user has not marked, other than `leaving_out`, and the highest
+    article id counted): counted before and after a mark on `leaving_out`, up to the same id, it
+    says how many other reports the mark moved, whatever the fetcher stores meanwhile."""
+    if up_to is None:
+        up_to = db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+    count = db.execute(
+        "SELECT count(*) FROM relevance WHERE story_id = ? AND on_story = 1 AND taught IS NULL"
+        " AND article_id <= ? AND article_id != ?",
+        [story_id, up_to, leaving_out],
+    ).fetchone()[0]
+    return count, up_to
+
+
 def pending_rescore(db: Database, story_id: int) -> int:
     """How many stored articles still have scores from before the story's facets changed."""
     row = db.execute("SELECT rescore_from FROM stories WHERE id = ?", [story_id]).fetchone()

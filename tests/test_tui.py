@@ -465,6 +465,35 @@ async def test_teaching_moves_a_report_between_the_views(db_path):
         assert "Stock markets rally on tech earnings" in shown_titles(app)
 
 
+async def test_marking_a_report_off_says_how_many_like_it_left_the_story(db_path):
+    """Two outlets' reports of one event the story's words fit but the user does not follow:
+    one "-" takes both off the story, and the note says the other went too."""
+    db = writer(db_path)
+    ingest_items(db, [
+        article(1, title="US troops on cartel strikes: Pentagon opens marijuana reclassification review",
+                summary="Hegseth ordered a review of marijuana reclassification for soldiers in Sinaloa deployments.",
+                hours_ago=2),
+        article(2, title="Pentagon marijuana reclassification review covers troops near cartel strikes",
+                summary="The marijuana reclassification review ordered by Hegseth covers soldiers deployed to Sinaloa.",
+                hours_ago=1),
+    ])
+    db.close()
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = "US troops on cartel strikes: Pentagon opens marijuana reclassification review"
+        second = "Pentagon marijuana reclassification review covers troops near cartel strikes"
+        assert first in shown_titles(app) and second in shown_titles(app)
+        feed = app.screen.query_one(StoryFeed)
+        feed.move_cursor(row=shown_titles(app).index(first))
+        await pilot.press("minus")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert first not in shown_titles(app) and second not in shown_titles(app)
+        said = [str(n.message) for n in app._notifications if str(n.message).startswith("Marked off the story")]
+        assert said and "1 other report left the story." in said[-1]
+
+
 async def test_the_entity_sidebar_lists_the_seeds_names_and_filters_the_feed(db_path):
     from storywatch.tui.widgets.entity_sidebar import NEW_MARK, EntitySidebar
 

@@ -427,14 +427,20 @@ class MarkedOff:
         return (shares[best], self.reports[best]) if shares[best] >= NEAR_MARK else None
 
 
-def marked_off(marked: list[frozenset[str]], background: dict[str, int], N: int) -> MarkedOff:
+def marked_off(
+    marked: list[frozenset[str]], background: dict[str, int], N: int, keep: Iterable[str] = (),
+    spoken: Container[str] = (),
+) -> MarkedOff:
     """`MarkedOff` of the terms of reports marked off the story, in the order they were marked
-    (the latest MARKS_KEPT)."""
+    (the latest MARKS_KEPT). As with `marked_weights`, the story's own words (the seeds' words,
+    `spoken`, and the facets' and on-story marks' stems, `keep`) are not compared: a report is
+    like a marked one in what it says besides the story."""
+    keep = set(keep)
     reports = []
     for terms in reversed(marked[-MARKS_KEPT:]):
         rarity = {}
         for term in terms:
-            if " " in term or term.startswith(ENTITY_PREFIX):
+            if " " in term or term.startswith(ENTITY_PREFIX) or term in spoken or (keep and _snowball(term) in keep):
                 continue
             weight = math.log(N / (1 + background.get(term, 0)))
             if weight > NEAR_RARE:
@@ -540,7 +546,7 @@ def build_model(
         widened=widened,
         relevant_count=R,
         background_count=background_count,
-        marked_off=marked_off(list(off_in_order), background, N),
+        marked_off=marked_off(list(off_in_order), background, N, keep=keep, spoken=_seed_words(relevant)),
     )
 
 

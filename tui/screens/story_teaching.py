@@ -11,7 +11,7 @@ from textual.worker import get_current_worker
 
 from storywatch.store.coverage import StoryRow
 from storywatch.store.db import open_db
-from storywatch.store.scoring import mark_on_story, pending_rescore, resume_rescore
+from storywatch.store.scoring import mark_on_story, pending_rescore, resume_rescore, unmarked_on_story
 from storywatch.store.taught import Taught, taught_by
 from storywatch.store.text.clean import clean_line
 from storywatch.tui.screens.story_marks import READ_ONLY_NOTICE
@@ -60,19 +60,25 @@ class Teaching:
         """The engine rescores every stored article: seconds on a big store, so its own thread."""
         db = open_db(self.app.db_path, migrate=False)
         try:
+            before, up_to = unmarked_on_story(db, self.story_id, row.id)
             rescored = mark_on_story(db, row.id, on_story, story_id=self.story_id)
             learned = taught_by(db, self.story_id, row.id, on_story)
+            moved = unmarked_on_story(db, self.story_id, row.id, up_to)[0] - before
         finally:
             db.conn.close()
-        self.app.call_from_thread(self._taught, row, on_story, rescored, learned)
+        self.app.call_from_thread(self._taught, row, on_story, rescored, learned, moved)
 
-    def _taught(self, row: StoryRow, on_story: bool, rescored: int, learned: Taught) -> None:
+    def _taught(self, row: StoryRow, on_story: bool, rescored: int, learned: Taught, moved: int = 0) -> None:
         self.load_view()
         self._entities_stale = True
         verdict = "on the story" if on_story else "off the story"
         shown = "" if row.id in self.query_one(StoryFeed).shown else " It left this view: a shows the others."
+        others = ""
+        if moved:
+            reports = "report" if abs(moved) == 1 else "reports"
+            others = f" {abs(moved):,} other {reports} {'joined' if moved > 0 else 'left'} the story."
         self.notify(
-            f"Marked {verdict}: {clean_line(row.title, 80)}.{shown} {learned.sentence()}"
+            f"Marked {verdict}: {clean_line(row.title, 80)}.{shown} {learned.sentence()}{others}"
             f" {rescored:,} articles rescored.",
             timeout=6,
             markup=False,
