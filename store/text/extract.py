@@ -66,7 +66,7 @@ _NICKNAME = r"[ \t]+[\"“][^\"”\n]{1,30}[\"”]"  # Joaquín "El Chapo" Guzm�
 # After a straight quote only a Spanish nickname or name starts a run ('El Chapo'): a quote
 # is an apostrophe as often, and a quoted slogan ('Block Everything') is no name.
 _RUN = re.compile(
-    rf"(?:(?<![\w'’-])|(?<=(?<![\w-])')(?=(?:El|La|Los|Las)[ \t]))(?=[{_UPPER}abei])(?:{_NAME})(?:(?:{_NICKNAME})?[ \t\u00a0]+(?:(?:{_CONNECTOR})[ \t]+)?(?:{_NAME}))*"
+    rf"(?=[{_UPPER}abei])(?:(?<![\w'’-])|(?<=(?<![\w-])')(?=(?:El|La|Los|Las)[ \t]))(?:{_NAME})(?:(?:{_NICKNAME})?[ \t\u00a0]+(?:(?:{_CONNECTOR})[ \t]+)?(?:{_NAME}))*"
 )
 _TOKEN = re.compile(rf"{_NAME}|{_CONNECTOR}")
 _MARKUP = re.compile(r"<[^<>\n]{0,300}>|&#?\w{1,10};|https?://\S+|www\.\S+|\S+@\S+\.\w+")
