@@ -288,10 +288,11 @@ def _story_rows(db: Database, story_id: int, group_ids: list[int]) -> list[Story
     return rows
 
 
-def relevance_of(db: Database, story_id: int, article_id: int) -> tuple[float, bool, list[str]] | None:
-    """An article's score, verdict and the reasons behind it, for the detail view."""
+def relevance_of(db: Database, story_id: int, article_id: int) -> tuple[float, bool, list[str], bool | None] | None:
+    """An article's score, verdict, the reasons behind it and the user's mark on it (None: not
+    marked), for the detail view."""
     row = db.execute(
-        "SELECT score, on_story, reasons FROM relevance WHERE story_id = ? AND article_id = ?",
+        "SELECT score, on_story, reasons, taught FROM relevance WHERE story_id = ? AND article_id = ?",
         [story_id, article_id],
     ).fetchone()
-    return (row[0], bool(row[1]), json.loads(row[2])) if row else None
+    return (row[0], bool(row[1]), json.loads(row[2]), None if row[3] is None else bool(row[3])) if row else None

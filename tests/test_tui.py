@@ -492,6 +492,16 @@ async def test_marking_a_report_off_says_how_many_like_it_left_the_story(db_path
         assert first not in shown_titles(app) and second not in shown_titles(app)
         said = [str(n.message) for n in app._notifications if str(n.message).startswith("Marked off the story")]
         assert said and "1 other report left the story." in said[-1]
+        await pilot.press("a")  # everything: the two reports are here
+        feed.move_cursor(row=shown_titles(app).index(first))
+        await pilot.press("enter")
+        why = app.screen.query_one("#article-why").visual.plain
+        assert "off the story  · your mark" in why and "like a report marked off" not in why  # not like itself
+        await pilot.press("escape")
+        feed.move_cursor(row=shown_titles(app).index(second))
+        await pilot.press("enter")
+        why = app.screen.query_one("#article-why").visual.plain
+        assert "your mark" not in why and "like a report marked off the story (" in why
 
 
 async def test_the_entity_sidebar_lists_the_seeds_names_and_filters_the_feed(db_path):

@@ -50,18 +50,24 @@ def article_meta(detail: ArticleDetail) -> Content:
     return Content.assemble(*parts)
 
 
-def why_line(verdict: tuple[float, bool, list[str]] | None, kind: str, known_from_seeds: bool) -> Content:
-    """Why the report is (or is not) on the story: the verdict, the score and the engine's reasons."""
+def why_line(verdict: tuple[float, bool, list[str], bool | None] | None, kind: str, known_from_seeds: bool) -> Content:
+    """Why the report is (or is not) on the story: the verdict (the user's own mark, when they
+    made one), the score and the engine's reasons."""
     if verdict is None:
         return Content.assemble(("Not scored yet", "$text-muted"))
-    score, on_story, reasons = verdict
+    score, on_story, reasons, taught = verdict
     if kind == "seed":
         head = ("◆ a seed of the story", "bold $accent")
     elif on_story:
         head = ("● on the story", "bold $success")
     else:
         head = ("○ off the story", "bold $text-muted")
-    parts: list[str | tuple[str, str]] = [head, (f"  score {score:.2f}", "")]
+    parts: list[str | tuple[str, str]] = [head]
+    if taught is not None and kind != "seed":
+        parts.append(("  · your mark", "$text-muted"))
+        # The report a mark was made on is like itself: that says nothing here.
+        reasons = [reason for reason in reasons if not str(reason).startswith("like a report marked off the story")]
+    parts.append((f"  score {score:.2f}", ""))
     if known_from_seeds and kind != "seed":
         parts.append(("  ·  ◇ known from the seeds", "$accent"))
     shown = [clean_line(str(reason), 60) for reason in reasons[:REASONS_SHOWN]]
