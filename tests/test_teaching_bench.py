@@ -51,3 +51,35 @@ def test_the_costliest_words_weigh_most_in_the_reports_all_told():
     reports = [frozenset({"trafficking", "wife"}), frozenset({"trafficking", "cartel"}), frozenset({"trafficking", "urban"})]
     assert teaching.costliest(against, reports) == [("trafficking", 3), ("urban", 1), ("wife", 1)]
     assert teaching.costliest(against, []) == []
+
+
+def _teaching_live():
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import teaching_live
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    return teaching_live
+
+
+def _report(n, title, on_story, day):
+    return {"id": f"live:{n}", "title": title, "summary": "", "url": f"http://127.0.0.1/live/{n}", "source": "bench",
+            "published_at": None, "first_seen_at": f"2025-12-{day:02d}T10:00:00Z", "on_story": on_story}
+
+
+def test_the_reading_user_marks_the_mistakes_they_can_see_in_arrival_order(tmp_path):
+    """bench/teaching_live.py's user, on a real store: a reader of the story's view marks only
+    reports shown wrongly on it, up to their budget, in the order the reports came; the verdicts
+    counted are those the reports had as they arrived (a marked one, wrong, stays counted wrong)."""
+    live = _teaching_live()
+    reports = [
+        _report(1, "Trump expected to sign executive order reclassifying marijuana, easing restrictions on the drug", False, 17),
+        _report(2, "Trump signs executive order easing marijuana restrictions by reclassifying the drug", False, 18),
+        _report(3, "Mexico's peso rallies as inflation cools", False, 19),
+    ]
+    arrived, marked = live.follow(reports, tmp_path / "none.db", 0, sees_misses=False)
+    assert arrived == {"live:1": True, "live:2": True, "live:3": False} and marked == []
+    arrived, marked = live.follow(reports, tmp_path / "one.db", 1, sees_misses=False)
+    assert [m["id"] for m in marked] == ["live:1"]  # the first mistake met, and no more: the budget is one
+    assert arrived == {"live:1": True, "live:2": False, "live:3": False}  # the mark held the second off
+    assert live.figures(reports, arrived).endswith("(tp 0, fp 1, fn 0)")  # the marked one, as it arrived
