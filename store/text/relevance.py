@@ -537,16 +537,17 @@ def build_model(
     # it: one off-story mark on a plane crash in Mexico must not teach "Sheinbaum" or "killed".
     keep = {word for facet in facets for phrase in facet.phrases for term in phrase for word in term.split()}
     keep |= {facet_key for terms in on_story for facet_key in facet_keys(t for t in terms if " " not in t)}
+    spoken = _seed_words(relevant)
     return StoryModel(
         weights=weights,
         core=core,
         facets=facets,
-        against=marked_weights(off_story, weights, background, N, keep=keep, spoken=_seed_words(relevant)),
+        against=marked_weights(off_story, weights, background, N, keep=keep, spoken=spoken),
         learned=learned,
         widened=widened,
         relevant_count=R,
         background_count=background_count,
-        marked_off=marked_off(list(off_in_order), background, N, keep=keep, spoken=_seed_words(relevant)),
+        marked_off=marked_off(list(off_in_order), background, N, keep=keep, spoken=spoken),
     )
 
 
@@ -748,7 +749,6 @@ def score(
     value = 1 / (1 + math.exp(-(raw - model.midpoint) / model.width))
     reasons = _reasons(matched) + notes + [f"off-story word: {t}" for _, t in against[:2]]
     return Relevance(value, reasons, raw)
-
 
 
 def _heaviest_first(weights: dict[str, float], terms: frozenset[str]) -> list[tuple[float, str]]:
