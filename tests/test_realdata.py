@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
+from bench_scripts import bench_module
 
 
 def _realdata():
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import realdata
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    return realdata
+    return bench_module("realdata")
 
 
 def test_an_item_is_known_by_its_link_without_query_or_trailing_slash():

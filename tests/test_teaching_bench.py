@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
+from bench_scripts import bench_module
 
 
 def _teaching():
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import teaching
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    return teaching
+    return bench_module("teaching")
 
 
 def _items(n):
@@ -54,12 +46,7 @@ def test_the_costliest_words_weigh_most_in_the_reports_all_told():
 
 
 def _teaching_live():
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import teaching_live
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    return teaching_live
+    return bench_module("teaching_live")
 
 
 def _report(n, title, on_story, day):
