@@ -359,6 +359,24 @@ def test_reports_marked_on_the_story_widen_a_facet_they_lack(background):
     assert relevance.score(two, new).score > relevance.score(untaught, new).score
 
 
+def test_a_word_learned_from_marks_never_joins_the_title_s_facets_through_the_seeds(background):
+    """The seeds write "war" next to "drug" and "cartel" ("the war on the cartels") but too
+    seldom for a key word. Once marks teach it, the seeds' pairs must not make it evidence of
+    the cartel side: every "US ... end the war in Ukraine" headline would then have both sides."""
+    marks = [
+        relevance.item_terms("US strike in the war on drug boats kills three", ""),
+        relevance.item_terms("US military says its war on drug boats will go on", ""),
+        relevance.item_terms("Lawmakers question US strikes in the war on drug boats", ""),
+    ]  # each has both sides already, so none widens a facet
+    untaught = relevance.build_model(seed_counts(), *background, title=TITLE)
+    taught = relevance.build_model(seed_counts(), *background, title=TITLE, on_story=marks)
+    assert "war" in taught.learned and not taught.widened
+    assert [facet.name for facet in taught.facets] == [facet.name for facet in untaught.facets]
+    assert all("war" not in facet.words for facet in taught.facets)
+    ukraine = relevance.item_terms("US and Ukraine hold talks on ending the war", "")
+    assert relevance.score(taught, ukraine).score < 0.5
+
+
 def test_an_unless_name_cancels_a_phrase_that_holds_its_words_too():
     """A carrier strike group sailing to the Caribbean is no strike in the Caribbean."""
     boats = relevance.declared_facet("drug boats", ["strike + Caribbean"], unless=["strike group"])
