@@ -3,6 +3,7 @@
     python bench/real_quality.py          # also run first by bench/quality.py
     python bench/real_quality.py --sets dev,dev-headlines,wire-dev,dev-world,dev-top,dev-top2,dev-top-summer   # tuned on
     python bench/real_quality.py --story PATH   # another story file on the same sets
+    python bench/real_quality.py --story new    # the bundled seeds and title as `storywatch new` makes a story: no facets
 
 Each real set (bench/data/real_*.jsonl, made with bench/realdata.py from git-scraped feed
 histories and labelled by hand, see bench/data/REAL_DATA.md and LABELS.md) is replayed through
@@ -28,11 +29,14 @@ never read to choose anything.
 from __future__ import annotations
 
 import argparse
+import atexit
 import itertools
 import json
 import re
+import shutil
 import tempfile
 import time
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -98,6 +102,23 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 STORY = ROOT / "seeds" / "story.toml"
+STORY_HELP = 'another story file, or "new": the bundled seeds and title with no [[facets]], as `storywatch new` makes a story (default: the bundled story)'
+
+
+def story_path(given: str) -> Path:
+    """`--story`: a story file, or "new" for the bundled story as a user would make it with
+    `storywatch new --title TITLE --seed ...` from the same seeds: its [story] table alone,
+    with no declared facets (the title's halves name them), tags or feeds."""
+    if given != "new":
+        return Path(given)
+    folder = Path(tempfile.mkdtemp(prefix="storywatch-new-story-"))
+    atexit.register(shutil.rmtree, folder, True)
+    bundled = tomllib.loads(STORY.read_text(encoding="utf-8"))["story"]
+    for seed in sorted(STORY.parent.glob("*.txt")):
+        shutil.copy(seed, folder / seed.name)
+    lines = ["[story]"] + [f"{key} = {json.dumps(value)}" for key, value in bundled.items()]
+    (folder / "story.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "story.toml"
 
 
 def replay(
@@ -198,7 +219,7 @@ SHOW_WHY = False
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--story", type=Path, default=STORY, help="another story file (default: the bundled story)")
+    parser.add_argument("--story", type=story_path, default=STORY, help=STORY_HELP)
     parser.add_argument("--why", action="store_true",
                         help="under each listed mistake, the reasons its verdict gave as it arrived")
     parser.add_argument("--sets", help="only these sets, comma-separated (e.g. dev,dev-headlines,wire-dev)")

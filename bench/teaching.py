@@ -1,6 +1,6 @@
 """What teaching (+/-) does from a few marks, on real news.
 
-    python bench/teaching.py [--seeds 5] [--marks-on dev-world] [--story PATH] [--tuning]
+    python bench/teaching.py [--seeds 5] [--marks-on dev-world] [--story PATH|new] [--tuning]
 
 The dev set (bench/data/real_dev.jsonl; with --marks-on dev-world, real_dev_world.jsonl, a month
 of world headlines earlier than every other set) is replayed through the real ingest path into a fresh
@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from real_quality import ROOT, SETS, _flag, counts, prf, read, replay  # noqa: E402
+from real_quality import ROOT, SETS, STORY_HELP, _flag, counts, prf, read, replay, story_path  # noqa: E402
 
 from storywatch.store import scoring  # noqa: E402
 from storywatch.store.db import open_db  # noqa: E402
@@ -209,7 +209,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5, help="random draws per N for the random user")
     parser.add_argument("--marks-on", default="dev", choices=("dev", "dev-world", "dev-top", "dev-top2", "dev-top-summer"),
                         help="the set tuned on that the user marks (default dev; dev-world: a month of world headlines)")
-    parser.add_argument("--story", type=Path, default=STORY[0], help="another story file (default: the bundled story)")
+    parser.add_argument("--story", type=story_path, default=STORY[0], help=STORY_HELP)
     parser.add_argument("--tuning", action="store_true",
                         help="replay wire-dev (a set tuned on) after the marks instead of the held-out test and wire,"
                              " to choose by")

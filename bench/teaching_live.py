@@ -1,6 +1,6 @@
 """Teaching while reading: a user marks the mistakes they meet as reports arrive, on held-out news.
 
-    python bench/teaching_live.py [--sets test,wire,top-heldout] [--marks 0,5,10,20] [--story PATH]
+    python bench/teaching_live.py [--sets test,wire,top-heldout] [--marks 0,5,10,20] [--story PATH|new]
 
 bench/teaching.py has a user mark reports of a set tuned on and then measures the held-out sets;
 marks on those earlier months teach nothing the held-out misses need (they are of kinds the
@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from real_quality import SETS, STORY, _flag, counts, prf, read  # noqa: E402
+from real_quality import SETS, STORY, STORY_HELP, _flag, counts, prf, read, story_path  # noqa: E402
 
 from storywatch.store import scoring  # noqa: E402
 from storywatch.store.db import open_db  # noqa: E402
@@ -80,7 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default="test,wire,top-heldout", help="held-out sets, comma-separated")
     parser.add_argument("--marks", default="0,5,10,20", help="marks the user has, comma-separated")
-    parser.add_argument("--story", type=Path, default=STORY, help="another story file (default: the bundled story)")
+    parser.add_argument("--story", type=story_path, default=STORY, help=STORY_HELP)
     args = parser.parse_args()
     started = time.perf_counter()
     budgets = [int(n) for n in args.marks.split(",")]

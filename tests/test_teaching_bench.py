@@ -70,3 +70,15 @@ def test_the_reading_user_marks_the_mistakes_they_can_see_in_arrival_order(tmp_p
     assert [m["id"] for m in marked] == ["live:1"]  # the first mistake met, and no more: the budget is one
     assert arrived == {"live:1": True, "live:2": False, "live:3": False}  # the mark held the second off
     assert live.figures(reports, arrived).endswith("(tp 0, fp 1, fn 0)")  # the marked one, as it arrived
+
+
+def test_the_new_story_is_the_bundled_seeds_and_title_with_no_facets():
+    """`--story new` stands for a story a user makes with `storywatch new` from the same seeds."""
+    from storywatch.store.story import load_story
+
+    real_quality = bench_module("real_quality")
+    bundled = load_story(real_quality.STORY)
+    made = load_story(real_quality.story_path("new"))
+    assert bundled.facets and not made.facets
+    assert (made.name, made.title, made.threshold) == (bundled.name, bundled.title, bundled.threshold)
+    assert sorted(seed.path.read_text(encoding="utf-8") for seed in made.seeds) == sorted(seed.path.read_text(encoding="utf-8") for seed in bundled.seeds)
