@@ -55,6 +55,7 @@ class PollReport:
     new_ids: list[int] = field(default_factory=list)
     updated_ids: list[int] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # feed url -> one-line error
+    moved: dict[str, str] = field(default_factory=dict)  # old feed url -> where it is followed now (a 301 or 308)
     items: int = 0  # items the feeds delivered, new or not
     pages: PageReport | None = None  # the page fetches after the round, when full text is on
     store_error: str | None = None  # why some results could not be stored (the watcher tries again)
@@ -315,6 +316,8 @@ async def _poll_round(
         report.items += len(items)
         report.new_ids.extend(result.new_ids)
         report.updated_ids.extend(result.updated_ids)
+        if result.moved:
+            report.moved[result.moved[0]] = result.moved[1]
         if not outcome.ok:
             report.failed += 1
             report.errors[feed.url] = outcome.error or "unknown error"

@@ -54,7 +54,7 @@ def save_poll(
                 index_search=index_search or start + POLL_BATCH < len(items),  # a batch that commits alone
             )
             if start + POLL_BATCH >= len(items):
-                _record_outcome(db, feed_id, outcome)
+                result.moved = _record_outcome(db, feed_id, outcome)
         result.new_ids += batch.new_ids
         result.updated_ids += batch.updated_ids
         result.unchanged += batch.unchanged
@@ -372,7 +372,9 @@ def add_revision(
     )
 
 
-def _record_outcome(db: Database, feed_id: int, outcome: PollOutcome) -> None:
+def _record_outcome(db: Database, feed_id: int, outcome: PollOutcome) -> tuple[str, str] | None:
+    """Write a poll's outcome to the feed's row; returns (old address, new one) when the feed
+    moved for good, so the user is told where it is followed now."""
     changes: dict = {"last_polled_at": outcome.polled_at, "next_poll_at": outcome.next_poll_at}
     if outcome.status is not None:
         changes["last_status"] = outcome.status
@@ -391,11 +393,21 @@ def _record_outcome(db: Database, feed_id: int, outcome: PollOutcome) -> None:
             changes["poll_interval"] = outcome.poll_interval
         _update_feed(db, feed_id, changes)
         if outcome.moved_to:
-            move_feed(db, feed_id, outcome.moved_to)
+            return _moved(db, feed_id, outcome.moved_to)
     else:
         changes.update(last_error=clean_line(outcome.error, 500) or "unknown error", last_error_at=outcome.polled_at)
         _update_feed(db, feed_id, changes)
         db.execute("UPDATE feeds SET failure_count = failure_count + 1 WHERE id = ?", [feed_id])
+    return None
+
+
+def _moved(db: Database, feed_id: int, moved_to: str) -> tuple[str, str] | None:
+    (before,) = db.execute("SELECT url FROM feeds WHERE id = ?", [feed_id]).fetchone()
+    followed_as = move_feed(db, feed_id, moved_to)
+    if followed_as is None:
+        return None
+    (after,) = db.execute("SELECT url FROM feeds WHERE id = ?", [followed_as]).fetchone()
+    return (before, after) if after != before else None
 
 
 def _update_feed(db: Database, feed_id: int, changes: dict) -> None:

@@ -47,6 +47,7 @@ class IngestResult:
     updated_ids: list[int] = field(default_factory=list)
     unchanged: int = 0
     skipped: int = 0
+    moved: tuple[str, str] | None = None  # (old address, new one) when the feed moved for good
 
 
 @dataclass(frozen=True)

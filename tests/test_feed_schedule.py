@@ -106,10 +106,12 @@ async def test_a_permanent_redirect_moves_the_feed_and_the_next_poll_goes_there(
     feed_id = add_feed(db, old)
     report = await poll_due(db, settings=FAST)
     assert report.ok == 1 and len(report.new_ids) == 2
+    assert report.moved == {old: new}  # said once, where the user looks (fetch's summary, the dashboard)
     (status_row,) = feed_statuses(db)
     assert (status_row.id, status_row.url, status_row.item_count) == (feed_id, new, 2)
-    await poll_due(db, settings=FAST, force=True)
+    again = await poll_due(db, settings=FAST, force=True)
     assert len(feed_server.requests("/old.xml")) == 1 and len(feed_server.requests("/new.xml")) == 2
+    assert again.moved == {}
 
 
 @pytest.mark.parametrize("status", [302, 307])
@@ -117,8 +119,8 @@ async def test_a_temporary_redirect_changes_nothing(feed_server, db, status):
     old = feed_server.route("/here.xml", redirect_to="/for-now.xml", status=status)
     feed_server.route("/for-now.xml", rss([item(1)]))
     add_feed(db, old)
-    await poll_due(db, settings=FAST)
-    assert [feed.url for feed in all_feeds(db)] == [old]
+    report = await poll_due(db, settings=FAST)
+    assert [feed.url for feed in all_feeds(db)] == [old] and report.moved == {}
     await poll_due(db, settings=FAST, force=True)
     assert len(feed_server.requests("/here.xml")) == 2
 
@@ -137,7 +139,8 @@ async def test_a_feed_that_moved_onto_one_already_followed_merges_into_it(feed_s
     old = feed_server.route("/gone.xml", redirect_to="/mirror.xml", status=301)
     kept = add_feed(db, feed_server.url("/mirror.xml"), "The kept title")
     add_feed(db, old, "Old name")
-    await poll_due(db, settings=FAST)
+    report = await poll_due(db, settings=FAST)
+    assert report.moved == {old: feed_server.url("/mirror.xml")}
     (feed,) = feed_statuses(db)
     assert (feed.id, feed.url, feed.title, feed.item_count) == (kept, feed_server.url("/mirror.xml"), "Test feed", 2)
     assert db.execute("SELECT count(*) FROM feed_articles").fetchone()[0] == 2
@@ -177,6 +180,7 @@ def test_feeds_list_shows_the_moved_address_and_the_wait(feed_server, tmp_path):
     old = feed_server.route("/listed-old.xml", redirect_to="/listed-new.xml", status=301)
     new = feed_server.route("/listed-new.xml", rss(_fresh(20, 1), ttl=90))  # busy, but asks for 90 min
     database = tmp_path / "x.db"
+    said = {}
     for args in (("feeds", "add", old), ("fetch", "--once"), ("feeds", "list")):
         result = subprocess.run(
             [sys.executable, "-m", "storywatch.tui.cli", "--db", str(database), "--story", str(story), *args],
@@ -184,6 +188,8 @@ def test_feeds_list_shows_the_moved_address_and_the_wait(feed_server, tmp_path):
             env={k: v for k, v in os.environ.items() if not k.startswith("STORYWATCH_")},
         )
         assert result.returncode == 0, result.stderr
+        said[args[-1]] = result.stdout
+    assert f"  moved {old} -> {new} (for good: followed there from now on)\n" in said["--once"]
     (header, row) = result.stdout.splitlines()
     assert "every" in header
     assert row.split()[-1] == new and "1h30m" in row.split() and old not in result.stdout

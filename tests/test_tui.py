@@ -246,6 +246,27 @@ async def test_in_app_fetcher_keeps_going_when_a_feed_fails(db_path, feed_server
         assert app.screen.query_one(StoryHeader).fetcher_state == "idle"
 
 
+async def test_a_feed_that_moved_for_good_is_announced_once(db_path, feed_server):
+    from storywatch.feeds.fetch import FetchSettings
+
+    old = feed_server.route("/desk.xml", redirect_to="/new-desk.xml", status=301)
+    new = feed_server.route("/new-desk.xml", rss([item(4, title="Dispatch from the new desk", summary=DISPATCH_1)]))
+    db = writer(db_path)
+    add_feed(db, old, "Desk")
+    db.close()
+    settings = FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=3, poll_interval=3600)
+
+    app = StorywatchApp(db_path, STORY_NAME, fetch=True, fetch_settings=settings, refresh_interval=60)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        assert await wait_until(pilot, lambda: "Dispatch from the new desk" in shown_titles(app), 5)
+        moved = [str(n.message) for n in app._notifications if str(n.message).startswith("Feed moved")]
+        assert moved == [f"Feed moved: {old} → {new} (followed there from now on)"]
+        await pilot.press("r")
+        assert await wait_until(pilot, lambda: len(feed_server.requests("/new-desk.xml")) == 2, 5)
+        await pilot.pause()
+        assert len([n for n in app._notifications if str(n.message).startswith("Feed moved")]) == 1
+
+
 # -- reading one article -------------------------------------------------------------------
 
 

@@ -303,6 +303,8 @@ def _print_report(report) -> None:
     )
     for url, error in sorted(report.errors.items()):
         _echo(f"  failed {_clean(url, 2000)}: {_clean(error, 500)}", err=True)
+    for old, new in sorted(report.moved.items()):
+        _echo(f"  moved {_clean(old, 2000)} -> {_clean(new, 2000)} (for good: followed there from now on)")
     if pages := report.pages:
         _echo(
             f"  pages: {pages.checked} fetched, {pages.stored} with new text,"

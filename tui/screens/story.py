@@ -467,10 +467,20 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, L
         header.fetcher_state = "waiting" if getattr(message.report, "store_error", None) else "idle"
         self.show_new_articles()
         self.show_changed_marks()  # text changed quietly (a suffix swap) is redrawn too
+        self.announce_moves(getattr(message.report, "moved", {}))
         updated = getattr(message.report, "updated_ids", [])
         if updated:
             self._show_groups_of(list(updated)[:1000])  # edited reports, redrawn and risen to the top
             self.announce_edits(list(updated)[:1000])
+
+    def announce_moves(self, moved: dict[str, str]) -> None:
+        """Feeds that said they moved for good (301, 308): followed at the new address now,
+        which the feeds list shows, so the user is told once rather than left to find it."""
+        for old, new in sorted(moved.items())[:3]:
+            self.notify(
+                f"Feed moved: {clean_line(old, 100)} → {clean_line(new, 100)} (followed there from now on)",
+                timeout=8, markup=False,
+            )
 
     def announce_edits(self, article_ids: list[int]) -> None:
         """Real edits of on-story reports: a notification saying what changed."""
