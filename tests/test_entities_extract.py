@@ -76,6 +76,21 @@ def test_cartel_names_and_quoted_nicknames_from_real_headlines():
     assert not any(name == "Block Everything" for _, name in found("French police arrest dozens as 'Block Everything' protests escalate"))
 
 
+def test_a_wire_s_own_dateline_is_its_byline_not_a_mention():
+    """"(Reuters) -" opens every Reuters report: counted, the wire led the sidebar's
+    organisations on a month of its own reports. Named in the text, it is still a name."""
+    assert found("CARACAS, Jan 5 (Reuters) - Venezuela's Delcy Rodriguez said") >= {("LOC", "CARACAS")}
+    assert not {name for _, name in found("CARACAS, Jan 5 (Reuters) - The Pentagon said")} & {"Reuters"}
+    assert not {name for _, name in found("WASHINGTON (AP) — The Pentagon said on Monday")} & {"AP"}
+    assert ("ORG", "Reuters") in found("The files were reviewed by Reuters on Tuesday.")
+    assert ("ORG", "Reuters") in found("A poll by Reuters (Reuters/Ipsos) found support falling.")
+
+
+def test_a_plural_title_is_no_part_of_the_names_after_it():
+    assert ("PER", "Gustavo Petro") in found("U.S. and Colombian Presidents Gustavo Petro and Donald Trump met.")
+    assert not any(name.startswith("Presidents") for _, name in found("Presidents Xi Jinping and Vladimir Putin met."))
+
+
 def test_offsets_point_at_the_name():
     text = "In Mexico City, Omar García Harfuch met officials from the FBI.\nThe U.S. Embassy said little."
     for span in extract(text):

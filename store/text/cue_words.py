@@ -66,6 +66,7 @@ Tsar Marshal Superintendent Sheriff Inspector Detective Agent Trooper Chief Dict
 Mr Mrs Ms Dr Gen Gov Sen Rep Lt Col Capt Sgt Adm Prof Rev St. Officer Magistrate Deputy
 Strongman Activist Candidate Undersecretary Under-Secretary Consul Attaché Regent Duke Duchess
 Earl Baron Baroness Monsignor Brother Sister Mother Rapporteur Ombudsman
+Presidents Ministers Senators Governors Ambassadors Leaders
 """)
 
 # Words that stand in a title block before its head ("Defense Secretary", "Prime Minister").

@@ -118,7 +118,7 @@ class RuleExtractor:
                 for match in _RUN.finditer(work, position, line_end):
                     self._read_run(work, lower, match.start(), match.end(), headline, found)
             position = line_end + 1
-        return _settle(text, found)
+        return [span for span in _settle(text, found) if not _byline(text, span)]
 
     def _read_run(self, work: str, lower: _LowerWords, start: int, end: int, headline: bool, found: list) -> None:
         run = work[start:end]
@@ -247,6 +247,16 @@ def _read_title(extractor: RuleExtractor, work: str, lower: _LowerWords, tokens:
         elif person[0][2] not in STOP_WORDS and len(person) <= 5:
             _add(found, person, "PER", _KNOWN)
     return True
+
+
+_BYLINE_END = re.compile(r"\)[ \t]*[-–—]")
+
+
+def _byline(text: str, span: Span) -> bool:
+    """A wire's name in its own dateline ("MEXICO CITY, Jan 5 (Reuters) -", "(AP) —"): the
+    report's byline, not a name it mentions. Counted, it put the wire first among a month of its
+    own reports' organisations (263 of Reuters' 447 mentions in bench/data/real_dev*.jsonl)."""
+    return span.start > 0 and text[span.start - 1] == "(" and _BYLINE_END.match(text, span.end) is not None
 
 
 def _quoted(work: str, start: int, after: str) -> bool:
