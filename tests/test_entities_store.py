@@ -97,6 +97,27 @@ def test_surname_first_then_full_name_becomes_one_person(db):
     assert {a.id for a in articles_naming(db, entity_id)} >= {first}
 
 
+def test_an_outlet_naming_itself_is_no_mention_but_another_outlet_naming_it_is(db):
+    """A wire names itself in most of its reports ("told Reuters"): counted, it led the
+    sidebar's organisations on a month of its own coverage."""
+    def reports_naming(name):
+        return db.execute(
+            "SELECT count(DISTINCT m.article_id) FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE e.name = ?", [name]
+        ).fetchone()[0]
+
+    for source, url in (("reuters.com", "https://www.reuters.com/world/a"), ("Reuters", "https://news.test/b")):
+        ingest_items(db, [ArticleRecord(
+            title="Pentagon weighs cartel strikes", url=url, source=source,
+            body="WASHINGTON (Reuters) - The Pentagon is weighing strikes, officials told Reuters on Tuesday.",
+        )])
+    assert reports_naming("Reuters") == 0 and reports_naming("Pentagon") == 2
+    ingest_items(db, [ArticleRecord(
+        title="Pentagon answers", url="https://apnews.test/c", source="apnews.com",
+        body="The Pentagon denied a report by Reuters on Wednesday.",
+    )])
+    assert reports_naming("Reuters") == 1
+
+
 def test_a_lone_surname_read_as_an_organisation_is_the_person(db):
     add(db, "Cartels", "Mexican President Claudia Sheinbaum spoke in Mexico City.", "https://n.test/c")
     headline = add(db, "Mexico answers", "", "https://n.test/d", summary="Analysts said Sheinbaum faces pressure.")
