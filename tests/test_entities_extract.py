@@ -91,6 +91,15 @@ def test_a_plural_title_is_no_part_of_the_names_after_it():
     assert not any(name.startswith("Presidents") for _, name in found("Presidents Xi Jinping and Vladimir Putin met."))
 
 
+def test_a_brand_opening_a_headline_is_a_firm_and_a_surname_with_an_inner_capital_a_person():
+    """"YouTube says it will comply with Australia's teen social media ban" (a real headline)
+    made YouTube a person, and every later mention joined it."""
+    assert found("YouTube says it will comply with Australia's teen social media ban") >= {("ORG", "YouTube")}
+    assert ("ORG", "TikTok") in found("TikTok said on Monday it would appeal the ruling.")
+    assert ("PER", "McConnell") in found("McConnell said the Senate would vote on Friday.")
+    assert ("PER", "MacArthur") in found("MacArthur said so.")
+
+
 def test_offsets_point_at_the_name():
     text = "In Mexico City, Omar García Harfuch met officials from the FBI.\nThe U.S. Embassy said little."
     for span in extract(text):

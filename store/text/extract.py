@@ -268,6 +268,11 @@ def _quoted(work: str, start: int, after: str) -> bool:
     return start > 0 and work[start - 1] in "'‘\"“" and after[:1] in ("'", "’", "\"", "”") and after[1:2] not in ("s", "S")
 
 
+# A brand's inner capital ("YouTube", "TikTok", "OpenAI", "BlackRock"), not a surname's
+# ("McConnell", "MacArthur", "DeSantis", "DiCaprio", "LaGuardia", "VanDyke", "DuBois").
+_BRAND = re.compile(rf"(?!(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von)[{_UPPER}])[{_UPPER}][a-z]+[{_UPPER}]\w*$")
+
+
 def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> None:
     """A run with no title or head word: gazetteer parts, first names, the words around it."""
     g = gazetteer()
@@ -303,12 +308,14 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
         return  # "NGOs", "DTOs": a kind of thing, not a name
     key_before = before.lower()
     next_word = _next_word(after)
+    # Where the words around it say "a person", a brand's name is the firm ("YouTube says").
+    per = "ORG" if _BRAND.match(word) else "PER"
     if sentence_start:
         # Most capitalised openers are everyday words; "Sheinbaum said" is a person.
         person = next_word in SAID_WORDS and not word.endswith("s")
-        _add(found, tokens, "PER" if person else None, _GUESS if person else _GUESS - 1)
+        _add(found, tokens, per if person else None, _GUESS if person else _GUESS - 1)
     elif key_before in PERSON_CUES or next_word in PERSON_AFTER:
-        _add(found, tokens, "PER", _CUE)
+        _add(found, tokens, per, _CUE)
     elif key_before in ORG_CUES or key_before == "in" and _previous_word(work, tokens[0][0] - 3).lower() in _HOLDINGS:
         _add(found, tokens, "ORG", _CUE)
     elif _is_acronym(word):
@@ -316,7 +323,7 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
     elif key_before in PLACE_CUES or key_before in ("of", "to", "from") and _previous_word(work, tokens[0][0] - len(before) - 1).lower() in PLACE_CUES:
         _add(found, tokens, "LOC", _GUESS)
     elif next_word in SAID_WORDS:
-        _add(found, tokens, "PER", _GUESS)
+        _add(found, tokens, per, _GUESS)
     else:
         _add(found, tokens, None, _GUESS)
 
