@@ -18,7 +18,9 @@ in this order, each one easy to check by hand:
    ("García Harfuch") is the same person as the full name ("Omar García Harfuch").
 6. A single word read as an organisation that the gazetteer does not know, and that is the
    surname of a person already seen, is that person: "Trump" or "Sheinbaum" opening a headline
-   has no title or first name to tell the extractor it is a person.
+   has no title or first name to tell the extractor it is a person. So is a single word read as
+   a place that the gazetteer knows only as a town: "Rodriguez sworn in" is Delcy Rodriguez,
+   not Rodriguez, Rizal.
 """
 
 from __future__ import annotations
@@ -437,7 +439,10 @@ class _Linker:
             return known
         if kind == "person":
             return self._person(name, key)
-        if kind == "org" and " " not in key and name_key(written) not in gazetteer().known:
+        if " " not in key and (
+            kind == "org" and name_key(written) not in gazetteer().known
+            or kind == "place" and name_key(written) in gazetteer().towns
+        ):
             self.before_counting()
             person = db.execute(  # rule 6
                 "SELECT e.id FROM entities e WHERE e.kind = 'person' AND e.surname = ?"

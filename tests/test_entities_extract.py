@@ -100,6 +100,14 @@ def test_a_brand_opening_a_headline_is_a_firm_and_a_surname_with_an_inner_capita
     assert ("PER", "MacArthur") in found("MacArthur said so.")
 
 
+def test_a_surname_that_is_also_a_town_s_name_is_the_person_in_the_same_text():
+    assert found("Interim President Delcy Rodriguez spoke on Monday. Rodriguez said talks would go on.") == {
+        ("PER", "Delcy Rodriguez"), ("PER", "Rodriguez")}
+    assert ("PER", "Delcy Rodriguez") in found("Delcy Rodriguez says talks with Washington will go on")
+    assert ("ORG", "Real Madrid") in found("Real Madrid beat Barcelona")  # a team: no person's verb
+    assert ("LOC", "Rodriguez") in found("The storm reached Rodriguez on Monday.")
+
+
 def test_offsets_point_at_the_name():
     text = "In Mexico City, Omar García Harfuch met officials from the FBI.\nThe U.S. Embassy said little."
     for span in extract(text):

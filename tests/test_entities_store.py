@@ -118,6 +118,24 @@ def test_an_outlet_naming_itself_is_no_mention_but_another_outlet_naming_it_is(d
     assert reports_naming("Reuters") == 1
 
 
+def test_a_surname_that_is_also_a_town_is_the_person_seen_in_full(db):
+    """Venezuela's interim president in a month of world news: the sidebar listed "Rodriguez"
+    among the places, 129 times (the gazetteer knows Rodriguez, Rizal)."""
+    add(db, "Venezuela", "Venezuela's interim President Delcy Rodriguez spoke in Caracas.", "https://n.test/r1")
+    headline = add(db, "Rodriguez sworn in as Venezuela's interim president", "", "https://n.test/r2")
+    kinds = {row[0] for row in db.execute(
+        "SELECT e.name FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ? AND m.text = 'Rodriguez'",
+        [headline],
+    )}
+    assert kinds == {"Delcy Rodriguez"}
+    assert "Rodriguez" not in names_of(db, "place")
+
+
+def test_a_town_no_one_is_named_after_stays_a_place(db):
+    add(db, "Storm", "The storm reached Rodriguez on Monday, officials said.", "https://n.test/r3")
+    assert "Rodriguez" in names_of(db, "place")
+
+
 def test_a_lone_surname_read_as_an_organisation_is_the_person(db):
     add(db, "Cartels", "Mexican President Claudia Sheinbaum spoke in Mexico City.", "https://n.test/c")
     headline = add(db, "Mexico answers", "", "https://n.test/d", summary="Analysts said Sheinbaum faces pressure.")

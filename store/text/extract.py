@@ -291,6 +291,12 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
             for begin, stop, label in parts:
                 _add(found, tokens[begin:stop], label, _KNOWN)
             return
+        if (
+            len(tokens) == 2 and parts == [(1, 2, "LOC")] and name_key(words[1]) in g.towns
+            and _next_word(after) in SAID_WORDS
+        ):  # "Delcy Rodriguez says": a surname that is also a town's name, with a person's verb
+            _add(found, tokens, "PER", _GUESS)
+            return
         if parts or _is_acronym(words[0]):  # "Real Madrid", "SK Hynix": a team or a firm
             _add(found, tokens, "ORG", _GUESS)
             return
@@ -333,6 +339,7 @@ def _settle(text: str, found: list) -> list[Span]:
     full elsewhere; a name read firmly once is read the same way everywhere."""
     people: set[str] = set()
     maybe_people: set[str] = set()
+    towns = gazetteer().towns
     votes: dict[str, dict[str, int]] = {}
     weak_votes: dict[str, str] = {}
     for start, end, label, strength, key in found:
@@ -350,7 +357,9 @@ def _settle(text: str, found: list) -> list[Span]:
             (people if strength >= _CUE else maybe_people).update(parts)
     spans = []
     for start, end, label, strength, key in found:
-        if strength < _CUE:
+        if label == "LOC" and key in people and key in towns:
+            label = "PER"  # "Rodriguez" alone is Delcy Rodriguez, named in full here, not a town of that name
+        elif strength < _CUE:
             if key in people and " " not in key:
                 label = "PER"
             elif key in votes:

@@ -435,6 +435,7 @@ class Gazetteer:
     known: dict[str, tuple[str, str]]  # name_key -> (label, canonical name)
     first_names: frozenset[str]  # name_key of common first names
     longest: int  # most words in any known name
+    towns: frozenset[str] = frozenset()  # name_key of places known only as a city, not a country or state ("rodriguez")
 
 
 @lru_cache(maxsize=1)
@@ -453,15 +454,19 @@ def gazetteer() -> Gazetteer:
         add("LOC", line.split("|"))
     for line in ORGS:
         add("ORG", line.split("|"))
-    for text in (data.COUNTRIES, data.US_STATES, "\n".join(MORE_PLACES), data.CITIES):
+    for text in (data.COUNTRIES, data.US_STATES, "\n".join(MORE_PLACES)):
         for name in text.splitlines():
             add("LOC", [name])
+    before_cities = set(known)
+    for name in data.CITIES.splitlines():
+        add("LOC", [name])
+    towns = frozenset(key for key in known.keys() - before_cities if " " not in key)
     # Homographs of everyday words, demonyms and first names are not places on their own.
     for word in STOP_WORDS | DEMONYMS:
         known.pop(name_key(word), None)
     first = frozenset(name_key(n) for n in data.FIRST_NAMES.splitlines()) - _NOT_FIRST_NAMES
     longest = max(len(key.split()) for key in known)
-    return Gazetteer(known, first, longest)
+    return Gazetteer(known, first, longest, towns & known.keys())
 
 
 # Census first names that are everyday words or titles far more often than names in the news.
