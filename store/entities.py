@@ -18,9 +18,9 @@ in this order, each one easy to check by hand:
    ("García Harfuch") is the same person as the full name ("Omar García Harfuch").
 6. A single word read as an organisation that the gazetteer does not know, and that is the
    surname of a person already seen, is that person: "Trump" or "Sheinbaum" opening a headline
-   has no title or first name to tell the extractor it is a person. So is a single word read as
-   a place that the gazetteer knows only as a town: "Rodriguez sworn in" is Delcy Rodriguez,
-   not Rodriguez, Rizal.
+   has no title or first name to tell the extractor it is a person.
+7. Before all of these, a surname alone is the person the same article names in full: "Rodriguez"
+   after "Delcy Rodriguez" is she, not Jorge Rodriguez, mentioned more often in earlier reports.
 """
 
 from __future__ import annotations
@@ -178,10 +178,12 @@ def index_articles(
                 db.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
             rows = []  # pending only once the article is linked: its own names never count while it is
             own = outlets[article_id]
+            named_in_full = _named_in_full(found[article_id])
             for mention in found[article_id]:
                 if own and mention.kind == "org" and name_key(mention.text) in own:
                     continue  # the outlet naming itself ("told Reuters"): not what its report is about
-                entity_id = linker.entity_for(mention.kind, mention.text)
+                full = named_in_full.get(surname_key("person", mention.text)) if mention.kind == "person" else None
+                entity_id = linker.entity_for("person", full) if full else linker.entity_for(mention.kind, mention.text)
                 if entity_id is not None:
                     rows.append((article_id, entity_id, mention.field, mention.start, mention.end, mention.text))
             pending.rows += rows
@@ -192,6 +194,20 @@ def index_articles(
 
 
 _BATCH = 500  # ids per IN (...) list
+
+
+def _named_in_full(mentions: list[Mention]) -> dict[str, str]:
+    """Rule 7: surname key -> the full name one article gives a person ("Delcy Rodriguez"),
+    for the surnames only one person named in full there has."""
+    full: dict[str, str | None] = {}
+    for mention in mentions:
+        if mention.kind == "person" and len(mention.text.split()) > 1:
+            surname = surname_key("person", mention.text)
+            if surname and full.get(surname, mention.text) != mention.text:
+                full[surname] = None  # two people of one surname here: the surname alone says neither
+            elif surname:
+                full.setdefault(surname, mention.text)
+    return {surname: name for surname, name in full.items() if name}
 
 
 def own_outlet_keys(source: str | None) -> frozenset[str]:
@@ -439,10 +455,7 @@ class _Linker:
             return known
         if kind == "person":
             return self._person(name, key)
-        if " " not in key and (
-            kind == "org" and name_key(written) not in gazetteer().known
-            or kind == "place" and name_key(written) in gazetteer().towns
-        ):
+        if kind == "org" and " " not in key and name_key(written) not in gazetteer().known:
             self.before_counting()
             person = db.execute(  # rule 6
                 "SELECT e.id FROM entities e WHERE e.kind = 'person' AND e.surname = ?"
