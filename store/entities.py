@@ -18,7 +18,8 @@ in this order, each one easy to check by hand:
    ("García Harfuch") is the same person as the full name ("Omar García Harfuch").
 6. A single word read as an organisation that the gazetteer does not know, and that is the
    surname of a person already seen, is that person: "Trump" or "Sheinbaum" opening a headline
-   has no title or first name to tell the extractor it is a person.
+   has no title or first name to tell the extractor it is a person. This holds even when an
+   organisation of that name was made before the person was first named in full ("Maduro").
 7. Before all of these, a surname alone is the person the same article names in full: "Rodriguez"
    after "Delcy Rodriguez" is she, not Jorge Rodriguez, mentioned more often in earlier reports.
 """
@@ -435,6 +436,10 @@ class _Linker:
             ).fetchone()
             return row[0] if row else self._make(kind, canonical)
         name, key = _canonical(kind, written)
+        if kind == "org" and " " not in key and name_key(written) not in gazetteer().known:
+            person = self._person_by_surname(key)  # rule 6, before an organisation read so earlier
+            if person is not None:
+                return person
         known = self.names.entity(kind, key) if self.names else False
         if known is False:
             row = db.execute("SELECT id FROM entities WHERE kind = ? AND key = ?", [kind, key]).fetchone()
@@ -455,16 +460,18 @@ class _Linker:
             return known
         if kind == "person":
             return self._person(name, key)
-        if kind == "org" and " " not in key and name_key(written) not in gazetteer().known:
-            self.before_counting()
-            person = db.execute(  # rule 6
-                "SELECT e.id FROM entities e WHERE e.kind = 'person' AND e.surname = ?"
-                " ORDER BY (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) DESC, e.id LIMIT 1",
-                [key],
-            ).fetchone()
-            if person:
-                return person[0]
         return self._make(kind, name)
+
+    def _person_by_surname(self, key: str) -> int | None:
+        """Rule 6: the person seen in full with this surname, the one mentioned most. A person
+        known by one word alone is itself a guess ("Davos said"), and takes no organisation's name."""
+        self.before_counting()
+        person = self.db.execute(
+            "SELECT e.id FROM entities e WHERE e.kind = 'person' AND e.surname = ? AND e.key != e.surname"
+            " ORDER BY (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) DESC, e.id LIMIT 1",
+            [key],
+        ).fetchone()
+        return person[0] if person else None
 
     def _person(self, name: str, key: str) -> int:
         """Rule 5: surnames and tails of full names join the full name."""

@@ -139,6 +139,27 @@ def test_a_town_no_one_is_named_after_stays_a_place(db):
     assert "Rodriguez" in names_of(db, "place")
 
 
+def test_a_surname_read_as_an_organisation_before_the_person_was_named_joins_the_person_after(db):
+    """"Maduro" opening headlines was read as an organisation before any report named Nicolas
+    Maduro in full; once he is, the next "Maduro" is he, not that early organisation."""
+    early = add(db, "Venezuela", "", "https://n.test/m1", summary="Talks with Maduro collapsed on Monday.")
+    add(db, "Venezuela", "Venezuelan President Nicolas Maduro spoke in Caracas.", "https://n.test/m2")
+    later = add(db, "Venezuela", "", "https://n.test/m3", summary="Sanctions on Maduro widened on Friday.")
+
+    def named(article_id):
+        return {row[0] for row in db.execute(
+            "SELECT e.kind || ':' || e.name FROM mentions m JOIN entities e ON e.id = m.entity_id"
+            " WHERE m.article_id = ? AND m.text = 'Maduro'", [article_id])}
+
+    assert named(early) == {"org:Maduro"}  # what was read then stays; the sidebar counts both
+    assert named(later) == {"person:Nicolas Maduro"}
+
+
+def test_a_holiday_is_no_organisation(db):
+    add(db, "Holidays", "", "https://n.test/h", summary="Sales rose before Christmas as shoppers returned.")
+    assert "Christmas" not in names_of(db, "org") | names_of(db, "person") | names_of(db, "place")
+
+
 def test_a_lone_surname_read_as_an_organisation_is_the_person(db):
     add(db, "Cartels", "Mexican President Claudia Sheinbaum spoke in Mexico City.", "https://n.test/c")
     headline = add(db, "Mexico answers", "", "https://n.test/d", summary="Analysts said Sheinbaum faces pressure.")

@@ -135,7 +135,7 @@ Latin-American Latin Transatlantic Pan-American Inter-American Anglo Franco Sino
 """)
 
 # Capitalised words that are never a name or part of one: sentence openers, page furniture
-# ("Read", "Share"), weekdays and months, and headline words.
+# ("Read", "Share"), weekdays, months and holidays, and headline words.
 STOP_WORDS = _words("""
 A An The This That These Those It Its It's I We You He She They Our Their His Her My Your
 In On At By For From With Without Within Into Onto Of Off Over Under About Above Below After
@@ -149,6 +149,7 @@ Photo Photos Image Images Credit Credits Source Sources Copyright Reporting Edit
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
 July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec
 Today Tomorrow Yesterday Tonight Morning Evening Week Month Year
+Christmas Easter Thanksgiving Halloween Ramadan Hanukkah Diwali Passover Advent Lent
 Key Takeaways Background Context Broader Impact Next Looking Ahead Analysis Opinion Editorial
 Featured Exclusive Explainer Factbox Timeline Highlights Summary Overview Conclusion
 Imagine Remember Consider Considering Instead Meanwhile However Moreover Furthermore Additionally

@@ -224,6 +224,7 @@ Nuevo Laredo
 Nogales
 El Paso
 Laredo
+Davos
 """)
 
 ORGS = _lines("""
