@@ -108,6 +108,14 @@ def test_a_surname_that_is_also_a_town_s_name_is_the_person_in_the_same_text():
     assert ("LOC", "Rodriguez") in found("The storm reached Rodriguez on Monday.")
 
 
+def test_an_embedded_player_s_consent_notice_names_no_one():
+    """France 24's summaries end with it; YouTube was the sidebar's first organisation."""
+    notice = "To display this content from YouTube, you must enable advertisement tracking and audience measurement."
+    assert found(f"President Trump spoke in Caracas. {notice} Maduro said no.") == {
+        ("PER", "Trump"), ("LOC", "Caracas"), ("PER", "Maduro")}
+    assert ("ORG", "YouTube") in found("The video was posted to YouTube on Monday, the ministry said.")
+
+
 def test_offsets_point_at_the_name():
     text = "In Mexico City, Omar García Harfuch met officials from the FBI.\nThe U.S. Embassy said little."
     for span in extract(text):
