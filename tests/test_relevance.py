@@ -409,6 +409,21 @@ def test_a_word_the_first_marks_lacking_a_facet_share_widens_it_however_varied_t
     assert sum("boat" in terms for terms, _ in marks) * 2 < len(marks)
 
 
+def test_a_word_only_part_of_a_facet_s_phrase_may_widen_it():
+    """"boat" in the cartel side's "strike + boat + kill" is no evidence on its own: boat-strike
+    reports that name no drug and no killing, marked on the story, make it the side's evidence.
+    A word that is a facet's evidence alone ("strike") widens nothing."""
+    cartels = relevance.declared_facet("the cartels", ["cartel", "drug", "strike + boat + kill"])
+    action = relevance.declared_facet("action", ["strike", "military"])
+    marks = [relevance.item_terms(t) for t in (
+        "US strike on boat off Venezuela leaves survivors", "Pentagon says strike hit another boat near Venezuela")]
+    learned = {"boat": 1.0, "strike": 1.0, "venezuela": 1.0}
+    facets, widened = relevance._taught_facets((action, cartels), marks, learned)
+    # both marks say Venezuela too, but a place would bring all its news: Venezuela's politics
+    assert widened == {"boat": cartels.name}
+    assert facets[1].found_in(relevance.facet_keys(relevance.item_terms("US strikes another boat", "")))
+
+
 def test_a_word_learned_lightly_does_not_widen_a_facet():
     marks = _marks("US strike on boat in Caribbean kills three", "Hegseth defends second boat strike")
     assert relevance._shared_words(CARTELS, marks, {"boat": relevance.WIDEN_WEIGHT / 2}, set()) == set()

@@ -567,7 +567,9 @@ def _taught_facets(
     cartels), and however many such reports were marked, a facet would hold the next one off."""
     if not facets or len(on_story) < FACET_MARKS:
         return facets, {}
-    taken = {key for facet in facets for key in facet.evidence}
+    # A word already evidence of a facet on its own widens no other; a part of a phrase is not
+    # ("boat" in "strike + drug boat": reports of boat strikes that name no drug still need it).
+    taken = {key for facet in facets for key in facet._words}
     marks = [(terms, facet_keys(terms)) for terms in on_story]  # each mark's keys once, for every facet
     widened, gained = [], {}
     for facet in facets:
@@ -605,9 +607,31 @@ def _shared_words(
             if learned.get(word, 0.0) >= WIDEN_WEIGHT:
                 shared[word] += 1
                 uses = shared[word]  # only a word this mark uses can newly be shared by half
-                if uses >= FACET_MARKS and 2 * uses >= lacking and _facet_key(word) not in taken:
+                if uses >= FACET_MARKS and 2 * uses >= lacking and _facet_key(word) not in taken and not _a_place(word):
                     words.add(word)
     return words
+
+
+def _a_place(word: str) -> bool:
+    """Whether a word names a place or its people: it would widen a facet to all news of that
+    place. Marks on boat strikes off Venezuela made "venezuela" the cartel side's evidence, and
+    Venezuela's politics came on the story (bench/teaching_live.py on dev-top, with the bundled
+    story file as it was before dev-top was tuned on)."""
+    return word in _demonyms() or _known_place(word)
+
+
+def _known_place(word: str) -> bool:
+    from storywatch.store.text.gazetteer import gazetteer, name_key
+
+    known = gazetteer().known.get(name_key(word))
+    return known is not None and known[0] == "LOC"
+
+
+@cache
+def _demonyms() -> frozenset[str]:
+    from storywatch.store.text.cue_words import DEMONYMS
+
+    return frozenset(_stem(word.lower()) for word in DEMONYMS)
 
 
 def _seed_words(relevant: list[Counter[str]]) -> frozenset[str]:
