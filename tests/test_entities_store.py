@@ -61,6 +61,13 @@ def aliases_of(db, name):
     return {row[0] for row in rows}
 
 
+def filed_under(db, article_id, text):
+    """The entities (kind:name) an article's mentions written `text` are filed under."""
+    return {row[0] for row in db.execute(
+        "SELECT e.kind || ':' || e.name FROM mentions m JOIN entities e ON e.id = m.entity_id"
+        " WHERE m.article_id = ? AND m.text = ?", [article_id, text])}
+
+
 def set_on_story(db, article_id, on_story):
     """Mark an article as the story engine would, whatever columns its table has."""
     if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'relevance'").fetchone():
@@ -126,11 +133,7 @@ def test_a_surname_alone_is_the_person_the_same_article_names_in_full(db):
         add(db, "Assembly", f"National Assembly President Jorge Rodriguez spoke. Rodriguez said {n}.", f"https://n.test/j{n}")
     delcy = add(db, "Venezuela", "Interim President Delcy Rodriguez spoke in Caracas. Rodriguez said talks would go on.",
                 "https://n.test/d")
-    named = {row[0] for row in db.execute(
-        "SELECT e.name FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ? AND m.text = 'Rodriguez'",
-        [delcy],
-    )}
-    assert named == {"Delcy Rodriguez"}
+    assert filed_under(db, delcy, "Rodriguez") == {"person:Delcy Rodriguez"}
     assert "Rodriguez" not in names_of(db, "place")
 
 
@@ -145,14 +148,8 @@ def test_a_surname_read_as_an_organisation_before_the_person_was_named_joins_the
     early = add(db, "Venezuela", "", "https://n.test/m1", summary="Talks with Maduro collapsed on Monday.")
     add(db, "Venezuela", "Venezuelan President Nicolas Maduro spoke in Caracas.", "https://n.test/m2")
     later = add(db, "Venezuela", "", "https://n.test/m3", summary="Sanctions on Maduro widened on Friday.")
-
-    def named(article_id):
-        return {row[0] for row in db.execute(
-            "SELECT e.kind || ':' || e.name FROM mentions m JOIN entities e ON e.id = m.entity_id"
-            " WHERE m.article_id = ? AND m.text = 'Maduro'", [article_id])}
-
-    assert named(early) == {"org:Maduro"}  # what was read then stays; the sidebar counts both
-    assert named(later) == {"person:Nicolas Maduro"}
+    assert filed_under(db, early, "Maduro") == {"org:Maduro"}  # what was read then stays
+    assert filed_under(db, later, "Maduro") == {"person:Nicolas Maduro"}
 
 
 def test_a_holiday_is_no_organisation(db):
@@ -163,11 +160,7 @@ def test_a_holiday_is_no_organisation(db):
 def test_a_lone_surname_read_as_an_organisation_is_the_person(db):
     add(db, "Cartels", "Mexican President Claudia Sheinbaum spoke in Mexico City.", "https://n.test/c")
     headline = add(db, "Mexico answers", "", "https://n.test/d", summary="Analysts said Sheinbaum faces pressure.")
-    kinds = {row[0] for row in db.execute(
-        "SELECT e.kind FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ? AND m.text = 'Sheinbaum'",
-        [headline],
-    )}
-    assert kinds == {"person"}
+    assert filed_under(db, headline, "Sheinbaum") == {"person:Claudia Sheinbaum"}
     assert "Sheinbaum" not in names_of(db, "org")
 
 
