@@ -45,6 +45,16 @@ WRITER = textwrap.dedent(
 )
 
 
+# `storywatch` with Ctrl-C working as in a terminal. A process started in the background of a
+# shell without job control (`cmd &` in a script, as a CI runner may start pytest) inherits
+# SIGINT ignored, Python then installs no handler of its own, and the watcher would wait out
+# the test's Ctrl-C for ever (seen once, session 10).
+WITH_CTRL_C = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'storywatch'; runpy.run_module('storywatch.tui.cli', run_name='__main__')"
+)
+
+
 class OtherWriter:
     """A second process that commits a small write every 0.2 s until stopped (at most `limit` s)."""
 
@@ -117,7 +127,7 @@ def test_two_fetches_and_a_listing_at_once(shared):
 def test_fetch_watch_keeps_running_beside_another_writer(shared):
     env = {k: v for k, v in os.environ.items() if not k.startswith("STORYWATCH_")}
     watcher = subprocess.Popen(
-        [sys.executable, "-m", "storywatch.tui.cli", "--db", str(shared), "--story", str(shared.parent / "story.toml"),
+        [sys.executable, "-c", WITH_CTRL_C, "--db", str(shared), "--story", str(shared.parent / "story.toml"),
          "fetch", "--watch"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
