@@ -20,6 +20,7 @@ in this order, each one easy to check by hand:
    surname of a person already seen, is that person: "Trump" or "Sheinbaum" opening a headline
    has no title or first name to tell the extractor it is a person. This holds even when an
    organisation of that name was made before the person was first named in full ("Maduro").
+   So does a full name read as an organisation that is a person's name already ("Delcy Rodriguez").
 7. Before all of these, a surname alone is the person the same article names in full: "Rodriguez"
    after "Delcy Rodriguez" is she, not Jorge Rodriguez, mentioned more often in earlier reports.
 """
@@ -436,8 +437,9 @@ class _Linker:
             ).fetchone()
             return row[0] if row else self._make(kind, canonical)
         name, key = _canonical(kind, written)
-        if kind == "org" and " " not in key and name_key(written) not in gazetteer().known:
-            person = self._person_by_surname(key)  # rule 6, before an organisation read so earlier
+        if kind == "org" and name_key(written) not in gazetteer().known:
+            # rule 6, before an organisation read so earlier
+            person = self._person_by_surname(key) if " " not in key else self._person_named(written)
             if person is not None:
                 return person
         known = self.names.entity(kind, key) if self.names else False
@@ -461,6 +463,14 @@ class _Linker:
         if kind == "person":
             return self._person(name, key)
         return self._make(kind, name)
+
+    def _person_named(self, written: str) -> int | None:
+        """Rule 6 for a full name: the person of exactly this name ("Delcy Rodriguez" read as
+        an organisation, as "<word> <town>" reads like "Real Madrid")."""
+        row = self.db.execute(
+            "SELECT id FROM entities WHERE kind = 'person' AND key = ?", [entity_key("person", written)]
+        ).fetchone()
+        return row[0] if row else None
 
     def _person_by_surname(self, key: str) -> int | None:
         """Rule 6: the person seen in full with this surname, the one mentioned most. A person

@@ -137,6 +137,14 @@ def test_a_surname_alone_is_the_person_the_same_article_names_in_full(db):
     assert "Rodriguez" not in names_of(db, "place")
 
 
+def test_a_full_name_read_as_an_organisation_is_the_person_of_that_name(db):
+    """"Delcy Rodriguez" with no title reads like "Real Madrid" (a word, then a town's name)."""
+    add(db, "Venezuela", "Interim President Delcy Rodriguez spoke in Caracas.", "https://n.test/f1")
+    talks = add(db, "Talks", "", "https://n.test/f2", summary="Talks with Delcy Rodriguez resumed on Monday.")
+    assert filed_under(db, talks, "Delcy Rodriguez") == {"person:Delcy Rodriguez"}
+    assert "Delcy Rodriguez" not in names_of(db, "org")
+
+
 def test_a_town_no_one_is_named_after_stays_a_place(db):
     add(db, "Storm", "The storm reached Rodriguez on Monday, officials said.", "https://n.test/r3")
     assert "Rodriguez" in names_of(db, "place")

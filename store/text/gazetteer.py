@@ -321,6 +321,7 @@ Los Lobos
 Barrio 18
 Morena
 Pemex
+Blue House
 Sedena
 Reuters
 Associated Press|AP
@@ -355,6 +356,8 @@ Instagram
 WhatsApp
 Twitter
 TikTok
+YouTube
+Truth Social
 ByteDance
 Tesla
 SpaceX
