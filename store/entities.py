@@ -27,6 +27,7 @@ in this order, each one easy to check by hand:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
@@ -72,7 +73,15 @@ def canonical_name(kind: str, text: str) -> str:
     known = gazetteer().known.get(name_key(name))
     if known and KINDS[known[0]] == kind:
         return known[1]
+    if kind == "org" and (national := _NATIONAL.match(name)):
+        # "U.S. Coast Guard" is the Coast Guard the gazetteer knows: one entity, not two
+        known = gazetteer().known.get(name_key(name[national.end():]))
+        if known and KINDS[known[0]] == "org":
+            return known[1]
     return name
+
+
+_NATIONAL = re.compile(r"(?:U\.S\.|US|United States|American)\s+(?=\S)")
 
 
 def entity_key(kind: str, name: str) -> str:

@@ -27,6 +27,10 @@ def test_places_and_organisations_go_by_their_canonical_name():
     assert canonical_name("place", "United States") == "United States"
     assert canonical_name("org", "the Pentagon") == "Pentagon"
     assert canonical_name("org", "CJNG") == "Jalisco New Generation Cartel"
+    # the country before a body the gazetteer knows is no part of its name
+    assert canonical_name("org", "U.S. Coast Guard") == canonical_name("org", "Coast Guard") == "Coast Guard"
+    assert canonical_name("org", "US Southern Command") == canonical_name("org", "SOUTHCOM") == "Southern Command"
+    assert canonical_name("org", "American Airlines") == "American Airlines"  # not a body it knows
     assert canonical_name("person", "Mexico's") == "Mexico"  # a person keeps its own words
 
 

@@ -274,6 +274,10 @@ Immigration and Customs Enforcement|ICE
 Customs and Border Protection|CBP
 Border Patrol
 Coast Guard
+Southern Command|SOUTHCOM|Southcom
+Central Command|CENTCOM
+Northern Command|NORTHCOM|Northcom
+UN Security Council|Security Council|U.N. Security Council|United Nations Security Council
 National Guard
 Marine Corps
 Navy
