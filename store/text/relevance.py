@@ -568,7 +568,7 @@ def _taught_facets(
     if not facets or len(on_story) < FACET_MARKS:
         return facets, {}
     # A word already evidence of a facet on its own widens no other; a part of a phrase is not
-    # ("boat" in "strike + drug boat": reports of boat strikes that name no drug still need it).
+    # ("boat" in "strike + boat + kill": reports of boat strikes that name no killing still need it).
     taken = {key for facet in facets for key in facet._words}
     marks = [(terms, facet_keys(terms)) for terms in on_story]  # each mark's keys once, for every facet
     widened, gained = [], {}
