@@ -467,3 +467,15 @@ def test_the_latest_off_story_marks_are_the_ones_kept():
     assert len(kept.reports) == relevance.MARKS_KEPT
     assert "word%d" % (relevance.MARKS_KEPT + 4) in kept.reports[0].rarity  # the latest first
     assert "word0" not in kept.by_word  # the oldest went
+
+
+def test_facets_shown_by_places_alone_are_not_the_story(model):
+    """"US" shows the title's actor half and "Mexico" its target half, but a report naming only
+    the two countries is their other news (trade, migration, water): the story needs one facet
+    shown by what happens or whom it is done to."""
+    talks = verdict(model, "US and Mexico resume talks in Washington", "Officials of the US and Mexico met again.")
+    assert talks.score < 0.5
+    assert "only places named, nothing on what happens" in talks.reasons
+    strikes = verdict(model, "US weighs strikes in Mexico", "Officials of the US and Mexico met again.")
+    assert "only places named, nothing on what happens" not in strikes.reasons
+    assert strikes.raw > talks.raw

@@ -389,6 +389,8 @@ class StoryModel:
     background_count: int = 0
     # The reports the user marked off the story, as their rarer words (`MarkedOff`).
     marked_off: MarkedOff = field(default_factory=lambda: MarkedOff())
+    # The facets' evidence that names a place or its people (`facet_keys` form): see `score`.
+    places: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -554,6 +556,15 @@ def build_model(
         relevant_count=R,
         background_count=background_count,
         marked_off=marked_off(list(off_in_order), background, N, keep=keep, spoken=spoken),
+        places=_place_keys(facets),
+    )
+
+
+def _place_keys(facets: tuple[Facet, ...]) -> frozenset[str]:
+    """The facets' one-term evidence that names places or their people ("US", "Mexico",
+    "Latin American"): all of them words of places, every pair's word too."""
+    return frozenset(
+        key for facet in facets for key in facet._words if all(_a_place(word) for word in key.split())
     )
 
 
@@ -762,11 +773,16 @@ def score(
         # evidence for only one of them is about something else that shares its words.
         keys = opening_keys if opening_keys is not None else facet_keys(terms if opening is None else opening)
         missing = [facet for facet in model.facets if not facet.found_in(keys)]
+        notes = [f"nothing on {facet.name}" for facet in missing]
+        if not missing and model.places and not any(facet.found_in(keys - model.places) for facet in model.facets):
+            # Every facet shown by a place's name alone ("US" and "Mexico"): the two countries'
+            # other news (trade, migration, water) names them as often as the story does.
+            missing = [None]
+            notes.append("only places named, nothing on what happens")
         if missing:
             raw *= MISSING_FACET ** len(missing)
         else:  # facet words the seeds never use ("JSOC", "Leavitt") still show the story
             raw += FACET_BONUS * len(model.facets) / math.sqrt(len(terms))
-        notes = [f"nothing on {facet.name}" for facet in missing]
         matched = _facets_first(matched, model.facets)
     else:
         core = sum(1 for term in model.core if term in terms)
