@@ -479,3 +479,19 @@ def test_facets_shown_by_places_alone_are_not_the_story(model):
     strikes = verdict(model, "US weighs strikes in Mexico", "Officials of the US and Mexico met again.")
     assert "only places named, nothing on what happens" not in strikes.reasons
     assert strikes.raw > talks.raw
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Drug prices fall as military pharmacies expand",  # "drug" in "drug prices"
+        "Earthquake strikes cartel heartland",  # "strikes" in "earthquake strikes"
+        "Drug makers strike deal on lower prices",  # "strike deal", "drug makers"
+    ],
+)
+def test_a_title_s_facet_word_in_its_everyday_other_sense_is_no_evidence(model, title):
+    """Facets read from the title know English's other senses of the story's words (a story
+    file declares its own `unless`): only that facet word showed the facet here."""
+    result = verdict(model, title)
+    assert result.score < 0.5
+    assert any(reason.startswith("nothing on") for reason in result.reasons)

@@ -482,6 +482,22 @@ def key_terms(relevant: list[Counter[str]]) -> dict[str, int]:
     }
 
 
+# Everyday phrases in which a word stories are told with means something else: a trade *war*, a
+# labour *strike*, an earthquake that *strikes*, *drug* prices. Facets read from a story's title
+# take them as `unless` (a story file declares its own): a story made with `new` put drug-pricing
+# deals and tariff rows on a story about cartels (bench/real_quality.py --story new, dev-top).
+# General English, not one story's words; most are the bundled story's own `unless` list.
+OTHER_SENSES = (
+    "trade war", "tariff war", "price war", "culture war", "currency war", "bidding war", "war of words",
+    "hunger strike", "general strike", "workers strike", "labor strike", "labour strike", "strike action",
+    "strike deal", "strikes deal", "strike pricing", "strike agreement", "struck deal",
+    "earthquake strikes", "quake strikes", "storm strikes", "lightning strikes", "strike group",
+    "immigration raid", "ICE raid", "heart attack", "panic attack", "class action", "labor force",
+    "currency intervention", "market intervention",
+    "drug price", "drug pricing", "drug cost", "prescription drug", "generic drug", "obesity drug",
+    "weight-loss drug", "cancer drug", "drug maker", "drug approval", "drug trial", "drug sales",
+)
+
 def build_model(
     relevant: list[Counter[str]],
     background: dict[str, int],
@@ -735,6 +751,9 @@ def title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, fl
     return tuple(frozenset(facet) for facet in facets)
 
 
+_OTHER_SENSES = frozenset(term for phrase in OTHER_SENSES for term in _phrase_terms(phrase) if " " in term)
+
+
 def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, float]) -> tuple[Facet, ...]:
     """The title's facets as evidence: their words, and the key pairs holding them, that weigh
     at least `FACET_EVIDENCE` of the facet's heaviest word ("US" is in every other headline,
@@ -750,7 +769,7 @@ def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dic
         # too seldom to weigh, and a facet without evidence would hold every report off.
         evidence += sorted(word for word in words_of_facet if word not in evidence)
         name = "/".join(sorted(words_of_facet, key=lambda w: -weights.get(w, 0))[:2])
-        found.append(Facet(name, tuple(facet_keys([term]) for term in evidence), words=tuple(evidence)))
+        found.append(Facet(name, tuple(facet_keys([term]) for term in evidence), _OTHER_SENSES, tuple(evidence)))
     return tuple(found)
 
 
