@@ -248,3 +248,12 @@ def test_lower_case_lookup_answers_as_a_scan_of_the_text(text, word):
     small = word.lower()
     scanned = small != word and (f" {small} " in text or f" {small}," in text or f" {small}." in text)
     assert _is_common(word, _LowerWords(text)) == scanned
+
+
+def test_people_who_meet_and_a_prefixed_surname_that_said_are_people():
+    """"Putin met Xi" named two organisations, and "DeSantis said" (a word ending in s at a
+    sentence's start, like "Officials said") nobody."""
+    assert found("Putin met Xi in Beijing.") >= {("PER", "Putin"), ("PER", "Xi")}
+    assert ("PER", "Rubio") in found("The minister held talks with Rubio on Monday.")
+    assert ("PER", "DeSantis") in found("DeSantis said Florida would help.")
+    assert not found("Officials said the plan works. Analysts met the news calmly.")

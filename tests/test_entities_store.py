@@ -149,7 +149,7 @@ def test_a_town_no_one_is_named_after_stays_a_place(db):
 def test_a_surname_read_as_an_organisation_before_the_person_was_named_joins_the_person_after(db):
     """"Maduro" opening headlines was read as an organisation before any report named Nicolas
     Maduro in full; once he is, the next "Maduro" is he, not that early organisation."""
-    early = add(db, "Venezuela", "", "https://n.test/m1", summary="Talks with Maduro collapsed on Monday.")
+    early = add(db, "Venezuela", "", "https://n.test/m1", summary="Pressure on Maduro grew on Monday.")
     add(db, "Venezuela", "Venezuelan President Nicolas Maduro spoke in Caracas.", "https://n.test/m2")
     later = add(db, "Venezuela", "", "https://n.test/m3", summary="Sanctions on Maduro widened on Friday.")
     assert filed_under(db, early, "Maduro") == {"org:Maduro"}  # what was read then stays

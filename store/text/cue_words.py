@@ -192,3 +192,7 @@ Day Week War Summit Conference Expo Fair Marathon Grand Prix Series Tour Trophy 
 
 # Words that follow a name and say it is a person ("Sheinbaum said").
 SAID_WORDS = _words("said says told added wrote asked argued insisted warned stated noted")
+# Words around a name that say people meet: "Putin met Xi", "talks with Sheinbaum". A firm or a
+# government meets too, so they only guess; a name read firmly elsewhere in the text wins.
+MET_WORDS = _words("met meets hosted hosts visited")
+WITH_WORDS = _words("met meets meeting talks talked spoke speaks phoned")

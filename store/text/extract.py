@@ -17,6 +17,7 @@ from storywatch.store.text.cue_words import (
     DEMONYMS,
     LOC_HEADS,
     LOC_STARTS,
+    MET_WORDS,
     MISC_HEADS,
     ORG_CUES,
     ORG_HEADS,
@@ -28,6 +29,7 @@ from storywatch.store.text.cue_words import (
     STOP_WORDS,
     TITLE_HEADS,
     TITLE_MODIFIERS,
+    WITH_WORDS,
 )
 from storywatch.store.text.gazetteer import gazetteer, name_key
 
@@ -270,6 +272,7 @@ def _quoted(work: str, start: int, after: str) -> bool:
 
 # A brand's inner capital ("YouTube", "TikTok", "OpenAI", "BlackRock"), not a surname's
 # ("McConnell", "MacArthur", "DeSantis", "DiCaprio", "LaGuardia", "VanDyke", "DuBois").
+_NAME_PREFIX = re.compile(rf"(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von)[{_UPPER}]")  # "DeSantis", "McManus"
 _BRAND = re.compile(rf"(?!(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von)[{_UPPER}])[{_UPPER}][a-z]+[{_UPPER}]\w*$")
 
 
@@ -317,8 +320,11 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
     # Where the words around it say "a person", a brand's name is the firm ("YouTube says").
     per = "ORG" if _BRAND.match(word) else "PER"
     if sentence_start:
-        # Most capitalised openers are everyday words; "Sheinbaum said" is a person.
-        person = next_word in SAID_WORDS and not word.endswith("s")
+        # Most capitalised openers are everyday words; "Sheinbaum said" is a person, and so is
+        # "DeSantis said", though "Officials said" is not.
+        person = (next_word in SAID_WORDS or next_word in MET_WORDS) and (
+            not word.endswith("s") or _NAME_PREFIX.match(word) is not None
+        )
         _add(found, tokens, per if person else None, _GUESS if person else _GUESS - 1)
     elif key_before in PERSON_CUES or next_word in PERSON_AFTER:
         _add(found, tokens, per, _CUE)
@@ -328,7 +334,9 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
         _add(found, tokens, "ORG", _GUESS)
     elif key_before in PLACE_CUES or key_before in ("of", "to", "from") and _previous_word(work, tokens[0][0] - len(before) - 1).lower() in PLACE_CUES:
         _add(found, tokens, "LOC", _GUESS)
-    elif next_word in SAID_WORDS:
+    elif next_word in SAID_WORDS or next_word in MET_WORDS or key_before in MET_WORDS or (
+        key_before == "with" and _previous_word(work, tokens[0][0] - len(before) - 1).lower() in WITH_WORDS
+    ):
         _add(found, tokens, per, _GUESS)
     else:
         _add(found, tokens, None, _GUESS)

@@ -225,6 +225,7 @@ Nogales
 El Paso
 Laredo
 Davos
+Trinidad
 """)
 
 ORGS = _lines("""
