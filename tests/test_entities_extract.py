@@ -257,3 +257,16 @@ def test_people_who_meet_and_a_prefixed_surname_that_said_are_people():
     assert ("PER", "Rubio") in found("The minister held talks with Rubio on Monday.")
     assert ("PER", "DeSantis") in found("DeSantis said Florida would help.")
     assert not found("Officials said the plan works. Analysts met the news calmly.")
+
+
+def test_a_nickname_in_straight_single_quotes_stays_inside_the_name():
+    """Wire headlines quote nicknames with apostrophes: "Ismael 'El Mayo' Zambada" was a
+    person, a nickname and an organisation."""
+    assert ("PER", "Ismael 'El Mayo' Zambada") in found("Mexican drug kingpin Ismael 'El Mayo' Zambada sentenced in US")
+
+
+def test_a_name_after_a_place_s_possessive_that_acts_is_a_person_and_one_before_a_noun_is_not():
+    assert ("PER", "Maduro") in found("Venezuela's Maduro due back in US court")
+    assert ("PER", "Sheinbaum") in found("Mexico’s Sheinbaum rejects US troops")
+    assert not {name for label, name in found("Iran's Tasnim news agency said so.") if label == "PER"}
+    assert not {name for label, name in found("Drones hit Russia's Rostov port.") if label == "PER"}

@@ -63,7 +63,8 @@ _NAME = (
 )
 # The longer particles first: "del", "der", "den" and "dos" would otherwise be read as "de".
 _CONNECTOR = r"(?:of|for|on)(?:[ \t]the)?|del|der|den|dos|de(?:[ \t]la|[ \t]los|[ \t]las)?|van|von|da|du|bin|and|&"
-_NICKNAME = r"[ \t]+[\"“][^\"”\n]{1,30}[\"”]"  # Joaquín "El Chapo" Guzmán
+# Joaquín "El Chapo" Guzmán; Ismael 'El Mayo' Zambada (a straight quote, so only a Spanish nickname)
+_NICKNAME = r"[ \t]+(?:[\"“][^\"”\n]{1,30}[\"”]|['‘](?:El|La|Los|Las)[ \t][^'’\n]{1,25}['’])"
 # The lookahead only lets the engine give up sooner where no name can start: same matches.
 # After a straight quote only a Spanish nickname or name starts a run ('El Chapo'): a quote
 # is an apostrophe as often, and a quoted slogan ('Block Everything') is no name.
@@ -152,7 +153,8 @@ class RuleExtractor:
         if known:
             _add(found, tokens, known[0], _KNOWN)
             return
-        if len(tokens) > 1 and ('"' in work[tokens[0][1] : tokens[-1][0]] or "“" in work[tokens[0][1] : tokens[-1][0]]):
+        between = work[tokens[0][1] : tokens[-1][0]] if len(tokens) > 1 else ""
+        if between and ('"' in between or "“" in between or " '" in between or "‘" in between):
             _add(found, tokens, "PER", _CUE)
             return
         if words[-1] in MISC_HEADS or words[0] in _MISC_FIRST or (len(words) > 1 and words[-1] in DEMONYMS):
@@ -334,6 +336,8 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
         _add(found, tokens, "ORG", _GUESS)
     elif key_before in PLACE_CUES or key_before in ("of", "to", "from") and _previous_word(work, tokens[0][0] - len(before) - 1).lower() in PLACE_CUES:
         _add(found, tokens, "LOC", _GUESS)
+    elif _place_possessive(before) and _acts(next_word):  # "Venezuela's Maduro due", "China's Xi holds"
+        _add(found, tokens, per, _GUESS)
     elif next_word in SAID_WORDS or next_word in MET_WORDS or key_before in MET_WORDS or (
         key_before == "with" and _previous_word(work, tokens[0][0] - len(before) - 1).lower() in WITH_WORDS
     ):
@@ -575,6 +579,33 @@ def _at_sentence_start(work: str, start: int) -> bool:
         # "Gen." or "U.S." before a name does not end a sentence.
         return not (work[index] == "." and index >= 2 and (work[index - 2] in ". " or work[index - 2].isupper() and work[index - 1].isupper()))
     return False
+
+
+def _place_possessive(word: str) -> bool:
+    """Whether a word is a place's possessive ("Venezuela's"); a firm after one is mostly known
+    to the gazetteer ("Mexico's Pemex"), so an unknown name there is a person."""
+    if not word.endswith(("'s", "’s")):
+        return False
+    known = gazetteer().known.get(name_key(word[:-2]))
+    return known is not None and known[0] == "LOC"
+
+
+# After a place's possessive, a name followed by what it does is a person ("Russia's Putin says");
+# one followed by a noun is a place or a thing there ("Russia's Rostov port", "Iran's Tasnim news").
+_ACTS = frozenset("to due will has is was".split())
+_NOT_ACTS = frozenset("news regions provinces forces officials authorities affairs sales talks".split())
+
+
+def _acts(word: str) -> bool:
+    """Whether the word after a name reads as a headline's verb: said-words, "to", or a
+    present or past tense ("holds", "urged")."""
+    if not word or not word.islower():
+        return False
+    if word in SAID_WORDS or word in MET_WORDS or word in _ACTS:
+        return True
+    if word in _NOT_ACTS or word.endswith("ss"):
+        return False
+    return len(word) > 3 and (word.endswith("s") or word.endswith("ed"))
 
 
 def _previous_word(work: str, start: int) -> str:
