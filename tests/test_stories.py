@@ -205,3 +205,21 @@ async def test_switching_stories_in_the_app_lands_on_the_other_story(data_dir, i
         await pilot.press("S")
         await pilot.press("escape")  # back, no switch
         assert reopened.return_value is None and reopened.screen.story_title == "The second [b]story[/b]"
+
+
+def test_new_writes_the_other_senses_it_reads_into_the_facets_it_offers(data_dir, tmp_path):
+    """A title's facets know "drug prices" is not a drug cartel's news; the commented [[facets]]
+    `new` writes say so as `unless`, so uncommenting them keeps what the story did."""
+    seed = tmp_path / "seed.txt"
+    seed.write_text("Cartels move drugs north\n\n" + "Drug cartels smuggle drugs across the border. " * 5, encoding="utf-8")
+    result = run(data_dir, "new", "cartels", "--seed", str(seed), "--title", "Raids against drug cartels")
+    assert result.returncode == 0, result.stderr
+    story_file = data_dir / "stories" / "cartels" / "story.toml"
+    head, block = story_file.read_text().split("# What the story looks for")
+    offered = [line for line in block.splitlines() if line.startswith("# unless = ")]
+    assert offered and "drug price" in offered[-1] and "trade war" not in offered[-1]
+    uncommented = "\n".join(line[2:] if line.startswith(("# [[facets]]", "# name = ", "# words = ", "# unless = ")) else line
+                            for line in block.splitlines())
+    story_file.write_text(head + "# What the story looks for" + uncommented)
+    declared = load_story(story_file).facets
+    assert "drug price" in declared[-1].unless

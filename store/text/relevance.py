@@ -272,6 +272,7 @@ class Facet:
     phrases: tuple[frozenset[str], ...]  # in `facet_keys` form
     unless: frozenset[str] = frozenset()
     words: tuple[str, ...] = ()  # the phrases as people write them, for saying what the story looks for
+    unless_words: tuple[str, ...] = ()  # `unless` as people write it (a facet read from the title's)
 
     def found_in(self, keys: frozenset[str]) -> bool:
         """Whether an article whose terms have these `facet_keys` gives evidence of the facet."""
@@ -305,12 +306,13 @@ class Facet:
 def declared_facet(name: str, phrases: Iterable[str], unless: Iterable[str] = ()) -> Facet:
     """A facet as a story file declares it: plain words and phrases ("Northern Command"),
     matched in any case, without accents, and in any inflection ("ordered", "targets")."""
-    phrases = tuple(phrases)
+    phrases, unless = tuple(phrases), tuple(unless)
     return Facet(
         name=name,
         phrases=tuple(dict.fromkeys(terms for terms in map(_phrase_terms, phrases) if terms)),
         unless=frozenset(term for phrase in unless for term in _phrase_terms(phrase) if " " in term),
         words=phrases,
+        unless_words=tuple(unless),
     )
 
 
@@ -751,7 +753,11 @@ def title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, fl
     return tuple(frozenset(facet) for facet in facets)
 
 
-_OTHER_SENSES = frozenset(term for phrase in OTHER_SENSES for term in _phrase_terms(phrase) if " " in term)
+def other_senses(words: Iterable[str]) -> list[str]:
+    """The `OTHER_SENSES` phrases holding one of these facet words or a word of their phrases, in
+    any inflection: the `unless` of a facet read from the title, as the story file can say it."""
+    keys = {part for term in facet_keys(content for word in words for content in content_words(word)) for part in term.split()}
+    return [phrase for phrase in OTHER_SENSES if any(part in keys for term in _phrase_terms(phrase) for part in term.split())]
 
 
 def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, float]) -> tuple[Facet, ...]:
@@ -769,7 +775,8 @@ def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dic
         # too seldom to weigh, and a facet without evidence would hold every report off.
         evidence += sorted(word for word in words_of_facet if word not in evidence)
         name = "/".join(sorted(words_of_facet, key=lambda w: -weights.get(w, 0))[:2])
-        found.append(Facet(name, tuple(facet_keys([term]) for term in evidence), _OTHER_SENSES, tuple(evidence)))
+        unless = frozenset(term for phrase in other_senses(evidence) for term in _phrase_terms(phrase) if " " in term)
+        found.append(Facet(name, tuple(facet_keys([term]) for term in evidence), unless, tuple(evidence), other_senses(evidence)))
     return tuple(found)
 
 
