@@ -149,7 +149,11 @@ def test_marking_off_story_applies_to_the_copies_and_retrains(db, story_id):
     assert verdicts[wire] == verdicts[same] == verdicts[rewrite] == 0
     after = story_model.story_state(db, story_id).model
     assert after.weights["cartel"] == before["cartel"]  # the seeds' terms are not unlearned
-    assert after.against  # the marked article's other words now count against
+    # Every word of that copy is the story's own (its facets' and seeds'), so none counts against;
+    # a report with words of its own marked off retrains the story against them.
+    assert not after.against
+    scoring.mark_on_story(db, peso, False, story_id=story_id)
+    assert story_model.story_state(db, story_id).model.against
     scoring.mark_on_story(db, peso, True, story_id=story_id)
     assert db.execute("SELECT on_story, taught FROM relevance WHERE article_id = ?", [peso]).fetchone() == (1, 1)
 
