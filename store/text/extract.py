@@ -274,8 +274,9 @@ def _quoted(work: str, start: int, after: str) -> bool:
 
 # A brand's inner capital ("YouTube", "TikTok", "OpenAI", "BlackRock"), not a surname's
 # ("McConnell", "MacArthur", "DeSantis", "DiCaprio", "LaGuardia", "VanDyke", "DuBois").
-_NAME_PREFIX = re.compile(rf"(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von)[{_UPPER}]")  # "DeSantis", "McManus"
-_BRAND = re.compile(rf"(?!(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von)[{_UPPER}])[{_UPPER}][a-z]+[{_UPPER}]\w*$")
+_SURNAME_PREFIXES = "(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von)"
+_NAME_PREFIX = re.compile(rf"{_SURNAME_PREFIXES}[{_UPPER}]")  # a surname's inner capital
+_BRAND = re.compile(rf"(?!{_SURNAME_PREFIXES}[{_UPPER}])[{_UPPER}][a-z]+[{_UPPER}]\w*$")
 
 
 def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> None:

@@ -310,10 +310,15 @@ def declared_facet(name: str, phrases: Iterable[str], unless: Iterable[str] = ()
     return Facet(
         name=name,
         phrases=tuple(dict.fromkeys(terms for terms in map(_phrase_terms, phrases) if terms)),
-        unless=frozenset(term for phrase in unless for term in _phrase_terms(phrase) if " " in term),
+        unless=_unless_terms(unless),
         words=phrases,
-        unless_words=tuple(unless),
+        unless_words=unless,
     )
+
+
+def _unless_terms(phrases: Iterable[str]) -> frozenset[str]:
+    """The word pairs of `unless` phrases, in `facet_keys` form."""
+    return frozenset(term for phrase in phrases for term in _phrase_terms(phrase) if " " in term)
 
 
 def _phrase_terms(phrase: str) -> frozenset[str]:
@@ -499,6 +504,7 @@ OTHER_SENSES = (
     "drug price", "drug pricing", "drug cost", "prescription drug", "generic drug", "obesity drug",
     "weight-loss drug", "cancer drug", "drug maker", "drug approval", "drug trial", "drug sales",
 )
+
 
 def build_model(
     relevant: list[Counter[str]],
@@ -775,8 +781,8 @@ def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dic
         # too seldom to weigh, and a facet without evidence would hold every report off.
         evidence += sorted(word for word in words_of_facet if word not in evidence)
         name = "/".join(sorted(words_of_facet, key=lambda w: -weights.get(w, 0))[:2])
-        unless = frozenset(term for phrase in other_senses(evidence) for term in _phrase_terms(phrase) if " " in term)
-        found.append(Facet(name, tuple(facet_keys([term]) for term in evidence), unless, tuple(evidence), other_senses(evidence)))
+        senses = tuple(other_senses(evidence))
+        found.append(Facet(name, tuple(facet_keys([term]) for term in evidence), _unless_terms(senses), tuple(evidence), senses))
     return tuple(found)
 
 
@@ -800,13 +806,15 @@ def score(
         keys = opening_keys if opening_keys is not None else facet_keys(terms if opening is None else opening)
         missing = [facet for facet in model.facets if not facet.found_in(keys)]
         notes = [f"nothing on {facet.name}" for facet in missing]
+        lacking = len(missing)
         if not missing and model.places and not any(facet.found_in(keys - model.places) for facet in model.facets):
             # Every facet shown by a place's name alone ("US" and "Mexico"): the two countries'
-            # other news (trade, migration, water) names them as often as the story does.
-            missing = [None]
+            # other news (trade, migration, water) names them as often as the story does, so
+            # it counts as lacking one facet.
+            lacking = 1
             notes.append("only places named, nothing on what happens")
-        if missing:
-            raw *= MISSING_FACET ** len(missing)
+        if lacking:
+            raw *= MISSING_FACET ** lacking
         else:  # facet words the seeds never use ("JSOC", "Leavitt") still show the story
             raw += FACET_BONUS * len(model.facets) / math.sqrt(len(terms))
         matched = _facets_first(matched, model.facets)
