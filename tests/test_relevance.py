@@ -495,3 +495,16 @@ def test_a_title_s_facet_word_in_its_everyday_other_sense_is_no_evidence(model, 
     result = verdict(model, title)
     assert result.score < 0.5
     assert any(reason.startswith("nothing on") for reason in result.reasons)
+
+
+def test_a_title_s_country_or_its_people_stand_for_every_name_the_country_goes_by():
+    """"American military" in a title is the "US military" of the headlines; "Latin American" is
+    not the United States."""
+    actor, target = relevance.title_facets("American military against drug cartels in Mexico", seed_counts(), {})
+    assert {"usa", "america", "american"} <= actor and "mexico" in target
+    _, latin = relevance.title_facets("US military action against Latin American drug cartels", seed_counts(), {})
+    assert "usa" not in latin
+    model = relevance.build_model(seed_counts(), {}, 0, title="American military against drug cartels in Mexico")
+    actor_facet = model.facets[0]
+    assert actor_facet.found_in(relevance.facet_keys(relevance.item_terms("US strikes cartel camp")))
+    assert not actor_facet.found_in(relevance.facet_keys(relevance.item_terms("Storms across Latin America")))

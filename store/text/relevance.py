@@ -740,6 +740,13 @@ def title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, fl
     ]
     if not all(halves):
         return ()
+    # A place is written many ways: "American" in the title is "US" and "America" in the news.
+    # Its other names are evidence, but do not gather the words the seeds write beside them
+    # ("relations" beside "Mexico" would make every US-China relations headline the story's).
+    names = [
+        {name for before, word in zip(["", *part], part) if before not in _REGION_WORDS for name in _names_of_place(word)}
+        for part in (tokens[:cut], tokens[cut + 1 :])
+    ]
     totals: Counter[str] = Counter()
     for counts in relevant:
         totals.update(counts)
@@ -756,7 +763,7 @@ def title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, fl
         others = max((b for i, b in enumerate(beside) if i != best), default=0)
         if beside[best] >= FACET_BESIDE and beside[best] >= FACET_MARGIN * others:
             facets[best].add(term)
-    return tuple(frozenset(facet) for facet in facets)
+    return tuple(frozenset(facet | more) for facet, more in zip(facets, names))
 
 
 def other_senses(words: Iterable[str]) -> list[str]:
@@ -764,6 +771,47 @@ def other_senses(words: Iterable[str]) -> list[str]:
     any inflection: the `unless` of a facet read from the title, as the story file can say it."""
     keys = {part for term in facet_keys(content for word in words for content in content_words(word)) for part in term.split()}
     return [phrase for phrase in OTHER_SENSES if any(part in keys for term in _phrase_terms(phrase) for part in term.split())]
+
+
+# "Latin American", "Central American": a region's people, not the country's.
+_REGION_WORDS = frozenset("latin central south north".split())
+# Where "America" is not the United States: the unless of a facet that has it.
+_AMERICAS = ("Latin America", "Central America", "South America", "North America", "Gulf of America")
+# Demonyms whose country starts otherwise (the rest share its first four letters: "Mexican").
+_DEMONYM_COUNTRY = {
+    "american": "United States", "french": "France", "spanish": "Spain", "spaniard": "Spain",
+    "dutch": "Netherlands", "swiss": "Switzerland", "filipino": "Philippines", "british": "United Kingdom",
+    "briton": "United Kingdom", "english": "United Kingdom", "scottish": "United Kingdom", "welsh": "United Kingdom",
+}
+
+
+def _names_of_place(word: str) -> frozenset[str]:
+    """The one-word names a country goes by ("usa", "america"), for a title word that names it
+    or its people ("us", "american"); none for any other word."""
+    countries, by_word = _countries()
+    country = by_word.get(_stem(word))
+    if country is None and word in _demonyms():
+        country = _DEMONYM_COUNTRY.get(_stem(word))
+        if country is None and len(word) >= 4:
+            starts = {name for name in countries if name.lower().startswith(word[:4])}
+            country = starts.pop() if len(starts) == 1 else None
+    return countries.get(country, frozenset())
+
+
+@cache
+def _countries() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    """Each country's one-word names as article terms, and the country of each such word."""
+    from storywatch.store.text import gazetteer_data as data
+    from storywatch.store.text.gazetteer import PLACE_ALIASES
+
+    written = {country: (country,) for country in data.COUNTRIES.splitlines()}
+    written.update((line.split("|")[0], tuple(line.split("|"))) for line in PLACE_ALIASES if line.split("|")[0] in written)
+    countries = {
+        country: frozenset(terms[0] for terms in map(content_words, names) if len(terms) == 1)
+        for country, names in written.items()
+    }
+    by_word = {term: country for country, terms in countries.items() for term in terms}
+    return countries, by_word
 
 
 def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, float]) -> tuple[Facet, ...]:
@@ -781,7 +829,7 @@ def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dic
         # too seldom to weigh, and a facet without evidence would hold every report off.
         evidence += sorted(word for word in words_of_facet if word not in evidence)
         name = "/".join(sorted(words_of_facet, key=lambda w: -weights.get(w, 0))[:2])
-        senses = tuple(other_senses(evidence))
+        senses = tuple(other_senses(evidence)) + (_AMERICAS if "america" in evidence else ())
         found.append(Facet(name, tuple(facet_keys([term]) for term in evidence), _unless_terms(senses), tuple(evidence), senses))
     return tuple(found)
 
