@@ -735,9 +735,8 @@ def title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, fl
     cut = next((i for i, w in enumerate(tokens) if w in RELATION_WORDS and 0 < i < len(tokens) - 1), None)
     if cut is None:
         return ()
-    halves = [
-        {_stem(w) for w in part if w not in STOPWORDS and not w.isdigit()} for part in (tokens[:cut], tokens[cut + 1 :])
-    ]
+    parts = (tokens[:cut], tokens[cut + 1 :])
+    halves = [{_stem(w) for w in part if w not in STOPWORDS and not w.isdigit()} for part in parts]
     if not all(halves):
         return ()
     # A place is written many ways: "American" in the title is "US" and "America" in the news.
@@ -745,7 +744,7 @@ def title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, fl
     # ("relations" beside "Mexico" would make every US-China relations headline the story's).
     names = [
         {name for before, word in zip(["", *part], part) if before not in _REGION_WORDS for name in _names_of_place(word)}
-        for part in (tokens[:cut], tokens[cut + 1 :])
+        for part in parts
     ]
     totals: Counter[str] = Counter()
     for counts in relevant:
@@ -805,7 +804,9 @@ def _countries() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
     from storywatch.store.text.gazetteer import PLACE_ALIASES
 
     written = {country: (country,) for country in data.COUNTRIES.splitlines()}
-    written.update((line.split("|")[0], tuple(line.split("|"))) for line in PLACE_ALIASES if line.split("|")[0] in written)
+    for names in (tuple(line.split("|")) for line in PLACE_ALIASES):
+        if names[0] in written:
+            written[names[0]] = names
     countries = {
         country: frozenset(terms[0] for terms in map(content_words, names) if len(terms) == 1)
         for country, names in written.items()
