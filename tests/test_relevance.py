@@ -502,6 +502,8 @@ def test_a_title_s_country_or_its_people_stand_for_every_name_the_country_goes_b
     not the United States."""
     actor, target = relevance.title_facets("American military against drug cartels in Mexico", seed_counts(), {})
     assert {"usa", "america", "american"} <= actor and "mexico" in target
+    plural, _ = relevance.title_facets("Americans against drug cartels in Mexico", seed_counts(), {})
+    assert "usa" in plural
     _, latin = relevance.title_facets("US military action against Latin American drug cartels", seed_counts(), {})
     assert "usa" not in latin
     model = relevance.build_model(seed_counts(), {}, 0, title="American military against drug cartels in Mexico")

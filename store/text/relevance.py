@@ -788,11 +788,12 @@ def _names_of_place(word: str) -> frozenset[str]:
     """The one-word names a country goes by ("usa", "america"), for a title word that names it
     or its people ("us", "american"); none for any other word."""
     countries, by_word = _countries()
-    country = by_word.get(_stem(word))
-    if country is None and word in _demonyms():
-        country = _DEMONYM_COUNTRY.get(_stem(word))
-        if country is None and len(word) >= 4:
-            starts = {name for name in countries if name.lower().startswith(word[:4])}
+    stem = _stem(word)  # "Americans" is "American"
+    country = by_word.get(stem)
+    if country is None and stem in _demonyms():
+        country = _DEMONYM_COUNTRY.get(stem)
+        if country is None and len(stem) >= 4:
+            starts = {name for name in countries if name.lower().startswith(stem[:4])}
             country = starts.pop() if len(starts) == 1 else None
     return countries.get(country, frozenset())
 
