@@ -286,23 +286,23 @@ def test_the_headline_migration_fills_in_stored_articles(tmp_path):
     db.conn.close()
 
 
-MARIJUANA = ArticleRecord(
-    title="Trump expected to sign executive order reclassifying marijuana, easing restrictions on the drug",
-    url="https://apnews.com/article/marijuana-order-1", source="AP", published_at="2025-12-17T10:00:00Z",
+JUDGE = ArticleRecord(
+    title="US judge found guilty of helping Mexican migrant evade immigration agents",
+    url="https://apnews.com/article/judge-migrant-verdict", source="AP", published_at="2025-12-18T20:00:00Z",
 )
-MARIJUANA_SIGNED = ArticleRecord(
-    title="Trump signs executive order easing marijuana restrictions by reclassifying the drug",
-    url="https://www.cbsnews.com/news/marijuana-order-signed", source="CBS News", published_at="2025-12-18T20:00:00Z",
+JUDGE_LATER = ArticleRecord(
+    title="Wisconsin judge found guilty of helping Mexican migrant evade US immigration agents",
+    url="https://www.cbsnews.com/news/judge-guilty-migrant", source="CBS News", published_at="2025-12-19T10:00:00Z",
 )
 
 
 def test_a_report_like_one_marked_off_arrives_off_the_story_with_the_mark_in_its_reasons(db, story_id):
     """Two outlets on the same off-story event, a day apart, as in Google News' top stories
     (bench/data/real_dev_top2.jsonl): with the first marked off, the second arrives off too."""
-    first, = ingest(db, MARIJUANA)
-    assert row(db, first)[4] == 1  # Trump, an order, a drug: every facet of the story file
+    first, = ingest(db, JUDGE)
+    assert row(db, first)[4] == 1  # the US, a guilty verdict, Mexican: every facet of the story file
     scoring.mark_on_story(db, first, False, story_id=story_id)
-    second, = ingest(db, MARIJUANA_SIGNED)
+    second, = ingest(db, JUDGE_LATER)
     on_story, reasons = row(db, second)[4:6]
     assert on_story == 0
     assert any(reason.startswith("like a report marked off the story") for reason in json.loads(reasons))

@@ -385,6 +385,49 @@ def test_an_unless_name_cancels_a_phrase_that_holds_its_words_too():
     assert not boats.found_in(keys("Trump orders US carrier strike group to Caribbean"))
 
 
+def test_an_unless_with_context_cancels_the_word_alone_and_leaves_its_phrases():
+    """"drug + marijuana": beside marijuana a drug is a pastime, not the cartels' trade; "drug
+    trafficking" is the trade whatever else the report names."""
+    cartels = relevance.declared_facet("the cartels", ["drug", "drug trafficking"], unless=["drug + marijuana"])
+    keys = lambda title: relevance.facet_keys(relevance.item_terms(title, ""))  # noqa: E731
+    assert cartels.found_in(keys("US strike on drug boat kills three"))
+    assert not cartels.found_in(keys("Trump signs order reclassifying marijuana as a less dangerous drug"))
+    assert cartels.found_in(keys("Marijuana and cocaine seized in US drug trafficking raid"))
+    assert not cartels.unless, "a context phrase is no pair to cancel: 'drug' beside any 'marijuana' only"
+    # The context is the first part's only: "marijuana" is no evidence to cancel, and a facet
+    # of marijuana keeps its word beside a drug.
+    pastime = relevance.declared_facet("cannabis", ["marijuana"], unless=["drug + marijuana"])
+    assert pastime.found_in(keys("Marijuana reclassified as a less dangerous drug"))
+
+
+def test_a_facet_word_shows_in_its_inflections_not_in_the_words_made_from_its_stem():
+    """Snowball cuts "directive" and "directly" alike to "direct": a "direct-to-consumer drug
+    site" showed a presidential directive. Inflections, adverbs and adjectives still fold."""
+    action = relevance.declared_facet("action", ["directive", "invasion", "operation", "alleged", "Democrats", "order"])
+    keys = lambda title: relevance.facet_keys(relevance.item_terms(title, ""))  # noqa: E731
+    assert not action.found_in(keys("White House launches direct-to-consumer drug site"))
+    assert not action.found_in(keys("Invasive beetles spread across Texas"))
+    assert not action.found_in(keys("Airline to operate more flights"))
+    for title in (
+        "Trump signs secret directives on cartels",
+        "Boat allegedly carried drugs",
+        "Democratic senators demand strike video",
+        "Pentagon ordered the strike",
+        "Military operations near Venezuela",
+    ):
+        assert action.found_in(keys(title)), title
+
+
+def test_a_title_s_drug_beside_a_medicine_word_is_no_evidence():
+    """A story made with `new` reads "drug" from its title; the White House's drug orders
+    (marijuana, Medicare prices) name it beside words of the other senses."""
+    model = relevance.build_model(seed_counts(), {}, 0, title=TITLE)
+    target = next(facet for facet in model.facets if "drug" in facet.words)
+    assert "drug + marijuana" in target.unless_words
+    assert target.found_in(relevance.facet_keys(relevance.item_terms("US targets drug smugglers")))
+    assert not target.found_in(relevance.facet_keys(relevance.item_terms("Medicare to cover new drug")))
+
+
 def _marks(*titles):
     terms = [relevance.item_terms(title) for title in titles]
     return [(t, relevance.facet_keys(t)) for t in terms]

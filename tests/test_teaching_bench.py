@@ -60,8 +60,8 @@ def test_the_reading_user_marks_the_mistakes_they_can_see_in_arrival_order(tmp_p
     counted are those the reports had as they arrived (a marked one, wrong, stays counted wrong)."""
     live = _teaching_live()
     reports = [
-        _report(1, "Trump expected to sign executive order reclassifying marijuana, easing restrictions on the drug", False, 17),
-        _report(2, "Trump signs executive order easing marijuana restrictions by reclassifying the drug", False, 18),
+        _report(1, "US judge found guilty of helping Mexican migrant evade immigration agents", False, 17),
+        _report(2, "Wisconsin judge found guilty of helping Mexican migrant evade US immigration agents", False, 18),
         _report(3, "Mexico's peso rallies as inflation cools", False, 19),
     ]
     arrived, marked = live.follow(reports, tmp_path / "none.db", 0, sees_misses=False)

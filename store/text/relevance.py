@@ -15,7 +15,8 @@ facet in its headline and first sentence (`opening_terms`: where a report says w
 about; background further down does not count) keeps only `MISSING_FACET`
 of its score for each facet it lacks, and its reasons say what it lacks; one with evidence for
 every facet gains `FACET_BONUS` per facet, as if each were a key word (facet words the seeds
-never use, like "JSOC", still count). Facet words match in any inflection (Snowball stems).
+never use, like "JSOC", still count). Facet words match in any inflection (Snowball stems),
+not in the other words their stem makes ("direct" is no "directive": `_inflected_key`).
 
 The user teaches by marking articles. Marks never change the seeds' own terms; the other words
 of marked articles become evidence for (on-story) or against (off-story), weighed the same way
@@ -266,20 +267,29 @@ class Facet:
     """One of the things the story is about at once (who acts, what they do, to whom, where):
     an on-story article gives evidence for every facet. Evidence is any of its phrases, each a
     set of terms that must all be present; a term of `unless` cancels the words inside it, alone
-    or in a phrase ("new mexico" is not evidence of Mexico)."""
+    or in a phrase ("new mexico" is not evidence of Mexico). An `unless` phrase with parts joined
+    by "+" is context (`unless_with`): where all its parts are, its first part is no evidence on
+    its own ("drug + marijuana": the drug is a pastime), though phrases holding it still are
+    ("drug trafficking" is the trade whatever else the report says)."""
 
     name: str
     phrases: tuple[frozenset[str], ...]  # in `facet_keys` form
     unless: frozenset[str] = frozenset()
     words: tuple[str, ...] = ()  # the phrases as people write them, for saying what the story looks for
     unless_words: tuple[str, ...] = ()  # `unless` as people write it (a facet read from the title's)
+    unless_with: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()  # (first part's words, all the terms)
 
     def found_in(self, keys: frozenset[str]) -> bool:
         """Whether an article whose terms have these `facet_keys` gives evidence of the facet."""
         # The few `unless` terms present, found by one C-level intersection (most articles have none).
         present = self.unless.intersection(keys) if self.unless else None
         cancelled = {word for term in present for word in term.split()} if present else _NOTHING
-        if (self._words & keys) - cancelled:
+        alone = cancelled  # words that are no evidence on their own here
+        if self.unless_with:
+            context = [first for first, terms in self.unless_with if terms <= keys]
+            if context:
+                alone = set(cancelled).union(*context)
+        if (self._words & keys) - alone:
             return True
         if not cancelled:  # the usual case: a subset test per phrase, looped in C
             return any(map(keys.issuperset, self._phrases))
@@ -313,12 +323,25 @@ def declared_facet(name: str, phrases: Iterable[str], unless: Iterable[str] = ()
         unless=_unless_terms(unless),
         words=phrases,
         unless_words=unless,
+        unless_with=_unless_with(unless),
     )
 
 
 def _unless_terms(phrases: Iterable[str]) -> frozenset[str]:
-    """The word pairs of `unless` phrases, in `facet_keys` form."""
-    return frozenset(term for phrase in phrases for term in _phrase_terms(phrase) if " " in term)
+    """The word pairs of `unless` phrases, in `facet_keys` form (a phrase with "+" is a set of
+    `_unless_with`, not pairs)."""
+    return frozenset(term for phrase in phrases if "+" not in phrase for term in _phrase_terms(phrase) if " " in term)
+
+
+def _unless_with(phrases: Iterable[str]) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """The `unless` phrases whose parts are joined by "+" ("drug + marijuana"): the words of the
+    first part, which are no evidence on their own where all the phrase's terms are."""
+    found = []
+    for phrase in phrases:
+        if "+" in phrase and (terms := _phrase_terms(phrase)):
+            first = {word for term in _phrase_terms(phrase.split("+")[0]) for word in term.split()}
+            found.append((frozenset(first), terms))
+    return tuple(found)
 
 
 def _phrase_terms(phrase: str) -> frozenset[str]:
@@ -349,9 +372,9 @@ def _snowball(word: str) -> str:
 
 
 def facet_keys(terms: Iterable[str]) -> frozenset[str]:
-    """Terms with every word reduced to its Snowball stem: a facet names a thing, and "ordered",
-    "orders" and "order" all show it. (The weights keep the finer terms: "operators" and
-    "operations" are different evidence there.)"""
+    """Terms with every word in its `_inflected_key` form: a facet names a thing, and "ordered",
+    "orders" and "order" all show it, while "directly" is no "directive". (The weights keep the
+    finer terms: "operators" and "operations" are different evidence there.)"""
     terms = terms if isinstance(terms, (list, tuple, set, frozenset)) else list(terms)
     found = list(map(_FACET_KEYS.get, terms))  # one C loop over the cache; a term not met yet is None
     if None in found:
@@ -370,8 +393,29 @@ def _facet_key(term: str) -> str:
     if key is None:
         if len(_FACET_KEYS) >= _FACET_CACHE:
             _FACET_KEYS.clear()
-        key = _FACET_KEYS[term] = " ".join(_snowball(word) for word in term.split())
+        key = _FACET_KEYS[term] = " ".join(map(_inflected_key, term.split()))
     return key
+
+
+# Endings Snowball takes off that make another word, not another form of the same one: it cuts
+# "directive", "direction" and "directly"... to "direct", so a "direct-to-consumer drug site"
+# showed the action of a presidential directive (bench/data/real_dev_top2.jsonl), and an
+# "invasive" species an invasion. Inflections ("ordered", "striking"), adverbs ("allegedly")
+# and adjectives ("Democratic") still fold into their word.
+_DERIVATIONS = frozenset(("ive", "ion", "ation", "ition", "ity", "ment", "ement"))
+
+
+def _inflected_key(word: str) -> str:
+    """A word's Snowball stem, unless Snowball took off one of `_DERIVATIONS`: then the word
+    less its own inflection ("directive", "operation" stay apart from "direct" and "operate";
+    "operated" is "operate")."""
+    stem = _snowball(word)
+    if not word.endswith(("e", "n", "y", "t")) or word[len(stem):] not in _DERIVATIONS or not word.startswith(stem):
+        return stem
+    for inflection in ("ing", "ed", "e"):
+        if word.endswith(inflection) and len(word) > len(inflection) + 3:
+            return word[: -len(inflection)]
+    return word
 
 
 @dataclass(frozen=True)
@@ -449,7 +493,7 @@ def marked_off(
     for terms in reversed(marked[-MARKS_KEPT:]):
         rarity = {}
         for term in terms:
-            if " " in term or term.startswith(ENTITY_PREFIX) or term in spoken or (keep and _snowball(term) in keep):
+            if " " in term or term.startswith(ENTITY_PREFIX) or term in spoken or (keep and _facet_key(term) in keep):
                 continue
             weight = math.log(N / (1 + background.get(term, 0)))
             if weight > NEAR_RARE:
@@ -494,6 +538,10 @@ def key_terms(relevant: list[Counter[str]]) -> dict[str, int]:
 # take them as `unless` (a story file declares its own): a story made with `new` put drug-pricing
 # deals and tariff rows on a story about cartels (bench/real_quality.py --story new, dev-top).
 # General English, not one story's words; most are the bundled story's own `unless` list.
+DRUG_CONTEXT = (
+    "marijuana", "cannabis", "pharmaceutical", "pharmacy", "drugmaker", "FDA", "Medicare", "Medicaid",
+    "medicine", "medication", "patients",
+)
 OTHER_SENSES = (
     "trade war", "tariff war", "price war", "culture war", "currency war", "bidding war", "war of words",
     "hunger strike", "general strike", "workers strike", "labor strike", "labour strike", "strike action",
@@ -503,6 +551,8 @@ OTHER_SENSES = (
     "currency intervention", "market intervention",
     "drug price", "drug pricing", "drug cost", "prescription drug", "generic drug", "obesity drug",
     "weight-loss drug", "cancer drug", "drug maker", "drug approval", "drug trial", "drug sales",
+    # a drug beside these is a medicine or a pastime ("Trump reclassifies marijuana")
+    *(f"drug + {context}" for context in DRUG_CONTEXT),
 )
 
 
@@ -713,7 +763,7 @@ def marked_weights(
     K = len(marked)
     found = {}
     for term, k in in_marked.items():
-        if keep and _snowball(term) in keep:
+        if keep and _facet_key(term) in keep:
             continue
         weight = math.log(((k + 0.5) / (K + 1)) / _background_rate(term, background, N))
         if weight > 0:
@@ -769,7 +819,10 @@ def other_senses(words: Iterable[str]) -> list[str]:
     """The `OTHER_SENSES` phrases holding one of these facet words or a word of their phrases, in
     any inflection: the `unless` of a facet read from the title, as the story file can say it."""
     keys = {part for term in facet_keys(content for word in words for content in content_words(word)) for part in term.split()}
-    return [phrase for phrase in OTHER_SENSES if any(part in keys for term in _phrase_terms(phrase) for part in term.split())]
+    return [
+        phrase for phrase in OTHER_SENSES
+        if any(part in keys for term in _phrase_terms(phrase.split("+")[0]) for part in term.split())
+    ]
 
 
 # "Latin American", "Central American": a region's people, not the country's.
@@ -832,7 +885,10 @@ def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dic
         evidence += sorted(word for word in words_of_facet if word not in evidence)
         name = "/".join(sorted(words_of_facet, key=lambda w: -weights.get(w, 0))[:2])
         senses = tuple(other_senses(evidence)) + (_AMERICAS if "america" in evidence else ())
-        found.append(Facet(name, tuple(facet_keys([term]) for term in evidence), _unless_terms(senses), tuple(evidence), senses))
+        found.append(Facet(
+            name, tuple(facet_keys([term]) for term in evidence), _unless_terms(senses), tuple(evidence), senses,
+            _unless_with(senses),
+        ))
     return tuple(found)
 
 
