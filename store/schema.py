@@ -535,3 +535,17 @@ def m015_band_index(db: Database) -> None:
         ALTER TABLE signature_band_keys RENAME TO signature_bands;
         """
     )
+
+
+@migrations()
+def m016_rescore_for_facet_rules(db: Database) -> None:
+    """Every story's stored verdicts scored again once, by the rules of this version: a word
+    made from a facet word's stem no longer shows the facet ("direct" is no "directive"),
+    `unless` phrases may name context ("drug + marijuana"), and a title's facets know the
+    other senses of news words and the names of its countries. No table changes: the rescore a
+    changed story file asks for (`stories.rescore_from`, `scoring.resume_rescore`) runs at the
+    next command or in the dashboard, and resumes if cut short."""
+    db.execute(
+        "UPDATE stories SET rescore_from = 0 WHERE rescore_from IS NULL"
+        " AND EXISTS (SELECT 1 FROM articles WHERE kind = 'feed')"
+    )

@@ -444,3 +444,40 @@ def test_the_bundled_story_takes_a_drug_boat_strike_as_the_us_acting(tmp_path):
         for article in result.new_ids
     ]
     assert flags == [1, 0, 0]
+
+
+def test_a_file_from_before_the_new_facet_rules_is_rescored_once(tmp_path):
+    """m016: verdicts stored by older rules are scored again by this version's. Here a stored
+    verdict as the old stemming gave it: a "direct-to-consumer" drug site showed the action of
+    a "directive"."""
+    (tmp_path / "one.txt").write_text("Directive Signed\n\nTrump signs a directive on drug cartels in Mexico.")
+    facets = '[[facets]]\nname = "action"\nwords = ["directive", "strike"]\n'
+    head = '[story]\nname = "local"\ntitle = "Directive"\nseeds = ["*.txt"]\n'
+    path = tmp_path / "story.db"
+    old = open_db(path)
+    story_id = ensure_story(old, load_story(write_story(tmp_path, head + facets)))
+    site, strike = ingest_items(old, [
+        ArticleRecord(title="White House launches direct-to-consumer drug site", url="https://example.com/site"),
+        ArticleRecord(title="Pentagon strike on drug cartels in Mexico", url="https://example.com/strike"),
+    ]).new_ids
+    verdict = "SELECT on_story FROM relevance WHERE article_id = ?"
+    assert old.execute(verdict, [site]).fetchone()[0] == 0
+    strike_score = old.execute("SELECT score FROM relevance WHERE article_id = ?", [strike]).fetchone()[0]
+    with old.atomic():  # back to the file as m015 left it, with the old rules' verdict
+        old.execute("UPDATE relevance SET on_story = 1, score = 0.9 WHERE article_id = ?", [site])
+        old.execute("DELETE FROM _sqlite_migrations WHERE name = 'm016_rescore_for_facet_rules'")
+    old.conn.close()
+    db = open_db(path)
+    assert scoring.pending_rescore(db, story_id) == 3  # the seed and both reports
+    scoring.resume_rescore(db, story_id)
+    assert db.execute(verdict, [site]).fetchone()[0] == 0
+    assert db.execute("SELECT score FROM relevance WHERE article_id = ?", [strike]).fetchone()[0] == strike_score
+    db.conn.close()
+    assert scoring.pending_rescore(open_db(path), story_id) == 0  # once: the migration is applied
+
+
+def test_a_new_database_has_nothing_to_rescore_after_the_migrations(tmp_path):
+    (tmp_path / "one.txt").write_text("Strikes Planned\n\nThe Pentagon plans strikes on cartels in Mexico.")
+    db = open_db(tmp_path / "story.db")
+    story_id = ensure_story(db, load_story(write_story(tmp_path, '[story]\nname = "local"\ntitle = "Strikes"\nseeds = ["*.txt"]\n')))
+    assert scoring.pending_rescore(db, story_id) == 0

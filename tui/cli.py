@@ -33,8 +33,9 @@ class Context:
     def open(self, rescore: bool = True, write: bool = True):
         """Open the database and make sure the story and its seeds are in it.
 
-        When the story's facets changed, stored articles are rescored here (`rescore`), or by
-        the dashboard in a worker. A command that must `write` refuses a read-only file."""
+        When the story's facets (or storywatch's relevance rules) changed, stored articles are
+        rescored here (`rescore`), or by the dashboard in a worker. A command that must `write`
+        refuses a read-only file."""
         from storywatch.store.db import StoreError, open_db
         from storywatch.store.story import ensure_story, rescore_waiting
 
@@ -48,7 +49,7 @@ class Context:
 
             pending = pending_rescore(db, story_id)
             if pending >= RESCORE_NOTICE:
-                _echo(f"the story's facets changed: rescoring {pending:,} stored articles…", err=True)
+                _echo(f"the story's facets or relevance rules changed: rescoring {pending:,} stored articles…", err=True)
             if pending:
                 resume_rescore(db, story_id)
         return db, story

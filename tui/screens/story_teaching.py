@@ -34,13 +34,14 @@ class Teaching:
 
     @work(thread=True, group="teach", exit_on_error=False)
     def finish_rescore(self) -> None:
-        """The story file's facets changed: every stored article is scored again, in batches
-        that let the fetcher and this screen go on (and resume next time if cut short)."""
+        """The story file's facets (or the relevance rules) changed: every stored article is
+        scored again, in batches that let the fetcher and this screen go on (and resume next
+        time if cut short)."""
         db = open_db(self.app.db_path, migrate=False)
         try:
             pending = pending_rescore(db, self.story_id)
             self.app.call_from_thread(
-                self.notify, f"The story's facets changed: rescoring {pending:,} stored articles…", timeout=4
+                self.notify, f"The story's facets or relevance rules changed: rescoring {pending:,} stored articles…", timeout=4
             )
             worker = get_current_worker()  # quitting cancels it: the rescore stops after its batch
             rescored = resume_rescore(db, self.story_id, stop=lambda: worker.is_cancelled)
