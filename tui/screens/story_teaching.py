@@ -54,7 +54,7 @@ class Teaching:
     def _rescored(self, rescored: int) -> None:
         self.load_view()
         self._entities_stale = True
-        self.notify(f"Rescored {rescored:,} articles for the story's facets.", timeout=4)
+        self.notify(f"Rescored {rescored:,} articles: their verdicts are up to date.", timeout=4)
 
     @work(thread=True, group="teach", exit_on_error=False)
     def teach(self, row: StoryRow, on_story: bool) -> None:
