@@ -23,6 +23,9 @@ in this order, each one easy to check by hand:
    So does a full name read as an organisation that is a person's name already ("Delcy Rodriguez").
 7. Before all of these, a surname alone is the person the same article names in full: "Rodriguez"
    after "Delcy Rodriguez" is she, not Jorge Rodriguez, mentioned more often in earlier reports.
+8. A nickname given in quotes with a full name (Ismael "El Mayo" Zambada) is that person's
+   name too: "El Mayo" in quotes, or without them where the extractor reads it as a place
+   ("El Mayo" looks like "El Paso"), is Zambada, if the gazetteer knows no such place.
 """
 
 from __future__ import annotations
@@ -394,6 +397,16 @@ def _written(text: str) -> tuple[str, str]:
     return written, name_key(written)
 
 
+# A nickname in quotes inside a full name: Joaquín "El Chapo" Guzmán, Ismael 'El Mayo' Zambada.
+_QUOTED = re.compile(r"\s[\"“'‘]([^\"”'’]{2,30})[\"”'’]\s")
+
+
+def _nickname(name: str) -> str | None:
+    """The quoted nickname a full name holds, if any."""
+    found = _QUOTED.search(name)
+    return found.group(1).strip() if found else None
+
+
 @lru_cache(maxsize=50_000)
 def _canonical(kind: str, written: str) -> tuple[str, str]:
     """The name and entity key a cleaned name is filed under, unless an alias says otherwise
@@ -432,6 +445,9 @@ class _Linker:
         entity_id = self._find_or_make(kind, written)
         self.cache[(kind, alias)] = entity_id
         self._remember_alias(entity_id, written)
+        nickname = _nickname(written) if kind == "person" else None
+        if nickname:  # rule 8: 'Ismael "El Mayo" Zambada' is "El Mayo" too
+            self._remember_alias(entity_id, nickname)
         return entity_id
 
     def _find_or_make(self, kind: str, written: str) -> int:
@@ -449,6 +465,12 @@ class _Linker:
         if kind == "org" and name_key(written) not in gazetteer().known:
             # rule 6, before an organisation read so earlier
             person = self._person_by_surname(key) if " " not in key else self._person_named(written)
+            if person is not None:
+                return person
+        if kind == "place" and name_key(written) not in gazetteer().known:
+            # rule 8, before a place read so earlier: "El Mayo" without its quotes reads like
+            # "El Paso", but is the nickname of the person named in full with it
+            person = self._person_by_alias(name_key(written))
             if person is not None:
                 return person
         known = self.names.entity(kind, key) if self.names else False
@@ -480,6 +502,18 @@ class _Linker:
             "SELECT id FROM entities WHERE kind = 'person' AND key = ?", [entity_key("person", written)]
         ).fetchone()
         return row[0] if row else None
+
+    def _person_by_alias(self, alias: str) -> int | None:
+        """Rule 8: the person who goes by this name (a nickname given with their full name)."""
+        known = self.names.by_alias(alias, "person") if self.names else False
+        if known is False:
+            row = self.db.execute(
+                "SELECT e.id FROM entity_aliases a INDEXED BY entity_aliases_by_key JOIN entities e ON e.id = a.entity_id"
+                " WHERE a.key = ? AND e.kind = 'person' ORDER BY e.key LIMIT 1",
+                [alias],
+            ).fetchone()
+            known = row[0] if row else None
+        return known
 
     def _person_by_surname(self, key: str) -> int | None:
         """Rule 6: the person seen in full with this surname, the one mentioned most. A person

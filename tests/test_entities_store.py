@@ -156,6 +156,19 @@ def test_a_surname_read_as_an_organisation_before_the_person_was_named_joins_the
     assert filed_under(db, later, "Maduro") == {"person:Nicolas Maduro"}
 
 
+def test_a_nickname_given_with_a_full_name_is_that_person_with_or_without_its_quotes(db):
+    """Wire copy names a cartel leader once in full with his nickname, then by the nickname:
+    without quotes "El Mayo" reads like "El Paso", a place."""
+    add(db, "Sinaloa cartel", 'Ismael "El Mayo" Zambada pleaded guilty in New York.', "https://n.test/z1")
+    bare = add(db, "Sentenced", "", "https://n.test/z2", summary="El Mayo was sentenced on Tuesday.")
+    quoted = add(db, "Cartel", "", "https://n.test/z3", summary='Prosecutors said "El Mayo" ran the cartel.')
+    assert filed_under(db, bare, "El Mayo") == {'person:Ismael "El Mayo" Zambada'}
+    assert filed_under(db, quoted, "El Mayo") == {'person:Ismael "El Mayo" Zambada'}
+    assert "El Mayo" not in names_of(db, "place")
+    town = add(db, "Border", "", "https://n.test/z4", summary="The mayor of El Paso spoke on Tuesday.")
+    assert filed_under(db, town, "El Paso") == {"place:El Paso"}  # no one goes by it
+
+
 def test_a_holiday_is_no_organisation(db):
     add(db, "Holidays", "", "https://n.test/h", summary="Sales rose before Christmas as shoppers returned.")
     assert "Christmas" not in names_of(db, "org") | names_of(db, "person") | names_of(db, "place")
