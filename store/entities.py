@@ -425,6 +425,13 @@ def _select_in(db: Database, sql: str, before: list, values) -> list[tuple]:
     return rows
 
 
+# How often an entity `e` is mentioned, counted up to MENTIONS_COUNTED: which of two people of
+# one surname is meant goes by it, and counting all of a leading name's mentions walked the
+# index once per question (bench/linking.py). Past the cap the one first seen wins.
+MENTIONS_COUNTED = 5_000
+_MENTIONED = f"(SELECT count(*) FROM (SELECT 1 FROM mentions m WHERE m.entity_id = e.id LIMIT {MENTIONS_COUNTED}))"
+
+
 class _Linker:
     """Finds or makes the entity for a name, by the rules in this module's docstring."""
 
@@ -521,7 +528,7 @@ class _Linker:
         self.before_counting()
         person = self.db.execute(
             "SELECT e.id FROM entities e WHERE e.kind = 'person' AND e.surname = ? AND e.key != e.surname"
-            " ORDER BY (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) DESC, e.id LIMIT 1",
+            f" ORDER BY {_MENTIONED} DESC, e.id LIMIT 1",
             [key],
         ).fetchone()
         return person[0] if person else None
@@ -532,7 +539,7 @@ class _Linker:
         surname = surname_key("person", name)
         self.before_counting()
         others = db.execute(
-            "SELECT e.id, e.name, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n, e.key"
+            f"SELECT e.id, e.name, {_MENTIONED} AS n, e.key"
             " FROM entities e WHERE e.kind = 'person' AND e.surname = ? ORDER BY n DESC, e.id",
             [surname],
         ).fetchall()

@@ -169,6 +169,30 @@ def test_a_nickname_given_with_a_full_name_is_that_person_with_or_without_its_qu
     assert filed_under(db, town, "El Paso") == {"place:El Paso"}  # no one goes by it
 
 
+def test_of_two_people_of_one_surname_a_surname_alone_is_the_one_mentioned_most_up_to_a_cap(db):
+    """Which Garcia a bare "Garcia" is goes by mentions, counted up to MENTIONS_COUNTED: past
+    it (a leading name in a store kept for months) counting walked every mention each time,
+    and the one first seen wins."""
+    def person(name):
+        return db.execute("SELECT id FROM entities WHERE name = ?", [name]).fetchone()[0]
+
+    def mention(entity_id, times):
+        filler = db.execute("SELECT min(id) FROM articles").fetchone()[0]
+        db.conn.executemany(
+            "INSERT INTO mentions (article_id, entity_id, field, char_start, char_end, text) VALUES (?, ?, 'body', ?, ?, 'x')",
+            [(filler, entity_id, i, i + 1) for i in range(times)],
+        )
+
+    for first, url in (("Ana", "https://n.test/g1"), ("Luis", "https://n.test/g2")):
+        add(db, "Talks", f"Foreign Minister {first} Garcia and Senator {first} Lopez spoke on Monday.", url)
+    mention(person("Luis Lopez"), 3)
+    mention(person("Ana Garcia"), entities.MENTIONS_COUNTED)
+    mention(person("Luis Garcia"), entities.MENTIONS_COUNTED + 3)
+    bare = add(db, "Talks", "", "https://n.test/g3", summary="Talks will go on, Garcia said on Wednesday, and Lopez agreed.")
+    assert filed_under(db, bare, "Lopez") == {"person:Luis Lopez"}  # mentioned most
+    assert filed_under(db, bare, "Garcia") == {"person:Ana Garcia"}  # both past the cap: the first seen
+
+
 def test_a_holiday_is_no_organisation(db):
     add(db, "Holidays", "", "https://n.test/h", summary="Sales rose before Christmas as shoppers returned.")
     assert "Christmas" not in names_of(db, "org") | names_of(db, "person") | names_of(db, "place")
