@@ -418,6 +418,26 @@ def test_a_facet_word_shows_in_its_inflections_not_in_the_words_made_from_its_st
         assert action.found_in(keys(title)), title
 
 
+def test_a_facet_lacked_because_its_word_is_in_another_sense_says_which(background):
+    """The reasons name the word read in another sense, as the story file wrote it: a reader
+    seeing "drug" among the matched words and "nothing on the cartels" learns why."""
+    facets = (
+        relevance.declared_facet("the United States", ["US", "Trump"]),
+        relevance.declared_facet("military action", ["strike", "troops"], unless=["labor strike"]),
+        relevance.declared_facet("Mexico or the cartels", ["Mexico", "drug", "cartel"], unless=["New Mexico", "drug + marijuana"]),
+    )
+    model = relevance.build_model(seed_counts(), *background, title=TITLE, facets=facets)
+
+    def notes(title):
+        return [r for r in relevance.score(model, relevance.item_terms(title)).reasons if r.startswith("nothing on")]
+
+    assert notes("Trump reclassifies marijuana, a less dangerous drug, with US troops") == [
+        'nothing on Mexico or the cartels ("drug" beside "marijuana")']
+    assert notes("US troops fight New Mexico wildfire") == ['nothing on Mexico or the cartels ("Mexico" as in "New Mexico")']
+    assert notes("Trump backs labor strike at Mexico plant") == ['nothing on military action ("strike" as in "labor strike")']
+    assert notes("Trump visits Mexico") == ["nothing on military action"]  # no word of it in another sense
+
+
 def test_a_title_s_drug_beside_a_medicine_word_is_no_evidence():
     """A story made with `new` reads "drug" from its title; the White House's drug orders
     (marijuana, Medicare prices) name it beside words of the other senses."""

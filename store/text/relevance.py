@@ -285,7 +285,7 @@ class Facet:
         present = self.unless.intersection(keys) if self.unless else None
         cancelled = {word for term in present for word in term.split()} if present else _NOTHING
         alone = cancelled  # words that are no evidence on their own here
-        if self.unless_with:
+        if self.unless_with and not self._context.isdisjoint(keys):
             context = [first for first, terms in self.unless_with if terms <= keys]
             if context:
                 alone = set(cancelled).union(*context)
@@ -295,6 +295,50 @@ class Facet:
             return any(map(keys.issuperset, self._phrases))
         # "strike + Caribbean" is no boat strike in "carrier strike group to Caribbean"
         return any(phrase <= keys and not phrase & cancelled for phrase in self._phrases)
+
+    def other_sense(self, keys: frozenset[str]) -> str | None:
+        """Why a word of the facet in these keys did not show it, as a reader would put it
+        (`"strike" as in "labor strike"`, `"drug" beside "marijuana"`); None when none did."""
+        if self.unless_any.isdisjoint(keys):  # the usual case: no unless phrase's term at all
+            return None
+        for phrase, terms, first in self._unless_read:
+            kept = first & self.evidence
+            if kept and terms <= keys:
+                # the word as the phrase writes it ("Mexico" in "New Mexico")
+                word = next(w for w in phrase.split("+")[0].split() if facet_keys(content_words(w)) & kept)
+                if "+" in phrase:
+                    context = " ".join(phrase.split("+")[1:]).split()
+                    return f'"{word}" beside "{" ".join(context)}"'
+                return f'"{word}" as in "{phrase}"'
+        return None
+
+    @cached_property
+    def _context(self) -> frozenset[str]:
+        """The terms of the "+" `unless` phrases besides their first part ("marijuana"): an
+        opening with none of them is as if they were not there (one set test)."""
+        return frozenset(term for first, terms in self.unless_with for term in terms if term not in first)
+
+    @cached_property
+    def unless_any(self) -> frozenset[str]:
+        """Terms one of which an opening must hold for `other_sense` to find anything."""
+        pairs = frozenset(term for _, terms, _ in self._unless_read for term in terms if " " in term)
+        return pairs | self._context
+
+    @cached_property
+    def _unless_read(self) -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
+        """Each `unless` phrase as written, its terms, and the words it keeps from showing the
+        facet (a pair's two, the first part of a "+" phrase)."""
+        found = []
+        for phrase in self.unless_words:
+            if "+" in phrase:
+                terms = _phrase_terms(phrase)
+                first = frozenset(w for t in _phrase_terms(phrase.split("+")[0]) for w in t.split())
+            else:
+                terms = frozenset(t for t in _phrase_terms(phrase) if " " in t)
+                first = frozenset(w for t in terms for w in t.split())
+            if terms:
+                found.append((phrase, terms, first))
+        return tuple(found)
 
     @cached_property
     def _words(self) -> frozenset[str]:
@@ -405,6 +449,7 @@ def _facet_key(term: str) -> str:
 _DERIVATIONS = frozenset(("ive", "ion", "ation", "ition", "ity", "ment", "ement"))
 
 
+@lru_cache(maxsize=65536)
 def _inflected_key(word: str) -> str:
     """A word's Snowball stem, unless Snowball took off one of `_DERIVATIONS`: then the word
     less its own inflection ("directive", "operation" stay apart from "direct" and "operate";
@@ -442,6 +487,11 @@ class StoryModel:
     marked_off: MarkedOff = field(default_factory=lambda: MarkedOff())
     # The facets' evidence that names a place or its people (`facet_keys` form): see `score`.
     places: frozenset[str] = frozenset()
+
+    @cached_property
+    def unless_any(self) -> frozenset[str]:
+        """Every facet's `Facet.unless_any`: an opening with none has no word in another sense."""
+        return frozenset().union(*(facet.unless_any for facet in self.facets))
 
 
 @dataclass(frozen=True)
@@ -911,7 +961,10 @@ def score(
         # evidence for only one of them is about something else that shares its words.
         keys = opening_keys if opening_keys is not None else facet_keys(terms if opening is None else opening)
         missing = [facet for facet in model.facets if not facet.found_in(keys)]
-        notes = [f"nothing on {facet.name}" for facet in missing]
+        if model.unless_any.isdisjoint(keys):  # most openings hold no word in another sense
+            notes = [f"nothing on {facet.name}" for facet in missing]
+        else:
+            notes = [_lacking(facet, keys) for facet in missing]
         lacking = len(missing)
         if not missing and model.places and not any(facet.found_in(keys - model.places) for facet in model.facets):
             # Every facet shown by a place's name alone ("US" and "Mexico"): the two countries'
@@ -935,6 +988,12 @@ def score(
     value = 1 / (1 + math.exp(-(raw - model.midpoint) / model.width))
     reasons = _reasons(matched) + notes + [f"off-story word: {t}" for _, t in against[:2]]
     return Relevance(value, reasons, raw)
+
+
+def _lacking(facet: Facet, keys: frozenset[str]) -> str:
+    """The reason for a facet an article lacks, with the word it has in another sense."""
+    sense = facet.other_sense(keys)
+    return f"nothing on {facet.name} ({sense})" if sense else f"nothing on {facet.name}"
 
 
 def _heaviest_first(weights: dict[str, float], terms: frozenset[str]) -> list[tuple[float, str]]:
