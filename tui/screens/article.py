@@ -70,7 +70,7 @@ def why_line(verdict: tuple[float, bool, list[str], bool | None] | None, kind: s
     parts.append((f"  score {score:.2f}", ""))
     if known_from_seeds and kind != "seed":
         parts.append(("  ·  ◇ known from the seeds", "$accent"))
-    shown = [clean_line(str(reason), 60) for reason in reasons[:REASONS_SHOWN]]
+    shown = [clean_line(str(reason), 100) for reason in reasons[:REASONS_SHOWN]]  # "nothing on <facet> (<why>)" runs long
     if shown:
         parts += [("\nwhy: ", "$text-muted"), ", ".join(shown)]
     elif kind != "seed":
