@@ -477,7 +477,7 @@ class _Linker:
         if kind == "place" and name_key(written) not in gazetteer().known:
             # rule 8, before a place read so earlier: "El Mayo" without its quotes reads like
             # "El Paso", but is the nickname of the person named in full with it
-            person = self._person_by_alias(name_key(written))
+            person = self._by_alias(name_key(written), "person")
             if person is not None:
                 return person
         known = self.names.entity(kind, key) if self.names else False
@@ -486,16 +486,7 @@ class _Linker:
             known = row[0] if row else None
         if known is not None:
             return known
-        known = self.names.by_alias(name_key(written), kind) if self.names else False
-        if known is False:
-            # By the alias key's index (without statistics SQLite walked every entity of the kind),
-            # and of several, the entity first in key order, as that walk found it.
-            row = db.execute(
-                "SELECT e.id FROM entity_aliases a INDEXED BY entity_aliases_by_key JOIN entities e ON e.id = a.entity_id"
-                " WHERE a.key = ? AND e.kind = ? ORDER BY e.key LIMIT 1",
-                [name_key(written), kind],
-            ).fetchone()
-            known = row[0] if row else None
+        known = self._by_alias(name_key(written), kind)
         if known is not None:
             return known
         if kind == "person":
@@ -510,14 +501,16 @@ class _Linker:
         ).fetchone()
         return row[0] if row else None
 
-    def _person_by_alias(self, alias: str) -> int | None:
-        """Rule 8: the person who goes by this name (a nickname given with their full name)."""
-        known = self.names.by_alias(alias, "person") if self.names else False
+    def _by_alias(self, alias: str, kind: str) -> int | None:
+        """The entity of this kind that goes by this alias key; of several, the first in key order."""
+        known = self.names.by_alias(alias, kind) if self.names else False
         if known is False:
+            # By the alias key's index (without statistics SQLite walked every entity of the kind),
+            # and of several, the entity first in key order, as that walk found it.
             row = self.db.execute(
                 "SELECT e.id FROM entity_aliases a INDEXED BY entity_aliases_by_key JOIN entities e ON e.id = a.entity_id"
-                " WHERE a.key = ? AND e.kind = 'person' ORDER BY e.key LIMIT 1",
-                [alias],
+                " WHERE a.key = ? AND e.kind = ? ORDER BY e.key LIMIT 1",
+                [alias, kind],
             ).fetchone()
             known = row[0] if row else None
         return known

@@ -328,17 +328,7 @@ class Facet:
     def _unless_read(self) -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
         """Each `unless` phrase as written, its terms, and the words it keeps from showing the
         facet (a pair's two, the first part of a "+" phrase)."""
-        found = []
-        for phrase in self.unless_words:
-            if "+" in phrase:
-                terms = _phrase_terms(phrase)
-                first = frozenset(w for t in _phrase_terms(phrase.split("+")[0]) for w in t.split())
-            else:
-                terms = frozenset(t for t in _phrase_terms(phrase) if " " in t)
-                first = frozenset(w for t in terms for w in t.split())
-            if terms:
-                found.append((phrase, terms, first))
-        return tuple(found)
+        return tuple((phrase, *read) for phrase in self.unless_words if (read := _unless_phrase(phrase)))
 
     @cached_property
     def _words(self) -> frozenset[str]:
@@ -380,12 +370,20 @@ def _unless_terms(phrases: Iterable[str]) -> frozenset[str]:
 def _unless_with(phrases: Iterable[str]) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
     """The `unless` phrases whose parts are joined by "+" ("drug + marijuana"): the words of the
     first part, which are no evidence on their own where all the phrase's terms are."""
-    found = []
-    for phrase in phrases:
-        if "+" in phrase and (terms := _phrase_terms(phrase)):
-            first = {word for term in _phrase_terms(phrase.split("+")[0]) for word in term.split()}
-            found.append((frozenset(first), terms))
-    return tuple(found)
+    return tuple((read[1], read[0]) for phrase in phrases if "+" in phrase and (read := _unless_phrase(phrase)))
+
+
+def _unless_phrase(phrase: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """An `unless` phrase's terms (its word pairs; all its terms when parts are joined by "+")
+    and the words it keeps from showing the facet (a pair's two, a "+" phrase's first part);
+    None for a phrase with no such terms."""
+    if "+" in phrase:
+        terms = _phrase_terms(phrase)
+        first = frozenset(w for t in _phrase_terms(phrase.split("+")[0]) for w in t.split())
+    else:
+        terms = frozenset(t for t in _phrase_terms(phrase) if " " in t)
+        first = frozenset(w for t in terms for w in t.split())
+    return (terms, first) if terms else None
 
 
 def _phrase_terms(phrase: str) -> frozenset[str]:
