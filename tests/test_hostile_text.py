@@ -15,6 +15,7 @@ from storywatch.store.records import PollOutcome
 from storywatch.store.text.clean import clean_line
 from storywatch.store.times import now_iso
 from storywatch.tui.app import StorywatchApp
+from storywatch.tui.screens.article import REASON_CHARS
 from storywatch.tui.screens.feeds import FeedsScreen
 from storywatch.tui.widgets.story_feed import TITLE_MAX, StoryFeed
 from storywatch.tui.widgets.story_header import StoryHeader
@@ -183,7 +184,7 @@ async def test_hostile_entity_names_and_reasons_render_literally(db_path):
         assert isinstance(app.screen, ArticleScreen)
         why = app.screen.query_one("#article-why").visual
         for reason in HOSTILE[:5]:
-            assert clean_line(reason, 60) in why.plain
+            assert clean_line(reason, REASON_CHARS) in why.plain
         assert "\x1b" not in why.plain and "[@click=" in why.plain
         assert not any("link" in str(span.style) or "@click" in str(span.style) for span in why.spans)
         assert app.return_code is None

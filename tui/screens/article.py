@@ -27,6 +27,7 @@ from storywatch.tui.widgets.story_header import poll_time
 
 BODY_MAX = 20_000  # characters shown; a longer text is cut, the store keeps it whole
 REASONS_SHOWN = 8
+REASON_CHARS = 100  # "nothing on <facet> (<the word in another sense>)" runs long
 NARROW_LIST = 70  # below this width the coverage list drops its "how found" column
 HOW_FOUND = {"first": "first", "text": "same text", "near": "near copy", "seed": "copies a seed"}
 
@@ -70,7 +71,7 @@ def why_line(verdict: tuple[float, bool, list[str], bool | None] | None, kind: s
     parts.append((f"  score {score:.2f}", ""))
     if known_from_seeds and kind != "seed":
         parts.append(("  ·  ◇ known from the seeds", "$accent"))
-    shown = [clean_line(str(reason), 100) for reason in reasons[:REASONS_SHOWN]]  # "nothing on <facet> (<why>)" runs long
+    shown = [clean_line(str(reason), REASON_CHARS) for reason in reasons[:REASONS_SHOWN]]
     if shown:
         parts += [("\nwhy: ", "$text-muted"), ", ".join(shown)]
     elif kind != "seed":
