@@ -480,10 +480,7 @@ class _Linker:
             person = self._by_alias(name_key(written), "person")
             if person is not None:
                 return person
-        known = self.names.entity(kind, key) if self.names else False
-        if known is False:
-            row = db.execute("SELECT id FROM entities WHERE kind = ? AND key = ?", [kind, key]).fetchone()
-            known = row[0] if row else None
+        known = self._by_key(kind, key)
         if known is not None:
             return known
         known = self._by_alias(name_key(written), kind)
@@ -496,10 +493,15 @@ class _Linker:
     def _person_named(self, written: str) -> int | None:
         """Rule 6 for a full name: the person of exactly this name ("Delcy Rodriguez" read as
         an organisation, as "<word> <town>" reads like "Real Madrid")."""
-        row = self.db.execute(
-            "SELECT id FROM entities WHERE kind = 'person' AND key = ?", [entity_key("person", written)]
-        ).fetchone()
-        return row[0] if row else None
+        return self._by_key("person", entity_key("person", written))
+
+    def _by_key(self, kind: str, key: str) -> int | None:
+        """The entity of this kind and entity key, if there is one."""
+        known = self.names.entity(kind, key) if self.names else False
+        if known is False:
+            row = self.db.execute("SELECT id FROM entities WHERE kind = ? AND key = ?", [kind, key]).fetchone()
+            known = row[0] if row else None
+        return known
 
     def _by_alias(self, alias: str, kind: str) -> int | None:
         """The entity of this kind that goes by this alias key; of several, the first in key order."""

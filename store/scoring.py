@@ -133,6 +133,11 @@ def unmarked_on_story(db: Database, story_id: int, leaving_out: int, up_to: int 
     return count, up_to
 
 
+def rescoring_notice(pending: int) -> str:
+    """What a command or the dashboard says while it rescores (both ask for it)."""
+    return f"the story's facets or relevance rules changed: rescoring {pending:,} stored articles…"
+
+
 def pending_rescore(db: Database, story_id: int) -> int:
     """How many stored articles still have scores from before the story's facets changed."""
     row = db.execute("SELECT rescore_from FROM stories WHERE id = ?", [story_id]).fetchone()

@@ -45,11 +45,11 @@ class Context:
             raise StoreError(f"database {self.db_path} is read-only: this command would change it")
         story_id = ensure_story(db, story, remember=write)  # a writer may write down that it checked
         if rescore and not db.read_only and rescore_waiting(db, story_id):
-            from storywatch.store.scoring import pending_rescore, resume_rescore
+            from storywatch.store.scoring import pending_rescore, rescoring_notice, resume_rescore
 
             pending = pending_rescore(db, story_id)
             if pending >= RESCORE_NOTICE:
-                _echo(f"the story's facets or relevance rules changed: rescoring {pending:,} stored articles…", err=True)
+                _echo(rescoring_notice(pending), err=True)
             if pending:
                 resume_rescore(db, story_id)
         return db, story

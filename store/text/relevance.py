@@ -277,7 +277,6 @@ class Facet:
     unless: frozenset[str] = frozenset()
     words: tuple[str, ...] = ()  # the phrases as people write them, for saying what the story looks for
     unless_words: tuple[str, ...] = ()  # `unless` as people write it (a facet read from the title's)
-    unless_with: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()  # (first part's words, all the terms)
 
     def found_in(self, keys: frozenset[str]) -> bool:
         """Whether an article whose terms have these `facet_keys` gives evidence of the facet."""
@@ -311,6 +310,13 @@ class Facet:
                     return f'"{word}" beside "{" ".join(context)}"'
                 return f'"{word}" as in "{phrase}"'
         return None
+
+    @cached_property
+    def unless_with(self) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+        """The `unless` phrases whose parts are joined by "+" ("drug + marijuana"), as the words
+        of their first part (no evidence on their own where all the phrase's terms are) and
+        those terms."""
+        return tuple((first, terms) for phrase, terms, first in self._unless_read if "+" in phrase)
 
     @cached_property
     def _context(self) -> frozenset[str]:
@@ -357,20 +363,13 @@ def declared_facet(name: str, phrases: Iterable[str], unless: Iterable[str] = ()
         unless=_unless_terms(unless),
         words=phrases,
         unless_words=unless,
-        unless_with=_unless_with(unless),
     )
 
 
 def _unless_terms(phrases: Iterable[str]) -> frozenset[str]:
-    """The word pairs of `unless` phrases, in `facet_keys` form (a phrase with "+" is a set of
-    `_unless_with`, not pairs)."""
+    """The word pairs of `unless` phrases, in `facet_keys` form (a phrase with "+" is context,
+    `Facet.unless_with`, not pairs)."""
     return frozenset(term for phrase in phrases if "+" not in phrase for term in _phrase_terms(phrase) if " " in term)
-
-
-def _unless_with(phrases: Iterable[str]) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
-    """The `unless` phrases whose parts are joined by "+" ("drug + marijuana"): the words of the
-    first part, which are no evidence on their own where all the phrase's terms are."""
-    return tuple((read[1], read[0]) for phrase in phrases if "+" in phrase and (read := _unless_phrase(phrase)))
 
 
 def _unless_phrase(phrase: str) -> tuple[frozenset[str], frozenset[str]] | None:
@@ -933,10 +932,7 @@ def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dic
         evidence += sorted(word for word in words_of_facet if word not in evidence)
         name = "/".join(sorted(words_of_facet, key=lambda w: -weights.get(w, 0))[:2])
         senses = tuple(other_senses(evidence)) + (_AMERICAS if "america" in evidence else ())
-        found.append(Facet(
-            name, tuple(facet_keys([term]) for term in evidence), _unless_terms(senses), tuple(evidence), senses,
-            _unless_with(senses),
-        ))
+        found.append(Facet(name, tuple(facet_keys([term]) for term in evidence), _unless_terms(senses), tuple(evidence), senses))
     return tuple(found)
 
 

@@ -11,7 +11,7 @@ from textual.worker import get_current_worker
 
 from storywatch.store.coverage import StoryRow
 from storywatch.store.db import open_db
-from storywatch.store.scoring import mark_on_story, pending_rescore, resume_rescore, unmarked_on_story
+from storywatch.store.scoring import mark_on_story, pending_rescore, rescoring_notice, resume_rescore, unmarked_on_story
 from storywatch.store.taught import Taught, taught_by
 from storywatch.store.text.clean import clean_line
 from storywatch.tui.screens.story_marks import READ_ONLY_NOTICE
@@ -39,10 +39,8 @@ class Teaching:
         time if cut short)."""
         db = open_db(self.app.db_path, migrate=False)
         try:
-            pending = pending_rescore(db, self.story_id)
-            self.app.call_from_thread(
-                self.notify, f"The story's facets or relevance rules changed: rescoring {pending:,} stored articles…", timeout=4
-            )
+            notice = rescoring_notice(pending_rescore(db, self.story_id))
+            self.app.call_from_thread(self.notify, notice[:1].upper() + notice[1:], timeout=4)
             worker = get_current_worker()  # quitting cancels it: the rescore stops after its batch
             rescored = resume_rescore(db, self.story_id, stop=lambda: worker.is_cancelled)
             if worker.is_cancelled:
