@@ -549,3 +549,14 @@ def m016_rescore_for_facet_rules(db: Database) -> None:
         "UPDATE stories SET rescore_from = 0 WHERE rescore_from IS NULL"
         " AND EXISTS (SELECT 1 FROM articles WHERE kind = 'feed')"
     )
+
+
+@migrations()
+def m017_people_named_in_full_again(db: Database) -> None:
+    """A person renamed by a longer name that only ended with theirs, a headline's first word
+    or another name glued on in front ("Alleged Charlie Kirk", "Xi Jinping-Donald Trump" for
+    Trump), is listed under their own name again (`entities.repair_names_glued_in_front`);
+    the linker no longer renames so."""
+    from storywatch.store.entities import repair_names_glued_in_front
+
+    repair_names_glued_in_front(db)

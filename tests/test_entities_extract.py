@@ -131,6 +131,14 @@ def test_possessives_and_hyphens_are_left_out():
     assert ("ORG", "Moody's") in spans
 
 
+def test_two_names_joined_by_a_hyphen_are_two_but_a_hyphenated_name_is_one():
+    spans = found("China emerges as US ‘peer rival’ at Xi Jinping-Donald Trump summit")
+    assert {("PER", "Xi Jinping"), ("PER", "Donald Trump")} <= spans
+    assert ("PER", "Sheila Cherfilus-McCormick") in found("Rep. Sheila Cherfilus-McCormick of Florida was charged.")
+    assert ("PER", "Alexandria Ocasio-Cortez") in found("They said Alexandria Ocasio-Cortez spoke on Monday.")
+    assert not any("-" not in text and "School" in text for _, text in found("Hiring High-School Grads Again"))
+
+
 def test_empty_and_blank_texts_give_nothing():
     for text in ("", "   ", "\n\n\t", "..."):
         assert extract(text) == []

@@ -108,6 +108,43 @@ def test_surname_first_then_full_name_becomes_one_person(db):
     assert {a.id for a in articles_naming(db, entity_id)} >= {first}
 
 
+def test_a_person_named_in_full_keeps_the_name_when_a_headline_glues_a_word_or_a_name_in_front(db):
+    """Twelve weeks of top-story headlines listed Trump's 1,497 mentions as "Xi Jinping-Donald
+    Trump" and Charlie Kirk's as "Alleged Charlie Kirk": a longer name ending with one known in
+    full had renamed it (bench/data/real_dev_top.jsonl)."""
+    add(db, "Donald Trump meets aides", "", "https://n.test/t1")
+    add(db, "Charlie Kirk rally held", "", "https://n.test/k1")
+    add(db, "Xi Jinping meets Li Qiang", "", "https://n.test/x1")
+    add(db, "Sheinbaum answers", "", "https://n.test/s1")
+    glued = add(db, "Alleged Charlie Kirk assassin charged", "", "https://n.test/k2")
+    summit = add(db, "China emerges as US rival at Xi Jinping-Donald Trump summit", "", "https://n.test/t2")
+    tail = add(db, "Experts weigh Donald Trump-Xi Jinping summit", "", "https://n.test/x2")
+    add(db, "Mexico", "Mexican President Claudia Sheinbaum spoke.", "https://n.test/s2")
+    people = names_of(db, "person")
+    assert {"Donald Trump", "Charlie Kirk", "Xi Jinping", "Claudia Sheinbaum"} <= people
+    assert not {"Alleged Charlie Kirk", "Xi Jinping-Donald Trump", "Donald Trump-Xi Jinping", "Sheinbaum"} & people
+    assert filed_under(db, glued, "Alleged Charlie Kirk") == {"person:Charlie Kirk"}
+    assert filed_under(db, summit, "Xi Jinping") == {"person:Xi Jinping"}  # two names, split at the hyphen
+    assert filed_under(db, summit, "Donald Trump") == {"person:Donald Trump"}
+    assert filed_under(db, tail, "Donald Trump-Xi Jinping") == {"person:Xi Jinping"}
+
+
+def test_a_person_an_older_linker_renamed_by_a_glued_name_takes_their_name_back(db):
+    """m017's repair, on rows as the linker before it left them."""
+    trump = add(db, "Donald Trump meets aides", "", "https://n.test/r1")
+    machado = add(db, "María Corina Machado speaks", "Corina Machado said more.", "https://n.test/r2")
+    kirk = add(db, "Charlie Kirk rally held", "", "https://n.test/r3")
+    with db.atomic():
+        db.execute("UPDATE entities SET name = 'Xi Jinping-Donald Trump', key = 'xi jinping donald trump'"
+                   " WHERE name = 'Donald Trump'")
+        db.execute("UPDATE entities SET name = 'Alleged Charlie Kirk', key = 'alleged charlie kirk' WHERE name = 'Charlie Kirk'")
+        db.execute("INSERT INTO entities (kind, name, key, surname) VALUES ('person', 'Charlie Kirk', 'charlie kirk', 'kirk')")
+        assert entities.repair_names_glued_in_front(db) == 1
+    assert filed_under(db, trump, "Donald Trump") == {"person:Donald Trump"}
+    assert filed_under(db, machado, "María Corina Machado") == {"person:María Corina Machado"}  # first names before
+    assert filed_under(db, kirk, "Charlie Kirk") == {"person:Alleged Charlie Kirk"}  # the name is another's: left
+
+
 def test_an_outlet_naming_itself_is_no_mention_but_another_outlet_naming_it_is(db):
     """A wire names itself in most of its reports ("told Reuters"): counted, it led the
     sidebar's organisations on a month of its own coverage."""

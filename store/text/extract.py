@@ -153,6 +153,11 @@ class RuleExtractor:
         if known:
             _add(found, tokens, known[0], _KNOWN)
             return
+        glued = _glued(tokens)
+        if glued:  # "Xi Jinping-Donald Trump summit": two names
+            self._read_tokens(work, lower, glued[0], sentence_start, found)
+            self._read_tokens(work, lower, glued[1], False, found)
+            return
         between = work[tokens[0][1] : tokens[-1][0]] if len(tokens) > 1 else ""
         if between and ('"' in between or "“" in between or " '" in between or "‘" in between):
             _add(found, tokens, "PER", _CUE)
@@ -200,6 +205,25 @@ class RuleExtractor:
                 self._read_tokens(work, lower, part, sentence_start and part[0][0] == tokens[0][0], found)
             return
         _read_plain(work, tokens, sentence_start, found)
+
+
+_GLUE = re.compile(rf"(?<=[a-zà-ÿ])-(?=[{_UPPER}])")
+
+
+def _glued(tokens: list) -> tuple[list, list] | None:
+    """Two names of two words or more joined by a hyphen ("Xi Jinping-Donald Trump"), split
+    in two where a first name follows the hyphen; one hyphenated name ("Alexandria
+    Ocasio-Cortez", "Sheila Cherfilus-McCormick of Florida", "Jean-Luc Mélenchon") or word
+    ("High-School Grads") is left whole."""
+    for index in range(1, len(tokens) - 1):
+        start, end, word = tokens[index]
+        joint = _GLUE.search(word)
+        if joint and name_key(word[joint.end() :]) in gazetteer().first_names:
+            cut = start + joint.start()
+            left = [*tokens[:index], (start, cut, word[: joint.start()])]
+            right = [(cut + 1, end, word[joint.end() :]), *tokens[index + 1 :]]
+            return left, right
+    return None
 
 
 def _read_title(extractor: RuleExtractor, work: str, lower: _LowerWords, tokens: list, sentence_start: bool, found: list) -> bool:
