@@ -114,8 +114,11 @@ def _compute(batch: list[tuple[int, str, str]]) -> list[tuple]:
         fp = dedup.fingerprint(title, summary)
         terms = [t for t in relevance.item_terms(title, summary) if " " not in t]
         bands = dedup.band_keys(fp.signature) if fp.comparable else []
+        # Word pairs stored with the fingerprint (m018), where this version stores them.
+        pairs = dedup.shingles_blob(fp.shingles) if fp.comparable and hasattr(dedup, "shingles_blob") else None
         out.append(
-            (article_id, title, summary, fp.text_hash, dedup.signature_blob(fp.signature), bands, terms, fp.headline_hash)
+            (article_id, title, summary, fp.text_hash, dedup.signature_blob(fp.signature), bands, terms, fp.headline_hash,
+             pairs)
         )
     return out
 
@@ -172,8 +175,12 @@ def _bulk_insert(db, story_id: int, rows: list[tuple]) -> None:
                 for r in rows
             ],
         )
-        conn.executemany("INSERT INTO fingerprints (article_id, text_hash, signature, headline_hash) VALUES (?, ?, ?, ?)",
-                         [(r[0], r[3], r[4], r[7]) for r in rows])
+        if "shingles" in {column[1] for column in db.execute("PRAGMA table_info(fingerprints)")}:
+            conn.executemany("INSERT INTO fingerprints (article_id, text_hash, signature, headline_hash, shingles)"
+                             " VALUES (?, ?, ?, ?, ?)", [(r[0], r[3], r[4], r[7], r[8]) for r in rows])
+        else:
+            conn.executemany("INSERT INTO fingerprints (article_id, text_hash, signature, headline_hash) VALUES (?, ?, ?, ?)",
+                             [(r[0], r[3], r[4], r[7]) for r in rows])
         conn.executemany("INSERT INTO new_bands (band, key, article_id) VALUES (?, ?, ?)",
                          [(band, key, r[0]) for r in rows for band, key in r[5]])
         conn.executemany("INSERT INTO coverage (article_id, group_id, match) VALUES (?, ?, 'first')",

@@ -70,9 +70,10 @@ def group_article(
         )
     # A new article has no fingerprint: a plain INSERT (OR REPLACE needs a statement journal).
     db.execute(
-        f"INSERT {'OR REPLACE ' if old else ''}INTO fingerprints (article_id, text_hash, signature, headline_hash)"
-        " VALUES (?, ?, ?, ?)",
-        [article_id, fp.text_hash, dedup.signature_blob(fp.signature), fp.headline_hash],
+        f"INSERT {'OR REPLACE ' if old else ''}INTO fingerprints (article_id, text_hash, signature, headline_hash, shingles)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [article_id, fp.text_hash, dedup.signature_blob(fp.signature), fp.headline_hash,
+         dedup.shingles_blob(fp.shingles) if fp.comparable else None],
     )
     existing = stored.grouped
     if keys is None:
@@ -126,8 +127,8 @@ def find_copy(
         if best_seed and best_seed[0] >= dedup.SEED_CONTAINMENT:
             return ("seed", best_seed[1], round(best_seed[0], 3), best_seed[1])
     best = None
-    for other_id, text in _candidates(db, article_id, fp, keys):
-        similarity = dedup.resemblance(fp.shingles, _stored_shingles(other_id, text))
+    for other_id, shingles in _candidates(db, article_id, fp, keys):
+        similarity = dedup.resemblance(fp.shingles, shingles)
         if similarity >= dedup.NEAR_DUPLICATE and (best is None or similarity > best[0]):
             best = (similarity, other_id)
     if best is None:
@@ -168,36 +169,48 @@ def near_duplicate_candidates(
     return [row[0] for row in rows]
 
 
-def _candidates(db: Database, article_id: int, fp: dedup.Fingerprint, keys: list[tuple[int, int]] | None = None):
-    """Band-sharing articles whose stored signature says they may really be copies, with their text.
+def _candidates(
+    db: Database, article_id: int, fp: dedup.Fingerprint, keys: list[tuple[int, int]] | None = None
+) -> list[tuple[int, frozenset[int]]]:
+    """Grouped band-sharing articles whose stored signature says they may really be copies,
+    with their word pairs, in id order.
 
-    Checking the signatures first spares the random reads and shingling of the unrelated
-    articles that share one crowded band key (the slow tail of the lookup at 1M stored).
+    Checking the signatures first spares the unrelated articles that share one crowded band
+    key (the slow tail of the lookup at 1M stored). The word pairs are stored with the
+    fingerprint (m018); an article stored before has its text read and shingled.
     """
     ids = near_duplicate_candidates(db, fp.signature, exclude=article_id, keys=keys)
     if not ids:
         return []
-    signatures = db.execute(
-        f"SELECT article_id, signature FROM fingerprints WHERE article_id IN ({', '.join('?' * len(ids))})", ids
-    ).fetchall()
-    ids = [
-        other_id
-        for other_id, blob in signatures
-        if dedup.estimated_resemblance(fp.signature, dedup.signature_from_blob(blob)) >= dedup.CANDIDATE_MIN_ESTIMATE
-    ]
-    if not ids:
-        return []
     rows = db.execute(
-        f"SELECT a.id, a.title, coalesce(a.summary, ''), coalesce(a.body, '') FROM articles a"
-        f" JOIN coverage c ON c.article_id = a.id WHERE a.id IN ({', '.join('?' * len(ids))})",
+        "SELECT f.article_id, f.signature, f.shingles FROM fingerprints f JOIN coverage c ON c.article_id = f.article_id"
+        f" WHERE f.article_id IN ({', '.join('?' * len(ids))}) ORDER BY f.article_id",
         ids,
     ).fetchall()
-    return [(row[0], row[1:]) for row in rows]
+    found, unstored = [], []
+    for other_id, signature, shingles in rows:
+        if dedup.estimated_resemblance(fp.signature, dedup.signature_from_blob(signature)) < dedup.CANDIDATE_MIN_ESTIMATE:
+            continue
+        found.append((other_id, dedup.shingles_from_blob(shingles) if shingles is not None else None))
+        if shingles is None:
+            unstored.append(other_id)
+    if unstored:
+        texts = {
+            row[0]: row[1:]
+            for row in db.execute(
+                f"SELECT id, title, coalesce(summary, ''), coalesce(body, '') FROM articles"
+                f" WHERE id IN ({', '.join('?' * len(unstored))})",
+                unstored,
+            ).fetchall()
+        }
+        found = [(other_id, _stored_shingles(other_id, texts[other_id]) if shingles is None else shingles)
+                 for other_id, shingles in found if shingles is not None or other_id in texts]
+    return found
 
 
-# Word pairs of stored articles, by article: the same few originals are candidates for item after
-# item (every outlet's copy of one wire report), and shingling each again was a third of the
-# near-duplicate lookup. An entry is used only for the very text it was made from (its digest),
+# Word pairs of articles stored before m018 (whose fingerprint has none), by article: the same
+# few originals are candidates for item after item (every outlet's copy of one wire report),
+# and shingling each again was a third of the near-duplicate lookup. An entry is used only for the very text it was made from (its digest),
 # so an edited article, or another database's article of the same id, is shingled afresh.
 _SHINGLES: dict[int, tuple[bytes, frozenset[int]]] = {}
 _SHINGLES_KEPT = 20_000  # articles; about 2 KB each

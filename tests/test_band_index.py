@@ -81,3 +81,24 @@ def test_a_file_from_before_the_migration_keeps_its_band_rows(tmp_path):
     (rewrite,) = ingest_items(db, [REWRITE]).new_ids
     assert row(db, rewrite)[1] == "near" and row(db, rewrite)[0] == row(db, ids[0])[0]
     db.conn.close()
+
+
+def _shingles(db, article_id: int):
+    return db.execute("SELECT shingles FROM fingerprints WHERE article_id = ?", [article_id]).fetchone()[0]
+
+
+def test_an_article_s_word_pairs_are_stored_with_its_fingerprint_and_a_candidate_is_checked_by_them(db):
+    """m018: a candidate's word pairs come from its fingerprint, not from shingling its text again."""
+    (wire,) = ingest_items(db, [WIRE]).new_ids
+    assert dedup.shingles_from_blob(_shingles(db, wire)) == dedup.item_shingles(WIRE.title, WIRE.summary, WIRE.body)
+    # Its stored text changed behind the store's back: its fingerprint still says what it was.
+    db.execute("UPDATE articles SET title = 'Unrelated', summary = '', body = '' WHERE id = ?", [wire])
+    (rewrite,) = ingest_items(db, [REWRITE]).new_ids
+    assert row(db, rewrite) == (row(db, wire)[0], "near")
+
+
+def test_an_article_stored_before_its_word_pairs_were_is_checked_from_its_text(db):
+    (wire,) = ingest_items(db, [WIRE]).new_ids
+    db.execute("UPDATE fingerprints SET shingles = NULL WHERE article_id = ?", [wire])  # as m018 leaves it
+    (rewrite,) = ingest_items(db, [REWRITE]).new_ids
+    assert row(db, rewrite) == (row(db, wire)[0], "near")

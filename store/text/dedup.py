@@ -349,6 +349,17 @@ def signature_from_blob(blob: bytes) -> tuple[int, ...]:
     return tuple(values)
 
 
+def shingles_blob(shingles: frozenset[int]) -> bytes:
+    """Word pairs as stored with a fingerprint: their 32-bit hashes, sorted."""
+    return array("I", sorted(shingles)).tobytes()
+
+
+def shingles_from_blob(blob: bytes) -> frozenset[int]:
+    values = array("I")
+    values.frombytes(blob)
+    return frozenset(values)
+
+
 def estimated_resemblance(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     """The share of the signatures' values that agree (a C loop: it runs for up to 20
     candidates per item)."""
