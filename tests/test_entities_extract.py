@@ -139,6 +139,16 @@ def test_two_names_joined_by_a_hyphen_are_two_but_a_hyphenated_name_is_one():
     assert not any("-" not in text and "School" in text for _, text in found("Hiring High-School Grads Again"))
 
 
+def test_a_headline_s_first_word_before_a_first_name_is_no_part_of_the_name():
+    """A headline has no other sentence to write its first word in lower case (real top stories,
+    bench/data/real_dev_top.jsonl)."""
+    assert ("PER", "Charlie Kirk") in found("Alleged Charlie Kirk assassin lived with a partner")
+    assert ("PER", "John Thune") in found("Inside John Thune’s plan to end the shutdown")
+    assert ("PER", "Lee Harvey Oswald") in found("Lee Harvey Oswald files released")  # a first name opens it
+    assert ("PER", "Donald Trump") in found("President Donald Trump spoke")
+    assert ("LOC", "San Francisco") in found("San Francisco Mayor Daniel Lurie spoke on Monday about it")
+
+
 def test_empty_and_blank_texts_give_nothing():
     for text in ("", "   ", "\n\n\t", "..."):
         assert extract(text) == []

@@ -110,20 +110,20 @@ def test_surname_first_then_full_name_becomes_one_person(db):
 
 def test_a_person_named_in_full_keeps_the_name_when_a_headline_glues_a_word_or_a_name_in_front(db):
     """Twelve weeks of top-story headlines listed Trump's 1,497 mentions as "Xi Jinping-Donald
-    Trump" and Charlie Kirk's as "Alleged Charlie Kirk": a longer name ending with one known in
-    full had renamed it (bench/data/real_dev_top.jsonl)."""
+    Trump" and Marjorie Taylor Greene's as "Lawmaker Marjorie Taylor Greene": a longer name
+    ending with one known in full had renamed it (bench/data/real_dev_top.jsonl)."""
     add(db, "Donald Trump meets aides", "", "https://n.test/t1")
-    add(db, "Charlie Kirk rally held", "", "https://n.test/k1")
+    add(db, "Marjorie Taylor Greene speaks", "", "https://n.test/k1")
     add(db, "Xi Jinping meets Li Qiang", "", "https://n.test/x1")
     add(db, "Sheinbaum answers", "", "https://n.test/s1")
-    glued = add(db, "Alleged Charlie Kirk assassin charged", "", "https://n.test/k2")
+    glued = add(db, "Top aides brief Lawmaker Marjorie Taylor Greene", "", "https://n.test/k2")
     summit = add(db, "China emerges as US rival at Xi Jinping-Donald Trump summit", "", "https://n.test/t2")
     tail = add(db, "Experts weigh Donald Trump-Xi Jinping summit", "", "https://n.test/x2")
     add(db, "Mexico", "Mexican President Claudia Sheinbaum spoke.", "https://n.test/s2")
     people = names_of(db, "person")
-    assert {"Donald Trump", "Charlie Kirk", "Xi Jinping", "Claudia Sheinbaum"} <= people
-    assert not {"Alleged Charlie Kirk", "Xi Jinping-Donald Trump", "Donald Trump-Xi Jinping", "Sheinbaum"} & people
-    assert filed_under(db, glued, "Alleged Charlie Kirk") == {"person:Charlie Kirk"}
+    assert {"Donald Trump", "Marjorie Taylor Greene", "Xi Jinping", "Claudia Sheinbaum"} <= people
+    assert not {"Lawmaker Marjorie Taylor Greene", "Xi Jinping-Donald Trump", "Donald Trump-Xi Jinping", "Sheinbaum"} & people
+    assert filed_under(db, glued, "Lawmaker Marjorie Taylor Greene") == {"person:Marjorie Taylor Greene"}
     assert filed_under(db, summit, "Xi Jinping") == {"person:Xi Jinping"}  # two names, split at the hyphen
     assert filed_under(db, summit, "Donald Trump") == {"person:Donald Trump"}
     assert filed_under(db, tail, "Donald Trump-Xi Jinping") == {"person:Xi Jinping"}

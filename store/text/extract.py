@@ -140,7 +140,7 @@ class RuleExtractor:
             word = tokens[0][2]
             if word in _SPLITTERS and not _known(tokens):
                 tokens = _drop_first(tokens)
-            elif sentence_start and _is_common(word, lower) and not _known(tokens):
+            elif sentence_start and (_is_common(word, lower) or _before_a_first_name(tokens)) and not _known(tokens):
                 tokens = _drop_first(tokens)
             else:
                 break
@@ -483,6 +483,24 @@ def _splits(word: str) -> bool:
 
 
 _SPLITTERS = STOP_WORDS - TITLE_HEADS  # everyday words that end a name; a title does not
+
+
+def _before_a_first_name(tokens: list) -> bool:
+    """A sentence's capitalised first word before a first name and more: "Alleged Charlie Kirk
+    assassin", "Billionaire Bill Ackman" (a headline has no other sentence to write it in lower
+    case). Not a first name itself ("Martin Luther King") nor a title ("President Donald Trump")."""
+    if len(tokens) < 3:
+        return False
+    word, second = tokens[0][2], name_key(tokens[1][2])
+    first_names = gazetteer().first_names
+    return (
+        second in first_names and second not in _PARTICLE_KEYS and name_key(word) not in first_names
+        and word not in _PLACE_FIRST and word not in TITLE_HEADS and word not in TITLE_MODIFIERS and word not in DEMONYMS
+    )
+
+
+# First names that are also a name's particle ("Amr Al Bidh", "Pieter Van Dijk"): no first name there.
+_PARTICLE_KEYS = frozenset({"al", "el", "van", "von", "de", "da", "del", "di", "du", "le", "la", "bin", "ben", "abu", "ibn"})
 
 
 def _drop_first(tokens: list) -> list:
