@@ -173,6 +173,18 @@ def test_title_case_headline_lines_are_not_read_as_names():
     assert not any("Military" in name or "Secret" in name or "Cartels" in name for _, name in spans)
 
 
+def test_a_title_case_headline_ending_in_a_full_stop_or_question_is_still_a_headline():
+    """Top stories' headlines in Title Case with a question or two sentences gave the sidebar
+    people such as "Blowing Up Boats" and "Boat Struck" (bench/data/real_dev_top.jsonl)."""
+    spans = found("Trump Is Blowing Up Boats Off Venezuela. Could Mexico’s Cartels Be Next?")
+    assert {("LOC", "Venezuela"), ("LOC", "Mexico")} <= spans
+    assert not any(label == "PER" and "Boats" in name for label, name in spans)
+    spans = found("Dominican Republic Says It Recovered Cocaine From Boat Struck by U.S.")
+    assert not any(label == "PER" for label, _ in spans)
+    # a sentence with words in lower case is read as one
+    assert ("PER", "Pete Hegseth") in found("Mexican President Claudia Sheinbaum said U.S. Defense Secretary Pete Hegseth had not called.")
+
+
 def test_html_remnants_are_masked_without_moving_offsets():
     text = '<p>Officials in <b>Sinaloa</b> said&nbsp;the <a href="https://example.org/Mexico">Navy</a> left.</p>'
     spans = extract(text)

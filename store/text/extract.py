@@ -696,13 +696,17 @@ def _is_headline(work: str, start: int, end: int) -> bool:
     line = work[start:end]
     if line.upper() == line:
         return line.lower() != line
-    if end - start > 160 or line.rstrip().endswith((".", "?", "!", ",", ":")):
+    if end - start > 160:
         return False
     words = line.split()
     if len(words) < 3:
         return False
     capitalised = sum(1 for w in words if w[0].isupper())
     small = sum(1 for w in words if w in _SMALL_WORDS)
+    if line.rstrip().endswith((".", "?", "!", ",", ":")):
+        # A sentence, unless nearly every word is capitalised: "Trump Is Blowing Up Boats Off
+        # Venezuela. Could Mexico's Cartels Be Next?" is a headline in Title Case all the same.
+        return capitalised >= 5 and small + capitalised == len(words)
     return capitalised >= 0.8 * (len(words) - small) and capitalised >= 3
 
 
