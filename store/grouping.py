@@ -187,13 +187,13 @@ def _candidates(
         f" WHERE f.article_id IN ({', '.join('?' * len(ids))}) ORDER BY f.article_id",
         ids,
     ).fetchall()
-    found, unstored = [], []
-    for other_id, signature, shingles in rows:
-        if dedup.estimated_resemblance(fp.signature, dedup.signature_from_blob(signature)) < dedup.CANDIDATE_MIN_ESTIMATE:
-            continue
-        found.append((other_id, dedup.shingles_from_blob(shingles) if shingles is not None else None))
-        if shingles is None:
-            unstored.append(other_id)
+    passed = [
+        (other_id, shingles)
+        for other_id, signature, shingles in rows
+        if dedup.estimated_resemblance(fp.signature, dedup.signature_from_blob(signature)) >= dedup.CANDIDATE_MIN_ESTIMATE
+    ]
+    unstored = [other_id for other_id, shingles in passed if shingles is None]
+    texts = {}
     if unstored:
         texts = {
             row[0]: row[1:]
@@ -203,15 +203,18 @@ def _candidates(
                 unstored,
             ).fetchall()
         }
-        found = [(other_id, _stored_shingles(other_id, texts[other_id]) if shingles is None else shingles)
-                 for other_id, shingles in found if shingles is not None or other_id in texts]
-    return found
+    return [
+        (other_id, dedup.shingles_from_blob(shingles) if shingles is not None else _stored_shingles(other_id, texts[other_id]))
+        for other_id, shingles in passed
+        if shingles is not None or other_id in texts
+    ]
 
 
 # Word pairs of articles stored before m018 (whose fingerprint has none), by article: the same
 # few originals are candidates for item after item (every outlet's copy of one wire report),
-# and shingling each again was a third of the near-duplicate lookup. An entry is used only for the very text it was made from (its digest),
-# so an edited article, or another database's article of the same id, is shingled afresh.
+# and shingling each again was a third of the near-duplicate lookup. An entry is used only for
+# the very text it was made from (its digest), so an edited article, or another database's
+# article of the same id, is shingled afresh.
 _SHINGLES: dict[int, tuple[bytes, frozenset[int]]] = {}
 _SHINGLES_KEPT = 20_000  # articles; about 2 KB each
 

@@ -499,8 +499,8 @@ def _before_a_first_name(tokens: list) -> bool:
     )
 
 
-# First names that are also a name's particle ("Amr Al Bidh", "Pieter Van Dijk"): no first name there.
-_PARTICLE_KEYS = frozenset({"al", "el", "van", "von", "de", "da", "del", "di", "du", "le", "la", "bin", "ben", "abu", "ibn"})
+# A name's particles, which the first names hold too ("Amr Al Bidh", "Pieter Van Dijk"): no first name there.
+_PARTICLE_KEYS = frozenset(p for p in _NAME_PARTICLES if " " not in p) | {"al", "el", "di", "le", "la", "ben", "abu", "ibn"}
 
 
 def _drop_first(tokens: list) -> list:
