@@ -28,6 +28,10 @@ in this order, each one easy to check by hand:
 8. A nickname given in quotes with a full name (Ismael "El Mayo" Zambada) is that person's
    name too: "El Mayo" in quotes, or without them where the extractor reads it as a place
    ("El Mayo" looks like "El Paso"), is Zambada, if the gazetteer knows no such place.
+9. A headline's first word before a word in lower case ("Trump orders strikes") is the person
+   named in full with a first name who already goes by that surname alone, if there is one and
+   only one (or one mentioned twice as often as any other); else it is no name at all (a
+   headline's "Stocks rally" or "House passes" looks the same to the extractor).
 """
 
 from __future__ import annotations
@@ -181,7 +185,16 @@ def article_mentions(title: str, summary: str, body: str) -> list[Mention]:
             if begin <= span.start and span.end <= stop:
                 mentions.append(Mention(field, span.start - begin, span.end - begin, KINDS[span.label], span.text))
                 break
+    if parts and parts[0][0] == "title" and not any(m.field == "title" and m.start == 0 for m in mentions):
+        opener = _HEADLINE_SUBJECT.match(parts[0][1])
+        if opener:  # rule 9: "Trump orders strikes", which the extractor cannot tell from "Stocks rally"
+            mentions.insert(0, Mention("title", 0, opener.end(1), SURNAME, opener.group(1)))
     return mentions
+
+
+SURNAME = "surname"  # a mention's kind: a word that is a person's name only if a person has it as surname
+# A headline's first word, capitalised, before a word in lower case ("Trump's", "Sheinbaum rejects").
+_HEADLINE_SUBJECT = re.compile(r"([A-Z](?:[a-z]+|[a-z]*[A-Z][a-z]+))(?:['’]s)?[ \t]+[a-z]")
 
 
 # --- the database -----------------------------------------------------------------------------
@@ -234,8 +247,13 @@ def index_articles(
             for mention in found[article_id]:
                 if own and mention.kind == "org" and name_key(mention.text) in own:
                     continue  # the outlet naming itself ("told Reuters"): not what its report is about
-                full = named_in_full.get(surname_key("person", mention.text)) if mention.kind == "person" else None
-                entity_id = linker.entity_for("person", full) if full else linker.entity_for(mention.kind, mention.text)
+                full = named_in_full.get(surname_key("person", mention.text)) if mention.kind in ("person", SURNAME) else None
+                if full:
+                    entity_id = linker.entity_for("person", full)
+                elif mention.kind == SURNAME:
+                    entity_id = linker.person_with_surname(mention.text)
+                else:
+                    entity_id = linker.entity_for(mention.kind, mention.text)
                 if entity_id is not None:
                     rows.append((article_id, entity_id, mention.field, mention.start, mention.end, mention.text))
             pending.rows += rows
@@ -356,7 +374,7 @@ class _KnownNames:
     def __init__(self, db: Database, story: dict[str, str], mentions: list[Mention]) -> None:
         wanted: dict[str, set[str]] = {kind: set() for kind in KINDS.values()}
         alias_keys: set[str] = set()
-        for kind, text in {(mention.kind, mention.text) for mention in mentions}:  # a name is often repeated
+        for kind, text in {(mention.kind, mention.text) for mention in mentions if mention.kind != SURNAME}:  # often repeated
             written, alias = _written(text)
             if not alias:
                 continue
@@ -479,6 +497,7 @@ class _Linker:
         self.cache: dict[tuple[str, str], int] = {}
         self.before_counting = before_counting  # the rules that rank people by mentions call it first
         self.names: _KnownNames | None = None  # what a batch's names are known by, read up front
+        self.surnames: dict[str, int | None] = {}  # rule 9's answers in this batch
 
     def entity_for(self, kind: str, text: str) -> int | None:
         written, alias = _written(text)
@@ -494,6 +513,38 @@ class _Linker:
         if nickname:  # rule 8: 'Ismael "El Mayo" Zambada' is "El Mayo" too
             self._remember_alias(entity_id, nickname)
         return entity_id
+
+    def person_with_surname(self, text: str) -> int | None:
+        """Rule 9: a headline's first word is the person named in full (with a first name) who
+        already goes by that surname alone elsewhere ("Trump" of "Donald Trump"); of several,
+        the one mentioned at least twice as often as any other. None when there is no such
+        person ("Stocks", "House", "Shooting": no one goes by them) or no clear one ("Johnson":
+        the Speaker or Chicago's mayor). Makes nothing."""
+        written = clean_name(text)
+        key = name_key(written)
+        if key in self.surnames:
+            return self.surnames[key]
+        first_names = gazetteer().first_names
+        self.before_counting()  # this batch's mentions are written first: they are asked about
+        people = [
+            entity_id
+            for entity_id, name in self.db.execute(
+                "SELECT e.id, e.name FROM entities e WHERE e.kind = 'person' AND e.surname = ? AND e.key != e.surname"
+                " AND EXISTS (SELECT 1 FROM (SELECT m.text FROM mentions m WHERE m.entity_id = e.id"
+                f" LIMIT {MENTIONS_COUNTED}) WHERE text = ?) ORDER BY e.id",  # read as far as counting is
+                [key, written],
+            ).fetchall()
+            if name_key(name.split()[0]) in first_names
+        ]
+        if len(people) > 1:
+            counted = self.db.execute(
+                f"SELECT e.id, {_MENTIONED} AS n FROM entities e WHERE e.id IN ({', '.join('?' * len(people))})"
+                " ORDER BY n DESC, e.id",
+                people,
+            ).fetchall()
+            people = [counted[0][0]] if counted[0][1] >= 2 * counted[1][1] else []
+        self.surnames[key] = people[0] if people else None
+        return self.surnames[key]
 
     def _find_or_make(self, kind: str, written: str) -> int:
         db = self.db

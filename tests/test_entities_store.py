@@ -361,3 +361,23 @@ def test_filtering_the_feed_by_entity_uses_the_index(db):
     )
     assert "mentions_by_entity" in plan
     assert "SCAN mentions" not in plan
+
+
+def test_a_headline_s_first_word_is_the_person_who_goes_by_that_surname_or_no_name(db):
+    """Rule 9. Twelve weeks of top stories opened 867 headlines with a bare "Trump" that the
+    extractor could not tell from "Stocks rally" (bench/data/real_dev_top.jsonl)."""
+    add(db, "Briefing", "President Donald Trump spoke. Trump said more.", "https://n.test/h1")
+    add(db, "Speaker", "Speaker Mike Johnson spoke. Johnson said so.", "https://n.test/h2")
+    add(db, "Chicago", "Mayor Brandon Johnson spoke. Johnson said no.", "https://n.test/h3")
+    add(db, "Fires", "The Marshall Fire burned.", "https://n.test/h4")
+    orders = add(db, "Trump orders strikes on drug cartels", "", "https://n.test/h5")
+    stocks = add(db, "Stocks rally as markets rise", "", "https://n.test/h6")
+    fire = add(db, "Fire crews contain the blaze", "", "https://n.test/h7")
+    assert filed_under(db, orders, "Trump") == {"person:Donald Trump"}
+    assert filed_under(db, stocks, "Stocks") == set() and filed_under(db, fire, "Fire") == set()
+    johnson = add(db, "Johnson blames Democrats for shutdown", "", "https://n.test/h8")
+    assert filed_under(db, johnson, "Johnson") == set()  # two go by Johnson, neither mentioned twice as often
+    add(db, "Speaker again", "Speaker Mike Johnson spoke. Johnson said so. Johnson left.", "https://n.test/h9")
+    add(db, "Speaker more", "Speaker Mike Johnson spoke. Johnson said so.", "https://n.test/h10")
+    again = add(db, "Johnson warns of a long shutdown", "", "https://n.test/h11")
+    assert filed_under(db, again, "Johnson") == {"person:Mike Johnson"}  # now he is
