@@ -143,7 +143,7 @@ def repair_names_glued_in_front(db: Database) -> int:
     repaired, done = 0, set()
     for entity_id, name, text, _ in rows:
         written = clean_name(text)
-        if entity_id in done or len(written.split()) < 2 or not same_person(written, name) or named_before(name, written):
+        if entity_id in done or not _last_words(written, name) or named_before(name, written):
             continue
         done.add(entity_id)
         key = entity_key("person", written)
@@ -151,6 +151,14 @@ def repair_names_glued_in_front(db: Database) -> int:
             db.execute("UPDATE entities SET name = ?, key = ? WHERE id = ?", [written, key, entity_id])
             repaired += 1
     return repaired
+
+
+def _last_words(tail: str, name: str) -> bool:
+    """Whether `tail`, two words or more, is the last words of a longer `name`, every word
+    compared ("Donald Trump" ends "Xi Jinping-Donald Trump"; "Trump U" does not end "Donald
+    Trump", though a person's key drops its one-letter words)."""
+    tail_words, name_words = name_key(tail).split(), name_key(name).split()
+    return 2 <= len(tail_words) < len(name_words) and name_words[-len(tail_words):] == tail_words
 
 
 def story_alias_keys(aliases: dict[str, list[str]]) -> dict[str, tuple[str, str]]:

@@ -132,14 +132,18 @@ def test_a_person_named_in_full_keeps_the_name_when_a_headline_glues_a_word_or_a
 def test_a_person_an_older_linker_renamed_by_a_glued_name_takes_their_name_back(db):
     """m017's repair, on rows as the linker before it left them."""
     trump = add(db, "Donald Trump meets aides", "", "https://n.test/r1")
+    add(db, "Fraud case", "Donald Trump settled. The Trump U case ended.", "https://n.test/r4")
     machado = add(db, "María Corina Machado speaks", "Corina Machado said more.", "https://n.test/r2")
     kirk = add(db, "Charlie Kirk rally held", "", "https://n.test/r3")
     with db.atomic():
+        db.execute("UPDATE mentions SET entity_id = (SELECT id FROM entities WHERE name = 'Donald Trump')"
+                   " WHERE text = 'Trump U'")  # as the top stories' store had it: Trump University
         db.execute("UPDATE entities SET name = 'Xi Jinping-Donald Trump', key = 'xi jinping donald trump'"
                    " WHERE name = 'Donald Trump'")
         db.execute("UPDATE entities SET name = 'Alleged Charlie Kirk', key = 'alleged charlie kirk' WHERE name = 'Charlie Kirk'")
         db.execute("INSERT INTO entities (kind, name, key, surname) VALUES ('person', 'Charlie Kirk', 'charlie kirk', 'kirk')")
         assert entities.repair_names_glued_in_front(db) == 1
+        assert entities.repair_names_glued_in_front(db) == 0  # once is all: "Trump U" is no tail of "Donald Trump"
     assert filed_under(db, trump, "Donald Trump") == {"person:Donald Trump"}
     assert filed_under(db, machado, "María Corina Machado") == {"person:María Corina Machado"}  # first names before
     assert filed_under(db, kirk, "Charlie Kirk") == {"person:Alleged Charlie Kirk"}  # the name is another's: left
