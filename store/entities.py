@@ -145,6 +145,9 @@ def repair_names_glued_in_front(db: Database) -> int:
         written = clean_name(text)
         if entity_id in done or not _last_words(written, name) or named_before(name, written):
             continue
+        first = written.split()[0]
+        if name_key(first) not in gazetteer().first_names and f"-{first}" not in name:
+            continue  # only a name in full ("Charlie Kirk") or one glued on ("-Xi Jinping") is taken back
         done.add(entity_id)
         key = entity_key("person", written)
         if db.execute("SELECT 1 FROM entities WHERE kind = 'person' AND key = ?", [key]).fetchone() is None:
