@@ -536,17 +536,24 @@ class _Linker:
         if key in self.surnames:
             return self.surnames[key]
         first_names = gazetteer().first_names
-        self.before_counting()  # this batch's mentions are written first: they are asked about
         people = [
             entity_id
             for entity_id, name in self.db.execute(
-                "SELECT e.id, e.name FROM entities e WHERE e.kind = 'person' AND e.surname = ? AND e.key != e.surname"
-                " AND EXISTS (SELECT 1 FROM (SELECT m.text FROM mentions m WHERE m.entity_id = e.id"
-                f" LIMIT {MENTIONS_COUNTED}) WHERE text = ?) ORDER BY e.id",  # read as far as counting is
-                [key, written],
+                "SELECT id, name FROM entities WHERE kind = 'person' AND surname = ? AND key != surname ORDER BY id", [key]
             ).fetchall()
             if name_key(name.split()[0]) in first_names
         ]
+        if people:  # most first words ("Stocks", "Five") name no one: nothing to write or read
+            self.before_counting()  # this batch's mentions are written first: they are asked about
+            people = [
+                row[0]
+                for row in self.db.execute(
+                    f"SELECT e.id FROM entities e WHERE e.id IN ({', '.join('?' * len(people))})"
+                    " AND EXISTS (SELECT 1 FROM (SELECT m.text FROM mentions m WHERE m.entity_id = e.id"
+                    f" LIMIT {MENTIONS_COUNTED}) WHERE text = ?) ORDER BY e.id",  # read as far as counting is
+                    [*people, written],
+                ).fetchall()
+            ]
         if len(people) > 1:
             counted = self.db.execute(
                 f"SELECT e.id, {_MENTIONED} AS n FROM entities e WHERE e.id IN ({', '.join('?' * len(people))})"
