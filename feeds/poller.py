@@ -30,6 +30,7 @@ import httpx
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
+from storywatch.feeds.collector import collect_less
 from storywatch.feeds.fetch import Fetched, FetchError, FetchSettings, fetch_feed, make_client
 from storywatch.feeds.pool import ParsePool, internal_error, records_of
 from storywatch.feeds.schedule import healthy_delay, next_poll_at, parse_retry_after, poll_delay, publishing_gap
@@ -241,6 +242,7 @@ async def poll_due(
     store thread. `pool` parses a big round's bodies in other processes (`feeds/pool.py`);
     without one, the round makes its own and ends it.
     """
+    collect_less()
     store = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storywatch-store")
     own_pool = pool is None
     pool = pool or ParsePool()

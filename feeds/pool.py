@@ -107,7 +107,7 @@ class ParsePool:
             context = multiprocessing.get_context("forkserver")  # ValueError where there is none
             context.set_forkserver_preload(_PRELOAD)
             forkserver.ensure_running()  # told `_PRELOAD` alone, it never imports the caller's `__main__`
-            executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_quiet_on_interrupt)
+            executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_start)
             warm = []
             with _main_hidden():
                 # A submit starts a worker while none is idle: all of them now, so none is ever
@@ -199,11 +199,15 @@ def _main_hidden():
             sys.modules["__main__"] = main
 
 
-def _quiet_on_interrupt() -> None:
-    """A worker leaves Ctrl-C to the poller, which ends the pool: no traceback from each worker."""
+def _worker_start() -> None:
+    """A worker leaves Ctrl-C to the poller, which ends the pool: no traceback from each worker.
+    Its collector runs as seldom as the poller's (`feeds.collector`): it makes the same garbage."""
     import signal
 
+    from storywatch.feeds.collector import collect_less
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    collect_less()
 
 
 def parse_and_prepare(body: bytes, url: str, content_type: str) -> tuple:
