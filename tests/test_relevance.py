@@ -339,24 +339,25 @@ def test_a_one_word_phrase_cancelled_by_unless_leaves_the_facet_s_longer_phrases
 
 def test_reports_marked_on_the_story_widen_a_facet_they_lack(background):
     """Seeds written before the boat strikes cannot say "boat": the title's "Mexican drug
-    cartels" side holds every boat-strike report off. Two marked reports that lack that side
-    and share "boat" make it the side's evidence; one mark is only a hint."""
+    cartels" side holds every boat-strike report off. Three marked reports that lack that side
+    and share "boat" make it the side's evidence; one or two marks are only a hint."""
     marks = [
         relevance.item_terms("US military strike on boat in Caribbean kills three", ""),
         relevance.item_terms("Hegseth defends second boat strike as lawmakers seek video", ""),
+        relevance.item_terms("Navy admiral briefs senators on boat strike survivors", ""),
     ]
     new = relevance.item_terms("Pentagon strike on another boat kills two", "")
     untaught = relevance.build_model(seed_counts(), *background, title=TITLE)
-    one = relevance.build_model(seed_counts(), *background, title=TITLE, on_story=marks[:1])
-    two = relevance.build_model(seed_counts(), *background, title=TITLE, on_story=marks)
+    two = relevance.build_model(seed_counts(), *background, title=TITLE, on_story=marks[:2])
+    three = relevance.build_model(seed_counts(), *background, title=TITLE, on_story=marks)
     cartels = [i for i, facet in enumerate(untaught.facets) if "cartel" in facet.words][0]
     keys = relevance.facet_keys(new)
     assert not untaught.facets[cartels].found_in(keys)
-    assert not one.facets[cartels].found_in(keys)
-    assert two.facets[cartels].found_in(keys)
-    assert "boat" in two.facets[cartels].words
-    assert "caribbean" not in two.facets[cartels].words  # in one of the two marks only
-    assert relevance.score(two, new).score > relevance.score(untaught, new).score
+    assert not two.facets[cartels].found_in(keys)
+    assert three.facets[cartels].found_in(keys)
+    assert "boat" in three.facets[cartels].words
+    assert "caribbean" not in three.facets[cartels].words  # in one of the three marks only
+    assert relevance.score(three, new).score > relevance.score(untaught, new).score
 
 
 def test_a_word_learned_from_marks_never_joins_the_title_s_facets_through_the_seeds(background):
@@ -457,18 +458,20 @@ CARTELS = relevance.declared_facet("the cartels", ["cartel", "drug"])
 
 
 def test_a_word_the_first_marks_lacking_a_facet_share_widens_it_however_varied_the_later_marks():
-    """Two early boat reports make "boat" evidence of the cartel side; later marks on other
+    """Three early boat reports make "boat" evidence of the cartel side; later marks on other
     turns (more of them than the boat ones) do not take it back."""
     marks = _marks(
         "US strike on boat in Caribbean kills three",
         "Hegseth defends second boat strike",
+        "Survivors of boat strike rescued",
         "Trump pardons Honduran ex-president",
         "Admiral testifies on hearing",
         "Senators question Pentagon over Venezuela",
+        "Lawmakers ask Pentagon for hearing",
     )
-    learned = {"boat": 1.0, "pardon": 1.0, "admiral": 1.0, "senator": 1.0}
+    learned = {"boat": 1.0, "pardon": 1.0, "admiral": 1.0, "senator": 1.0, "hearing": 1.0, "pentagon": 1.0}
     assert relevance._shared_words(CARTELS, marks, learned, set()) == {"boat"}
-    # counted over all the marks at once, "boat" is shared by 2 of 5: not half
+    # counted over all the marks at once, "boat" is shared by 3 of 7: not half
     assert sum("boat" in terms for terms, _ in marks) * 2 < len(marks)
 
 
@@ -479,16 +482,18 @@ def test_a_word_only_part_of_a_facet_s_phrase_may_widen_it():
     cartels = relevance.declared_facet("the cartels", ["cartel", "drug", "strike + boat + kill"])
     action = relevance.declared_facet("action", ["strike", "military"])
     marks = [relevance.item_terms(t) for t in (
-        "US strike on boat off Venezuela leaves survivors", "Pentagon says strike hit another boat near Venezuela")]
+        "US strike on boat off Venezuela leaves survivors", "Pentagon says strike hit another boat near Venezuela",
+        "Strike on boat in Venezuela's waters, Hegseth says")]
     learned = {"boat": 1.0, "strike": 1.0, "venezuela": 1.0}
     facets, widened = relevance._taught_facets((action, cartels), marks, learned)
-    # both marks say Venezuela too, but a place would bring all its news: Venezuela's politics
+    # the marks say Venezuela too, but a place would bring all its news: Venezuela's politics
     assert widened == {"boat": cartels.name}
     assert facets[1].found_in(relevance.facet_keys(relevance.item_terms("US strikes another boat", "")))
 
 
 def test_a_word_learned_lightly_does_not_widen_a_facet():
-    marks = _marks("US strike on boat in Caribbean kills three", "Hegseth defends second boat strike")
+    marks = _marks("US strike on boat in Caribbean kills three", "Hegseth defends second boat strike",
+                   "Survivors of boat strike rescued")
     assert relevance._shared_words(CARTELS, marks, {"boat": relevance.WIDEN_WEIGHT / 2}, set()) == set()
     assert relevance._shared_words(CARTELS, marks, {"boat": relevance.WIDEN_WEIGHT}, set()) == {"boat"}
 

@@ -476,6 +476,29 @@ def test_a_file_from_before_the_new_facet_rules_is_rescored_once(tmp_path):
     assert scoring.pending_rescore(open_db(path), story_id) == 0  # once: the migration is applied
 
 
+@pytest.mark.parametrize("marks_on", [1, 2])
+def test_a_story_two_marks_could_have_widened_is_rescored_once(tmp_path, marks_on):
+    """m019: a facet is widened by three marks now, not two; a story with two or more on-story
+    marks is scored again, one with fewer is left as it is."""
+    (tmp_path / "one.txt").write_text("Strikes Planned\n\nThe Pentagon plans strikes on cartels in Mexico.")
+    path = tmp_path / "story.db"
+    old = open_db(path)
+    story_id = ensure_story(old, load_story(write_story(tmp_path, '[story]\nname = "local"\ntitle = "Strikes"\nseeds = ["*.txt"]\n')))
+    reports = ingest_items(old, [
+        ArticleRecord(title=f"Navy boat strike report {n}", url=f"https://example.com/boat-{n}") for n in range(3)
+    ]).new_ids
+    for article in reports[:marks_on]:
+        scoring.mark_on_story(old, article, True, story_id=story_id)
+    with old.atomic():
+        old.execute("DELETE FROM _sqlite_migrations WHERE name = 'm019_rescore_stories_taught_a_facet'")
+    old.conn.close()
+    db = open_db(path)
+    assert scoring.pending_rescore(db, story_id) == (4 if marks_on == 2 else 0)  # the seed and the reports
+    scoring.resume_rescore(db, story_id)
+    db.conn.close()
+    assert scoring.pending_rescore(open_db(path), story_id) == 0
+
+
 def test_a_new_database_has_nothing_to_rescore_after_the_migrations(tmp_path):
     (tmp_path / "one.txt").write_text("Strikes Planned\n\nThe Pentagon plans strikes on cartels in Mexico.")
     db = open_db(tmp_path / "story.db")

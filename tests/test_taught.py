@@ -81,10 +81,10 @@ def test_a_long_list_is_cut_with_a_count():
     assert taught.sentence() == "Learned against the story: w0, w1, w2, w3, w4 (+3 more)."
 
 
-def test_a_second_mark_lacking_a_side_of_the_title_says_what_now_counts_for_it(tmp_path):
+def test_a_third_mark_lacking_a_side_of_the_title_says_what_now_counts_for_it(tmp_path):
     """A story made by `new` (facets read from its title) holds boat strikes off: nothing in
-    them says "Mexican drug cartels". Two marks sharing "boat" make it that side's evidence, and
-    the note after the second mark says so."""
+    them says "Mexican drug cartels". Three marks sharing "boat" make it that side's evidence,
+    and the note after the third mark says so."""
     for seed in sorted(STORY.parent.glob("*.txt")):
         (tmp_path / seed.name).write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "story.toml").write_text(
@@ -93,15 +93,17 @@ def test_a_second_mark_lacking_a_side_of_the_title_says_what_now_counts_for_it(t
     )
     db = open_db(tmp_path / "new.db")
     story_id = ensure_story(db, load_story(tmp_path / "story.toml"))
-    titles = ["US military strike on boat in Caribbean kills three", "Hegseth defends second boat strike to lawmakers"]
+    titles = ["US military strike on boat in Caribbean kills three", "Hegseth defends second boat strike to lawmakers",
+              "Pentagon strike on another boat leaves survivors"]
     articles = ingest_items(db, [
         ArticleRecord(title=title, url=f"https://example.org/boat-{n}", summary="", source="Wire")
         for n, title in enumerate(titles)
     ]).new_ids
-    scoring.mark_on_story(db, articles[0], True, story_id=story_id)
-    assert taught_by(db, story_id, articles[0], True).facets == ()  # one mark is a hint
-    scoring.mark_on_story(db, articles[1], True, story_id=story_id)
-    taught = taught_by(db, story_id, articles[1], True)
+    for article in articles[:2]:
+        scoring.mark_on_story(db, article, True, story_id=story_id)
+        assert taught_by(db, story_id, article, True).facets == ()  # one or two marks are a hint
+    scoring.mark_on_story(db, articles[2], True, story_id=story_id)
+    taught = taught_by(db, story_id, articles[2], True)
     assert [words for _, words in taught.facets] == [("boat",)]
     assert "Now evidence of " in taught.sentence() and taught.sentence().endswith(": boat."), taught.sentence()
     db.conn.close()
