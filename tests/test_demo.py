@@ -378,3 +378,11 @@ def test_demo_screenshot_saves_the_dashboard_once_the_script_has_played(tmp_path
     assert "outlets" in svg and "✦" in svg  # a coverage group and a name new since the seeds
     assert not (tmp_path / "mine.db").exists()
     assert not list(tmp_path.glob("storywatch-demo-*"))
+
+
+@pytest.mark.parametrize(("seconds", "said"), [(20, "about a minute"), (75, "about a minute"), (95, "about 2 minutes"),
+                                               (600, "about 10 minutes")])
+def test_the_welcome_says_how_long_the_story_runs_in_plain_words(seconds, said):
+    from storywatch.tui.demo.app import duration
+
+    assert duration(seconds) == said

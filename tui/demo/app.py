@@ -14,10 +14,16 @@ from storywatch.tui.app import StorywatchApp
 from storywatch.tui.demo.session import POLL_INTERVAL, DemoSession
 
 WELCOME = (
-    "A made-up story about a tanker aground off Port Merrow develops over about {minutes} minutes, "
+    "A made-up story about a tanker aground off Port Merrow develops over {duration}, "
     "from four made-up outlets served on 127.0.0.1. Watch copies collapse into one line, an edited "
     "headline (d), new sentences (L) and new names (✦, e). Its database is deleted when you quit (q)."
 )
+
+
+def duration(seconds: float) -> str:
+    """How long the demo's story runs, as the welcome says it: "about a minute", "about 5 minutes"."""
+    minutes = max(1, round(seconds / 60))
+    return "about a minute" if minutes == 1 else f"about {minutes} minutes"
 
 
 SCREENSHOT_SETTLE = 3.0  # seconds after the script's end: the last poll stored and painted
@@ -57,8 +63,8 @@ class DemoApp(StorywatchApp):
             script_end = self.session.server.script.length / self.session.server.speed
             self.set_timer(script_end + SCREENSHOT_SETTLE, self._save_screenshot_and_quit)
             return
-        minutes = max(1, round(self.session.server.script.length / self.session.server.speed / 60))
-        self.notify(WELCOME.format(minutes=minutes), title="storywatch demo", timeout=20, markup=False)
+        seconds = self.session.server.script.length / self.session.server.speed
+        self.notify(WELCOME.format(duration=duration(seconds)), title="storywatch demo", timeout=20, markup=False)
 
     def _save_screenshot_and_quit(self) -> None:
         self.clear_notifications()  # a toast would hide part of the feed in a still picture
