@@ -28,6 +28,8 @@ class Taught:
     marks: int  # the story's marks in all, this one included
     # its words that marks made a facet's evidence, as (facet name, words) pairs
     facets: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # its words one more report like it, marked on the story, would make a facet's evidence
+    one_short: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def sentence(self, shown: int = SHOWN) -> str:
         """One line for the user: "Learned against the story: tariff, screwworm (+3 more)."."""
@@ -40,6 +42,10 @@ class Taught:
         named = ", ".join(self.words[:shown])
         more = f" (+{len(self.words) - shown} more)" if len(self.words) > shown else ""
         widened = "".join(f" Now evidence of {name}: {', '.join(words)}." for name, words in self.facets)
+        widened += "".join(
+            f" One more report like it marked on the story makes {', '.join(words[:shown])} evidence of {name}."
+            for name, words in self.one_short
+        )
         return f"Learned {side} the story: {named}{more}.{widened}"
 
 
@@ -57,8 +63,16 @@ def taught_by(db: Database, story_id: int, article_id: int, on_story: bool) -> T
     terms = relevance.item_terms(title, summary, body, names)
     weights = model.learned if on_story else model.against
     found = sorted((term for term in terms if term in weights), key=lambda term: (-weights[term], term))
+    return Taught(
+        on_story, tuple(found), marks, _by_facet(found, model.widened if on_story else {}),
+        _by_facet(found, model.one_short if on_story else {}),
+    )
+
+
+def _by_facet(words: list[str], facet_of: dict[str, str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(facet name, its words) for the words `facet_of` names a facet for, in the words' order."""
     facets: dict[str, list[str]] = {}
-    for term in found if on_story else ():
-        if term in model.widened:
-            facets.setdefault(model.widened[term], []).append(term)
-    return Taught(on_story, tuple(found), marks, tuple((name, tuple(words)) for name, words in facets.items()))
+    for word in words:
+        if word in facet_of:
+            facets.setdefault(facet_of[word], []).append(word)
+    return tuple((name, tuple(found)) for name, found in facets.items())

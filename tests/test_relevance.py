@@ -470,7 +470,7 @@ def test_a_word_the_first_marks_lacking_a_facet_share_widens_it_however_varied_t
         "Lawmakers ask Pentagon for hearing",
     )
     learned = {"boat": 1.0, "pardon": 1.0, "admiral": 1.0, "senator": 1.0, "hearing": 1.0, "pentagon": 1.0}
-    assert relevance._shared_words(CARTELS, marks, learned, set()) == {"boat"}
+    assert relevance._shared_words(CARTELS, marks, learned, set())[0] == {"boat"}
     # counted over all the marks at once, "boat" is shared by 3 of 7: not half
     assert sum("boat" in terms for terms, _ in marks) * 2 < len(marks)
 
@@ -485,7 +485,7 @@ def test_a_word_only_part_of_a_facet_s_phrase_may_widen_it():
         "US strike on boat off Venezuela leaves survivors", "Pentagon says strike hit another boat near Venezuela",
         "Strike on boat in Venezuela's waters, Hegseth says")]
     learned = {"boat": 1.0, "strike": 1.0, "venezuela": 1.0}
-    facets, widened = relevance._taught_facets((action, cartels), marks, learned)
+    facets, widened, _ = relevance._taught_facets((action, cartels), marks, learned)
     # the marks say Venezuela too, but a place would bring all its news: Venezuela's politics
     assert widened == {"boat": cartels.name}
     assert facets[1].found_in(relevance.facet_keys(relevance.item_terms("US strikes another boat", "")))
@@ -494,13 +494,13 @@ def test_a_word_only_part_of_a_facet_s_phrase_may_widen_it():
 def test_a_word_learned_lightly_does_not_widen_a_facet():
     marks = _marks("US strike on boat in Caribbean kills three", "Hegseth defends second boat strike",
                    "Survivors of boat strike rescued")
-    assert relevance._shared_words(CARTELS, marks, {"boat": relevance.WIDEN_WEIGHT / 2}, set()) == set()
-    assert relevance._shared_words(CARTELS, marks, {"boat": relevance.WIDEN_WEIGHT}, set()) == {"boat"}
+    assert relevance._shared_words(CARTELS, marks, {"boat": relevance.WIDEN_WEIGHT / 2}, set())[0] == set()
+    assert relevance._shared_words(CARTELS, marks, {"boat": relevance.WIDEN_WEIGHT}, set())[0] == {"boat"}
 
 
 def test_marks_that_have_the_facet_do_not_count_toward_widening_it():
     marks = _marks("Cartel boat seized by US", "US strikes drug boat", "Hegseth defends boat strike")
-    assert relevance._shared_words(CARTELS, marks, {"boat": 1.0}, set()) == set()  # one mark lacks it
+    assert relevance._shared_words(CARTELS, marks, {"boat": 1.0}, set()) == (set(), set())  # one mark lacks it
 
 
 def test_a_report_like_one_marked_off_the_story_is_held_off_and_says_so(background):
@@ -578,3 +578,15 @@ def test_a_title_s_country_or_its_people_stand_for_every_name_the_country_goes_b
     actor_facet = model.facets[0]
     assert actor_facet.found_in(relevance.facet_keys(relevance.item_terms("US strikes cartel camp")))
     assert not actor_facet.found_in(relevance.facet_keys(relevance.item_terms("Storms across Latin America")))
+
+
+def test_a_word_one_mark_short_of_widening_a_facet_is_named_as_such():
+    """Two marks lacking the cartel side share "boat": a third would make it the side's
+    evidence, so the note can say so; words in one mark only are two short."""
+    two = _marks("US strike on boat in Caribbean kills three", "Hegseth defends second boat strike")
+    learned = {"boat": 1.0, "caribbean": 1.0, "hegseth": 1.0}
+    assert relevance._shared_words(CARTELS, two, learned, set()) == (set(), {"boat"})
+    # a third lacking it and using it widens; one that has the facet changes nothing
+    three = two + _marks("Survivors of boat strike rescued")
+    assert relevance._shared_words(CARTELS, three, learned, set()) == ({"boat"}, set())
+    assert relevance._shared_words(CARTELS, two + _marks("Cartel boat seized"), learned, set()) == (set(), {"boat"})

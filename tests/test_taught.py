@@ -102,8 +102,13 @@ def test_a_third_mark_lacking_a_side_of_the_title_says_what_now_counts_for_it(tm
     for article in articles[:2]:
         scoring.mark_on_story(db, article, True, story_id=story_id)
         assert taught_by(db, story_id, article, True).facets == ()  # one or two marks are a hint
+    second = taught_by(db, story_id, articles[1], True)
+    assert [words for _, words in second.one_short] == [("boat",)]  # and the second says what a third does
+    assert "One more report like it marked on the story makes boat evidence of " in second.sentence(), second.sentence()
+    assert taught_by(db, story_id, articles[0], True).one_short  # the first report uses "boat" too
     scoring.mark_on_story(db, articles[2], True, story_id=story_id)
     taught = taught_by(db, story_id, articles[2], True)
+    assert taught.one_short == ()
     assert [words for _, words in taught.facets] == [("boat",)]
     assert "Now evidence of " in taught.sentence() and taught.sentence().endswith(": boat."), taught.sentence()
     db.conn.close()

@@ -481,6 +481,8 @@ class StoryModel:
     learned: dict[str, float] = field(default_factory=dict)
     # Learned words that marked reports made a facet's evidence (`_taught_facets`): word -> facet name.
     widened: dict[str, str] = field(default_factory=dict)
+    # Learned words one more marked report lacking a facet would make its evidence: word -> facet name.
+    one_short: dict[str, str] = field(default_factory=dict)
     midpoint: float = MIDPOINT
     width: float = WIDTH
     relevant_count: int = 0
@@ -666,7 +668,7 @@ def build_model(
     # `_taught_facets`' job, by its own rule.
     seed_facets = tuple(facets) or _weighed_title_facets(title, relevant, weights)
     weights.update(learned)
-    facets, widened = _taught_facets(seed_facets, on_story, learned)
+    facets, widened, one_short = _taught_facets(seed_facets, on_story, learned)
     # What the story is about, and what the reports marked on it say, is never evidence against
     # it: one off-story mark on a plane crash in Mexico must not teach "Sheinbaum" or "killed".
     keep = {word for facet in facets for phrase in facet.phrases for term in phrase for word in term.split()}
@@ -679,6 +681,7 @@ def build_model(
         against=marked_weights(off_story, weights, background, N, keep=keep, spoken=spoken),
         learned=learned,
         widened=widened,
+        one_short=one_short,
         relevant_count=R,
         background_count=background_count,
         marked_off=marked_off(list(off_in_order), background, N, keep=keep, spoken=spoken),
@@ -696,22 +699,26 @@ def _place_keys(facets: tuple[Facet, ...]) -> frozenset[str]:
 
 def _taught_facets(
     facets: tuple[Facet, ...], on_story: list[frozenset[str]], learned: dict[str, float]
-) -> tuple[tuple[Facet, ...], dict[str, str]]:
+) -> tuple[tuple[Facet, ...], dict[str, str], dict[str, str]]:
     """Reports marked on the story widen a facet they lack: a word the marks taught
     (`learned`) that `FACET_MARKS` of the reports lacking the facet, and at least half of them,
-    share becomes its evidence (`_shared_words`). Returns the facets and the words each gained
-    (word -> facet). Seeds written before a turn of events cannot name it ("boat strikes" for a story about
-    cartels), and however many such reports were marked, a facet would hold the next one off."""
-    if not facets or len(on_story) < FACET_MARKS:
-        return facets, {}
+    share becomes its evidence (`_shared_words`). Returns the facets, the words each gained and
+    the words one more such report would make its evidence (both word -> facet), so the note
+    after a mark can say what the next one would do. Seeds written before a turn of events
+    cannot name it ("boat strikes" for a story about cartels), and however many such reports
+    were marked, a facet would hold the next one off."""
+    if not facets or not on_story:
+        return facets, {}, {}
     # A word already evidence of a facet on its own widens no other; a part of a phrase is not
     # ("boat" in "strike + boat + kill": reports of boat strikes that name no killing still need it).
     taken = {key for facet in facets for key in facet._words}
     marks = [(terms, facet_keys(terms)) for terms in on_story]  # each mark's keys once, for every facet
-    widened, gained = [], {}
+    widened, gained, short = [], {}, {}
     for facet in facets:
-        words = sorted(_shared_words(facet, marks, learned, taken))
+        found, almost = _shared_words(facet, marks, learned, taken)
+        words = sorted(found)
         gained.update(dict.fromkeys(words, facet.name))
+        short.update((word, facet.name) for word in sorted(almost) if word not in short)
         if words:
             facet = replace(
                 facet,
@@ -719,12 +726,12 @@ def _taught_facets(
                 words=facet.words + tuple(words),
             )
         widened.append(facet)
-    return tuple(widened), gained
+    return tuple(widened), gained, short
 
 
 def _shared_words(
     facet: Facet, marks: list[tuple[frozenset[str], frozenset[str]]], learned: dict[str, float], taken: set[str]
-) -> set[str]:
+) -> tuple[set[str], set[str]]:
     """The learned words that widen `facet`: shared by `FACET_MARKS` of the marks lacking it,
     and by at least half of them, counted over the marks in the order the reports arrived and
     kept once reached, among words learned with at least `WIDEN_WEIGHT`. A turn of events comes
@@ -732,10 +739,17 @@ def _shared_words(
     what the first boat reports taught (a story made with `new` and marked in order on dev-top2
     fell from F1 .80 after 5 marks to .35 after 20), and the weight keeps out the everyday words
     two early marks share by chance ("president", "plan", "order": 47 wire-dev false positives
-    without it; bench/teaching.py --tuning)."""
+    without it; bench/teaching.py --tuning).
+
+    Also returns the words one short: those that one more marked report lacking the facet, and
+    using them, would make its evidence."""
     shared: Counter[str] = Counter()
     lacking = 0
     words: set[str] = set()
+
+    def may_widen(word: str) -> bool:
+        return _facet_key(word) not in taken and not _a_place(word)
+
     for terms, keys in marks:
         if facet.found_in(keys):
             continue
@@ -744,9 +758,13 @@ def _shared_words(
             if learned.get(word, 0.0) >= WIDEN_WEIGHT:
                 shared[word] += 1
                 uses = shared[word]  # only a word this mark uses can newly be shared by half
-                if uses >= FACET_MARKS and 2 * uses >= lacking and _facet_key(word) not in taken and not _a_place(word):
+                if uses >= FACET_MARKS and 2 * uses >= lacking and may_widen(word):
                     words.add(word)
-    return words
+    short = {
+        word for word, uses in shared.items()
+        if word not in words and uses + 1 >= FACET_MARKS and 2 * (uses + 1) >= lacking + 1 and may_widen(word)
+    }
+    return words, short
 
 
 def _a_place(word: str) -> bool:
