@@ -156,6 +156,28 @@ def repair_names_glued_in_front(db: Database) -> int:
     return repaired
 
 
+def repair_numbered_names(db: Database) -> int:
+    """Articles that name a group by its number ("Barrio 18", "MS-13") were filed under the name
+    without it ("Barrio", "MS") before the extractor read the number (migration m020): their
+    names are read again, and a name no article mentions any more is forgotten. Returns how
+    many articles were read again."""
+    stems = sorted({
+        key.rsplit(" ", 1)[0] for key, (label, _) in gazetteer().known.items()
+        if label == "ORG" and " " in key and key.rsplit(" ", 1)[-1].isdigit()
+    })
+    if not stems:
+        return 0
+    article_ids = [
+        row[0]
+        for row in _select_in(
+            db, "SELECT DISTINCT m.article_id FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE e.key IN ({})",
+            [], stems,
+        )
+    ]
+    index_articles(db, sorted(set(article_ids)))
+    return len(set(article_ids))
+
+
 def _last_words(tail: str, name: str) -> bool:
     """Whether `tail`, two words or more, is the last words of a longer `name`, every word
     compared ("Donald Trump" ends "Xi Jinping-Donald Trump"; "Trump U" does not end "Donald

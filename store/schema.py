@@ -581,3 +581,13 @@ def m019_rescore_stories_taught_a_facet(db: Database) -> None:
         "UPDATE stories SET rescore_from = 0 WHERE rescore_from IS NULL"
         " AND (SELECT count(*) FROM relevance r WHERE r.story_id = stories.id AND r.taught = 1) >= 2"
     )
+
+
+@migrations()
+def m020_numbered_names(db: Database) -> None:
+    """The names of articles that name a group by its number ("Barrio 18", "MS-13"), filed
+    under the name without it ("Barrio", "MS") before, are read again
+    (`entities.repair_numbered_names`); the extractor now reads the number."""
+    from storywatch.store.entities import repair_numbered_names
+
+    repair_numbered_names(db)

@@ -76,6 +76,18 @@ def test_cartel_names_and_quoted_nicknames_from_real_headlines():
     assert not any(name == "Block Everything" for _, name in found("French police arrest dozens as 'Block Everything' protests escalate"))
 
 
+def test_a_gang_named_by_its_number_is_read_with_it():
+    """The US named "Barrio 18" and "MS-13" terrorist organisations: the sidebar listed them as
+    "Barrio" and "MS". A number is part of a name only where the gazetteer knows the
+    organisation with it: not a date, nor a place ("Sector 3" of Bucharest stays the sector)."""
+    assert ("ORG", "Barrio 18") in found("US designates Barrio 18 as foreign terrorist organization")
+    spans = found("Members of MS-13 and Barrio 18, two rival gangs, were charged in Virginia on Tuesday.")
+    assert {("ORG", "MS-13"), ("ORG", "Barrio 18")} <= spans
+    assert not {name for _, name in spans} & {"MS", "Barrio"}
+    assert not any(name.endswith("18") for _, name in found("Trump met Putin in Alaska on May 18, aides said."))
+    assert not any(name.endswith("3") for _, name in found("A fire in Sector 3 of Bucharest killed two people on Monday."))
+
+
 def test_a_wire_s_own_dateline_is_its_byline_not_a_mention():
     """"(Reuters) -" opens every Reuters report: counted, the wire led the sidebar's
     organisations on a month of its own reports. Named in the text, it is still a name."""

@@ -149,6 +149,20 @@ def test_a_person_an_older_linker_renamed_by_a_glued_name_takes_their_name_back(
     assert filed_under(db, kirk, "Charlie Kirk") == {"person:Alleged Charlie Kirk"}  # the name is another's: left
 
 
+def test_a_gang_an_older_extractor_filed_without_its_number_is_read_again(db):
+    """m020's repair, on rows as the extractor before it left them: "Barrio 18" filed as "Barrio"."""
+    gang = add(db, "US designates Barrio 18 as terrorists", "Barrio 18 leaders were charged.", "https://n.test/g1")
+    other = add(db, "Pentagon weighs cartel strikes", "", "https://n.test/g2")
+    with db.atomic():
+        db.execute("UPDATE entities SET name = 'Barrio', key = 'barrio' WHERE name = 'Barrio 18'")
+        db.execute("UPDATE mentions SET text = 'Barrio' WHERE text = 'Barrio 18'")
+        db.execute("UPDATE entity_aliases SET alias = 'Barrio', key = 'barrio' WHERE key = 'barrio 18'")
+        assert entities.repair_numbered_names(db) == 1  # the gang's article alone is read again
+    assert filed_under(db, gang, "Barrio 18") == {"org:Barrio 18"}
+    assert db.execute("SELECT count(*) FROM entities WHERE name = 'Barrio'").fetchone()[0] == 0
+    assert filed_under(db, other, "Pentagon") == {"org:Pentagon"}
+
+
 def test_an_outlet_naming_itself_is_no_mention_but_another_outlet_naming_it_is(db):
     """A wire names itself in most of its reports ("told Reuters"): counted, it led the
     sidebar's organisations on a month of its own coverage."""

@@ -72,6 +72,7 @@ _RUN = re.compile(
     rf"(?=[{_UPPER}abei])(?:(?<![\w'’-])|(?<=(?<![\w-])')(?=(?:El|La|Los|Las)[ \t]))(?:{_NAME})(?:(?:{_NICKNAME})?[ \t\u00a0]+(?:(?:{_CONNECTOR})[ \t]+)?(?:{_NAME}))*"
 )
 _TOKEN = re.compile(rf"{_NAME}|{_CONNECTOR}")
+_NUMBERED = re.compile(r"[ \t-]\d{1,4}(?![\w.,]\d)\b")  # a number after a run of names
 _MARKUP = re.compile(r"<[^<>\n]{0,300}>|&#?\w{1,10};|https?://\S+|www\.\S+|\S+@\S+\.\w+")
 _PREVIOUS_WORD = re.compile(r"([\w'’-]+)[ \t\u00a0\"“‘(]{1,3}$")
 _ENGLISH = re.compile(r"\b(?:the|of|and|to|in|is|that|for|on|with|was|said|by|at|from|has|have|are|it)\b")
@@ -131,6 +132,12 @@ class RuleExtractor:
             tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(work, start, end)]
         if work[end : end + 2] in ("'s", "’s") and _known(tokens[-1:] and [(0, 0, tokens[-1][2] + "'s")]):
             tokens[-1] = (tokens[-1][0], end + 2, tokens[-1][2] + "'s")
+        number = _NUMBERED.match(work, end)
+        if number:  # "Barrio 18", "MS-13": an organisation the gazetteer knows with its number
+            numbered = (tokens[-1][0], number.end(), work[tokens[-1][0] : number.end()])
+            known = _known([*tokens[:-1], numbered]) or _known([numbered])
+            if known and known[0] == "ORG":
+                tokens[-1] = numbered
         if headline:
             _known_parts(tokens, found, fallback=_GUESS - 1)
             return
