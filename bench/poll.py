@@ -191,7 +191,8 @@ def storywatch_run(server: Server, settings: FetchSettings, pool_from: int | Non
         db = storywatch_db(Path(folder), server.urls())
         server.count()
         wall, cpu = time.perf_counter(), time.process_time()
-        cold = asyncio.run(poll_due(db, settings=settings, force=True, **pools))
+        with _collections() as collected:
+            cold = asyncio.run(poll_due(db, settings=settings, force=True, **pools))
         cold_wall, cold_cpu = time.perf_counter() - wall, time.process_time() - cpu
         workers_cpu = _workers_cpu(pools["pool"]) if pools else 0.0
         served = pools["pool"].served if pools else 0
@@ -208,7 +209,30 @@ def storywatch_run(server: Server, settings: FetchSettings, pool_from: int | Non
     if cold_requests[0] != server.feeds or conditional != server.feeds:
         raise SystemExit(f"storywatch: {cold_requests} cold, {warm_requests} warm requests, {conditional} conditional")
     return {"cold": cold_wall, "warm": warm_wall, "cpu": cold_cpu, "items": len(cold.new_ids), "workers_cpu": workers_cpu,
-            "served": served}
+            "served": served, "gc": collected["seconds"], "collections": collected["runs"]}
+
+
+@contextlib.contextmanager
+def _collections():
+    """The poller process's cyclic garbage collections while the block runs: how many, and
+    their wall time (`gc.callbacks`; feeds/collector.py sets how often they run)."""
+    import gc
+
+    collected = {"seconds": 0.0, "runs": 0}
+    started = []
+
+    def note(phase: str, _info: dict) -> None:
+        if phase == "start":
+            started.append(time.perf_counter())
+        elif started:
+            collected["seconds"] += time.perf_counter() - started.pop()
+            collected["runs"] += 1
+
+    gc.callbacks.append(note)
+    try:
+        yield collected
+    finally:
+        gc.callbacks.remove(note)
 
 
 def _workers_cpu(pool) -> float:
@@ -436,7 +460,8 @@ def main() -> None:
                 print(f"  run {run + 1} {name:<10}: cold {last['cold']:.2f} s, warm {last['warm']:.2f} s,"
                       f" {last['items']:,} items"
                       + (f", cold CPU {last['cpu']:.2f} s + workers {last['workers_cpu']:.2f} s"
-                         f" ({last['served']} feeds parsed by them)" if 'served' in last else ""),
+                         f" ({last['served']} feeds parsed by them; the poller's GC {last['gc']:.2f} s in"
+                         f" {last['collections']:,} collections)" if 'served' in last else ""),
                       flush=True)
     cold = [r["cold"] for r in mine]
     warm = [r["warm"] for r in mine]
