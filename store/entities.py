@@ -167,15 +167,15 @@ def repair_numbered_names(db: Database) -> int:
     })
     if not stems:
         return 0
-    article_ids = [
+    article_ids = sorted({
         row[0]
         for row in _select_in(
             db, "SELECT DISTINCT m.article_id FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE e.key IN ({})",
             [], stems,
         )
-    ]
-    index_articles(db, sorted(set(article_ids)))
-    return len(set(article_ids))
+    })
+    index_articles(db, article_ids)
+    return len(article_ids)
 
 
 def _last_words(tail: str, name: str) -> bool:
