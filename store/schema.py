@@ -574,9 +574,10 @@ def m018_stored_shingles(db: Database) -> None:
 @migrations()
 def m019_rescore_stories_taught_a_facet(db: Database) -> None:
     """A word widens a facet once three reports marked on the story share it, not two
-    (`relevance.FACET_MARKS`): a story with two or more such marks is scored again once, so
-    reports let in by two marks' shared everyday words ("kill", "order") leave it. No table
-    changes; the rescore runs at the next command or in the dashboard (see m016)."""
+    (`relevance.FACET_MARKS`), and not when the reports marked off the story use it as much:
+    a story with two or more such marks is scored again once, so reports let in by two marks'
+    shared everyday words ("kill", "order") leave it. No table changes; the rescore runs at the
+    next command or in the dashboard (see m016)."""
     db.execute(
         "UPDATE stories SET rescore_from = 0 WHERE rescore_from IS NULL"
         " AND (SELECT count(*) FROM relevance r WHERE r.story_id = stories.id AND r.taught = 1) >= 2"

@@ -590,3 +590,23 @@ def test_a_word_one_mark_short_of_widening_a_facet_is_named_as_such():
     three = two + _marks("Survivors of boat strike rescued")
     assert relevance._shared_words(CARTELS, three, learned, set()) == ({"boat"}, set())
     assert relevance._shared_words(CARTELS, two + _marks("Cartel boat seized"), learned, set()) == (set(), {"boat"})
+
+
+def test_a_word_the_off_story_marks_use_as_much_widens_no_facet():
+    """Marks on Hegseth's boat strikes lack the cartel side and share "hegseth" and "boat"; the
+    same user marked Hegseth's other news off the story, so "hegseth" says nothing of the
+    cartels (20 marks on dev-top2 let his testosterone screening through). One off-story report
+    about a fishing boat does not take "boat" back."""
+    on = [relevance.item_terms(t) for t in (
+        "Hegseth defends boat strike", "Hegseth orders second boat strike", "Hegseth says boat strike was lawful",
+        "Survivors of boat strike rescued", "Lawmakers view boat strike video", "Admiral briefs senators on boat strike")]
+    learned = {"hegseth": 1.0, "boat": 1.0}
+    _, alone, _ = relevance._taught_facets((CARTELS,), on, learned)
+    assert alone == {"boat": CARTELS.name, "hegseth": CARTELS.name}
+    off = [relevance.item_terms(t) for t in (
+        "Hegseth orders testosterone screening", "Hegseth creates leak task force", "Watchdog faults Hegseth on Signal",
+        "Hegseth fires spokesman")]  # in 4 of 4 off-story marks, 3 of the 6 on-story ones
+    _, vetoed, _ = relevance._taught_facets((CARTELS,), on, learned, off)
+    assert vetoed == {"boat": CARTELS.name}
+    _, one_boat_off, _ = relevance._taught_facets((CARTELS,), on, learned, [relevance.item_terms("Venezuela seizes fishing boat")])
+    assert one_boat_off == {"boat": CARTELS.name, "hegseth": CARTELS.name}

@@ -668,7 +668,7 @@ def build_model(
     # `_taught_facets`' job, by its own rule.
     seed_facets = tuple(facets) or _weighed_title_facets(title, relevant, weights)
     weights.update(learned)
-    facets, widened, one_short = _taught_facets(seed_facets, on_story, learned)
+    facets, widened, one_short = _taught_facets(seed_facets, on_story, learned, off_story)
     # What the story is about, and what the reports marked on it say, is never evidence against
     # it: one off-story mark on a plane crash in Mexico must not teach "Sheinbaum" or "killed".
     keep = {word for facet in facets for phrase in facet.phrases for term in phrase for word in term.split()}
@@ -698,7 +698,8 @@ def _place_keys(facets: tuple[Facet, ...]) -> frozenset[str]:
 
 
 def _taught_facets(
-    facets: tuple[Facet, ...], on_story: list[frozenset[str]], learned: dict[str, float]
+    facets: tuple[Facet, ...], on_story: list[frozenset[str]], learned: dict[str, float],
+    off_story: list[frozenset[str]] = (),
 ) -> tuple[tuple[Facet, ...], dict[str, str], dict[str, str]]:
     """Reports marked on the story widen a facet they lack: a word the marks taught
     (`learned`) that `FACET_MARKS` of the reports lacking the facet, and at least half of them,
@@ -713,9 +714,13 @@ def _taught_facets(
     # ("boat" in "strike + boat + kill": reports of boat strikes that name no killing still need it).
     taken = {key for facet in facets for key in facet._words}
     marks = [(terms, facet_keys(terms)) for terms in on_story]  # each mark's keys once, for every facet
+    # The share of the off-story marks each learned word is in, taken over MARKS_PRIOR more marks
+    # than there are, so one stray off-story report about a fishing boat does not take "boat" back
+    off_uses = Counter(word for terms in off_story for word in terms if word in learned)
+    off_share = {word: uses / (len(off_story) + MARKS_PRIOR) for word, uses in off_uses.items()}
     widened, gained, short = [], {}, {}
     for facet in facets:
-        found, almost = _shared_words(facet, marks, learned, taken)
+        found, almost = _shared_words(facet, marks, learned, taken, off_share)
         words = sorted(found)
         gained.update(dict.fromkeys(words, facet.name))
         short.update((word, facet.name) for word in sorted(almost) if word not in short)
@@ -730,7 +735,8 @@ def _taught_facets(
 
 
 def _shared_words(
-    facet: Facet, marks: list[tuple[frozenset[str], frozenset[str]]], learned: dict[str, float], taken: set[str]
+    facet: Facet, marks: list[tuple[frozenset[str], frozenset[str]]], learned: dict[str, float], taken: set[str],
+    off_share: dict[str, float] | None = None,
 ) -> tuple[set[str], set[str]]:
     """The learned words that widen `facet`: shared by `FACET_MARKS` of the marks lacking it,
     and by at least half of them, counted over the marks in the order the reports arrived and
@@ -740,6 +746,13 @@ def _shared_words(
     fell from F1 .80 after 5 marks to .35 after 20), and the weight keeps out the everyday words
     two early marks share by chance ("president", "plan", "order": 47 wire-dev false positives
     without it; bench/teaching.py --tuning).
+
+    A word that `off_share` says is in as large a share of the reports marked off the story as
+    of the marks lacking the facet widens nothing: the user's own marks say it is no evidence.
+    Marked in order on dev-top2, twenty marks made "hegseth" the cartel side's evidence of a
+    story made with `new` though three of Hegseth's other reports were marked off, and his
+    testosterone screening came on the story (bench/teaching.py --tuning: 2 wire-dev false
+    positives, 0 with this).
 
     Also returns the words one short: those that one more marked report lacking the facet, and
     using them, would make its evidence."""
@@ -764,6 +777,9 @@ def _shared_words(
         word for word, uses in shared.items()
         if word not in words and uses + 1 >= FACET_MARKS and 2 * (uses + 1) >= lacking + 1 and may_widen(word)
     }
+    if off_share:  # a word the off-story marks use as much is no evidence of the facet
+        words = {word for word in words if off_share.get(word, 0.0) < shared[word] / lacking}
+        short = {word for word in short if off_share.get(word, 0.0) < (shared[word] + 1) / (lacking + 1)}
     return words, short
 
 
