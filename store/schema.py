@@ -592,3 +592,16 @@ def m020_numbered_names(db: Database) -> None:
     from storywatch.store.entities import repair_numbered_names
 
     repair_numbered_names(db)
+
+
+@migrations()
+def m021_facets_named_by_the_title(db: Database) -> None:
+    """A story whose file declares no facets reads them from its title, and now names them by
+    the title's halves ("nothing on Mexican drug cartels", not "nothing on drug/mexican"): such
+    a story is scored again once, so the reasons already stored say it the same way. No table
+    changes; the rescore runs at the next command or in the dashboard (see m016)."""
+    db.execute(
+        "UPDATE stories SET rescore_from = 0 WHERE rescore_from IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM story_facets f WHERE f.story_id = stories.id)"
+        " AND EXISTS (SELECT 1 FROM articles WHERE kind = 'feed')"
+    )

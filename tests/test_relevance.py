@@ -610,3 +610,14 @@ def test_a_word_the_off_story_marks_use_as_much_widens_no_facet():
     assert vetoed == {"boat": CARTELS.name}
     _, one_boat_off, _ = relevance._taught_facets((CARTELS,), on, learned, [relevance.item_terms("Venezuela seizes fishing boat")])
     assert one_boat_off == {"boat": CARTELS.name, "hegseth": CARTELS.name}
+
+
+def test_facets_read_from_the_title_go_by_its_halves_as_written(background):
+    """The reasons and the notes name a facet the title gave: "nothing on Mexican drug cartels",
+    where they said "nothing on drug/mexican" (its two heaviest words, stemmed)."""
+    model = relevance.build_model(seed_counts(), *background, title=TITLE)
+    assert [facet.name for facet in model.facets] == ["US military action", "Mexican drug cartels"]
+    result = relevance.score(model, relevance.item_terms("Pentagon weighs military strikes on Iran"))
+    assert "nothing on Mexican drug cartels" in result.reasons
+    assert relevance.title_halves("U.S. tariffs on Chinese steel") == ("U.S. tariffs", "Chinese steel")
+    assert relevance.title_halves("Against all odds") == () and relevance.title_halves("Cartel violence") == ()

@@ -499,6 +499,25 @@ def test_a_story_two_marks_could_have_widened_is_rescored_once(tmp_path, marks_o
     assert scoring.pending_rescore(open_db(path), story_id) == 0
 
 
+@pytest.mark.parametrize("declared", [False, True])
+def test_a_story_that_reads_its_facets_from_its_title_is_rescored_once_for_their_names(tmp_path, declared):
+    """m021: facets read from the title go by its halves now; such a story's stored reasons are
+    written again. One whose file declares its facets is left as it is."""
+    (tmp_path / "one.txt").write_text("Strikes Planned\n\nThe Pentagon plans strikes on cartels in Mexico.")
+    facets = '[[facets]]\nname = "action"\nwords = ["strike"]\n' if declared else ""
+    path = tmp_path / "story.db"
+    old = open_db(path)
+    story_id = ensure_story(old, load_story(write_story(
+        tmp_path, '[story]\nname = "local"\ntitle = "US strikes against cartels"\nseeds = ["*.txt"]\n' + facets)))
+    ingest_items(old, [ArticleRecord(title="Navy boat strike report", url="https://example.com/boat")])
+    with old.atomic():
+        old.execute("DELETE FROM _sqlite_migrations WHERE name = 'm021_facets_named_by_the_title'")
+    old.conn.close()
+    db = open_db(path)
+    assert scoring.pending_rescore(db, story_id) == (0 if declared else 2)  # the seed and the report
+    db.conn.close()
+
+
 def test_a_new_database_has_nothing_to_rescore_after_the_migrations(tmp_path):
     (tmp_path / "one.txt").write_text("Strikes Planned\n\nThe Pentagon plans strikes on cartels in Mexico.")
     db = open_db(tmp_path / "story.db")

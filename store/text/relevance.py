@@ -37,6 +37,7 @@ The real test months and the August wire month report the figures.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, replace
@@ -955,12 +956,26 @@ def _countries() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
     return countries, by_word
 
 
+def title_halves(title: str) -> tuple[str, ...]:
+    """The title's two halves as written, split at the word `title_facets` splits it at ("US
+    military action", "Mexican drug cartels"): the names its facets go by in the reasons and
+    the notes ("nothing on Mexican drug cartels"). None for a title without such a split."""
+    spans = list(re.finditer(r"\w+", title))
+    for index, match in enumerate(spans[1:-1], 1):
+        if match.group().lower() in RELATION_WORDS:
+            halves = (title[: match.start()].strip(" ,:;-–—"), title[match.end() :].strip(" ,:;-–—"))
+            return halves if all(halves) else ()
+    return ()
+
+
 def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, float]) -> tuple[Facet, ...]:
     """The title's facets as evidence: their words, and the key pairs holding them, that weigh
     at least `FACET_EVIDENCE` of the facet's heaviest word ("US" is in every other headline,
-    and names the actor, not the action)."""
+    and names the actor, not the action). Each is named by its half of the title."""
     found = []
-    for words_of_facet in title_facets(title, relevant, weights):
+    facets = title_facets(title, relevant, weights)
+    names = title_halves(title)
+    for index, words_of_facet in enumerate(facets):
         heaviest = max((weights.get(word, 0.0) for word in words_of_facet), default=0.0)
         evidence = sorted(
             (term for term, weight in weights.items() if weight >= FACET_EVIDENCE * heaviest and set(term.split()) & words_of_facet),
@@ -969,7 +984,7 @@ def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dic
         # The title's own words always count, key words or not: a short seed may use "floods"
         # too seldom to weigh, and a facet without evidence would hold every report off.
         evidence += sorted(word for word in words_of_facet if word not in evidence)
-        name = "/".join(sorted(words_of_facet, key=lambda w: -weights.get(w, 0))[:2])
+        name = names[index] if len(names) == len(facets) else "/".join(sorted(words_of_facet, key=lambda w: -weights.get(w, 0))[:2])
         senses = tuple(other_senses(evidence)) + (_AMERICAS if "america" in evidence else ())
         found.append(Facet(name, tuple(facet_keys([term]) for term in evidence), _unless_terms(senses), tuple(evidence), senses))
     return tuple(found)
