@@ -862,17 +862,27 @@ def _stem_key(word: str) -> str:
     return word[:STEM_PREFIX] if len(word) > STEM_PREFIX else word
 
 
+def title_halves(title: str) -> tuple[str, ...]:
+    """The title's two halves as written, split at its first relating word that neither opens
+    nor ends it ("US military action", "Mexican drug cartels"): what `title_facets` reads,
+    and the names its facets go by ("nothing on Mexican drug cartels"). None without one."""
+    spans = list(re.finditer(r"\w+", title))
+    for index, match in enumerate(spans[1:-1], 1):
+        if match.group().lower() in RELATION_WORDS:
+            halves = (title[: match.start()].strip(" ,:;-–—"), title[match.end() :].strip(" ,:;-–—"))
+            return halves if all(halves) else ()
+    return ()
+
+
 def title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, float]) -> tuple[frozenset[str], ...]:
     """The story's facets, named by its title: "US military action against Mexican drug
     cartels" is about two things at once, split at the word that relates them. Each half
     gathers the story's key words that share a stem with its words ("mexico", "mexican") or
     that the seeds write next to them far more often than next to the other half's
     ("military strikes", "US troops"). A title without such a split gives no facets."""
-    tokens = words(title)
-    cut = next((i for i, w in enumerate(tokens) if w in RELATION_WORDS and 0 < i < len(tokens) - 1), None)
-    if cut is None:
+    parts = tuple(words(half) for half in title_halves(title))
+    if not parts:
         return ()
-    parts = (tokens[:cut], tokens[cut + 1 :])
     halves = [{_stem(w) for w in part if w not in STOPWORDS and not w.isdigit()} for part in parts]
     if not all(halves):
         return ()
@@ -956,18 +966,6 @@ def _countries() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
     return countries, by_word
 
 
-def title_halves(title: str) -> tuple[str, ...]:
-    """The title's two halves as written, split at the word `title_facets` splits it at ("US
-    military action", "Mexican drug cartels"): the names its facets go by in the reasons and
-    the notes ("nothing on Mexican drug cartels"). None for a title without such a split."""
-    spans = list(re.finditer(r"\w+", title))
-    for index, match in enumerate(spans[1:-1], 1):
-        if match.group().lower() in RELATION_WORDS:
-            halves = (title[: match.start()].strip(" ,:;-–—"), title[match.end() :].strip(" ,:;-–—"))
-            return halves if all(halves) else ()
-    return ()
-
-
 def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dict[str, float]) -> tuple[Facet, ...]:
     """The title's facets as evidence: their words, and the key pairs holding them, that weigh
     at least `FACET_EVIDENCE` of the facet's heaviest word ("US" is in every other headline,
@@ -984,7 +982,7 @@ def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dic
         # The title's own words always count, key words or not: a short seed may use "floods"
         # too seldom to weigh, and a facet without evidence would hold every report off.
         evidence += sorted(word for word in words_of_facet if word not in evidence)
-        name = names[index] if len(names) == len(facets) else "/".join(sorted(words_of_facet, key=lambda w: -weights.get(w, 0))[:2])
+        name = names[index]  # title_facets read these very halves
         senses = tuple(other_senses(evidence)) + (_AMERICAS if "america" in evidence else ())
         found.append(Facet(name, tuple(facet_keys([term]) for term in evidence), _unless_terms(senses), tuple(evidence), senses))
     return tuple(found)
