@@ -605,3 +605,27 @@ def m021_facets_named_by_the_title(db: Database) -> None:
         " AND NOT EXISTS (SELECT 1 FROM story_facets f WHERE f.story_id = stories.id)"
         " AND EXISTS (SELECT 1 FROM articles WHERE kind = 'feed')"
     )
+
+
+@migrations()
+def m022_facets_held_within_places(db: Database) -> None:
+    """A facet can be held `within` some countries or regions (the story file's `within`): its
+    places are stored beside its words as `story_facets` rows of kind 'within'. SQLite cannot
+    widen a CHECK constraint in place, so the table is copied into one that allows the kind."""
+    run_script(
+        db,
+        """
+        CREATE TABLE story_facets_new (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            facet TEXT NOT NULL,
+            phrase TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'evidence' CHECK (kind IN ('evidence', 'unless', 'within'))
+        );
+        INSERT INTO story_facets_new (id, story_id, facet, phrase, kind)
+            SELECT id, story_id, facet, phrase, kind FROM story_facets;
+        DROP TABLE story_facets;
+        ALTER TABLE story_facets_new RENAME TO story_facets;
+        CREATE INDEX story_facets_by_story ON story_facets (story_id, id);
+        """
+    )

@@ -44,12 +44,14 @@ class FeedEntry:
 
 @dataclass(frozen=True)
 class FacetEntry:
-    """One thing the story is about: the words and phrases that show it, and the longer names
-    that do not ("New Mexico" is not Mexico)."""
+    """One thing the story is about: the words and phrases that show it, the longer names
+    that do not ("New Mexico" is not Mexico), and the countries or regions it holds in (a
+    report set elsewhere shows it only by a phrase, not a single word: "drugs" in Japan)."""
 
     name: str
     words: tuple[str, ...]
     unless: tuple[str, ...] = ()
+    within: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ class _StoryReader:
     TOP = ("story", "feeds", "aliases", "facets", "seeds", "tags")
     STORY = ("name", "title", "threshold", "seeds")
     FEED = ("url", "title")
-    FACET = ("name", "words", "unless")
+    FACET = ("name", "words", "unless", "within")
     SEED = ("file", "title", "source", "url", "published_at")
     TAG_KEYS = tuple("123456789")
 
@@ -202,7 +204,18 @@ class _StoryReader:
             words = self.texts(f"{where} words", entry["words"])
             if not words:
                 raise self.fail(f"{where} words", f"is empty: facet {_shown(name)} has no words")
-            facets.append(FacetEntry(name, words, self.texts(f"{where} unless", entry.get("unless", []))))
+            within = self.texts(f"{where} within", entry.get("within", []))
+            from storywatch.store.text.regions import REGIONS
+            from storywatch.store.text.relevance import known_place
+
+            for n_place, place in enumerate(within, 1):
+                if not known_place(place):
+                    raise self.fail(
+                        f"{where} within #{n_place}",
+                        f"{_shown(place)} is no country or region storywatch knows (a country by its"
+                        f" English name, or {', '.join(map(_shown, REGIONS))})",
+                    )
+            facets.append(FacetEntry(name, words, self.texts(f"{where} unless", entry.get("unless", [])), within))
         return tuple(facets)
 
     def tags(self, value) -> dict[int, str]:
@@ -430,7 +443,7 @@ def _wanted_facet_rows(facets: tuple[FacetEntry, ...]) -> list[tuple[str, str, s
     return [
         (facet.name, phrase, kind)
         for facet in facets
-        for kind, phrases in (("evidence", facet.words), ("unless", facet.unless))
+        for kind, phrases in (("evidence", facet.words), ("unless", facet.unless), ("within", facet.within))
         for phrase in phrases
     ]
 

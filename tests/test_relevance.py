@@ -621,3 +621,70 @@ def test_facets_read_from_the_title_go_by_its_halves_as_written(background):
     assert "nothing on Mexican drug cartels" in result.reasons
     assert relevance.title_halves("U.S. tariffs on Chinese steel") == ("U.S. tariffs", "Chinese steel")
     assert relevance.title_halves("Against all odds") == () and relevance.title_halves("Cartel violence") == ()
+
+
+HELD_WITHIN = [
+    relevance.declared_facet("the United States", ["US", "American", "Hegseth"]),
+    relevance.declared_facet("legal action", ["arrested", "seizes", "charges", "strike"]),
+    relevance.declared_facet(
+        "the drug cartels", ["drugs", "drug", "fentanyl", "cartel", "drug trafficking", "boat strike"],
+        within=["Latin America and the Caribbean"],
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def held_within(background):
+    return relevance.build_model(seed_counts(), *background, title=TITLE, facets=HELD_WITHIN)
+
+
+def test_a_facet_held_within_a_region_is_not_shown_by_a_single_word_set_elsewhere(held_within):
+    cartels = held_within.facets[2]
+    assert not cartels.found_in(keys("American playwright arrested in Japan over drugs"))
+    assert not cartels.found_in(keys("China seizes smuggled fentanyl on US tip"))
+    assert not cartels.found_in(keys("Japanese police charge man over drugs"))  # a people names a country too
+    # a place within, or no country at all, leaves the word its evidence
+    assert cartels.found_in(keys("US seizes drugs bound for Japan from Colombia"))
+    assert cartels.found_in(keys("Mexican and Chinese gangs charged over fentanyl"))
+    assert cartels.found_in(keys("Hegseth orders strike on cartel"))
+    assert cartels.found_in(keys("Strike on drug smugglers in the Caribbean", "Russia objects"))
+    # a phrase still shows it, wherever it is set
+    assert cartels.found_in(keys("UK halts intelligence sharing over boat strike"))
+    assert cartels.found_in(keys("Spain arrests four over drug trafficking"))
+
+
+def test_the_countries_the_other_facets_name_are_not_elsewhere(held_within):
+    """A report of US action names the US: "American" must not set it outside the region."""
+    cartels = held_within.facets[2]
+    assert cartels.beside == ("United States",)
+    assert cartels.found_in(keys("American forces seize drugs"))
+    bare = relevance.declared_facet("cartels", ["drugs"], within=["Mexico"])  # on its own, the US is elsewhere
+    assert not bare.found_in(keys("American forces seize drugs"))
+
+
+def test_a_report_set_elsewhere_says_where(held_within):
+    result = verdict(held_within, "US charges Chinese firms over fentanyl", "Prosecutors named four companies.")
+    assert result.score < 0.5
+    assert "nothing on the drug cartels (set in China)" in result.reasons
+    quiet = verdict(held_within, "US charges Chinese firms over tariffs", "Prosecutors named four companies.")
+    assert "nothing on the drug cartels" in quiet.reasons  # no word of the facet: nothing to say of China
+
+
+def test_within_knows_countries_by_their_names_and_regions_by_theirs():
+    assert relevance.known_place("Latin America and the Caribbean")
+    assert relevance.known_place("canada") and relevance.known_place("USA") and relevance.known_place("Britain")
+    assert not relevance.known_place("Atlantis")
+    inside, elsewhere = relevance.places_within(("Latin America and the Caribbean",))
+    assert all(keys(word) <= inside for word in ["Caribbean", "Mexican", "Colombia", "Trinidad"])
+    assert relevance.facet_keys(["latin american"]) <= inside
+    assert [elsewhere.get(key) for key in sorted(keys("Japanese"))] == ["Japan"]
+    found = {key: elsewhere.get(key) for key in keys("China Chinese Canadian Seoul South Korea")}
+    assert set(found.values()) == {"China", "Canada", "South Korea", None}  # a city, and "south" alone: none
+    with pytest.raises(ValueError, match="Atlantis"):
+        relevance.places_within(("Atlantis",))
+
+
+@pytest.mark.parametrize("word", ["republican", "democrat", "christian", "liberal", "western"])
+def test_words_in_the_list_of_peoples_that_name_no_country_name_none(word):
+    """They start like a country's name (Republic of the Congo, Christmas Island, Liberia)."""
+    assert relevance._country_named(word) is None

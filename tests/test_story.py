@@ -162,6 +162,12 @@ BAD_STORY_FILES = [
     ("facet-word-blank", HEAD + '[[facets]]\nname = "F"\nwords = [" "]\n', "[[facets]] #1 words #1 must be"),
     ("facet-unless-text", HEAD + '[[facets]]\nname = "F"\nwords = ["w"]\nunless = "x"\n', "[[facets]] #1 unless"),
     ("facet-unless-number", HEAD + '[[facets]]\nname = "F"\nwords = ["w"]\nunless = [1]\n', "[[facets]] #1 unless #1"),
+    ("facet-within-text", HEAD + '[[facets]]\nname = "F"\nwords = ["w"]\nwithin = "Mexico"\n', "[[facets]] #1 within"),
+    (
+        "facet-within-unknown",
+        HEAD + '[[facets]]\nname = "F"\nwords = ["w"]\nwithin = ["Mexico", "Atlantis"]\n',
+        '[[facets]] #1 within #2 "Atlantis" is no country or region storywatch knows',
+    ),
     ("facet-unknown-key", HEAD + '[[facets]]\nname = "F"\nword = ["w"]\n', '[[facets]] #1 unknown key "word"'),
     (
         "facet-name-twice",
@@ -523,3 +529,54 @@ def test_a_new_database_has_nothing_to_rescore_after_the_migrations(tmp_path):
     db = open_db(tmp_path / "story.db")
     story_id = ensure_story(db, load_story(write_story(tmp_path, '[story]\nname = "local"\ntitle = "Strikes"\nseeds = ["*.txt"]\n')))
     assert scoring.pending_rescore(db, story_id) == 0
+
+
+def test_a_facet_held_within_places_is_read_stored_and_scored_by_them(tmp_path):
+    (tmp_path / "one.txt").write_text("Strikes Planned\n\nThe Pentagon plans strikes on drug cartels in Mexico.")
+    facets = (
+        '[[facets]]\nname = "US"\nwords = ["US", "Pentagon"]\n'
+        '[[facets]]\nname = "action"\nwords = ["strike", "seizes"]\n'
+        '[[facets]]\nname = "the drug trade"\nwords = ["drugs", "cartel"]\n'
+        'within = ["latin america and the caribbean", "Canada"]\n'
+    )
+    story = load_story(write_story(tmp_path, '[story]\nname = "local"\ntitle = "T"\nseeds = ["one.txt"]\n' + facets))
+    assert story.facets[2].within == ("latin america and the caribbean", "Canada")
+    db = open_db(tmp_path / "story.db")
+    story_id = ensure_story(db, story)
+    assert db.execute("SELECT phrase FROM story_facets WHERE kind = 'within' ORDER BY id").fetchall() == [
+        ("latin america and the caribbean",), ("Canada",)
+    ]
+    ingest_items(db, [
+        ArticleRecord(title="US seizes drugs in Japan", url="https://example.com/japan"),
+        ArticleRecord(title="US seizes drugs in Colombia", url="https://example.com/colombia"),
+    ])
+    reasons = dict(db.execute(
+        "SELECT a.url, r.reasons FROM relevance r JOIN articles a ON a.id = r.article_id WHERE r.story_id = ?",
+        [story_id],
+    ).fetchall())
+    assert "nothing on the drug trade (set in Japan)" in reasons["https://example.com/japan"]
+    assert "nothing on" not in reasons["https://example.com/colombia"]
+
+
+def test_a_database_from_before_within_takes_its_facets(tmp_path):
+    """m022: story_facets' CHECK allowed only 'evidence' and 'unless'; the table is copied into
+    one that allows 'within', keeping every row."""
+    path = tmp_path / "story.db"
+    old = open_db(path)
+    with old.atomic():
+        old.execute("DELETE FROM _sqlite_migrations WHERE name = 'm022_facets_held_within_places'")
+        old.execute("DROP TABLE story_facets")
+        old.execute(
+            "CREATE TABLE story_facets (id INTEGER PRIMARY KEY,"
+            " story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE, facet TEXT NOT NULL,"
+            " phrase TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'evidence' CHECK (kind IN ('evidence', 'unless')))"
+        )
+        old.execute("CREATE INDEX story_facets_by_story ON story_facets (story_id, id)")
+        old.execute("INSERT INTO stories (name, title, created_at) VALUES ('old', 'Old', '2026-01-01T00:00:00Z')")
+        old.execute("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (1, 'F', 'Mexico', 'evidence')")
+    old.conn.close()
+    db = open_db(path)
+    assert db.execute("SELECT story_id, facet, phrase, kind FROM story_facets").fetchall() == [(1, "F", "Mexico", "evidence")]
+    with db.atomic():
+        db.execute("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (1, 'F', 'Canada', 'within')")
+    assert [row[1] for row in db.execute("PRAGMA index_list(story_facets)").fetchall()] == ["story_facets_by_story"]

@@ -283,6 +283,10 @@ class Facet:
     unless: frozenset[str] = frozenset()
     words: tuple[str, ...] = ()  # the phrases as people write them, for saying what the story looks for
     unless_words: tuple[str, ...] = ()  # `unless` as people write it (a facet read from the title's)
+    # Countries and regions (`regions.REGIONS`) the facet holds in: an opening that names a country
+    # elsewhere and no place within shows nothing of it ("drug smuggling" in Japan).
+    within: tuple[str, ...] = ()
+    beside: tuple[str, ...] = ()  # countries the story's other facets name: neither within nor elsewhere
 
     def found_in(self, keys: frozenset[str]) -> bool:
         """Whether an article whose terms have these `facet_keys` gives evidence of the facet."""
@@ -294,12 +298,26 @@ class Facet:
             context = [first for first, terms in self.unless_with if terms <= keys]
             if context:
                 alone = set(cancelled).union(*context)
-        if (self._words & keys) - alone:
+        found = (self._words & keys) - alone
+        if found and self.within and self.elsewhere(keys):  # "drugs" in China: only a phrase shows it
+            found = {term for term in found if " " in term}
+        if found:
             return True
         if not cancelled:  # the usual case: a subset test per phrase, looped in C
             return any(map(keys.issuperset, self._phrases))
         # "strike + Caribbean" is no boat strike in "carrier strike group to Caribbean"
         return any(phrase <= keys and not phrase & cancelled for phrase in self._phrases)
+
+    def elsewhere(self, keys: frozenset[str]) -> str | None:
+        """The country elsewhere these keys name, when they name one and no place `within`."""
+        inside, elsewhere = self._places
+        if elsewhere.keys().isdisjoint(keys) or not inside.isdisjoint(keys):
+            return None
+        return min(elsewhere[key] for key in keys if key in elsewhere)
+
+    @cached_property
+    def _places(self) -> tuple[frozenset[str], dict[str, str]]:
+        return places_within(self.within, self.beside) if self.within else (frozenset(), {})
 
     def other_sense(self, keys: frozenset[str]) -> str | None:
         """Why a word of the facet in these keys did not show it, as a reader would put it
@@ -334,7 +352,7 @@ class Facet:
     def unless_any(self) -> frozenset[str]:
         """Terms one of which an opening must hold for `other_sense` to find anything."""
         pairs = frozenset(term for _, terms, _ in self._unless_read for term in terms if " " in term)
-        return pairs | self._context
+        return pairs | self._context | self._places[1].keys()
 
     @cached_property
     def _unless_read(self) -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
@@ -359,7 +377,7 @@ class Facet:
         return frozenset(term for phrase in self.phrases for term in phrase)
 
 
-def declared_facet(name: str, phrases: Iterable[str], unless: Iterable[str] = ()) -> Facet:
+def declared_facet(name: str, phrases: Iterable[str], unless: Iterable[str] = (), within: Iterable[str] = ()) -> Facet:
     """A facet as a story file declares it: plain words and phrases ("Northern Command"),
     matched in any case, without accents, and in any inflection ("ordered", "targets")."""
     phrases, unless = tuple(phrases), tuple(unless)
@@ -369,6 +387,7 @@ def declared_facet(name: str, phrases: Iterable[str], unless: Iterable[str] = ()
         unless=_unless_terms(unless),
         words=phrases,
         unless_words=unless,
+        within=tuple(within),
     )
 
 
@@ -667,7 +686,7 @@ def build_model(
     # made every Ukraine peace-talk headline evidence of the cartel side of a story made with
     # `new` (bench/teaching.py --marks-on dev-top2: 20 marks worse than 5). Widening is
     # `_taught_facets`' job, by its own rule.
-    seed_facets = tuple(facets) or _weighed_title_facets(title, relevant, weights)
+    seed_facets = _placed(tuple(facets)) or _weighed_title_facets(title, relevant, weights)
     weights.update(learned)
     facets, widened, one_short = _taught_facets(seed_facets, on_story, learned, off_story)
     # What the story is about, and what the reports marked on it say, is never evidence against
@@ -687,6 +706,20 @@ def build_model(
         background_count=background_count,
         marked_off=marked_off(list(off_in_order), background, N, keep=keep, spoken=spoken),
         places=_place_keys(facets),
+    )
+
+
+def _placed(facets: tuple[Facet, ...]) -> tuple[Facet, ...]:
+    """The facets, each held `within` some places told the countries the others name (`beside`):
+    a report of US action names the US, and is not set elsewhere for it."""
+    if not any(facet.within for facet in facets):
+        return facets
+    return tuple(
+        replace(facet, beside=tuple(sorted({
+            country for other in facets if other is not facet for phrase in other.words
+            for word in content_words(phrase) if (country := _country_named(word)) is not None
+        }))) if facet.within else facet
+        for facet in facets
     )
 
 
@@ -929,23 +962,109 @@ _AMERICAS = ("Latin America", "Central America", "South America", "North America
 # Demonyms whose country starts otherwise (the rest share its first four letters: "Mexican").
 _DEMONYM_COUNTRY = {
     "american": "United States", "french": "France", "spanish": "Spain", "spaniard": "Spain",
-    "dutch": "Netherlands", "swiss": "Switzerland", "filipino": "Philippines", "british": "United Kingdom",
+    "dutch": "The Netherlands", "swiss": "Switzerland", "filipino": "Philippines", "british": "United Kingdom",
     "briton": "United Kingdom", "english": "United Kingdom", "scottish": "United Kingdom", "welsh": "United Kingdom",
+    "norwegian": "Norway", "swede": "Sweden", "swedish": "Sweden", "belgian": "Belgium", "thai": "Thailand",
+    "danish": "Denmark", "finnish": "Finland", "greek": "Greece", "turk": "Turkey", "turkish": "Turkey",
+    "pole": "Poland", "polish": "Poland", "irish": "Ireland", "portuguese": "Portugal", "afghan": "Afghanistan",
+    "kazakh": "Kazakhstan", "uzbek": "Uzbekistan", "tajik": "Tajikistan", "saudi": "Saudi Arabia",
+    "emirati": "United Arab Emirates", "salvadoran": "El Salvador", "argentine": "Argentina",
+    "lebanese": "Lebanon", "palestinian": "Palestinian Territory", "nigerian": "Nigeria", "czech": "Czechia",
+    "croat": "Croatia", "serb": "Serbia", "serbian": "Serbia", "slovak": "Slovakia", "bosnian": "Bosnia and Herzegovina",
+    "saudis": "Saudi Arabia", "mozambican": "Mozambique", "malaysian": "Malaysia", "australian": "Australia",
+    "austrian": "Austria", "burmese": "Myanmar", "laotian": "Laos", "lankan": "Sri Lanka", "zealander": "New Zealand",
 }
 
 
 def _names_of_place(word: str) -> frozenset[str]:
     """The one-word names a country goes by ("usa", "america"), for a title word that names it
     or its people ("us", "american"); none for any other word."""
+    return _countries()[0].get(_country_named(word), frozenset())
+
+
+def _country_named(word: str) -> str | None:
+    """The country a word names, or whose people it names ("Americans", "Japanese"); None for
+    any other word, and for a people whose name starts like two countries' ("Austrian")."""
     countries, by_word = _countries()
     stem = _stem(word)  # "Americans" is "American"
     country = by_word.get(stem)
     if country is None and stem in _demonyms():
         country = _DEMONYM_COUNTRY.get(stem)
         if country is None and len(stem) >= 4:
+            # "Mexican" is Mexico's: a one-word name it starts with, less the name's last letter.
+            # "Republican", "Christian" and "Liberal" are in the list of peoples too, and are no
+            # Republic of the Congo, Christmas Island or Liberia.
             starts = {name for name in countries if name.lower().startswith(stem[:4])}
             country = starts.pop() if len(starts) == 1 else None
-    return countries.get(country, frozenset())
+            if country is not None and (" " in country or not stem.startswith(country.lower()[:-1])):
+                country = None
+    return country
+
+
+def known_place(name: str) -> bool:
+    """Whether a facet's `within` can name it: a country by its English name or another the
+    gazetteer knows ("USA", "Britain"), or a region of `regions.REGIONS`, in any case."""
+    return _region_called(name) is not None or _country_called(name) is not None
+
+
+def _region_called(name: str) -> str | None:
+    from storywatch.store.text.regions import REGIONS
+
+    return next((region for region in REGIONS if region.casefold() == name.strip().casefold()), None)
+
+
+def _country_called(name: str) -> str | None:
+    from storywatch.store.text.gazetteer import PLACE_ALIASES
+
+    wanted = name.strip().casefold()
+    for country in _countries()[0]:
+        if country.casefold() == wanted:
+            return country
+    for names in (line.split("|") for line in PLACE_ALIASES):
+        if wanted in (n.casefold() for n in names) and names[0] in _countries()[0]:
+            return names[0]
+    return None
+
+
+@lru_cache(maxsize=64)
+def places_within(within: tuple[str, ...], beside: tuple[str, ...] = ()) -> tuple[frozenset[str], dict[str, str]]:
+    """For the countries and regions `within` names (`regions.REGIONS`), the `facet_keys` of the
+    words that name a place there (its countries' names, their people's, the region's own) and,
+    for each word that names a country elsewhere, that country: what `Facet.elsewhere` reads.
+    The countries `beside` (those the story's other facets name) are neither."""
+    from storywatch.store.text.regions import REGION_NAMES, REGIONS
+
+    countries, _ = _countries()
+    inside_countries: set[str] = set()
+    inside: set[str] = set()
+    for place in within:
+        region = _region_called(place)
+        if region is not None:
+            inside_countries.update(REGIONS[region])
+            inside.update(term for name in REGION_NAMES[region] for term in _phrase_terms(name))
+        elif (country := _country_called(place)) is not None:
+            inside_countries.add(country)
+        else:
+            raise ValueError(f"{place!r} is no country or region storywatch knows")
+    named: dict[str, str] = {}  # term -> the country it names
+    for country, one_word_names in countries.items():
+        named.update(dict.fromkeys(one_word_names, country))
+        for name in (country, *country.split(" and ")):  # "Trinidad and Tobago": "Trinidad" too
+            parts = content_words(name)
+            if len(parts) == 1 and " " not in name and parts[0] not in _demonyms():  # "Turks" and Caicos
+                named.setdefault(parts[0], country)
+            elif len(parts) == 2 and len(name.split()) == 2:  # "South Korea", "Saudi Arabia": one pair
+                named.setdefault(" ".join(parts), country)
+    for word in _demonyms():
+        country = _country_named(word)
+        if country is not None:
+            named.setdefault(word, country)
+    inside.update(_facet_key(term) for term, country in named.items() if country in inside_countries)
+    elsewhere = {
+        _facet_key(term): country for term, country in named.items()
+        if country not in inside_countries and country not in beside and _facet_key(term) not in inside
+    }
+    return frozenset(inside), elsewhere
 
 
 @cache
@@ -1037,7 +1156,11 @@ def score(
 
 
 def _lacking(facet: Facet, keys: frozenset[str]) -> str:
-    """The reason for a facet an article lacks, with the word it has in another sense."""
+    """The reason for a facet an article lacks, with the word it has in another sense or the
+    country elsewhere it is set in."""
+    place = facet.elsewhere(keys) if facet.within and any(" " not in key for key in facet._words & keys) else None
+    if place:
+        return f"nothing on {facet.name} (set in {place})"
     sense = facet.other_sense(keys)
     return f"nothing on {facet.name} ({sense})" if sense else f"nothing on {facet.name}"
 
