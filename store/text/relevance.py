@@ -352,7 +352,7 @@ class Facet:
     def unless_any(self) -> frozenset[str]:
         """Terms one of which an opening must hold for `other_sense` to find anything."""
         pairs = frozenset(term for _, terms, _ in self._unless_read for term in terms if " " in term)
-        return pairs | self._context | self._places[1].keys()
+        return pairs | self._context | frozenset(self._places[1])
 
     @cached_property
     def _unless_read(self) -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
