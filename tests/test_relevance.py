@@ -688,3 +688,19 @@ def test_within_knows_countries_by_their_names_and_regions_by_theirs():
 def test_words_in_the_list_of_peoples_that_name_no_country_name_none(word):
     """They start like a country's name (Republic of the Congo, Christmas Island, Liberia)."""
     assert relevance._country_named(word) is None
+
+
+def test_reasons_are_shown_as_the_report_writes_them():
+    reasons = ["usa", "strike cartel", "nicola", "drug", "nothing on Mexico or the drug cartels (set in China)", "kingpin"]
+    shown = relevance.as_written(
+        reasons,
+        "U.S. strikes on cartels kill 3 off Venezuela",
+        'Nicolás Maduro called the "drug" war a pretext.',
+    )
+    assert shown == [
+        "U.S.", "strikes on cartels", "Nicolás", "drug",
+        "nothing on Mexico or the drug cartels (set in China)",  # a note stays as it is
+        "kingpin",  # a term the texts do not hold stays too
+    ]
+    assert relevance.as_written(["cartel"], "Cartels, the army says.", "The cartel struck.") == ["Cartels"]  # headline first
+    assert relevance.as_written([], "anything") == []

@@ -639,3 +639,12 @@ def test_a_year_one_time_shows_as_unknown_west_of_utc(monkeypatch):
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_the_reading_view_gives_the_reasons_in_the_report_s_own_words():
+    from storywatch.tui.screens.article import why_line
+
+    line = why_line((0.9, True, ["usa", "strike", "cartel"], None), "feed", False,
+                    ("U.S. strikes on cartels in Sinaloa", "", ""))
+    assert "why: U.S., strikes, cartels" in line.plain
+    assert "usa" not in line.plain

@@ -1198,3 +1198,41 @@ def _reasons(matched: list[tuple[float, str]]) -> list[str]:
         if len(shown) == MAX_REASONS:
             break
     return shown
+
+
+def as_written(reasons: Iterable[str], *texts: str) -> list[str]:
+    """The reasons with each matched word or pair as the report writes it, its first use in
+    `texts` (headline first): a reader sees "U.S.", "Nicolás" and "strikes on cartels" where the
+    engine matched "usa", "nicola" and "strike cartel". A note ("nothing on ...") or a term the
+    texts do not hold is left as it is."""
+    reasons = list(reasons)
+    if not reasons:
+        return reasons
+    written: dict[str, str] = {}
+    for text in texts:
+        if not text:
+            continue
+        spans = [  # (term, start, end) for each content word, in the order written
+            (term, match.start(), match.end())
+            for match in re.finditer(r"\S+", text[:_WRITTEN_CHARS])
+            for term in content_words(match.group())
+        ]
+        for index, (term, start, end) in enumerate(spans):
+            written.setdefault(term, text[start:end])
+            if index + 1 < len(spans):
+                following, _, pair_end = spans[index + 1]
+                written.setdefault(f"{term} {following}", text[start:pair_end])
+    return [_bare(written[reason]) or reason if reason in written else reason for reason in reasons]
+
+
+_WRITTEN_CHARS = 2_000  # of each text: the reasons are found in a report's opening
+_AROUND_WORDS = "\"'“”‘’«»()[]{}<>,;:!?"  # punctuation around a word as written, not part of it
+
+
+def _bare(written: str) -> str:
+    """A word as written without the punctuation around it; a full stop goes too, unless the
+    word is an abbreviation with stops of its own ("U.S.")."""
+    word = written.strip(_AROUND_WORDS)
+    if word.endswith(".") and "." not in word[:-1]:
+        word = word.rstrip(".").strip(_AROUND_WORDS)
+    return word

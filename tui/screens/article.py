@@ -18,6 +18,7 @@ from storywatch.store.coverage import Member, group_members, group_of, relevance
 from storywatch.store.novelty import novel_of
 from storywatch.store.queries import ArticleDetail, article_detail
 from storywatch.store.text.clean import clean_block, clean_line
+from storywatch.store.text.relevance import as_written
 from storywatch.tui.links import copy_link, open_link
 from storywatch.tui.screens.article_novelty import marked_text, new_count
 from storywatch.tui.screens.diff import DiffScreen
@@ -51,9 +52,13 @@ def article_meta(detail: ArticleDetail) -> Content:
     return Content.assemble(*parts)
 
 
-def why_line(verdict: tuple[float, bool, list[str], bool | None] | None, kind: str, known_from_seeds: bool) -> Content:
+def why_line(
+    verdict: tuple[float, bool, list[str], bool | None] | None, kind: str, known_from_seeds: bool,
+    texts: tuple[str, ...] = (),
+) -> Content:
     """Why the report is (or is not) on the story: the verdict (the user's own mark, when they
-    made one), the score and the engine's reasons."""
+    made one), the score and the engine's reasons, their words as the report's `texts` (its
+    headline, summary, body) write them."""
     if verdict is None:
         return Content.assemble(("Not scored yet", "$text-muted"))
     score, on_story, reasons, taught = verdict
@@ -71,7 +76,7 @@ def why_line(verdict: tuple[float, bool, list[str], bool | None] | None, kind: s
     parts.append((f"  score {score:.2f}", ""))
     if known_from_seeds and kind != "seed":
         parts.append(("  ·  ◇ known from the seeds", "$accent"))
-    shown = [clean_line(str(reason), REASON_CHARS) for reason in reasons[:REASONS_SHOWN]]
+    shown = [clean_line(str(reason), REASON_CHARS) for reason in as_written(map(str, reasons[:REASONS_SHOWN]), *texts)]
     if shown:
         parts += [("\nwhy: ", "$text-muted"), ", ".join(shown)]
     elif kind != "seed":
@@ -180,7 +185,7 @@ class ArticleScreen(ReadingBox):
         url.display = bool(row.url)
         known = any(member.match == "seed" or member.kind == "seed" for member in self.members)
         verdict = relevance_of(self.db, self.story_id, article_id)
-        why = why_line(verdict, row.kind, known)
+        why = why_line(verdict, row.kind, known, (row.title, detail.summary, detail.body))
         if row.kind != "seed" and verdict is not None and verdict[1]:
             why = Content.assemble(why, new_count(len(marks), new_title))
         self.query_one("#article-why", Static).update(why)
