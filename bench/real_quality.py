@@ -197,21 +197,25 @@ def report(name: str, items: list[dict], arrived, after, score) -> None:
         for label, predicted in (("engine, as it arrived", arrived), ("keywords", keyword)):
             fp = counts(items, predicted)[1]
             print(f"  false positives in the month, {label}: {fp} of {len(items) - on} off-story reports")
-    if name in LIST_MISTAKES:
-        wrong_on = [i for i in items if not i["on_story"] and arrived[i["id"]]]
-        missed = [i for i in items if i["on_story"] and not arrived[i["id"]]]
-        print(f"  false positives as it arrived ({len(wrong_on)}), by kind: "
-              + ", ".join(f"{k} {n}" for k, n in Counter(i["kind"] for i in wrong_on).most_common()))
+    wrong_on = [i for i in items if not i["on_story"] and arrived[i["id"]]]
+    missed = [i for i in items if i["on_story"] and not arrived[i["id"]]]
+    if name not in LIST_MISTAKES:  # held out: how many of each kind, never which reports
+        print(f"  false positives as it arrived, by kind: {_kinds(wrong_on)}; misses: {_kinds(missed)}")
+    else:
+        print(f"  false positives as it arrived ({len(wrong_on)}), by kind: {_kinds(wrong_on)}")
         for item in sorted(wrong_on, key=lambda i: i["kind"]):
             print(f"    {item['kind']:<20} {score[item['id']]:.2f}  {item['title'][:88]}")
             if SHOW_WHY:
                 print(f"{'':<31}{WHY.get(item['id'], '')}")
-        print(f"  misses as it arrived ({len(missed)}), by kind: "
-              + ", ".join(f"{k} {n}" for k, n in Counter(i["kind"] for i in missed).most_common()))
+        print(f"  misses as it arrived ({len(missed)}), by kind: {_kinds(missed)}")
         for item in sorted(missed, key=lambda i: i["kind"]):
             print(f"    {item['kind']:<20} {score[item['id']]:.2f}  {item['title'][:88]}")
             if SHOW_WHY:
                 print(f"{'':<31}{WHY.get(item['id'], '')}")
+
+
+def _kinds(items: list[dict]) -> str:
+    return ", ".join(f"{kind} {n}" for kind, n in Counter(i["kind"] for i in items).most_common()) or "none"
 
 
 SHOW_WHY = False
