@@ -218,6 +218,7 @@ def test_new_writes_the_other_senses_it_reads_into_the_facets_it_offers(data_dir
     head, block = story_file.read_text().split("# What the story looks for")
     offered = [line for line in block.splitlines() if line.startswith("# unless = ")]
     assert offered and "drug price" in offered[-1] and "trade war" not in offered[-1]
+    assert '`within = ["Latin America and the Caribbean"]`' in block  # where a facet may be held, told
     uncommented = "\n".join(line[2:] if line.startswith(("# [[facets]]", "# name = ", "# words = ", "# unless = ")) else line
                             for line in block.splitlines())
     story_file.write_text(head + "# What the story looks for" + uncommented)
