@@ -43,7 +43,7 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
-from storywatch.store.text.extract import extract
+from storywatch.store.text.extract import extract, parts_of_split_names
 from storywatch.store.text.gazetteer import gazetteer, name_key
 
 KINDS = {"PER": "person", "ORG": "org", "LOC": "place"}
@@ -175,6 +175,29 @@ def repair_numbered_names(db: Database) -> int:
         )
     })
     index_articles(db, article_ids)
+    return len(article_ids)
+
+
+def repair_split_names(db: Database) -> int:
+    """Articles that write a known name holding "and" or an everyday word ("U.S. Drug
+    Enforcement Administration", "Trinidad and Tobago") had it read in parts ("Enforcement", a
+    person) before the extractor kept such names whole (migration m023): the articles that
+    mention such a part and write one of its names are read again. Returns how many."""
+    parts = parts_of_split_names()
+    found: dict[int, set[str]] = {}
+    for article_id, key in _select_in(
+        db, "SELECT DISTINCT m.article_id, e.key FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE e.key IN ({})",
+        [], sorted(parts),
+    ):
+        found.setdefault(article_id, set()).update(parts[key])
+    article_ids = []
+    for article_id, title, summary, body in _select_in(
+        db, "SELECT id, title, coalesce(summary, ''), coalesce(body, '') FROM articles WHERE id IN ({})", [], sorted(found)
+    ):
+        written = f" {name_key(' '.join((title or '', summary, body)))} "
+        if any(re.search(rf"(?<![\w']){re.escape(name)}(?![\w'])", written) for name in found[article_id]):
+            article_ids.append(article_id)
+    index_articles(db, sorted(article_ids))
     return len(article_ids)
 
 

@@ -629,3 +629,13 @@ def m022_facets_held_within_places(db: Database) -> None:
         CREATE INDEX story_facets_by_story ON story_facets (story_id, id);
         """
     )
+
+
+@migrations()
+def m023_names_split_at_and(db: Database) -> None:
+    """The names of articles that write a known name holding "and" or an everyday word ("US Drug
+    Enforcement Administration", "Trinidad and Tobago"), filed in parts before ("Enforcement" as
+    a person), are read again (`entities.repair_split_names`); the extractor now keeps them whole."""
+    from storywatch.store.entities import repair_split_names
+
+    repair_split_names(db)

@@ -312,3 +312,18 @@ def test_a_name_after_a_place_s_possessive_that_acts_is_a_person_and_one_before_
     assert ("PER", "Sheinbaum") in found("Mexico’s Sheinbaum rejects US troops")
     assert not {name for label, name in found("Iran's Tasnim news agency said so.") if label == "PER"}
     assert not {name for label, name in found("Drones hit Russia's Rostov port.") if label == "PER"}
+
+
+def test_a_known_name_with_and_or_an_everyday_word_in_it_is_one_name():
+    """A run is split at "and" and at everyday words ("Drug", "Administration"): "US Drug
+    Enforcement Administration" gave the US and a person "Enforcement" (ten mentions in a month
+    of real world news, linked to a made-up "Customs Enforcement"), "Border Patrol" was "Patrol",
+    "Trinidad and Tobago" two places. A name the gazetteer knows keeps the words it holds."""
+    assert found("He was escorted through a US Drug Enforcement Administration facility in New York.") == {
+        ("LOC", "US"), ("ORG", "Drug Enforcement Administration"), ("LOC", "New York")
+    }
+    assert ("LOC", "Trinidad and Tobago") in found("Officials in Trinidad and Tobago said the boat sank.")
+    assert found("He named the Sinaloa Cartel and Tren de Aragua as terrorist groups.") == {
+        ("ORG", "Sinaloa Cartel"), ("ORG", "Tren de Aragua")
+    }
+    assert found("The Coast Guard and Navy responded on Monday.") == {("ORG", "Coast Guard"), ("ORG", "Navy")}

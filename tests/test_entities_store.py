@@ -399,3 +399,20 @@ def test_a_headline_s_first_word_is_the_person_who_goes_by_that_surname_or_no_na
     add(db, "Speaker more", "Speaker Mike Johnson spoke. Johnson said so.", "https://n.test/h10")
     again = add(db, "Johnson warns of a long shutdown", "", "https://n.test/h11")
     assert filed_under(db, again, "Johnson") == {"person:Mike Johnson"}  # now he is
+
+
+def test_an_agency_an_older_extractor_read_in_parts_is_read_again(db):
+    """m023's repair, on rows as the extractor before it left them: "US Drug Enforcement
+    Administration" filed as a person "Enforcement". An article that mentions a part of such a
+    name ("Sinaloa" of "Sinaloa Cartel") without writing the name is left as it is."""
+    agency = add(db, "Maduro arrives in New York", "He was escorted through a US Drug Enforcement Administration facility.",
+                 "https://n.test/d1")
+    place = add(db, "Troops deployed in Sinaloa", "Soldiers patrolled Culiacan on Monday.", "https://n.test/d2")
+    with db.atomic():
+        db.execute("UPDATE entities SET kind = 'person', name = 'Enforcement', key = 'enforcement', surname = 'enforcement'"
+                   " WHERE name = 'Drug Enforcement Administration'")
+        db.execute("UPDATE mentions SET text = 'Enforcement' WHERE text = 'Drug Enforcement Administration'")
+        assert entities.repair_split_names(db) == 1  # the agency's article alone is read again
+    assert filed_under(db, agency, "Drug Enforcement Administration") == {"org:Drug Enforcement Administration"}
+    assert db.execute("SELECT count(*) FROM entities WHERE name = 'Enforcement'").fetchone()[0] == 0
+    assert filed_under(db, place, "Sinaloa") == {"place:Sinaloa"}

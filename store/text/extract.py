@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from storywatch.store.text.cue_words import (
@@ -176,6 +177,21 @@ class RuleExtractor:
                 _known_parts(tokens, found, fallback=_GUESS - 1)  # a headline run into the text
                 return
         if len(tokens) > 2 and any(w == "and" or _splits(w) for w in words[1:-1]):
+            # A name the gazetteer knows with such a word in it is one name, whatever comes before
+            # or after it: "US Drug Enforcement Administration", "Trinidad and Tobago".
+            for begin, stop, label in _known_spans(tokens):
+                if stop - begin > 1 and any(w == "and" or _splits(w) for w in words[begin:stop]):
+                    before, after = tokens[:begin], tokens[stop:]
+                    while before and (before[-1][2] == "and" or _splits(before[-1][2])):
+                        before = before[:-1]
+                    while after and (after[0][2] == "and" or _splits(after[0][2])):
+                        after = after[1:]
+                    if before:
+                        self._read_tokens(work, lower, before, sentence_start, found)
+                    _add(found, tokens[begin:stop], label, _KNOWN)
+                    if after:
+                        self._read_tokens(work, lower, after, False, found)
+                    return
             # "Coast Guard and Navy", "Military Force Against Drug Cartels": more than one name.
             begin = 0
             for index, word in enumerate(words + ["and"]):
@@ -487,6 +503,29 @@ def _known_parts(tokens: list, found: list, fallback: int) -> None:
 
 def _splits(word: str) -> bool:
     return word in _SPLITTERS
+
+
+@lru_cache(maxsize=1)
+def parts_of_split_names() -> dict[str, frozenset[str]]:
+    """For each run of words between the "and"s and everyday words of a name the gazetteer knows
+    ("enforcement" in "drug enforcement administration", "trinidad" and "tobago"), the known
+    names holding it (`name_key` form): what was read alone before such names were kept whole,
+    for `entities.repair_split_names`."""
+    split = {word.lower() for word in _SPLITTERS} | {"and"}
+    parts: dict[str, set[str]] = {}
+    for key in gazetteer().known:
+        words = key.split()
+        if len(words) < 2 or split.isdisjoint(words):
+            continue
+        run: list[str] = []
+        for word in [*words, "and"]:
+            if word in split:
+                if run:
+                    parts.setdefault(" ".join(run), set()).add(key)
+                run = []
+            else:
+                run.append(word)
+    return {part: frozenset(names) for part, names in parts.items()}
 
 
 _SPLITTERS = STOP_WORDS - TITLE_HEADS  # everyday words that end a name; a title does not
