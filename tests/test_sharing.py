@@ -202,3 +202,35 @@ def test_feed_list_changes_beside_a_fetch_and_another_writer(shared, feed_server
     db.close()
     assert urls[0] not in followed and set(urls[1:]) <= followed
     assert tags == {"Wires"}
+
+
+def test_a_file_from_before_the_facets_places_migrates_beside_another_writer(tmp_path):
+    """m022 copies `story_facets` into a new table and m023 reads names again: both run under
+    the write lock while another process keeps committing, and neither loses the other's rows."""
+    db_path = make_story(tmp_path)
+    db = open_db(db_path)
+    with db.atomic():
+        db.execute("DELETE FROM _sqlite_migrations WHERE name IN ('m022_facets_held_within_places', 'm023_names_split_at_and')")
+        story_id = db.execute("SELECT id FROM stories").fetchone()[0]
+        rows = [(story_id, "Mexico", "Mexico", "evidence"), (story_id, "Mexico", "New Mexico", "unless")]
+        db.execute("DROP TABLE story_facets")
+        db.execute(
+            "CREATE TABLE story_facets (id INTEGER PRIMARY KEY,"
+            " story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE, facet TEXT NOT NULL,"
+            " phrase TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'evidence' CHECK (kind IN ('evidence', 'unless')))"
+        )
+        db.execute("CREATE INDEX story_facets_by_story ON story_facets (story_id, id)")
+        db.conn.executemany("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (?, ?, ?, ?)", rows)
+    db.close()
+    writer = OtherWriter(db_path)
+    listed = cli(db_path, "feeds", "list")  # opens the file: the migrations run now
+    commits = writer.commits()
+    assert listed.returncode == 0 and "locked" not in listed.stderr, listed.stderr
+    db = open_db(db_path, migrate=False)
+    applied = {row[0] for row in db.execute("SELECT name FROM _sqlite_migrations")}
+    assert {"m022_facets_held_within_places", "m023_names_split_at_and"} <= applied
+    assert db.execute("SELECT story_id, facet, phrase, kind FROM story_facets ORDER BY id").fetchall() == rows
+    assert "'within'" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'story_facets'").fetchone()[0]
+    assert commits > 0 and db.execute("SELECT count(*) FROM other_writer").fetchone()[0] == commits
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
