@@ -192,6 +192,9 @@ class _StoryReader:
         return aliases
 
     def facets(self, value) -> tuple[FacetEntry, ...]:
+        from storywatch.store.text.regions import REGIONS  # the relevance engine: loaded when a file declares facets
+        from storywatch.store.text.relevance import known_place
+
         facets: list[FacetEntry] = []
         for n, entry in enumerate(self.tables("[[facets]]", value, "an array of tables"), 1):
             where = f"[[facets]] #{n}"
@@ -205,9 +208,6 @@ class _StoryReader:
             if not words:
                 raise self.fail(f"{where} words", f"is empty: facet {_shown(name)} has no words")
             within = self.texts(f"{where} within", entry.get("within", []))
-            from storywatch.store.text.regions import REGIONS
-            from storywatch.store.text.relevance import known_place
-
             for n_place, place in enumerate(within, 1):
                 if not known_place(place):
                     raise self.fail(
