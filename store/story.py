@@ -192,8 +192,7 @@ class _StoryReader:
         return aliases
 
     def facets(self, value) -> tuple[FacetEntry, ...]:
-        from storywatch.store.text.regions import REGIONS  # the relevance engine: loaded when a file declares facets
-        from storywatch.store.text.relevance import known_place
+        from storywatch.store.text.regions import REGIONS, known_place
 
         facets: list[FacetEntry] = []
         for n, entry in enumerate(self.tables("[[facets]]", value, "an array of tables"), 1):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from storywatch.store.text import relevance
+from storywatch.store.text import regions, relevance
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TITLE = "US military action against Mexican drug cartels"  # seeds/story.toml
@@ -671,9 +671,9 @@ def test_a_report_set_elsewhere_says_where(held_within):
 
 
 def test_within_knows_countries_by_their_names_and_regions_by_theirs():
-    assert relevance.known_place("Latin America and the Caribbean")
-    assert relevance.known_place("canada") and relevance.known_place("USA") and relevance.known_place("Britain")
-    assert not relevance.known_place("Atlantis")
+    assert regions.known_place("Latin America and the Caribbean")
+    assert regions.known_place("canada") and regions.known_place("USA") and regions.known_place("Britain")
+    assert not regions.known_place("Atlantis")
     inside, elsewhere = relevance.places_within(("Latin America and the Caribbean",))
     assert all(keys(word) <= inside for word in ["Caribbean", "Mexican", "Colombia", "Trinidad"])
     assert relevance.facet_keys(["latin american"]) <= inside

@@ -32,3 +32,30 @@ REGION_NAMES: dict[str, tuple[str, ...]] = {
         "South America", "South American",
     ),
 }
+
+
+def known_place(name: str) -> bool:
+    """Whether a facet's `within` can name it: a country by its English name or another the
+    gazetteer knows ("USA", "Britain"), or a region of `REGIONS`, in any case. Cheap enough to
+    check a story file with: the relevance engine is not loaded for it."""
+    return region_called(name) is not None or country_called(name) is not None
+
+
+def region_called(name: str) -> str | None:
+    """The region of `REGIONS` a name is, in any case."""
+    wanted = name.strip().casefold()
+    return next((region for region in REGIONS if region.casefold() == wanted), None)
+
+
+def country_called(name: str) -> str | None:
+    """The country (as the gazetteer's country list spells it) a name is, in any case."""
+    from storywatch.store.text import gazetteer_data
+    from storywatch.store.text.gazetteer import PLACE_ALIASES
+
+    wanted = name.strip().casefold()
+    countries = gazetteer_data.COUNTRIES.splitlines()
+    found = next((country for country in countries if country.casefold() == wanted), None)
+    if found is None:
+        names = next((line.split("|") for line in PLACE_ALIASES if wanted in line.casefold().split("|")), None)
+        found = names[0] if names and names[0] in countries else None
+    return found

@@ -1001,48 +1001,23 @@ def _country_named(word: str) -> str | None:
     return country
 
 
-def known_place(name: str) -> bool:
-    """Whether a facet's `within` can name it: a country by its English name or another the
-    gazetteer knows ("USA", "Britain"), or a region of `regions.REGIONS`, in any case."""
-    return _region_called(name) is not None or _country_called(name) is not None
-
-
-def _region_called(name: str) -> str | None:
-    from storywatch.store.text.regions import REGIONS
-
-    return next((region for region in REGIONS if region.casefold() == name.strip().casefold()), None)
-
-
-def _country_called(name: str) -> str | None:
-    from storywatch.store.text.gazetteer import PLACE_ALIASES
-
-    wanted = name.strip().casefold()
-    for country in _countries()[0]:
-        if country.casefold() == wanted:
-            return country
-    for names in (line.split("|") for line in PLACE_ALIASES):
-        if wanted in (n.casefold() for n in names) and names[0] in _countries()[0]:
-            return names[0]
-    return None
-
-
 @lru_cache(maxsize=64)
 def places_within(within: tuple[str, ...], beside: tuple[str, ...] = ()) -> tuple[frozenset[str], dict[str, str]]:
     """For the countries and regions `within` names (`regions.REGIONS`), the `facet_keys` of the
     words that name a place there (its countries' names, their people's, the region's own) and,
     for each word that names a country elsewhere, that country: what `Facet.elsewhere` reads.
     The countries `beside` (those the story's other facets name) are neither."""
-    from storywatch.store.text.regions import REGION_NAMES, REGIONS
+    from storywatch.store.text.regions import REGION_NAMES, REGIONS, country_called, region_called
 
     countries, _ = _countries()
     inside_countries: set[str] = set()
     inside: set[str] = set()
     for place in within:
-        region = _region_called(place)
+        region = region_called(place)
         if region is not None:
             inside_countries.update(REGIONS[region])
             inside.update(term for name in REGION_NAMES[region] for term in _phrase_terms(name))
-        elif (country := _country_called(place)) is not None:
+        elif (country := country_called(place)) is not None:
             inside_countries.add(country)
         else:
             raise ValueError(f"{place!r} is no country or region storywatch knows")
