@@ -43,7 +43,7 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
-from storywatch.store.text.extract import extract, parts_of_split_names
+from storywatch.store.text.extract import extract, misread_as_person, parts_of_split_names
 from storywatch.store.text.gazetteer import gazetteer, name_key
 
 KINDS = {"PER": "person", "ORG": "org", "LOC": "place"}
@@ -198,6 +198,24 @@ def repair_split_names(db: Database) -> int:
         if any(re.search(rf"(?<![\w']){re.escape(name)}(?![\w'])", written) for name in found[article_id]):
             article_ids.append(article_id)
     index_articles(db, sorted(article_ids))
+    return len(article_ids)
+
+
+def repair_everyday_names(db: Database) -> int:
+    """People an older extractor made of everyday words ("Waffle House", "Cracker Barrel") or of
+    a headline's opener and a surname ("Embattled Petro"), before it knew everyday words
+    (migration m024): the articles that mention one are read again. Returns how many."""
+    people = [entity_id for entity_id, name in db.execute("SELECT id, name FROM entities WHERE kind = 'person'")
+              if misread_as_person(name)]
+    article_ids = sorted({
+        article_id for (article_id,) in _select_in(db, "SELECT DISTINCT article_id FROM mentions WHERE entity_id IN ({})", [], people)
+    })
+    # They go first (their mentions and aliases with them): "Petro", read again, would otherwise
+    # be filed under the person "Embattled Petro" by its surname.
+    for start in range(0, len(people), _BATCH):
+        chunk = people[start : start + _BATCH]
+        db.execute(f"DELETE FROM entities WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+    index_articles(db, article_ids)
     return len(article_ids)
 
 

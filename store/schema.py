@@ -639,3 +639,13 @@ def m023_names_split_at_and(db: Database) -> None:
     from storywatch.store.entities import repair_split_names
 
     repair_split_names(db)
+
+
+@migrations()
+def m024_names_of_everyday_words(db: Database) -> None:
+    """People an older extractor made of everyday words ("Waffle House") or of a headline's
+    opener and a surname ("Embattled Petro") are read again (`entities.repair_everyday_names`):
+    the extractor now knows everyday English words (store/text/common_words.py)."""
+    from storywatch.store.entities import repair_everyday_names
+
+    repair_everyday_names(db)

@@ -96,7 +96,11 @@ def test_one_person_many_names(db):
     add(db, "Cartels", "President Trump and Donald Trump's aides spoke. Later Trump left.", "https://n.test/2")
     people = names_of(db, "person")
     assert "Donald Trump" in people and "Trump" not in people
-    assert {"Trump", "Donald Trump"} <= aliases_of(db, "Donald Trump")
+    assert "Donald Trump" in aliases_of(db, "Donald Trump")
+    linked = db.execute(
+        "SELECT e.name, count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.text = 'Trump' GROUP BY e.name"
+    ).fetchall()
+    assert linked == [("Donald Trump", 3)]  # "Trump" alone, in both reports, is the person named in full
 
 
 def test_surname_first_then_full_name_becomes_one_person(db):
@@ -416,3 +420,22 @@ def test_an_agency_an_older_extractor_read_in_parts_is_read_again(db):
     assert filed_under(db, agency, "Drug Enforcement Administration") == {"org:Drug Enforcement Administration"}
     assert db.execute("SELECT count(*) FROM entities WHERE name = 'Enforcement'").fetchone()[0] == 0
     assert filed_under(db, place, "Sinaloa") == {"place:Sinaloa"}
+
+
+def test_people_an_older_extractor_made_of_everyday_words_are_read_again(db):
+    """m024's repair, on rows as the extractor before it left them: "Embattled Petro" and
+    "Waffle House" filed as people. An article whose people are real names is left as it is."""
+    petro = add(db, "Sanctions", "Embattled Petro faces US sanctions over drug policy.", "https://n.test/w1")
+    waffle = add(db, "Shooting", "Waffle House shooting leaves two dead.", "https://n.test/w2")
+    other = add(db, "Talks", "Claudia Sheinbaum said on Monday that talks would go on.", "https://n.test/w3")
+    assert filed_under(db, petro, "Petro") == {"person:Petro"}
+    with db.atomic():
+        for old, new, start in (("Petro", "Embattled Petro", 0), ("Waffle House", "Waffle House", 0)):
+            entity_id = db.execute("SELECT entity_id FROM mentions WHERE text = ?", [old]).fetchone()[0]
+            db.execute("UPDATE entities SET kind = 'person', name = ?, key = lower(?) WHERE id = ?", [new, new, entity_id])
+            db.execute("UPDATE mentions SET text = ?, char_start = ? WHERE text = ?", [new, start, old])
+        assert entities.repair_everyday_names(db) == 2  # the Sheinbaum article is not read again
+    assert filed_under(db, petro, "Petro") == {"person:Petro"}
+    assert filed_under(db, waffle, "Waffle House") == {"org:Waffle House"}
+    assert db.execute("SELECT count(*) FROM entities WHERE name = 'Embattled Petro'").fetchone()[0] == 0
+    assert filed_under(db, other, "Claudia Sheinbaum") == {"person:Claudia Sheinbaum"}

@@ -158,6 +158,7 @@ def test_the_package_ships_every_folder_under_the_namespace():
     assert all(name.startswith("storywatch.") for name in config["packages"])
     assert config["package-data"] == {
         "storywatch.seeds": ["*.toml", "*.txt"],
+        "storywatch.store.text": ["*.txt.gz"],  # the everyday-word list (store/text/common_words.py)
         "storywatch.tui": ["*.tcss"],
         "storywatch.tui.demo": ["*.toml", "seeds/*.toml", "seeds/*.txt"],
     }

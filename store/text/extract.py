@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
+from storywatch.store.text.common_words import everyday
 from storywatch.store.text.cue_words import (
     DEMONYMS,
     LOC_HEADS,
@@ -355,8 +356,12 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
             return
         if words[0] in _PLACE_FIRST and not _quoted(work, tokens[0][0], after):
             _add(found, tokens, "LOC", _GUESS)
-        elif before == "the" or before == "The":
+        elif before == "the" or before == "The" or (
+            all(map(_everyday_word, words)) and _next_word(after) not in SAID_WORDS
+        ):  # "Waffle House", "Grateful Dead": everyday words make a firm's name, not a person's
             _add(found, tokens, "ORG", _GUESS)
+        elif sentence_start and len(words) == 2 and _opener(words[0]) and _surname_like(words[1]) and not _everyday_word(words[1]):
+            _add(found, tokens[1:], "PER", _GUESS)  # "Embattled Petro", "Inside Putin": a headline's opener
         else:
             _add(found, tokens, "PER", _GUESS)
         return
@@ -547,6 +552,38 @@ def _before_a_first_name(tokens: list) -> bool:
 
 # A name's particles, which the first names hold too ("Amr Al Bidh", "Pieter Van Dijk"): no first name there.
 _PARTICLE_KEYS = frozenset(p for p in _NAME_PARTICLES if " " not in p) | {"al", "el", "di", "le", "la", "ben", "abu", "ibn"}
+
+
+def _everyday_word(word: str) -> bool:
+    """An everyday English word that is no common first name ("House", "Embattled"; not "Will")."""
+    return everyday(word) and name_key(word) not in gazetteer().first_names
+
+
+def misread_as_person(name: str) -> bool:
+    """Whether a person's name as the extractor read it before it knew everyday words is one it
+    now reads otherwise: everyday words alone ("Waffle House"), or an everyday opener before a
+    surname ("Embattled Petro"). What `entities.repair_everyday_names` reads again."""
+    words = name.split()
+    if len(words) < 2:
+        return False
+    if all(map(_everyday_word, words)):
+        return True
+    return len(words) == 2 and _opener(words[0]) and _surname_like(words[1]) and not _everyday_word(words[1])
+
+
+def _surname_like(word: str) -> bool:
+    """A word that may be a surname alone: letters, capitalised, not an acronym ("UI") or a
+    shortening ("St")."""
+    return len(word) > 2 and word.isalpha() and word[0].isupper() and not word.isupper()
+
+
+def _opener(word: str) -> bool:
+    """A sentence's capitalised first word that is an everyday word and none of the words that
+    begin a name here (a title, a people, "San", "North")."""
+    return (
+        _everyday_word(word) and word not in TITLE_HEADS and word not in TITLE_MODIFIERS and word not in DEMONYMS
+        and word not in _PLACE_FIRST and word not in ORG_STARTS and word not in LOC_STARTS
+    )
 
 
 def _drop_first(tokens: list) -> list:
