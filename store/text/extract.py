@@ -360,7 +360,7 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
             all(map(_everyday_word, words)) and _next_word(after) not in SAID_WORDS
         ):  # "Waffle House", "Grateful Dead": everyday words make a firm's name, not a person's
             _add(found, tokens, "ORG", _GUESS)
-        elif sentence_start and len(words) == 2 and _opener(words[0]) and _surname_like(words[1]) and not _everyday_word(words[1]):
+        elif sentence_start and _opener_and_surname(words):
             _add(found, tokens[1:], "PER", _GUESS)  # "Embattled Petro", "Inside Putin": a headline's opener
         else:
             _add(found, tokens, "PER", _GUESS)
@@ -566,15 +566,16 @@ def misread_as_person(name: str) -> bool:
     words = name.split()
     if len(words) < 2:
         return False
-    if all(map(_everyday_word, words)):
-        return True
-    return len(words) == 2 and _opener(words[0]) and _surname_like(words[1]) and not _everyday_word(words[1])
+    return all(map(_everyday_word, words)) or _opener_and_surname(words)
 
 
-def _surname_like(word: str) -> bool:
-    """A word that may be a surname alone: letters, capitalised, not an acronym ("UI") or a
-    shortening ("St")."""
-    return len(word) > 2 and word.isalpha() and word[0].isupper() and not word.isupper()
+def _opener_and_surname(words: list[str]) -> bool:
+    """Two words, an everyday opener (`_opener`) and a word that may be a surname alone: letters,
+    capitalised, no everyday word, acronym ("UI") or shortening ("St")."""
+    if len(words) != 2 or not _opener(words[0]):
+        return False
+    word = words[1]
+    return len(word) > 2 and word.isalpha() and word[0].isupper() and not word.isupper() and not _everyday_word(word)
 
 
 def _opener(word: str) -> bool:
