@@ -259,8 +259,14 @@ async def test_a_feed_that_moved_for_good_is_announced_once(db_path, feed_server
     app = StorywatchApp(db_path, STORY_NAME, fetch=True, fetch_settings=settings, refresh_interval=60)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         assert await wait_until(pilot, lambda: "Dispatch from the new desk" in shown_titles(app), 5)
-        moved = [str(n.message) for n in app._notifications if str(n.message).startswith("Feed moved")]
-        assert moved == [f"Feed moved: {old} → {new} (followed there from now on)"]
+
+        def moved() -> list[str]:
+            return [str(n.message) for n in app._notifications if str(n.message).startswith("Feed moved")]
+
+        # The report shows once its round is stored; the round's summary, which announces the
+        # move, reaches the app just after (on a slow machine, after the first check).
+        assert await wait_until(pilot, lambda: moved(), 5)
+        assert moved() == [f"Feed moved: {old} → {new} (followed there from now on)"]
         await pilot.press("r")
         assert await wait_until(pilot, lambda: len(feed_server.requests("/new-desk.xml")) == 2, 5)
         await pilot.pause()
