@@ -234,3 +234,28 @@ def test_a_file_from_before_the_facets_places_migrates_beside_another_writer(tmp
     assert commits > 0 and db.execute("SELECT count(*) FROM other_writer").fetchone()[0] == commits
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
+
+
+def test_a_file_with_people_of_everyday_words_migrates_beside_another_writer(tmp_path):
+    """m024 reads again the articles naming a person an older extractor made of everyday words
+    ("Waffle House"), under the write lock while another process keeps committing."""
+    from storywatch.store.ingest import ingest_items
+    from storywatch.store.records import ArticleRecord
+
+    db_path = make_story(tmp_path)
+    db = open_db(db_path)
+    ingest_items(db, [ArticleRecord(title="Shooting", url="https://n.test/w", body="Waffle House shooting leaves two dead.")])
+    with db.atomic():
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm024_names_of_everyday_words'")
+        db.execute("UPDATE entities SET kind = 'person' WHERE name = 'Waffle House'")  # as the older extractor left it
+    db.close()
+    writer = OtherWriter(db_path)
+    listed = cli(db_path, "feeds", "list")  # opens the file: the migration runs now
+    commits = writer.commits()
+    assert listed.returncode == 0 and "locked" not in listed.stderr, listed.stderr
+    db = open_db(db_path, migrate=False)
+    assert "m024_names_of_everyday_words" in {row[0] for row in db.execute("SELECT name FROM _sqlite_migrations")}
+    assert db.execute("SELECT kind FROM entities WHERE name = 'Waffle House'").fetchall() == [("org",)]
+    assert commits > 0 and db.execute("SELECT count(*) FROM other_writer").fetchone()[0] == commits
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
