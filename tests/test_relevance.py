@@ -653,6 +653,21 @@ def test_a_facet_held_within_a_region_is_not_shown_by_a_single_word_set_elsewher
     assert cartels.found_in(keys("Spain arrests four over drug trafficking"))
 
 
+def test_words_merely_all_there_show_nothing_set_elsewhere():
+    """A "+" phrase is words that meet anywhere in the opening: "strike + boat" is the drug-boat
+    campaign in the Caribbean, Iran's boats in the Gulf. Set elsewhere, only a "+" phrase with a
+    part written side by side ("strike + drug boat") still shows the facet, and the reasons say
+    where it was set."""
+    cartels = relevance.declared_facet(
+        "the drug cartels", ["drugs", "strike + boat", "strike + drug boat"], within=["Latin America and the Caribbean"],
+    )
+    assert not cartels.found_in(keys("US strikes Iranian fast boats in Strait of Hormuz"))
+    assert cartels.found_in(keys("US strike on alleged drug boat near Iranian waters"))
+    assert cartels.found_in(keys("US strikes boat off Venezuela"))  # a place within
+    assert cartels.found_in(keys("Strike on boat kills three"))  # no country at all
+    assert relevance._lacking(cartels, keys("US strikes Iranian fast boats")) == "nothing on the drug cartels (set in Iran)"
+
+
 def test_the_countries_the_other_facets_name_are_not_elsewhere(held_within):
     """A report of US action names the US: "American" must not set it outside the region."""
     cartels = held_within.facets[2]

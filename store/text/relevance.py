@@ -284,7 +284,8 @@ class Facet:
     words: tuple[str, ...] = ()  # the phrases as people write them, for saying what the story looks for
     unless_words: tuple[str, ...] = ()  # `unless` as people write it (a facet read from the title's)
     # Countries and regions (`regions.REGIONS`) the facet holds in: an opening that names a country
-    # elsewhere and no place within shows nothing of it ("drug smuggling" in Japan).
+    # elsewhere and no place within shows it only by words written side by side ("drug
+    # trafficking"), not by a single word ("drugs" seized in China) or words merely all there.
     within: tuple[str, ...] = ()
     beside: tuple[str, ...] = ()  # countries the story's other facets name: neither within nor elsewhere
 
@@ -304,9 +305,16 @@ class Facet:
         if found:
             return True
         if not cancelled:  # the usual case: a subset test per phrase, looped in C
-            return any(map(keys.issuperset, self._phrases))
+            if not any(map(keys.issuperset, self._phrases)):
+                return False
         # "strike + Caribbean" is no boat strike in "carrier strike group to Caribbean"
-        return any(phrase <= keys and not phrase & cancelled for phrase in self._phrases)
+        elif not any(phrase <= keys and not phrase & cancelled for phrase in self._phrases):
+            return False
+        if not self.within or not self.elsewhere(keys):
+            return True
+        # Set elsewhere, words that are merely all there are no evidence either: "strike + boat" is
+        # Iran's boats in "US strikes Iranian fast boats"; "strike + drug boat" still shows it.
+        return any(phrase <= keys and not phrase & cancelled for phrase in self._written_together)
 
     def elsewhere(self, keys: frozenset[str]) -> str | None:
         """The country elsewhere these keys name, when they name one and no place `within`."""
@@ -370,6 +378,12 @@ class Facet:
     def _phrases(self) -> tuple[frozenset[str], ...]:
         """The other phrases, whose terms must all be there."""
         return tuple(phrase for phrase in self.phrases if len(phrase) != 1)
+
+    @cached_property
+    def _written_together(self) -> tuple[frozenset[str], ...]:
+        """The "+" phrases with a part of several words side by side ("strike + drug boat"): where
+        the opening names a country elsewhere, only these of them show the facet."""
+        return tuple(phrase for phrase in self._phrases if any(" " in term for term in phrase))
 
     @cached_property
     def evidence(self) -> frozenset[str]:
@@ -1133,7 +1147,10 @@ def score(
 def _lacking(facet: Facet, keys: frozenset[str]) -> str:
     """The reason for a facet an article lacks, with the word it has in another sense or the
     country elsewhere it is set in."""
-    place = facet.elsewhere(keys) if facet.within and any(" " not in key for key in facet._words & keys) else None
+    shown_but_elsewhere = facet.within and (
+        any(" " not in key for key in facet._words & keys) or any(phrase <= keys for phrase in facet._phrases)
+    )
+    place = facet.elsewhere(keys) if shown_but_elsewhere else None
     if place:
         return f"nothing on {facet.name} (set in {place})"
     sense = facet.other_sense(keys)
