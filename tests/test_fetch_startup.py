@@ -77,3 +77,26 @@ def test_httpx_command_line_still_imports_after_storywatch_feeds():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == "Command", done.stderr
+
+
+def test_sqlite_utils_is_imported_without_numpy_or_pandas_which_still_import_after(tmp_path):
+    """Where numpy and pandas are installed, sqlite-utils imports both to type their numbers;
+    storywatch never hands it either, so its start goes without them (hundreds of ms). Stand-ins
+    on the path say whether they were imported, and still import when asked for."""
+    for name in ("numpy", "pandas"):
+        package = tmp_path / name
+        package.mkdir()
+        # what sqlite-utils reads of each at its import, were they imported
+        types = "int8 int16 int32 int64 uint8 uint16 uint32 uint64 float16 float32 float64 Timestamp".split()
+        package.joinpath("__init__.py").write_text("".join(f"class {t}: pass\n" for t in types))
+    code = (
+        "import sys, storywatch.store.db, sqlite_utils.db\n"
+        "assert 'numpy' not in sys.modules and 'pandas' not in sys.modules, 'imported'\n"
+        "assert sqlite_utils.db.np is None and sqlite_utils.db.pd is None\n"
+        "import numpy, pandas\n"
+        "print(numpy.__file__, pandas.__file__)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(tmp_path / "numpy" / "__init__.py"), str(tmp_path / "pandas" / "__init__.py")]
