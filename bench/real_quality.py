@@ -23,8 +23,9 @@ the earliest months and are tuned on for both, as are dev-top2 (the same top sto
 28 Feb 2026, up to test's first month) and dev-top-summer (24 Jul - 31 Aug 2025, before the boat
 strikes); top-heldout (the same top stories, May - June 2026)
 is a second held-out set, and top-late (the same top stories, 1 Jul - 22 Aug 2026, the archive's
-last weeks; labelled in session 17 and committed before the engine's first run on it) a third. Mistakes are listed for dev and wire-dev only: test and wire are
-never read to choose anything.
+last weeks; labelled in session 17 and committed before the engine's first run on it) a third.
+Mistakes are listed for the sets tuned on only: the held-out sets are never read to choose
+anything, their mistakes only counted by kind, and they are added up at the end.
 """
 
 from __future__ import annotations
