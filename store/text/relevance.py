@@ -304,17 +304,13 @@ class Facet:
             found = {term for term in found if " " in term}
         if found:
             return True
-        if not cancelled:  # the usual case: a subset test per phrase, looped in C
-            if not any(map(keys.issuperset, self._phrases)):
-                return False
-        # "strike + Caribbean" is no boat strike in "carrier strike group to Caribbean"
-        elif not any(phrase <= keys and not phrase & cancelled for phrase in self._phrases):
+        if not _phrase_in(self._phrases, keys, cancelled):
             return False
         if not self.within or not self.elsewhere(keys):
             return True
         # Set elsewhere, words that are merely all there are no evidence either: "strike + boat" is
         # Iran's boats in "US strikes Iranian fast boats"; "strike + drug boat" still shows it.
-        return any(phrase <= keys and not phrase & cancelled for phrase in self._written_together)
+        return _phrase_in(self._written_together, keys, cancelled)
 
     def elsewhere(self, keys: frozenset[str]) -> str | None:
         """The country elsewhere these keys name, when they name one and no place `within`."""
@@ -389,6 +385,14 @@ class Facet:
     def evidence(self) -> frozenset[str]:
         """Every term of the facet's phrases (`facet_keys` form)."""
         return frozenset(term for phrase in self.phrases for term in phrase)
+
+
+def _phrase_in(phrases: tuple[frozenset[str], ...], keys: frozenset[str], cancelled) -> bool:
+    """Whether all the terms of one of these phrases are in `keys`, none of them `cancelled`."""
+    if not cancelled:  # the usual case: a subset test per phrase, looped in C
+        return any(map(keys.issuperset, phrases))
+    # "strike + Caribbean" is no boat strike in "carrier strike group to Caribbean"
+    return any(phrase <= keys and not phrase & cancelled for phrase in phrases)
 
 
 def declared_facet(name: str, phrases: Iterable[str], unless: Iterable[str] = (), within: Iterable[str] = ()) -> Facet:
