@@ -649,3 +649,27 @@ def m024_names_of_everyday_words(db: Database) -> None:
     from storywatch.store.entities import repair_everyday_names
 
     repair_everyday_names(db)
+
+
+@migrations()
+def m025_phrases_held_within_places(db: Database) -> None:
+    """A facet's phrases can hold only within its places, as its single words do (the story
+    file's `only_within`: "drug smuggling" in Japan is another story): stored as `story_facets`
+    rows of kind 'only_within'. The table is copied into one whose CHECK allows the kind (m022)."""
+    run_script(
+        db,
+        """
+        CREATE TABLE story_facets_new (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            facet TEXT NOT NULL,
+            phrase TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'evidence' CHECK (kind IN ('evidence', 'unless', 'within', 'only_within'))
+        );
+        INSERT INTO story_facets_new (id, story_id, facet, phrase, kind)
+            SELECT id, story_id, facet, phrase, kind FROM story_facets;
+        DROP TABLE story_facets;
+        ALTER TABLE story_facets_new RENAME TO story_facets;
+        CREATE INDEX story_facets_by_story ON story_facets (story_id, id);
+        """
+    )

@@ -52,6 +52,7 @@ class FacetEntry:
     words: tuple[str, ...]
     unless: tuple[str, ...] = ()
     within: tuple[str, ...] = ()
+    only_within: tuple[str, ...] = ()  # phrases that, like its single words, hold only within those places
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class _StoryReader:
     TOP = ("story", "feeds", "aliases", "facets", "seeds", "tags")
     STORY = ("name", "title", "threshold", "seeds")
     FEED = ("url", "title")
-    FACET = ("name", "words", "unless", "within")
+    FACET = ("name", "words", "unless", "within", "only_within")
     SEED = ("file", "title", "source", "url", "published_at")
     TAG_KEYS = tuple("123456789")
 
@@ -214,7 +215,12 @@ class _StoryReader:
                         f"{_shown(place)} is no country or region storywatch knows (a country by its"
                         f" English name, or {', '.join(map(_shown, REGIONS))})",
                     )
-            facets.append(FacetEntry(name, words, self.texts(f"{where} unless", entry.get("unless", [])), within))
+            only_within = self.texts(f"{where} only_within", entry.get("only_within", []))
+            if only_within and not within:
+                raise self.fail(f"{where} only_within", "needs `within`: the places its phrases hold in")
+            facets.append(
+                FacetEntry(name, words, self.texts(f"{where} unless", entry.get("unless", [])), within, only_within)
+            )
         return tuple(facets)
 
     def tags(self, value) -> dict[int, str]:
@@ -442,7 +448,10 @@ def _wanted_facet_rows(facets: tuple[FacetEntry, ...]) -> list[tuple[str, str, s
     return [
         (facet.name, phrase, kind)
         for facet in facets
-        for kind, phrases in (("evidence", facet.words), ("unless", facet.unless), ("within", facet.within))
+        for kind, phrases in (
+            ("evidence", facet.words), ("unless", facet.unless), ("within", facet.within),
+            ("only_within", facet.only_within),
+        )
         for phrase in phrases
     ]
 

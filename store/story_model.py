@@ -141,9 +141,11 @@ def _declared_facets(db: Database, story_id: int) -> list[relevance.Facet]:
     for facet, phrase, kind in db.execute(
         "SELECT facet, phrase, kind FROM story_facets WHERE story_id = ? ORDER BY id", [story_id]
     ).fetchall():
-        phrases.setdefault(facet, {"evidence": [], "unless": [], "within": []})[kind].append(phrase)
+        phrases.setdefault(facet, {"evidence": [], "unless": [], "within": [], "only_within": []})[kind].append(phrase)
     return [
-        _facet(name, tuple(found["evidence"]), tuple(found["unless"]), tuple(found["within"]))
+        _facet(
+            name, tuple(found["evidence"]), tuple(found["unless"]), tuple(found["within"]), tuple(found["only_within"])
+        )
         for name, found in phrases.items()
     ]
 
@@ -170,8 +172,11 @@ def facets_in_words(db: Database, story_id: int) -> list[tuple[str, tuple[str, .
 
 
 @functools.lru_cache(maxsize=256)  # a Facet is frozen: one shared by every rebuild of the model is safe
-def _facet(name: str, evidence: tuple[str, ...], unless: tuple[str, ...], within: tuple[str, ...]) -> relevance.Facet:
-    return relevance.declared_facet(name, evidence, unless, within)
+def _facet(
+    name: str, evidence: tuple[str, ...], unless: tuple[str, ...], within: tuple[str, ...],
+    only_within: tuple[str, ...] = (),
+) -> relevance.Facet:
+    return relevance.declared_facet(name, evidence, unless, within, only_within)
 
 
 def _load(db: Database, sql: str, params: list) -> list[tuple]:

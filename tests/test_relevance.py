@@ -668,6 +668,24 @@ def test_words_merely_all_there_show_nothing_set_elsewhere():
     assert relevance._lacking(cartels, keys("US strikes Iranian fast boats")) == "nothing on the drug cartels (set in Iran)"
 
 
+def test_phrases_only_within_show_nothing_set_elsewhere():
+    """A drug case in Japan is told in the story's own phrases ("drug smuggling"): phrases
+    declared `only_within` hold within the facet's places as its single words do, while the
+    others ("boat strike") still show it wherever it is set."""
+    cartels = relevance.declared_facet(
+        "the drug cartels", ["drugs", "boat strike"], within=["Latin America and the Caribbean"],
+        only_within=["drug smuggling"],
+    )
+    assert not cartels.found_in(keys("American playwright arrested in Japan on alleged drug smuggling"))
+    assert cartels.found_in(keys("Colombian drug smuggling ring charged"))  # a place within
+    assert cartels.found_in(keys("Drug smuggling suspects killed"))  # no country at all
+    assert cartels.found_in(keys("UK halts intelligence sharing over boat strike"))
+    assert relevance._lacking(cartels, keys("Man arrested in Japan on drug smuggling")) == (
+        "nothing on the drug cartels (set in Japan)"
+    )
+    assert "drug smuggling" in cartels.words  # what the story looks for, as `stories` says it
+
+
 def test_the_countries_the_other_facets_name_are_not_elsewhere(held_within):
     """A report of US action names the US: "American" must not set it outside the region."""
     cartels = held_within.facets[2]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from storywatch import seeds
@@ -167,6 +169,11 @@ BAD_STORY_FILES = [
         "facet-within-unknown",
         HEAD + '[[facets]]\nname = "F"\nwords = ["w"]\nwithin = ["Mexico", "Atlantis"]\n',
         '[[facets]] #1 within #2 "Atlantis" is no country or region storywatch knows',
+    ),
+    (
+        "facet-only-within-alone",
+        HEAD + '[[facets]]\nname = "F"\nwords = ["w"]\nonly_within = ["drug smuggling"]\n',
+        "[[facets]] #1 only_within needs `within`",
     ),
     ("facet-unknown-key", HEAD + '[[facets]]\nname = "F"\nword = ["w"]\n', '[[facets]] #1 unknown key "word"'),
     (
@@ -537,7 +544,7 @@ def test_a_facet_held_within_places_is_read_stored_and_scored_by_them(tmp_path):
         '[[facets]]\nname = "US"\nwords = ["US", "Pentagon"]\n'
         '[[facets]]\nname = "action"\nwords = ["strike", "seizes"]\n'
         '[[facets]]\nname = "the drug trade"\nwords = ["drugs", "cartel"]\n'
-        'within = ["latin america and the caribbean", "Canada"]\n'
+        'within = ["latin america and the caribbean", "Canada"]\nonly_within = ["drug smuggling"]\n'
     )
     story = load_story(write_story(tmp_path, '[story]\nname = "local"\ntitle = "T"\nseeds = ["one.txt"]\n' + facets))
     assert story.facets[2].within == ("latin america and the caribbean", "Canada")
@@ -546,9 +553,12 @@ def test_a_facet_held_within_places_is_read_stored_and_scored_by_them(tmp_path):
     assert db.execute("SELECT phrase FROM story_facets WHERE kind = 'within' ORDER BY id").fetchall() == [
         ("latin america and the caribbean",), ("Canada",)
     ]
+    assert db.execute("SELECT phrase FROM story_facets WHERE kind = 'only_within'").fetchall() == [("drug smuggling",)]
     ingest_items(db, [
         ArticleRecord(title="US seizes drugs in Japan", url="https://example.com/japan"),
         ArticleRecord(title="US seizes drugs in Colombia", url="https://example.com/colombia"),
+        ArticleRecord(title="US strike on Japan drug smuggling ring", url="https://example.com/japan-ring"),
+        ArticleRecord(title="US strike on drug smuggling ring", url="https://example.com/ring"),
     ])
     reasons = dict(db.execute(
         "SELECT a.url, r.reasons FROM relevance r JOIN articles a ON a.id = r.article_id WHERE r.story_id = ?",
@@ -556,6 +566,8 @@ def test_a_facet_held_within_places_is_read_stored_and_scored_by_them(tmp_path):
     ).fetchall())
     assert "nothing on the drug trade (set in Japan)" in reasons["https://example.com/japan"]
     assert "nothing on" not in reasons["https://example.com/colombia"]
+    assert "nothing on the drug trade (set in Japan)" in reasons["https://example.com/japan-ring"]
+    assert "nothing on" not in reasons["https://example.com/ring"]
 
 
 def test_a_database_from_before_within_takes_its_facets(tmp_path):
@@ -579,4 +591,31 @@ def test_a_database_from_before_within_takes_its_facets(tmp_path):
     assert db.execute("SELECT story_id, facet, phrase, kind FROM story_facets").fetchall() == [(1, "F", "Mexico", "evidence")]
     with db.atomic():
         db.execute("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (1, 'F', 'Canada', 'within')")
+    assert [row[1] for row in db.execute("PRAGMA index_list(story_facets)").fetchall()] == ["story_facets_by_story"]
+
+
+def test_a_database_from_before_only_within_takes_its_phrases(tmp_path):
+    """m025: story_facets' CHECK allowed 'evidence', 'unless' and 'within'; the table is copied
+    into one that allows 'only_within', keeping every row and the index."""
+    path = tmp_path / "story.db"
+    old = open_db(path)
+    with old.atomic():
+        old.execute("DELETE FROM _sqlite_migrations WHERE name = 'm025_phrases_held_within_places'")
+        old.execute("DROP TABLE story_facets")
+        old.execute(
+            "CREATE TABLE story_facets (id INTEGER PRIMARY KEY,"
+            " story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE, facet TEXT NOT NULL,"
+            " phrase TEXT NOT NULL,"
+            " kind TEXT NOT NULL DEFAULT 'evidence' CHECK (kind IN ('evidence', 'unless', 'within')))"
+        )
+        old.execute("CREATE INDEX story_facets_by_story ON story_facets (story_id, id)")
+        old.execute("INSERT INTO stories (name, title, created_at) VALUES ('old', 'Old', '2026-01-01T00:00:00Z')")
+        old.execute("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (1, 'F', 'Canada', 'within')")
+        with pytest.raises(sqlite3.IntegrityError):
+            old.execute("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (1, 'F', 'x', 'only_within')")
+    old.conn.close()
+    db = open_db(path)
+    assert db.execute("SELECT story_id, facet, phrase, kind FROM story_facets").fetchall() == [(1, "F", "Canada", "within")]
+    with db.atomic():
+        db.execute("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (1, 'F', 'drug smuggling', 'only_within')")
     assert [row[1] for row in db.execute("PRAGMA index_list(story_facets)").fetchall()] == ["story_facets_by_story"]

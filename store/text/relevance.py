@@ -288,6 +288,9 @@ class Facet:
     # trafficking"), not by a single word ("drugs" seized in China) or words merely all there.
     within: tuple[str, ...] = ()
     beside: tuple[str, ...] = ()  # countries the story's other facets name: neither within nor elsewhere
+    # Phrases that, like single words, show the facet only within its places ("drug smuggling"
+    # is another story in Japan), in `facet_keys` form; `words` holds them as people write them.
+    only_within: tuple[frozenset[str], ...] = ()
 
     def found_in(self, keys: frozenset[str]) -> bool:
         """Whether an article whose terms have these `facet_keys` gives evidence of the facet."""
@@ -301,7 +304,7 @@ class Facet:
                 alone = set(cancelled).union(*context)
         found = (self._words & keys) - alone
         if found and self.within and self.elsewhere(keys):  # "drugs" in China: only a phrase shows it
-            found = {term for term in found if " " in term}
+            found = {term for term in found if " " in term} - self._only_within_pairs
         if found:
             return True
         if not _phrase_in(self._phrases, keys, cancelled):
@@ -310,7 +313,7 @@ class Facet:
             return True
         # Set elsewhere, words that are merely all there are no evidence either: "strike + boat" is
         # Iran's boats in "US strikes Iranian fast boats"; "strike + drug boat" still shows it.
-        return _phrase_in(self._written_together, keys, cancelled)
+        return _phrase_in(self._together_elsewhere, keys, cancelled)
 
     def elsewhere(self, keys: frozenset[str]) -> str | None:
         """The country elsewhere these keys name, when they name one and no place `within`."""
@@ -382,6 +385,16 @@ class Facet:
         return tuple(phrase for phrase in self._phrases if any(" " in term for term in phrase))
 
     @cached_property
+    def _only_within_pairs(self) -> frozenset[str]:
+        """The `only_within` phrases that are one term (a word pair: "drug smuggling")."""
+        return frozenset(term for phrase in self.only_within if len(phrase) == 1 for term in phrase)
+
+    @cached_property
+    def _together_elsewhere(self) -> tuple[frozenset[str], ...]:
+        """The phrases written together (`_written_together`) that still show the facet set elsewhere."""
+        return tuple(phrase for phrase in self._written_together if phrase not in self.only_within)
+
+    @cached_property
     def evidence(self) -> frozenset[str]:
         """Every term of the facet's phrases (`facet_keys` form)."""
         return frozenset(term for phrase in self.phrases for term in phrase)
@@ -395,17 +408,23 @@ def _phrase_in(phrases: tuple[frozenset[str], ...], keys: frozenset[str], cancel
     return any(phrase <= keys and not phrase & cancelled for phrase in phrases)
 
 
-def declared_facet(name: str, phrases: Iterable[str], unless: Iterable[str] = (), within: Iterable[str] = ()) -> Facet:
+def declared_facet(
+    name: str, phrases: Iterable[str], unless: Iterable[str] = (), within: Iterable[str] = (),
+    only_within: Iterable[str] = (),
+) -> Facet:
     """A facet as a story file declares it: plain words and phrases ("Northern Command"),
-    matched in any case, without accents, and in any inflection ("ordered", "targets")."""
-    phrases, unless = tuple(phrases), tuple(unless)
+    matched in any case, without accents, and in any inflection ("ordered", "targets").
+    `only_within` phrases are evidence too, but like single words only where the opening is not
+    set elsewhere (a country named and no place `within`)."""
+    phrases, unless, only_within = tuple(phrases), tuple(unless), tuple(only_within)
     return Facet(
         name=name,
-        phrases=tuple(dict.fromkeys(terms for terms in map(_phrase_terms, phrases) if terms)),
+        phrases=tuple(dict.fromkeys(terms for terms in map(_phrase_terms, phrases + only_within) if terms)),
         unless=_unless_terms(unless),
-        words=phrases,
+        words=phrases + tuple(phrase for phrase in only_within if phrase not in phrases),
         unless_words=unless,
         within=tuple(within),
+        only_within=tuple(dict.fromkeys(terms for terms in map(_phrase_terms, only_within) if terms)),
     )
 
 
@@ -1152,7 +1171,8 @@ def _lacking(facet: Facet, keys: frozenset[str]) -> str:
     """The reason for a facet an article lacks, with the word it has in another sense or the
     country elsewhere it is set in."""
     shown_but_elsewhere = facet.within and (
-        any(" " not in key for key in facet._words & keys) or any(phrase <= keys for phrase in facet._phrases)
+        any(" " not in key or key in facet._only_within_pairs for key in facet._words & keys)
+        or any(phrase <= keys for phrase in facet._phrases)
     )
     place = facet.elsewhere(keys) if shown_but_elsewhere else None
     if place:
