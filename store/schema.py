@@ -610,17 +610,23 @@ def m021_facets_named_by_the_title(db: Database) -> None:
 @migrations()
 def m022_facets_held_within_places(db: Database) -> None:
     """A facet can be held `within` some countries or regions (the story file's `within`): its
-    places are stored beside its words as `story_facets` rows of kind 'within'. SQLite cannot
-    widen a CHECK constraint in place, so the table is copied into one that allows the kind."""
+    places are stored beside its words as `story_facets` rows of kind 'within'."""
+    _story_facets_allowing(db, ("evidence", "unless", "within"))
+
+
+def _story_facets_allowing(db: Database, kinds: tuple[str, ...]) -> None:
+    """Copy `story_facets`, every row and its index, into a table whose CHECK allows these kinds:
+    SQLite cannot widen a CHECK constraint in place."""
+    allowed = ", ".join(f"'{kind}'" for kind in kinds)
     run_script(
         db,
-        """
+        f"""
         CREATE TABLE story_facets_new (
             id INTEGER PRIMARY KEY,
             story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
             facet TEXT NOT NULL,
             phrase TEXT NOT NULL,
-            kind TEXT NOT NULL DEFAULT 'evidence' CHECK (kind IN ('evidence', 'unless', 'within'))
+            kind TEXT NOT NULL DEFAULT 'evidence' CHECK (kind IN ({allowed}))
         );
         INSERT INTO story_facets_new (id, story_id, facet, phrase, kind)
             SELECT id, story_id, facet, phrase, kind FROM story_facets;
@@ -655,21 +661,5 @@ def m024_names_of_everyday_words(db: Database) -> None:
 def m025_phrases_held_within_places(db: Database) -> None:
     """A facet's phrases can hold only within its places, as its single words do (the story
     file's `only_within`: "drug smuggling" in Japan is another story): stored as `story_facets`
-    rows of kind 'only_within'. The table is copied into one whose CHECK allows the kind (m022)."""
-    run_script(
-        db,
-        """
-        CREATE TABLE story_facets_new (
-            id INTEGER PRIMARY KEY,
-            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
-            facet TEXT NOT NULL,
-            phrase TEXT NOT NULL,
-            kind TEXT NOT NULL DEFAULT 'evidence' CHECK (kind IN ('evidence', 'unless', 'within', 'only_within'))
-        );
-        INSERT INTO story_facets_new (id, story_id, facet, phrase, kind)
-            SELECT id, story_id, facet, phrase, kind FROM story_facets;
-        DROP TABLE story_facets;
-        ALTER TABLE story_facets_new RENAME TO story_facets;
-        CREATE INDEX story_facets_by_story ON story_facets (story_id, id);
-        """
-    )
+    rows of kind 'only_within'."""
+    _story_facets_allowing(db, ("evidence", "unless", "within", "only_within"))

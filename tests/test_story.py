@@ -570,23 +570,30 @@ def test_a_facet_held_within_places_is_read_stored_and_scored_by_them(tmp_path):
     assert "nothing on" not in reasons["https://example.com/ring"]
 
 
-def test_a_database_from_before_within_takes_its_facets(tmp_path):
-    """m022: story_facets' CHECK allowed only 'evidence' and 'unless'; the table is copied into
-    one that allows 'within', keeping every row."""
-    path = tmp_path / "story.db"
+def _story_facets_before(path, migration: str, kinds: tuple[str, ...], row: tuple[str, str]):
+    """A database as it was before `migration`: story_facets' CHECK allowed only `kinds`; one
+    story with one facet row (phrase, kind). Returns it closed."""
     old = open_db(path)
+    allowed = ", ".join(f"'{kind}'" for kind in kinds)
     with old.atomic():
-        old.execute("DELETE FROM _sqlite_migrations WHERE name = 'm022_facets_held_within_places'")
+        old.execute("DELETE FROM _sqlite_migrations WHERE name = ?", [migration])
         old.execute("DROP TABLE story_facets")
         old.execute(
             "CREATE TABLE story_facets (id INTEGER PRIMARY KEY,"
             " story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE, facet TEXT NOT NULL,"
-            " phrase TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'evidence' CHECK (kind IN ('evidence', 'unless')))"
+            f" phrase TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'evidence' CHECK (kind IN ({allowed})))"
         )
         old.execute("CREATE INDEX story_facets_by_story ON story_facets (story_id, id)")
         old.execute("INSERT INTO stories (name, title, created_at) VALUES ('old', 'Old', '2026-01-01T00:00:00Z')")
-        old.execute("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (1, 'F', 'Mexico', 'evidence')")
+        old.execute("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (1, 'F', ?, ?)", list(row))
     old.conn.close()
+
+
+def test_a_database_from_before_within_takes_its_facets(tmp_path):
+    """m022: story_facets' CHECK allowed only 'evidence' and 'unless'; the table is copied into
+    one that allows 'within', keeping every row."""
+    path = tmp_path / "story.db"
+    _story_facets_before(path, "m022_facets_held_within_places", ("evidence", "unless"), ("Mexico", "evidence"))
     db = open_db(path)
     assert db.execute("SELECT story_id, facet, phrase, kind FROM story_facets").fetchall() == [(1, "F", "Mexico", "evidence")]
     with db.atomic():
@@ -598,24 +605,19 @@ def test_a_database_from_before_only_within_takes_its_phrases(tmp_path):
     """m025: story_facets' CHECK allowed 'evidence', 'unless' and 'within'; the table is copied
     into one that allows 'only_within', keeping every row and the index."""
     path = tmp_path / "story.db"
-    old = open_db(path)
-    with old.atomic():
-        old.execute("DELETE FROM _sqlite_migrations WHERE name = 'm025_phrases_held_within_places'")
-        old.execute("DROP TABLE story_facets")
-        old.execute(
-            "CREATE TABLE story_facets (id INTEGER PRIMARY KEY,"
-            " story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE, facet TEXT NOT NULL,"
-            " phrase TEXT NOT NULL,"
-            " kind TEXT NOT NULL DEFAULT 'evidence' CHECK (kind IN ('evidence', 'unless', 'within')))"
-        )
-        old.execute("CREATE INDEX story_facets_by_story ON story_facets (story_id, id)")
-        old.execute("INSERT INTO stories (name, title, created_at) VALUES ('old', 'Old', '2026-01-01T00:00:00Z')")
-        old.execute("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (1, 'F', 'Canada', 'within')")
-        with pytest.raises(sqlite3.IntegrityError):
-            old.execute("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (1, 'F', 'x', 'only_within')")
-    old.conn.close()
+    _story_facets_before(path, "m025_phrases_held_within_places", ("evidence", "unless", "within"), ("Canada", "within"))
     db = open_db(path)
     assert db.execute("SELECT story_id, facet, phrase, kind FROM story_facets").fetchall() == [(1, "F", "Canada", "within")]
     with db.atomic():
         db.execute("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (1, 'F', 'drug smuggling', 'only_within')")
     assert [row[1] for row in db.execute("PRAGMA index_list(story_facets)").fetchall()] == ["story_facets_by_story"]
+
+
+def test_a_story_facets_table_before_m025_refuses_only_within(tmp_path):
+    """The old CHECK is what m025 widens: without it the kind could not be stored."""
+    path = tmp_path / "story.db"
+    _story_facets_before(path, "m025_phrases_held_within_places", ("evidence", "unless", "within"), ("Canada", "within"))
+    raw = sqlite3.connect(path)
+    with pytest.raises(sqlite3.IntegrityError):
+        raw.execute("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (1, 'F', 'x', 'only_within')")
+    raw.close()
