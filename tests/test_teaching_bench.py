@@ -60,8 +60,8 @@ def test_the_reading_user_marks_the_mistakes_they_can_see_in_arrival_order(tmp_p
     counted are those the reports had as they arrived (a marked one, wrong, stays counted wrong)."""
     live = _teaching_live()
     reports = [
-        _report(1, "US judge found guilty of helping Mexican migrant evade immigration agents", False, 17),
-        _report(2, "Wisconsin judge found guilty of helping Mexican migrant evade US immigration agents", False, 18),
+        _report(1, "Mexican festivals in Chicago canceled amid Trump plans to deploy troops", False, 17),
+        _report(2, "Chicago's Mexican festivals called off as Trump plans to deploy troops to the city", False, 18),
         _report(3, "Mexico's peso rallies as inflation cools", False, 19),
     ]
     arrived, marked = live.follow(reports, tmp_path / "none.db", 0, sees_misses=False)
