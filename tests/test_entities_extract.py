@@ -344,3 +344,13 @@ def test_a_known_name_with_and_or_an_everyday_word_in_it_is_one_name():
         ("ORG", "Sinaloa Cartel"), ("ORG", "Tren de Aragua")
     }
     assert found("The Coast Guard and Navy responded on Monday.") == {("ORG", "Coast Guard"), ("ORG", "Navy")}
+
+
+def test_a_short_line_with_a_said_word_in_lower_case_is_a_sentence():
+    """Most of its words capitalised, "President Claudia Sheinbaum said on Monday" read like a
+    Title Case headline and lost its name; no Title Case writes "said" in lower case."""
+    text = "The talks went on.\n\nPresident Claudia Sheinbaum said on Monday\n\nthat troops were not welcome."
+    assert ("PER", "Claudia Sheinbaum") in found(text)
+    assert ("PER", "Claudia Sheinbaum") in found("Claudia Sheinbaum met Pete Hegseth on Monday")
+    spans = found("Trump Says Sheinbaum Will Act On Cartels")  # its said-word capitalised: still a headline
+    assert not any("Will" in name or "Cartels" in name for _, name in spans)

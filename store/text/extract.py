@@ -785,6 +785,12 @@ def _is_headline(work: str, start: int, end: int) -> bool:
     words = line.split()
     if len(words) < 3:
         return False
+    if any(_sentence_word(word) for word in words):
+        # A said-word in lower case: a sentence's line ("President Claudia Sheinbaum said on
+        # Monday", a paragraph cut short), whose capitals are names. Any lower-case word would
+        # do in theory; on real headlines it made as many false names as true ones ("Freedom",
+        # "Democratic" in Title Case headlines with a stray "to retire", "announces").
+        return False
     capitalised = sum(1 for w in words if w[0].isupper())
     small = sum(1 for w in words if w in _SMALL_WORDS)
     if line.rstrip().endswith((".", "?", "!", ",", ":")):
@@ -795,6 +801,11 @@ def _is_headline(work: str, start: int, end: int) -> bool:
 
 
 _SMALL_WORDS = {"a", "an", "and", "the", "of", "in", "on", "for", "to", "at", "by", "with", "vs", "as", "or", "from", "into", "-", "–", "—", "|"}
+def _sentence_word(word: str) -> bool:
+    """A said-word in lower case ("said", "told", "met"): no Title Case writes it so."""
+    bare = word.strip(".,;:!?'\"“”‘’()[]")
+    return bare in SAID_WORDS or bare in MET_WORDS
+
 
 _default: RuleExtractor | None = None
 
