@@ -801,6 +801,8 @@ def _is_headline(work: str, start: int, end: int) -> bool:
 
 
 _SMALL_WORDS = {"a", "an", "and", "the", "of", "in", "on", "for", "to", "at", "by", "with", "vs", "as", "or", "from", "into", "-", "–", "—", "|"}
+
+
 def _sentence_word(word: str) -> bool:
     """A said-word in lower case ("said", "told", "met"): no Title Case writes it so."""
     bare = word.strip(".,;:!?'\"“”‘’()[]")
