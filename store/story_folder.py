@@ -106,7 +106,8 @@ def facets_comment(facets: list[tuple[str, tuple[str, ...], tuple[str, ...]]]) -
              "# something of each in its headline or first sentence. While these lines stay comments, the",
              "# title and seeds decide; uncomment them (drop the \"# \") to say it in your own words instead.",
              "# A facet can also hold only in some places: `within = [\"Latin America and the Caribbean\"]`",
-             "# (countries by name, or that region) makes its single words no evidence in a report set elsewhere.",
+             "# (countries by name, or that region) makes its single words no evidence in a report set elsewhere,",
+             "# and `only_within = [\"drug smuggling\"]` the phrases listed there too.",
              "#"]
     for name, words, unless in facets:
         lines += ["# [[facets]]", f"# name = {toml_string(clean_line(name, 200))}",
