@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from storywatch.store.queries import SOURCE_OF_ARTICLE
 from storywatch.store.tags import tags_of_groups
 
 
@@ -53,10 +54,6 @@ class StoryRow:
     revisions: int = 1  # the most revisions a copy has (its first version and its edits)
 
 
-_SOURCE = """coalesce(a.source, (SELECT coalesce(f.title, f.url) FROM feed_articles fa JOIN feeds f ON f.id = fa.feed_id
-                            WHERE fa.article_id = a.id ORDER BY fa.first_seen_at LIMIT 1))"""
-
-
 def group_of(db: Database, article_id: int) -> int:
     """The group an article belongs to (itself when it was never grouped)."""
     row = db.execute("SELECT group_id FROM coverage WHERE article_id = ?", [article_id]).fetchone()
@@ -72,7 +69,7 @@ def group_members(db: Database, group_id: int) -> list[Member]:
     """Every copy of a report, earliest first."""
     rows = db.execute(
         f"""
-        SELECT a.id, a.kind, a.title, {_SOURCE}, a.url, a.sort_at, a.read_at,
+        SELECT a.id, a.kind, a.title, {SOURCE_OF_ARTICLE}, a.url, a.sort_at, a.read_at,
                coalesce(c.match, 'first'), c.similarity
         FROM articles a LEFT JOIN coverage c ON c.article_id = a.id
         WHERE a.id IN (SELECT article_id FROM coverage WHERE group_id = :g) OR a.id = :g
@@ -227,7 +224,7 @@ def _story_rows(db: Database, story_id: int, group_ids: list[int]) -> list[Story
     heads = {
         row[0]: row
         for row in db.execute(
-            f"SELECT a.id, a.kind, a.title, {_SOURCE}, a.url, a.sort_at, a.read_at, a.published_at"
+            f"SELECT a.id, a.kind, a.title, {SOURCE_OF_ARTICLE}, a.url, a.sort_at, a.read_at, a.published_at"
             f" FROM articles a WHERE a.id IN ({marks})",
             group_ids,
         )

@@ -22,10 +22,12 @@ class ArticleRow:
     revision_count: int
 
 
-_ROW_COLUMNS = """
-    a.id, a.kind, a.title,
-    coalesce(a.source, (SELECT coalesce(f.title, f.url) FROM feed_articles fa JOIN feeds f ON f.id = fa.feed_id
-                        WHERE fa.article_id = a.id ORDER BY fa.first_seen_at LIMIT 1)),
+# An article's outlet: its own source, else the title (or address) of the first feed it came from.
+SOURCE_OF_ARTICLE = """coalesce(a.source, (SELECT coalesce(f.title, f.url) FROM feed_articles fa JOIN feeds f ON f.id = fa.feed_id
+                            WHERE fa.article_id = a.id ORDER BY fa.first_seen_at LIMIT 1))"""
+
+_ROW_COLUMNS = f"""
+    a.id, a.kind, a.title, {SOURCE_OF_ARTICLE},
     a.url, a.sort_at, a.published_at, a.read_at, a.revision_count
 """
 
