@@ -205,12 +205,15 @@ def test_feed_list_changes_beside_a_fetch_and_another_writer(shared, feed_server
 
 
 def test_a_file_from_before_the_facets_places_migrates_beside_another_writer(tmp_path):
-    """m022 copies `story_facets` into a new table and m023 reads names again: both run under
-    the write lock while another process keeps committing, and neither loses the other's rows."""
+    """m022 and m025 copy `story_facets` into a new table and m023 reads names again: all run
+    under the write lock while another process keeps committing, and none loses the other's rows."""
     db_path = make_story(tmp_path)
     db = open_db(db_path)
     with db.atomic():
-        db.execute("DELETE FROM _sqlite_migrations WHERE name IN ('m022_facets_held_within_places', 'm023_names_split_at_and')")
+        db.execute(
+            "DELETE FROM _sqlite_migrations WHERE name IN"
+            " ('m022_facets_held_within_places', 'm023_names_split_at_and', 'm025_phrases_held_within_places')"
+        )
         story_id = db.execute("SELECT id FROM stories").fetchone()[0]
         rows = [(story_id, "Mexico", "Mexico", "evidence"), (story_id, "Mexico", "New Mexico", "unless")]
         db.execute("DROP TABLE story_facets")
@@ -223,9 +226,9 @@ def test_a_file_from_before_the_facets_places_migrates_beside_another_writer(tmp
         db.conn.executemany("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (?, ?, ?, ?)", rows)
     db.close()
     db, applied = migrated_beside_another_writer(db_path)
-    assert {"m022_facets_held_within_places", "m023_names_split_at_and"} <= applied
+    assert {"m022_facets_held_within_places", "m023_names_split_at_and", "m025_phrases_held_within_places"} <= applied
     assert db.execute("SELECT story_id, facet, phrase, kind FROM story_facets ORDER BY id").fetchall() == rows
-    assert "'within'" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'story_facets'").fetchone()[0]
+    assert "'only_within'" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'story_facets'").fetchone()[0]
     db.close()
 
 
