@@ -589,27 +589,25 @@ def _story_facets_before(path, migration: str, kinds: tuple[str, ...], row: tupl
     old.conn.close()
 
 
-def test_a_database_from_before_within_takes_its_facets(tmp_path):
-    """m022: story_facets' CHECK allowed only 'evidence' and 'unless'; the table is copied into
-    one that allows 'within', keeping every row."""
+@pytest.mark.parametrize(
+    ("migration", "kinds", "row", "new_row"),
+    [
+        # m022: the CHECK allowed only 'evidence' and 'unless'; the copy allows 'within'
+        ("m022_facets_held_within_places", ("evidence", "unless"), ("Mexico", "evidence"), ("Canada", "within")),
+        # m025: it allowed 'within' too; the copy allows 'only_within'
+        ("m025_phrases_held_within_places", ("evidence", "unless", "within"), ("Canada", "within"),
+         ("drug smuggling", "only_within")),
+    ],
+)
+def test_a_database_from_before_a_facet_kind_takes_it(tmp_path, migration, kinds, row, new_row):
+    """story_facets is copied into a table whose CHECK allows the new kind, keeping every row
+    and the index."""
     path = tmp_path / "story.db"
-    _story_facets_before(path, "m022_facets_held_within_places", ("evidence", "unless"), ("Mexico", "evidence"))
+    _story_facets_before(path, migration, kinds, row)
     db = open_db(path)
-    assert db.execute("SELECT story_id, facet, phrase, kind FROM story_facets").fetchall() == [(1, "F", "Mexico", "evidence")]
+    assert db.execute("SELECT story_id, facet, phrase, kind FROM story_facets").fetchall() == [(1, "F", *row)]
     with db.atomic():
-        db.execute("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (1, 'F', 'Canada', 'within')")
-    assert [row[1] for row in db.execute("PRAGMA index_list(story_facets)").fetchall()] == ["story_facets_by_story"]
-
-
-def test_a_database_from_before_only_within_takes_its_phrases(tmp_path):
-    """m025: story_facets' CHECK allowed 'evidence', 'unless' and 'within'; the table is copied
-    into one that allows 'only_within', keeping every row and the index."""
-    path = tmp_path / "story.db"
-    _story_facets_before(path, "m025_phrases_held_within_places", ("evidence", "unless", "within"), ("Canada", "within"))
-    db = open_db(path)
-    assert db.execute("SELECT story_id, facet, phrase, kind FROM story_facets").fetchall() == [(1, "F", "Canada", "within")]
-    with db.atomic():
-        db.execute("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (1, 'F', 'drug smuggling', 'only_within')")
+        db.execute("INSERT INTO story_facets (story_id, facet, phrase, kind) VALUES (1, 'F', ?, ?)", list(new_row))
     assert [row[1] for row in db.execute("PRAGMA index_list(story_facets)").fetchall()] == ["story_facets_by_story"]
 
 
