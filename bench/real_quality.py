@@ -26,7 +26,9 @@ is a second held-out set, and top-late (the same top stories, 1 Jul - 22 Aug 202
 last weeks; labelled in session 17 and committed before the engine's first run on it) a third,
 and top-spring (the same top stories, 1 Mar - 30 Apr 2026, test's first months; session 17 too) a
 fourth; wire-june (the wire feed's whole June 2026, session 18, labelled and committed before the
-engine's first run on it) is a second held-out wire month.
+engine's first run on it) is a second held-out wire month; reuters-spring (Reuters world news with
+its summaries, 28 Feb - 16 Apr 2026, the whole stretch; session 19, labelled and committed before
+the engine's first run on it) a seventh held-out set, from the first weeks of the US-Iran war.
 Mistakes are listed for the sets tuned on only: the held-out sets are never read to choose
 anything, their mistakes only counted by kind, and they are added up at the end.
 """
@@ -67,6 +69,7 @@ SETS = (
     ("top-heldout", DATA / "real_top_heldout.jsonl"),
     ("top-late", DATA / "real_top_late.jsonl"),
     ("top-spring", DATA / "real_top_spring.jsonl"),
+    ("reuters-spring", DATA / "real_reuters_spring.jsonl"),
 )
 KEYWORDS = re.compile(r"cartel|sheinbaum|narco", re.IGNORECASE)
 LIST_MISTAKES = ("dev", "dev-headlines", "wire-dev", "dev-world", "dev-top", "dev-top2", "dev-top-summer")  # the sets tuned on; test and wire are held out
@@ -201,7 +204,7 @@ def report(name: str, items: list[dict], arrived, after, score) -> None:
     ):
         tp, fp, fn = counts(items, predicted)
         print(row(label, tp, fp, fn))
-    if name in ("wire", "wire-june", "wire-dev", "top-heldout", "top-late", "top-spring"):
+    if name in ("wire", "wire-june", "wire-dev", "top-heldout", "top-late", "top-spring", "reuters-spring"):
         for label, predicted in (("engine, as it arrived", arrived), ("keywords", keyword)):
             fp = counts(items, predicted)[1]
             print(f"  false positives in the month, {label}: {fp} of {len(items) - on} off-story reports")
