@@ -293,11 +293,11 @@ def index_articles(
         for start in range(0, len(article_ids), _BATCH):
             chunk = article_ids[start : start + _BATCH]
             marks = ", ".join("?" * len(chunk))
-            for article_id, source, *text in db.execute(
-                f"SELECT id, source, title, summary, body FROM articles WHERE id IN ({marks})", chunk
+            for article_id, source, url, *text in db.execute(
+                f"SELECT id, source, url, title, summary, body FROM articles WHERE id IN ({marks})", chunk
             ).fetchall():
                 texts[article_id] = text
-                outlets[article_id] = own_outlet_keys(source)
+                outlets[article_id] = own_outlet_keys(source, url)
             for article_id, entity_id in db.execute(
                 f"SELECT DISTINCT article_id, entity_id FROM mentions WHERE article_id IN ({marks})"
                 " ORDER BY article_id, entity_id",
@@ -354,20 +354,36 @@ def _named_in_full(mentions: list[Mention]) -> dict[str, str]:
     return {surname: name for surname, name in full.items() if name}
 
 
-def own_outlet_keys(source: str | None) -> frozenset[str]:
+def own_outlet_keys(source: str | None, url: str | None = None) -> frozenset[str]:
     """The name keys a report's own outlet goes by: its source as the feed names it ("Reuters",
-    "The New York Times") or, for a web address, the site's name ("reuters.com", "bbc.co.uk").
-    A wire names itself in most of its reports ("seen by Reuters"); counted, it led the
-    organisations of a month of its own coverage (bench/data/real_dev_world.jsonl)."""
+    "The New York Times") or, for a web address, the site's name ("reuters.com", "bbc.co.uk"),
+    and the name of the report's own site when the source holds it as a word (a feed titled
+    "Reuters (Direct)" or "BBC News - World", its links on reuters.com or bbc.co.uk; not Google,
+    whose News links carry other outlets' reports). A wire names itself in most of its reports
+    ("seen by Reuters"); counted, it led the organisations of a month of its own coverage
+    (bench/data/real_dev_world.jsonl)."""
     if not source or not source.strip():
         return frozenset()
-    host = source.strip().lower().removeprefix("https://").removeprefix("http://").split("/")[0]
-    if "." in host and " " not in host:
-        labels = host.removeprefix("www.").split(".")
-        second_level = len(labels) >= 3 and labels[-2] in ("co", "com", "org", "net", "ac", "gov")
-        return frozenset({labels[-3] if second_level else labels[-2 if len(labels) >= 2 else 0]})
+    site = _site_name(source)
+    if site:
+        return frozenset({site})
     key = name_key(source)
-    return frozenset(k for k in {key, key.removeprefix("the ")} if k)
+    keys = {key, key.removeprefix("the ")}
+    site = _site_name(url or "")
+    if site and site in key.split():
+        keys.add(site)
+    return frozenset(k for k in keys if k)
+
+
+def _site_name(address: str) -> str | None:
+    """A web address's site name ("reuters" for https://www.reuters.com/world/..., "bbc" for
+    bbc.co.uk), or None when it is no address."""
+    host = address.strip().lower().removeprefix("https://").removeprefix("http://").split("/")[0].split(":")[0]
+    if "." not in host or " " in host:
+        return None
+    labels = host.removeprefix("www.").split(".")
+    second_level = len(labels) >= 3 and labels[-2] in ("co", "com", "org", "net", "ac", "gov")
+    return labels[-3] if second_level else labels[-2 if len(labels) >= 2 else 0]
 
 
 class _Pending:

@@ -294,7 +294,7 @@ def _record(
     """Store a new version of an article and say what it is ('edit', 'minor', 'return'), or
     None when its text is exactly what is stored."""
     row = db.execute(
-        "SELECT content_hash, title, summary, body, source FROM articles WHERE id = ?", [article_id]
+        "SELECT content_hash, title, summary, body, source, url FROM articles WHERE id = ?", [article_id]
     ).fetchone()
     digest = content_hash(title, summary, body)
     if row is None or row[0] == digest:
@@ -310,11 +310,11 @@ def _record(
     last = db.execute("SELECT max(revision) FROM revisions WHERE article_id = ?", [article_id]).fetchone()[0] or 0
     from storywatch.store.text.edits import Verdict, Version, classify, edit_key
 
-    now_shown = Version(*(row[1:4]))
-    keys = [(revision, edit_key(t, s, b, source)) for revision, t, s, b in counted]
-    keys.append((last, edit_key(now_shown.title, now_shown.summary, now_shown.body, source)))
+    now_shown, url = Version(*(row[1:4])), row[5]
+    keys = [(revision, edit_key(t, s, b, source, url)) for revision, t, s, b in counted]
+    keys.append((last, edit_key(now_shown.title, now_shown.summary, now_shown.body, source, url)))
     new = Version(title, summary, body)
-    verdict = classify(keys, edit_key(title, summary, body, source), new, now_shown, source)
+    verdict = classify(keys, edit_key(title, summary, body, source, url), new, now_shown, source)
     if verdict.kind == "edit" and not news:
         verdict = Verdict("minor", changes=changes or verdict.changes)
     revision = last + 1

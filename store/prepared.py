@@ -36,9 +36,16 @@ class StoredText(NamedTuple):
 
 
 def stored_text(item: ArticleRecord) -> StoredText:
-    """What ingest stores of an item: cleaned, bounded, hashed."""
-    title = clean_line(item.title) or clean_line(item.summary, 120)
+    """What ingest stores of an item: cleaned, bounded, hashed; a headline without its outlet's
+    signature, and no teaser that only repeats it (`edits.unsigned`: Google News' items)."""
+    title = clean_line(item.title)
     summary = clean_block(item.summary, 20_000)
+    if title:
+        from storywatch.store.text.edits import unsigned  # with the first item: a poll of 304s has none
+
+        title, summary = unsigned(title, summary, item.source, item.url)
+    else:
+        title = clean_line(item.summary, 120)
     body = clean_block(item.body)
     return StoredText(
         canonical_url(item.url), clean_line(item.guid, 2000), title, summary, body, content_hash(title, summary, body)

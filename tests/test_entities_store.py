@@ -188,6 +188,24 @@ def test_an_outlet_naming_itself_is_no_mention_but_another_outlet_naming_it_is(d
     assert reports_naming("Reuters") == 1
 
 
+def test_a_feed_named_for_its_outlet_s_site_is_that_outlet(db):
+    """A feed titled "Reuters (Direct)" links to reuters.com: its reports naming Reuters name
+    themselves. A Google News item is another outlet's report: Google in it is news."""
+    def reports_naming(name):
+        return db.execute(
+            "SELECT count(DISTINCT m.article_id) FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE e.name = ?", [name]
+        ).fetchone()[0]
+
+    ingest_items(db, [
+        ArticleRecord(title="Pentagon weighs cartel strikes", url="https://www.reuters.com/world/a",
+                      source="Reuters (Direct)", summary="Officials told Reuters the Pentagon is weighing strikes."),
+        ArticleRecord(title="Google fined over search deals", url="https://news.google.com/rss/articles/CBMi1",
+                      source="Reuters", summary="Google was fined on Tuesday, a court in Brussels said."),
+    ])
+    assert reports_naming("Reuters") == 0
+    assert reports_naming("Google") == 1
+
+
 def test_a_surname_alone_is_the_person_the_same_article_names_in_full(db):
     """In a month of Venezuela coverage, "Rodriguez" is Jorge Rodriguez in December and Delcy
     Rodriguez in January: a report naming her in full means her by the surname too, however

@@ -20,7 +20,7 @@ from storywatch.store.feeds import add_feed
 from storywatch.store.ingest import ingest_items, record_version
 from storywatch.store.records import ArticleRecord
 from storywatch.store.schema import migrations
-from storywatch.store.text.edits import Version, classify, describe, edit_key, headline
+from storywatch.store.text.edits import Version, classify, describe, edit_key, headline, unsigned
 
 FAST = FetchSettings(connect_timeout=2, read_timeout=1, total_timeout=5, poll_interval=600, max_backoff=3600)
 
@@ -48,6 +48,33 @@ FAST = FetchSettings(connect_timeout=2, read_timeout=1, total_timeout=5, poll_in
 )
 def test_an_outlets_signature_is_not_part_of_the_headline(title, source, shown):
     assert headline(title, source) == shown
+
+
+@pytest.mark.parametrize(
+    "title, summary, source, url, kept",
+    [
+        # Google News: the outlet's name after the headline, a teaser of the headline and the name
+        ("Pentagon drafts plans - Reuters", "Pentagon drafts plans  Reuters", "Reuters",
+         "https://news.google.com/rss/articles/CBMi1", ("Pentagon drafts plans", "")),
+        ("Strikes weighed - The New York Times", "Strikes weighed The New York Times", "The New York Times",
+         "https://news.google.com/rss/articles/CBMi2", ("Strikes weighed", "")),
+        # a feed made from it, named for the wire: the name is its links' site
+        ("Hegseth visits Southcom - Reuters", "Hegseth visits Southcom  Reuters", "Reuters (Direct)",
+         "https://www.reuters.com/world/americas/hegseth-2026-06-01/", ("Hegseth visits Southcom", "")),
+        # a teaser that is the headline again says nothing more
+        ("Troops move north", "Troops move north.", "AP", "https://apnews.com/a/1", ("Troops move north", "")),
+        # a teaser that says more is kept, whatever its first words
+        ("Troops move north - Reuters", "Troops move north, officials said on Monday.", "Reuters",
+         "https://www.reuters.com/a", ("Troops move north", "Troops move north, officials said on Monday.")),
+        # another outlet's name in a teaser is no signature of this one
+        ("Troops move north - Reuters", "Troops move north AP News", "Reuters", "https://www.reuters.com/a",
+         ("Troops move north", "Troops move north AP News")),
+    ],
+)
+def test_a_signed_headline_and_a_teaser_that_repeats_it_are_the_bare_headline(title, summary, source, url, kept):
+    assert unsigned(title, summary, source, url) == kept
+    # and an edit key reads the feed's text and the stored one as one version
+    assert edit_key(title, summary, "", source, url) == edit_key(*kept, "", source, url)
 
 
 def test_edit_key_ignores_what_no_reader_calls_an_edit():
@@ -119,6 +146,40 @@ def _article(db) -> tuple:
     return db.execute("SELECT title, revision_count, read_at IS NULL FROM articles").fetchone()
 
 
+async def test_an_aggregators_signed_items_are_stored_as_their_headlines(feed_server, db):
+    """Google News signs every headline with its outlet and sends a teaser of the headline and
+    the outlet's name: the row holds the headline, no teaser, and the outlet only as its source."""
+    link = "https://news.google.com/rss/articles/CBMiabc?oc=5"
+    teaser = f'<a href="{link}">US strikes boat in Caribbean</a>&nbsp;&nbsp;<font color="#6f6f6f">Reuters</font>'
+    feed = ChangingFeed(feed_server, db, "/google.xml")
+    signed = item(1, title="US strikes boat in Caribbean - Reuters", summary=teaser, source="Reuters", link=link)
+    assert await feed.polls([[signed]]) == [(1, 0)]
+    assert db.execute("SELECT title, summary, source FROM articles WHERE kind = 'feed'").fetchall() == [
+        ("US strikes boat in Caribbean", "", "Reuters")
+    ]
+    organisations = db.execute(
+        "SELECT e.name FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE e.kind = 'org'"
+    ).fetchall()
+    assert ("Reuters",) not in organisations
+
+
+async def test_a_row_stored_signed_takes_the_bare_headline_quietly(feed_server, db):
+    """A row an earlier version stored with the outlet's signature and a repeating teaser: the
+    next poll brings the bare headline, which no reader calls an edit."""
+    feed = ChangingFeed(feed_server, db, "/upgrade.xml")
+    signed = item(1, title="Sheinbaum rejects US troops - Reuters", summary="Sheinbaum rejects US troops  Reuters",
+                  source="Reuters")
+    assert await feed.polls([[signed]]) == [(1, 0)]
+    with db.atomic():  # as the earlier version wrote it
+        db.execute("UPDATE articles SET title = 'Sheinbaum rejects US troops - Reuters',"
+                   " summary = 'Sheinbaum rejects US troops  Reuters', content_hash = 'old' WHERE kind = 'feed'")
+        db.execute("UPDATE revisions SET title = 'Sheinbaum rejects US troops - Reuters',"
+                   " summary = 'Sheinbaum rejects US troops  Reuters'")
+    assert await feed.polls([[signed]]) == [(0, 0)]
+    assert [kind for _revision, kind, *_ in _kinds(db)] == ["first", "minor"]
+    assert _article(db) == ("Sheinbaum rejects US troops", 1, 1)
+
+
 async def test_a_headline_edit_is_an_update(feed_server, db):
     feed = ChangingFeed(feed_server, db, "/title-edit.xml")
     one = item(1, title="Troops move north", source="Reuters")
@@ -152,12 +213,13 @@ async def test_a_summary_edit_is_an_update_with_the_words_it_added(feed_server, 
             None,
             ["first", "minor"],
         ),
-        # the aggregator swaps the outlet's signature
+        # the aggregator swaps the outlet's signature: the headline is stored without it, so
+        # both versions store one text
         (
             {"title": "Troops move north - Reuters"},
             {"title": "Troops move north - reuters.com"},
             "Reuters",
-            ["first", "minor"],
+            ["first"],
         ),
         # case and punctuation only
         (
@@ -176,8 +238,8 @@ async def test_changes_no_reader_calls_an_edit_are_kept_but_no_update(feed_serve
     assert [kind for _revision, kind, *_ in _kinds(db)] == kinds  # every version is kept
     title, count, unread = _article(db)
     assert count == 1
-    # The feed's current text is what is stored and shown, quietly.
-    assert title == clean_title(second["title"])
+    # The feed's current text is what is stored and shown, quietly (its headline unsigned).
+    assert title == headline(clean_title(second["title"]), source)
 
 
 def clean_title(title: str) -> str:
@@ -197,7 +259,7 @@ async def test_a_flip_flop_is_news_once_then_quiet(feed_server, db):
         (5, "return", None, 1),
         (6, "return", None, 2),
     ]
-    assert _article(db)[:2] == ("Sheinbaum rejects US troops on Mexican soil - Reuters", 2)
+    assert _article(db)[:2] == ("Sheinbaum rejects US troops on Mexican soil", 2)  # stored unsigned
 
 
 async def test_two_items_for_one_link_with_different_headlines_are_no_update_storm(feed_server, db):
@@ -317,13 +379,13 @@ async def test_an_edited_report_rises_to_the_top_and_is_announced(tmp_path, feed
         feed_rows = [title for title in shown_titles(app) if title.startswith("Cartel report")]
         assert feed_rows == ["Cartel report 3", "Cartel report 2", "Cartel report 1"]
 
-        # A suffix swap and a case change: quiet, the order stays.
+        # A suffix swap and a case change: quiet, the order stays (the headline shown unsigned).
         swapped = [{**reports[0], "title": "CARTEL REPORT 1 - news.example"}, *reports[1:]]
         feed_server.route("/rise.xml", rss(swapped))
         await pilot.press("r")
-        assert await wait_until(pilot, lambda: "CARTEL REPORT 1 - news.example" in shown_titles(app), 5)
+        assert await wait_until(pilot, lambda: "CARTEL REPORT 1" in shown_titles(app), 5)
         feed_rows = [title for title in shown_titles(app) if title.lower().startswith("cartel report")]
-        assert feed_rows == ["Cartel report 3", "Cartel report 2", "CARTEL REPORT 1 - news.example"]
+        assert feed_rows == ["Cartel report 3", "Cartel report 2", "CARTEL REPORT 1"]
         assert not [note for note in notes if "Updated:" in note]
 
         # A real edit of the oldest report: it rises above every other row, and says what changed.

@@ -91,9 +91,31 @@ def headline(title: str | None, source: str | None = None, url: str | None = Non
     return text
 
 
-def edit_key(title: str | None, summary: str | None, body: str | None, source: str | None = None) -> str:
-    """Equal for two versions exactly when a reader would see no edit between them."""
-    parts = (fold(headline(title, source)), fold(summary), fold(body))
+def unsigned(title: str, summary: str, source: str | None = None, url: str | None = None) -> tuple[str, str]:
+    """The headline without its outlet's signature (`headline`), and the teaser, or "" when it
+    says nothing but the headline again, perhaps signed too: what Google News and the feeds made
+    from it send ("Headline - Reuters", a teaser "Headline  Reuters"), where the outlet is the
+    item's source and the headline's words are all there is."""
+    head = headline(title, source, url) or title
+    return head, "" if _repeats(summary, head, outlet_names(source, url)) else summary
+
+
+def _repeats(teaser: str, head: str, names: set[str]) -> bool:
+    """Whether a teaser is the headline again, or the headline and then an outlet's name."""
+    said, heading = fold(teaser), fold(head)
+    if not said or not heading or not said.startswith(heading):
+        return False
+    rest = said[len(heading):]
+    return not rest or rest in names or rest in AGGREGATORS
+
+
+def edit_key(
+    title: str | None, summary: str | None, body: str | None, source: str | None = None, url: str | None = None,
+) -> str:
+    """Equal for two versions exactly when a reader would see no edit between them (a signed
+    headline and a teaser that repeats it read as the bare headline: see `unsigned`)."""
+    title, summary = unsigned((title or "").strip(), summary or "", source, url)
+    parts = (fold(title), fold(summary), fold(body))
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
