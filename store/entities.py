@@ -43,7 +43,7 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
-from storywatch.store.text.extract import extract, misread_as_person, parts_of_split_names
+from storywatch.store.text.extract import extract, misread_as_firm, misread_as_person, parts_of_split_names
 from storywatch.store.text.gazetteer import gazetteer, name_key
 
 KINDS = {"PER": "person", "ORG": "org", "LOC": "place"}
@@ -214,6 +214,23 @@ def repair_everyday_names(db: Database) -> int:
     # be filed under the person "Embattled Petro" by its surname.
     for start in range(0, len(people), _BATCH):
         chunk = people[start : start + _BATCH]
+        db.execute(f"DELETE FROM entities WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+    index_articles(db, article_ids)
+    return len(article_ids)
+
+
+def repair_places_read_as_firms(db: Database) -> int:
+    """Organisations an older extractor made of places ("Pacific" from "the Eastern Pacific",
+    "South Pacific"), before it read a compass word or a people's adjective before a place
+    (migration m026): they go, and the articles that mention one are read again, so a name the
+    extractor still reads as a firm comes back as one. Returns how many articles were read again."""
+    firms = [entity_id for entity_id, name in db.execute("SELECT id, name FROM entities WHERE kind = 'org'")
+             if misread_as_firm(name)]
+    article_ids = sorted({
+        article_id for (article_id,) in _select_in(db, "SELECT DISTINCT article_id FROM mentions WHERE entity_id IN ({})", [], firms)
+    })
+    for start in range(0, len(firms), _BATCH):  # their mentions and aliases with them
+        chunk = firms[start : start + _BATCH]
         db.execute(f"DELETE FROM entities WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
     index_articles(db, article_ids)
     return len(article_ids)

@@ -663,3 +663,14 @@ def m025_phrases_held_within_places(db: Database) -> None:
     file's `only_within`: "drug smuggling" in Japan is another story): stored as `story_facets`
     rows of kind 'only_within'."""
     _story_facets_allowing(db, ("evidence", "unless", "within", "only_within"))
+
+
+@migrations()
+def m026_places_read_as_firms(db: Database) -> None:
+    """Organisations an older extractor made of places ("Pacific" from "the Eastern Pacific",
+    where the boat strikes are) are read again (`entities.repair_places_read_as_firms`): the
+    extractor now reads a compass word or a people's adjective before a known place as part of
+    the place."""
+    from storywatch.store.entities import repair_places_read_as_firms
+
+    repair_places_read_as_firms(db)

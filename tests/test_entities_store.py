@@ -440,6 +440,22 @@ def test_an_agency_an_older_extractor_read_in_parts_is_read_again(db):
     assert filed_under(db, place, "Sinaloa") == {"place:Sinaloa"}
 
 
+def test_places_an_older_extractor_made_firms_are_read_again(db):
+    """m026's repair, on rows as the extractor before it left them: "Pacific" (from "the Eastern
+    Pacific") and "South Pacific" filed as organisations. An article whose firms are firms is
+    left as it is."""
+    strike = add(db, "Strike", "A strike in the Eastern Pacific killed two men on Monday.", "https://n.test/p1")
+    islands = add(db, "Islands", "Storms hit the South Pacific on Monday.", "https://n.test/p2")
+    firm = add(db, "Jobs", "British Telecom said on Monday it would cut jobs.", "https://n.test/p3")
+    with db.atomic():
+        db.execute("UPDATE entities SET kind = 'org' WHERE name IN ('Pacific', 'South Pacific')")
+        assert entities.repair_places_read_as_firms(db) == 2  # the British Telecom article is not read again
+    assert filed_under(db, strike, "Pacific") == {"place:Pacific"}
+    assert filed_under(db, islands, "South Pacific") == {"place:South Pacific"}
+    assert db.execute("SELECT count(*) FROM entities WHERE kind = 'org' AND name LIKE '%Pacific'").fetchone()[0] == 0
+    assert filed_under(db, firm, "British Telecom") == {"org:British Telecom"}
+
+
 def test_people_an_older_extractor_made_of_everyday_words_are_read_again(db):
     """m024's repair, on rows as the extractor before it left them: "Embattled Petro" and
     "Waffle House" filed as people. An article whose people are real names is left as it is."""

@@ -232,22 +232,31 @@ def test_a_file_from_before_the_facets_places_migrates_beside_another_writer(tmp
     db.close()
 
 
-def test_a_file_with_people_of_everyday_words_migrates_beside_another_writer(tmp_path):
-    """m024 reads again the articles naming a person an older extractor made of everyday words
-    ("Waffle House"), under the write lock while another process keeps committing."""
+@pytest.mark.parametrize(
+    "migration, text, name, misread, kind",
+    [
+        # an older extractor made a person of everyday words
+        ("m024_names_of_everyday_words", "Waffle House shooting leaves two dead.", "Waffle House", "person", "org"),
+        # and a firm of the place the boat strikes are in
+        ("m026_places_read_as_firms", "A strike in the Eastern Pacific killed two men on Monday.", "Pacific", "org", "place"),
+    ],
+)
+def test_a_file_with_misread_names_migrates_beside_another_writer(tmp_path, migration, text, name, misread, kind):
+    """m024 and m026 read again the articles naming what an older extractor misread, under the
+    write lock while another process keeps committing."""
     from storywatch.store.ingest import ingest_items
     from storywatch.store.records import ArticleRecord
 
     db_path = make_story(tmp_path)
     db = open_db(db_path)
-    ingest_items(db, [ArticleRecord(title="Shooting", url="https://n.test/w", body="Waffle House shooting leaves two dead.")])
+    ingest_items(db, [ArticleRecord(title="News", url="https://n.test/w", body=text)])
     with db.atomic():
-        db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm024_names_of_everyday_words'")
-        db.execute("UPDATE entities SET kind = 'person' WHERE name = 'Waffle House'")  # as the older extractor left it
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = ?", [migration])
+        db.execute("UPDATE entities SET kind = ? WHERE name = ?", [misread, name])  # as the older extractor left it
     db.close()
     db, applied = migrated_beside_another_writer(db_path)
-    assert "m024_names_of_everyday_words" in applied
-    assert db.execute("SELECT kind FROM entities WHERE name = 'Waffle House'").fetchall() == [("org",)]
+    assert migration in applied
+    assert db.execute("SELECT kind FROM entities WHERE name = ?", [name]).fetchall() == [(kind,)]
     db.close()
 
 

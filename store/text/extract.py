@@ -89,6 +89,8 @@ _PLACE_FIRST = {
     "St.", "Puerto", "Ciudad", "Villa", "New", "Old", "North", "South", "East", "West", "Northern", "Southern",
     "Eastern", "Western", "Central", "Upper", "Lower",
 }
+# A compass word before a place the gazetteer knows names a part of it ("South Pacific").
+_COMPASS = {"North", "South", "East", "West", "Central", "Upper", "Lower"}
 # First words of storms, operations and the like: not an entity here ("Hurricane Beryl").
 _MISC_FIRST = {"Hurricane", "Typhoon", "Cyclone", "Storm", "Tropical", "Operation", "Project"}
 _OF_HEADS = ORG_STARTS | LOC_STARTS | TITLE_HEADS
@@ -222,6 +224,10 @@ class RuleExtractor:
         if len(stripped) == 1 and len(tokens) > 1 and not _known(stripped) and stripped[0][2] not in TITLE_HEADS:
             _add(found, tokens, "ORG", _GUESS)  # "British Telecom"
             return
+        known = _known(stripped) if len(stripped) < len(tokens) else None
+        if known:  # "Eastern Pacific", "Western Australia": the place the gazetteer knows, not a firm
+            _add(found, stripped, known[0], _KNOWN)
+            return
         tokens = stripped
         parts = [tokens] if len(tokens) == 1 and tokens[0][2] not in _PARTICLES else _split_connectors(tokens)
         if len(parts) > 1:
@@ -350,6 +356,9 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
             and _next_word(after) in SAID_WORDS
         ):  # "Delcy Rodriguez says": a surname that is also a town's name, with a person's verb
             _add(found, tokens, "PER", _GUESS)
+            return
+        if words[0] in _COMPASS and parts == [(1, len(tokens), "LOC")]:
+            _add(found, tokens, "LOC", _GUESS)  # "South Pacific", "East Texas": a part of a place
             return
         if parts or _is_acronym(words[0]):  # "Real Madrid", "SK Hynix": a team or a firm
             _add(found, tokens, "ORG", _GUESS)
@@ -567,6 +576,20 @@ def misread_as_person(name: str) -> bool:
     if len(words) < 2:
         return False
     return all(map(_everyday_word, words)) or _opener_and_surname(words)
+
+
+def misread_as_firm(name: str) -> bool:
+    """Whether an organisation's name as the extractor read it before it knew a compass word or
+    a people's adjective before a place ("Eastern Pacific" made "Pacific" a firm, "South
+    Pacific" was one) may be a place now: a place the gazetteer knows, or a compass word before
+    one. What `entities.repair_places_read_as_firms` reads again."""
+    known = gazetteer().known
+    found = known.get(name_key(name))
+    if found:
+        return found[0] == "LOC"
+    words = name.split()
+    rest = known.get(name_key(" ".join(words[1:]))) if len(words) > 1 and words[0] in _COMPASS else None
+    return rest is not None and rest[0] == "LOC"
 
 
 def _opener_and_surname(words: list[str]) -> bool:
