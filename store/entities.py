@@ -236,6 +236,22 @@ def repair_places_read_as_firms(db: Database) -> int:
     return len(article_ids)
 
 
+def repair_own_outlet_mentions(db: Database) -> int:
+    """Reports that name their own outlet by its site's name ("told Reuters" in a feed titled
+    "Reuters (Direct)", its links on reuters.com) filed it as an organisation before the site's
+    name counted as the outlet's (migration m027): they are read again. Returns how many."""
+    article_ids = sorted({
+        article_id
+        for article_id, source, url, key in db.execute(
+            "SELECT m.article_id, a.source, a.url, e.key FROM mentions m JOIN entities e ON e.id = m.entity_id"
+            " JOIN articles a ON a.id = m.article_id WHERE e.kind = 'org' AND a.url IS NOT NULL"
+        )
+        if key in own_outlet_keys(source, url)
+    })
+    index_articles(db, article_ids)
+    return len(article_ids)
+
+
 def _last_words(tail: str, name: str) -> bool:
     """Whether `tail`, two words or more, is the last words of a longer `name`, every word
     compared ("Donald Trump" ends "Xi Jinping-Donald Trump"; "Trump U" does not end "Donald

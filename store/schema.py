@@ -674,3 +674,13 @@ def m026_places_read_as_firms(db: Database) -> None:
     from storywatch.store.entities import repair_places_read_as_firms
 
     repair_places_read_as_firms(db)
+
+
+@migrations()
+def m027_outlets_named_by_their_site(db: Database) -> None:
+    """Reports that name their own outlet, in a feed titled otherwise ("Reuters (Direct)") but
+    linking to the outlet's site, are read again (`entities.repair_own_outlet_mentions`): the
+    outlet naming itself is no mention."""
+    from storywatch.store.entities import repair_own_outlet_mentions
+
+    repair_own_outlet_mentions(db)

@@ -167,43 +167,56 @@ def test_a_gang_an_older_extractor_filed_without_its_number_is_read_again(db):
     assert filed_under(db, other, "Pentagon") == {"org:Pentagon"}
 
 
+def reports_naming(db, name: str) -> int:
+    """How many articles mention the entity of this name."""
+    return db.execute(
+        "SELECT count(DISTINCT m.article_id) FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE e.name = ?", [name]
+    ).fetchone()[0]
+
+
 def test_an_outlet_naming_itself_is_no_mention_but_another_outlet_naming_it_is(db):
     """A wire names itself in most of its reports ("told Reuters"): counted, it led the
     sidebar's organisations on a month of its own coverage."""
-    def reports_naming(name):
-        return db.execute(
-            "SELECT count(DISTINCT m.article_id) FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE e.name = ?", [name]
-        ).fetchone()[0]
-
     for source, url in (("reuters.com", "https://www.reuters.com/world/a"), ("Reuters", "https://news.test/b")):
         ingest_items(db, [ArticleRecord(
             title="Pentagon weighs cartel strikes", url=url, source=source,
             body="WASHINGTON (Reuters) - The Pentagon is weighing strikes, officials told Reuters on Tuesday.",
         )])
-    assert reports_naming("Reuters") == 0 and reports_naming("Pentagon") == 2
+    assert reports_naming(db, "Reuters") == 0 and reports_naming(db, "Pentagon") == 2
     ingest_items(db, [ArticleRecord(
         title="Pentagon answers", url="https://apnews.test/c", source="apnews.com",
         body="The Pentagon denied a report by Reuters on Wednesday.",
     )])
-    assert reports_naming("Reuters") == 1
+    assert reports_naming(db, "Reuters") == 1
 
 
 def test_a_feed_named_for_its_outlet_s_site_is_that_outlet(db):
     """A feed titled "Reuters (Direct)" links to reuters.com: its reports naming Reuters name
     themselves. A Google News item is another outlet's report: Google in it is news."""
-    def reports_naming(name):
-        return db.execute(
-            "SELECT count(DISTINCT m.article_id) FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE e.name = ?", [name]
-        ).fetchone()[0]
-
     ingest_items(db, [
         ArticleRecord(title="Pentagon weighs cartel strikes", url="https://www.reuters.com/world/a",
                       source="Reuters (Direct)", summary="Officials told Reuters the Pentagon is weighing strikes."),
         ArticleRecord(title="Google fined over search deals", url="https://news.google.com/rss/articles/CBMi1",
                       source="Reuters", summary="Google was fined on Tuesday, a court in Brussels said."),
     ])
-    assert reports_naming("Reuters") == 0
-    assert reports_naming("Google") == 1
+    assert reports_naming(db, "Reuters") == 0
+    assert reports_naming(db, "Google") == 1
+
+
+def test_reports_an_older_version_filed_under_their_own_outlet_are_read_again(db):
+    """m027's repair: a report of a feed titled "Reuters (Direct)" that names Reuters, filed
+    before the site's name counted as the outlet's. A report naming another outlet keeps it."""
+    ingest_items(db, [
+        ArticleRecord(title="Pentagon weighs cartel strikes", url="https://www.reuters.com/world/a",
+                      source="Wire (Direct)", summary="Officials told Reuters the Pentagon is weighing strikes."),
+        ArticleRecord(title="Pentagon answers", url="https://apnews.com/b", source="AP News (Direct)",
+                      summary="The Pentagon denied a report by Reuters on Wednesday."),
+    ])
+    assert reports_naming(db, "Reuters") == 2
+    with db.atomic():
+        db.execute("UPDATE articles SET source = 'Reuters (Direct)' WHERE source = 'Wire (Direct)'")  # as it is titled now
+        assert entities.repair_own_outlet_mentions(db) == 1
+    assert reports_naming(db, "Reuters") == 1 and reports_naming(db, "Pentagon") == 2
 
 
 def test_a_surname_alone_is_the_person_the_same_article_names_in_full(db):
