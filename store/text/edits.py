@@ -13,6 +13,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from storywatch.store.text.worddiff import diff_versions
 
@@ -52,15 +53,23 @@ def fold(text: str | None) -> str:
     """Text as a reader compares it: no markup, no case, no punctuation, no spacing."""
     if not text:
         return ""
-    plain = html.unescape(_TAGS.sub(" ", text))
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", plain).casefold())
+    if "<" in text or "&" in text:  # most text holds neither: no markup to take out
+        text = html.unescape(_TAGS.sub(" ", text))
+    if not text.isascii():  # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text)
+    return _NOT_WORD.sub("", text.casefold())
 
 
-def outlet_names(source: str | None, url: str | None = None) -> set[str]:
+def outlet_names(source: str | None, url: str | None = None) -> frozenset[str]:
     """The folded names an outlet may sign a headline with: its name, without a leading "The",
     and the name and first label of its web domain (from `url`, or the name when it is one)."""
+    return _names_of(source or "", _host(url))
+
+
+@lru_cache(maxsize=4096)  # a feed's items share their source and site: worked out once per feed
+def _names_of(source: str, host: str) -> frozenset[str]:
     names = set()
-    for name in (source or "", _host(url)):
+    for name in (source, host):
         name = name.strip()
         if not name:
             continue
@@ -71,14 +80,17 @@ def outlet_names(source: str | None, url: str | None = None) -> set[str]:
             labels = name.casefold().removeprefix("www.").split(".")
             names.add(fold(labels[0]))
     names.discard("")
-    return names
+    return frozenset(names)
 
 
 def headline(title: str | None, source: str | None = None, url: str | None = None) -> str:
     """The headline without an outlet's signature at its end: a tail after a separator that is
     the item's own outlet (by name or domain) or any web domain ("- Something.com")."""
-    text = (title or "").strip()
-    names = outlet_names(source, url)
+    return _without_signature((title or "").strip(), outlet_names(source, url))
+
+
+def _without_signature(text: str, names: frozenset[str]) -> str:
+    """`headline`, the outlet's `outlet_names` given."""
     for _ in range(2):  # "Headline - Reuters - Google News" sheds both, one at a time
         found = [match for match in _SEPARATOR.finditer(text) if match.start() > 0]
         if not found:
@@ -96,16 +108,27 @@ def unsigned(title: str, summary: str, source: str | None = None, url: str | Non
     says nothing but the headline again, perhaps signed too: what Google News and the feeds made
     from it send ("Headline - Reuters", a teaser "Headline  Reuters"), where the outlet is the
     item's source and the headline's words are all there is."""
-    head = headline(title, source, url) or title
-    return head, "" if _repeats(summary, head, outlet_names(source, url)) else summary
+    title = title.strip()
+    short = bool(summary) and len(summary) <= len(title) + _SIGNATURE_CHARS
+    if not short and _SEPARATOR.search(title) is None:  # most items: nothing signed, a teaser that says more
+        return title, summary
+    names = outlet_names(source, url)
+    head = _without_signature(title, names) or title
+    return head, "" if short and _repeats(summary, head, names) else summary
 
 
-def _repeats(teaser: str, head: str, names: set[str]) -> bool:
+_SIGNATURE_CHARS = 120  # a teaser longer than the headline by more than an outlet's name says more
+
+
+def _repeats(teaser: str, head: str, names: frozenset[str]) -> bool:
     """Whether a teaser is the headline again, or the headline and then an outlet's name."""
-    said, heading = fold(teaser), fold(head)
-    if not said or not heading or not said.startswith(heading):
-        return False
-    rest = said[len(heading):]
+    if teaser.startswith(head):  # as the feed wrote it: only the rest is compared
+        rest = fold(teaser[len(head):])
+    else:
+        said, heading = fold(teaser), fold(head)
+        if not said or not heading or not said.startswith(heading):
+            return False
+        rest = said[len(heading):]
     return not rest or rest in names or rest in AGGREGATORS
 
 
