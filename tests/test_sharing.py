@@ -232,31 +232,42 @@ def test_a_file_from_before_the_facets_places_migrates_beside_another_writer(tmp
     db.close()
 
 
+_NAMES_OF = "SELECT e.kind FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE e.name = ?"
+
+
 @pytest.mark.parametrize(
-    "migration, text, name, misread, kind",
+    "migration, record, as_left, name, kinds",
     [
         # an older extractor made a person of everyday words
-        ("m024_names_of_everyday_words", "Waffle House shooting leaves two dead.", "Waffle House", "person", "org"),
+        ("m024_names_of_everyday_words", {"body": "Waffle House shooting leaves two dead."},
+         "UPDATE entities SET kind = 'person' WHERE name = 'Waffle House'", "Waffle House", [("org",)]),
         # and a firm of the place the boat strikes are in
-        ("m026_places_read_as_firms", "A strike in the Eastern Pacific killed two men on Monday.", "Pacific", "org", "place"),
+        ("m026_places_read_as_firms", {"body": "A strike in the Eastern Pacific killed two men on Monday."},
+         "UPDATE entities SET kind = 'org' WHERE name = 'Pacific'", "Pacific", [("place",)]),
+        # and an outlet's own name, in a feed titled otherwise, was a mention
+        ("m027_outlets_named_by_their_site",
+         {"body": "Officials told Reuters the Pentagon is weighing strikes.", "url": "https://www.reuters.com/a",
+          "source": "Wire (Direct)"},
+         "UPDATE articles SET source = 'Reuters (Direct)'", "Reuters", []),
     ],
 )
-def test_a_file_with_misread_names_migrates_beside_another_writer(tmp_path, migration, text, name, misread, kind):
-    """m024 and m026 read again the articles naming what an older extractor misread, under the
-    write lock while another process keeps committing."""
+def test_a_file_with_misread_names_migrates_beside_another_writer(tmp_path, migration, record, as_left, name, kinds):
+    """m024, m026 and m027 read again the articles naming what an older version misread, under
+    the write lock while another process keeps committing."""
     from storywatch.store.ingest import ingest_items
     from storywatch.store.records import ArticleRecord
 
     db_path = make_story(tmp_path)
     db = open_db(db_path)
-    ingest_items(db, [ArticleRecord(title="News", url="https://n.test/w", body=text)])
+    ingest_items(db, [ArticleRecord(**{"title": "News", "url": "https://n.test/w", **record})])
     with db.atomic():
         db.execute("DELETE FROM _sqlite_migrations WHERE name = ?", [migration])
-        db.execute("UPDATE entities SET kind = ? WHERE name = ?", [misread, name])  # as the older extractor left it
+        db.execute(as_left)  # the rows as the older version left them
+    assert db.execute(_NAMES_OF, [name]).fetchall() != kinds
     db.close()
     db, applied = migrated_beside_another_writer(db_path)
     assert migration in applied
-    assert db.execute("SELECT kind FROM entities WHERE name = ?", [name]).fetchall() == [(kind,)]
+    assert db.execute(_NAMES_OF, [name]).fetchall() == kinds
     db.close()
 
 
