@@ -207,16 +207,9 @@ def repair_everyday_names(db: Database) -> int:
     (migration m024): the articles that mention one are read again. Returns how many."""
     people = [entity_id for entity_id, name in db.execute("SELECT id, name FROM entities WHERE kind = 'person'")
               if misread_as_person(name)]
-    article_ids = sorted({
-        article_id for (article_id,) in _select_in(db, "SELECT DISTINCT article_id FROM mentions WHERE entity_id IN ({})", [], people)
-    })
-    # They go first (their mentions and aliases with them): "Petro", read again, would otherwise
-    # be filed under the person "Embattled Petro" by its surname.
-    for start in range(0, len(people), _BATCH):
-        chunk = people[start : start + _BATCH]
-        db.execute(f"DELETE FROM entities WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
-    index_articles(db, article_ids)
-    return len(article_ids)
+    # They go first: "Petro", read again, would otherwise be filed under the person "Embattled
+    # Petro" by its surname.
+    return _read_again_without(db, people)
 
 
 def repair_places_read_as_firms(db: Database) -> int:
@@ -226,11 +219,17 @@ def repair_places_read_as_firms(db: Database) -> int:
     extractor still reads as a firm comes back as one. Returns how many articles were read again."""
     firms = [entity_id for entity_id, name in db.execute("SELECT id, name FROM entities WHERE kind = 'org'")
              if misread_as_firm(name)]
+    return _read_again_without(db, firms)
+
+
+def _read_again_without(db: Database, entity_ids: list[int]) -> int:
+    """Forget these entities (their mentions and aliases with them), then read again the
+    articles that mentioned them. Returns how many articles were read again."""
     article_ids = sorted({
-        article_id for (article_id,) in _select_in(db, "SELECT DISTINCT article_id FROM mentions WHERE entity_id IN ({})", [], firms)
+        article_id for (article_id,) in _select_in(db, "SELECT DISTINCT article_id FROM mentions WHERE entity_id IN ({})", [], entity_ids)
     })
-    for start in range(0, len(firms), _BATCH):  # their mentions and aliases with them
-        chunk = firms[start : start + _BATCH]
+    for start in range(0, len(entity_ids), _BATCH):
+        chunk = entity_ids[start : start + _BATCH]
         db.execute(f"DELETE FROM entities WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
     index_articles(db, article_ids)
     return len(article_ids)
