@@ -744,10 +744,14 @@ def build_model(
         relevant_count=R,
         background_count=background_count,
         marked_off=marked_off(list(off_in_order), background, N, keep=keep, spoken=spoken),
-        places=_place_keys(facets),
+        places=_place_keys(tuple(facets)),
     )
 
 
+# The model is rebuilt whenever the background grows by a tenth (dozens of times while a first
+# poll fills an empty store) from the same declared facets: placed once, the same Facet objects
+# (with their cached properties) serve every rebuild. Facets are frozen, so sharing them is safe.
+@lru_cache(maxsize=64)
 def _placed(facets: tuple[Facet, ...]) -> tuple[Facet, ...]:
     """The facets, each held `within` some places told the countries the others name (`beside`):
     a report of US action names the US, and is not set elsewhere for it."""
@@ -762,6 +766,7 @@ def _placed(facets: tuple[Facet, ...]) -> tuple[Facet, ...]:
     )
 
 
+@lru_cache(maxsize=64)  # as `_placed`: the same facets at every rebuild
 def _place_keys(facets: tuple[Facet, ...]) -> frozenset[str]:
     """The facets' one-term evidence that names places or their people ("US", "Mexico",
     "Latin American"): all of them words of places, every pair's word too."""
