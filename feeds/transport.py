@@ -5,8 +5,10 @@ again for each idle one (`_assign_requests_to_connections`), asking each idle on
 socket has something to read (a system call): with one pool of 64 connections kept alive, that
 was two thirds of a warm poll's time under cProfile. The poller sends at most `per_host`
 requests to a host at once, so a pool per host holds a few connections and looking over them
-costs little. The pools kept idle are bounded, so a round over a thousand sites does not keep a
-thousand sockets open.
+costs little; and each pool asks only the connection it hands a request to (`_linear_pool`), so
+a host sent many requests at once (`per_host` raised) costs no more per request than one sent a
+few. The pools kept idle are bounded, so a round over a thousand sites does not keep a thousand
+sockets open.
 """
 
 from __future__ import annotations
@@ -182,10 +184,16 @@ def _kept_socket_backend() -> type:
 
 @functools.cache
 def _linear_pool() -> type | None:
-    """httpcore 1.0's pool with one line changed: for every idle connection it counted the pool's
-    connections by asking each whether it was idle, and threw the answers away (O(n^2) calls per
-    request); this counts them once. Made at first use: httpcore loads with the first client.
-    None for another httpcore, whose pool this copy might not match."""
+    """httpcore 1.0's pool, its bookkeeping linear in its connections. httpcore's asked every
+    connection whether it had expired each time a request came or went (for an idle one a system
+    call: has the server closed it?), and for every idle one counted the pool's connections by
+    asking each whether it was idle, and threw the answers away (O(n^2) calls per request). With
+    64 requests in flight to one host, that was most of a warm poll's CPU (bench/poll.py). Here
+    the idle ones are counted once, and only the connection a request is about to take is asked
+    whether it has expired: one that has is closed and the next tried, so no request is sent on a
+    connection the server has dropped; an expired one no request wants waits, open, until one
+    does or the pool closes (at the end of the round). Made at first use: httpcore loads with the
+    first client. None for another httpcore, whose pool this copy might not match."""
     import httpcore
 
     if not httpcore.__version__.startswith("1.0."):
@@ -194,40 +202,50 @@ def _linear_pool() -> type | None:
     class LinearPool(httpcore.AsyncConnectionPool):
         def _assign_requests_to_connections(self) -> list:
             closing_connections = []
-            for connection in list(self._connections):
-                if connection.is_closed():
-                    self._connections.remove(connection)
-                elif connection.has_expired():
-                    self._connections.remove(connection)
-                    closing_connections.append(connection)
-                elif connection.is_idle() and len(self._connections) > self._max_keepalive_connections:
-                    self._connections.remove(connection)
-                    closing_connections.append(connection)
+            if len(self._connections) > self._max_keepalive_connections:
+                self._tidy(closing_connections)
 
             queued_requests = [request for request in self._requests if request.is_queued()]
             for pool_request in queued_requests:
                 origin = pool_request.request.url.origin
-                available_connections = [
-                    connection
-                    for connection in self._connections
-                    if connection.can_handle_request(origin) and connection.is_available()
-                ]
-                if available_connections:
-                    pool_request.assign_to_connection(available_connections[0])
+                connection = self._available(origin, closing_connections)
+                if connection is None and len(self._connections) >= self._max_connections:
+                    self._tidy(closing_connections)  # room, where closed connections took it
+                if connection is not None:
+                    pool_request.assign_to_connection(connection)
                 elif len(self._connections) < self._max_connections:
                     connection = self.create_connection(origin)
                     self._connections.append(connection)
                     pool_request.assign_to_connection(connection)
                 else:
-                    idle_connections = [connection for connection in self._connections if connection.is_idle()]
-                    if idle_connections:
-                        connection = idle_connections[0]
-                        self._connections.remove(connection)
-                        closing_connections.append(connection)
+                    idle = next((connection for connection in self._connections if connection.is_idle()), None)
+                    if idle is not None:
+                        self._connections.remove(idle)
+                        closing_connections.append(idle)
                         connection = self.create_connection(origin)
                         self._connections.append(connection)
                         pool_request.assign_to_connection(connection)
 
             return closing_connections
+
+        def _tidy(self, closing_connections: list) -> None:
+            """Drop the closed connections, and close the idle ones beyond the keep-alive bound."""
+            for connection in list(self._connections):
+                if connection.is_closed():
+                    self._connections.remove(connection)
+                elif connection.is_idle() and len(self._connections) > self._max_keepalive_connections:
+                    self._connections.remove(connection)
+                    closing_connections.append(connection)
+
+        def _available(self, origin, closing_connections: list):
+            """The first connection that can take a request to `origin` and has not expired; the
+            expired ones met on the way are closed."""
+            for connection in list(self._connections):
+                if connection.can_handle_request(origin) and connection.is_available():
+                    if not connection.has_expired():
+                        return connection
+                    self._connections.remove(connection)
+                    closing_connections.append(connection)
+            return None
 
     return LinearPool
