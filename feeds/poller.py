@@ -19,7 +19,7 @@ import contextlib
 import functools
 import sqlite3
 import threading
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -374,7 +374,10 @@ class _Saving:
 
     def __init__(self, in_store: Callable) -> None:
         self._in_store = in_store
-        self._waiting: list[tuple[tuple, asyncio.Future, Callable[[], None]]] = []
+        self._waiting: deque[tuple[tuple, asyncio.Future, Callable[[], None]]] = deque()
+        # The items of the polls waiting, counted as they come and go: summed again at every
+        # arrival, a round of a thousand 304s added up hundreds of thousands of zeros.
+        self._waiting_items = 0
         self._busy = False
 
     async def save(self, poll: tuple, taken: Callable[[], None]):
@@ -382,15 +385,17 @@ class _Saving:
         future = asyncio.get_running_loop().create_future()
         entry = (poll, future, taken)
         self._waiting.append(entry)
+        self._waiting_items += len(poll[2])
         if not self._busy:
             self._next()
-        elif sum(len(poll[2]) for poll, _, _ in self._waiting) <= STORE_BATCH_ITEMS:
+        elif self._waiting_items <= STORE_BATCH_ITEMS:
             taken()  # waiting for the next batch: its place goes to the next body meanwhile
         try:
             return await future
         except asyncio.CancelledError:
             if entry in self._waiting:  # not taken yet: it is never stored
                 self._waiting.remove(entry)
+                self._waiting_items -= len(poll[2])
             raise
 
     def _next(self) -> None:
@@ -399,7 +404,8 @@ class _Saving:
             size = len(self._waiting[0][0][2])
             if batch and (items + size > STORE_BATCH_ITEMS or size > POLL_BATCH):
                 break
-            batch.append(self._waiting.pop(0))
+            batch.append(self._waiting.popleft())
+            self._waiting_items -= size
             items += size
             if size > POLL_BATCH:
                 break
