@@ -191,9 +191,11 @@ def _linear_pool() -> type | None:
     64 requests in flight to one host, that was most of a warm poll's CPU (bench/poll.py). Here
     the idle ones are counted once, and only the connection a request is about to take is asked
     whether it has expired: one that has is closed and the next tried, so no request is sent on a
-    connection the server has dropped; an expired one no request wants waits, open, until one
-    does or the pool closes (at the end of the round). Made at first use: httpcore loads with the
-    first client. None for another httpcore, whose pool this copy might not match."""
+    connection the server has dropped. An expired one no request wants stays open until the next
+    request to its host looks at it, or its pool is closed (the idle ones beyond the keep-alive
+    bound are closed as before, so a host's pool keeps at most `per_host` of them). Made at
+    first use: httpcore loads with the first client. None for another httpcore, whose pool this
+    copy might not match."""
     import httpcore
 
     if not httpcore.__version__.startswith("1.0."):
