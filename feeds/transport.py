@@ -193,7 +193,7 @@ def _linear_pool() -> type | None:
     whether it has expired: one that has is closed and the next tried, so no request is sent on a
     connection the server has dropped. An expired one no request wants stays open until the next
     request to its host looks at it, or its pool is closed (the idle ones beyond the keep-alive
-    bound are closed as before, so a host's pool keeps at most `per_host` of them). Made at
+    bound are closed as before, so a pool keeps no more of them than it keeps alive). Made at
     first use: httpcore loads with the first client. None for another httpcore, whose pool this
     copy might not match."""
     import httpcore
