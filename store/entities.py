@@ -222,6 +222,21 @@ def repair_places_read_as_firms(db: Database) -> int:
     return _read_again_without(db, firms)
 
 
+def repair_consent_notices(db: Database) -> int:
+    """Reports holding the longer form of an embedded player's consent notice ("One of your
+    browser extensions seems to be blocking ...", France 24's) were read with its second sentence
+    before the extractor blanked it too (migration m028): "One" of it was a firm where the
+    sentence before ended with initials ("told NBC."). They are read again. Returns how many."""
+    article_ids = [
+        article_id for (article_id,) in db.execute(
+            "SELECT id FROM articles WHERE (summary LIKE '%you must enable%' AND summary LIKE '%One of your browser extensions%')"
+            " OR (body LIKE '%you must enable%' AND body LIKE '%One of your browser extensions%') ORDER BY id"
+        )
+    ]
+    index_articles(db, article_ids)
+    return len(article_ids)
+
+
 def _read_again_without(db: Database, entity_ids: list[int]) -> int:
     """Forget these entities (their mentions and aliases with them), then read again the
     articles that mentioned them. Returns how many articles were read again."""

@@ -684,3 +684,13 @@ def m027_outlets_named_by_their_site(db: Database) -> None:
     from storywatch.store.entities import repair_own_outlet_mentions
 
     repair_own_outlet_mentions(db)
+
+
+@migrations()
+def m028_consent_notices_read_again(db: Database) -> None:
+    """Reports holding the longer form of an embedded player's consent notice are read again
+    (`entities.repair_consent_notices`): the extractor now blanks its second sentence too, whose
+    "One" was filed as an organisation."""
+    from storywatch.store.entities import repair_consent_notices
+
+    repair_consent_notices(db)

@@ -139,6 +139,13 @@ def test_an_embedded_player_s_consent_notice_names_no_one():
     assert found(f"President Trump spoke in Caracas. {notice} Maduro said no.") == {
         ("PER", "Trump"), ("LOC", "Caracas"), ("PER", "Maduro")}
     assert ("ORG", "YouTube") in found("The video was posted to YouTube on Monday, the ministry said.")
+    # Its longer form: the last sentence before the notice ended with an outlet's initials
+    # ("told NBC."), which read as "U.S." does, so "One" of the notice's next sentence was a firm
+    # in the sidebar (four times in one report).
+    longer = (f"{notice} One of your browser extensions seems to be blocking the video player from loading."
+              " To watch this content, you may need to disable it on this site.")
+    assert found(f'"We have to fix the country first," Trump told NBC. {longer} Maduro said no.') == {
+        ("PER", "Trump"), ("ORG", "NBC"), ("PER", "Maduro")}
 
 
 def test_offsets_point_at_the_name():

@@ -469,6 +469,30 @@ def test_places_an_older_extractor_made_firms_are_read_again(db):
     assert filed_under(db, firm, "British Telecom") == {"org:British Telecom"}
 
 
+def test_reports_holding_a_longer_consent_notice_are_read_again(db):
+    """m028's repair, on rows as the extractor before it left them: "One" of France 24's notice
+    ("One of your browser extensions ...") filed as an organisation. A report without the notice
+    is left as it is, its own "One" mentions included."""
+    notice = ("To display this content from YouTube, you must enable advertisement tracking and audience"
+              " measurement. One of your browser extensions seems to be blocking the video player from loading."
+              " To watch this content, you may need to disable it on this site.")
+    video = add(db, "Talks", f'"We will talk," Trump told NBC. {notice} Maduro said no.', "https://n.test/c1")
+    other = add(db, "Charity", "The group One said on Monday it would give more.", "https://n.test/c2")
+    with db.atomic():
+        found = db.execute("SELECT id FROM entities WHERE kind = 'org' AND name = 'One'").fetchone()
+        one = found[0] if found else db.execute(
+            "INSERT INTO entities (kind, name, key) VALUES ('org', 'One', 'one')").lastrowid
+        start = notice.index("One") + len('"We will talk," Trump told NBC. ')
+        db.execute("INSERT INTO mentions (article_id, entity_id, field, char_start, char_end, text)"
+                   " VALUES (?, ?, 'body', ?, ?, 'One')", [video, one, start, start + 3])
+        before = filed_under(db, other, "One")
+        assert filed_under(db, video, "One") == {"org:One"}
+        assert entities.repair_consent_notices(db) == 1  # the charity's report is not read again
+    assert filed_under(db, video, "One") == set()
+    assert filed_under(db, video, "Maduro") == {"person:Maduro"} and filed_under(db, video, "NBC") == {"org:NBC News"}
+    assert filed_under(db, other, "One") == before
+
+
 def test_people_an_older_extractor_made_of_everyday_words_are_read_again(db):
     """m024's repair, on rows as the extractor before it left them: "Embattled Petro" and
     "Waffle House" filed as people. An article whose people are real names is left as it is."""

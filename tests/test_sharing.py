@@ -249,10 +249,20 @@ _NAMES_OF = "SELECT e.kind FROM mentions m JOIN entities e ON e.id = m.entity_id
          {"body": "Officials told Reuters the Pentagon is weighing strikes.", "url": "https://www.reuters.com/a",
           "source": "Wire (Direct)"},
          "UPDATE articles SET source = 'Reuters (Direct)'", "Reuters", []),
+        # and a word of an embedded player's consent notice a firm
+        ("m028_consent_notices_read_again",
+         {"body": "Trump told NBC. To display this content from YouTube, you must enable advertisement tracking and"
+                  " audience measurement. One of your browser extensions seems to be blocking the video player from"
+                  " loading."},
+         ("INSERT INTO entities (kind, name, key) VALUES ('org', 'One', 'one')",
+          "INSERT INTO mentions (article_id, entity_id, field, char_start, char_end, text) SELECT a.id,"
+          " (SELECT id FROM entities WHERE name = 'One'), 'body', 119, 122, 'One' FROM articles a"
+          " WHERE a.url = 'https://n.test/w'"),
+         "One", []),
     ],
 )
 def test_a_file_with_misread_names_migrates_beside_another_writer(tmp_path, migration, record, as_left, name, kinds):
-    """m024, m026 and m027 read again the articles naming what an older version misread, under
+    """m024, m026, m027 and m028 read again the articles naming what an older version misread, under
     the write lock while another process keeps committing."""
     from storywatch.store.ingest import ingest_items
     from storywatch.store.records import ArticleRecord
@@ -262,7 +272,8 @@ def test_a_file_with_misread_names_migrates_beside_another_writer(tmp_path, migr
     ingest_items(db, [ArticleRecord(**{"title": "News", "url": "https://n.test/w", **record})])
     with db.atomic():
         db.execute("DELETE FROM _sqlite_migrations WHERE name = ?", [migration])
-        db.execute(as_left)  # the rows as the older version left them
+        for statement in [as_left] if isinstance(as_left, str) else as_left:
+            db.execute(statement)  # the rows as the older version left them
     assert db.execute(_NAMES_OF, [name]).fetchall() != kinds
     db.close()
     db, applied = migrated_beside_another_writer(db_path)

@@ -779,8 +779,13 @@ def _mask(text: str) -> str:
 
 
 # What a page says in place of an embedded video it may not show: France 24's feed ends 64 of
-# its summaries in bench/data/real_*.jsonl with it, and YouTube became a top organisation.
-_CONSENT = re.compile(r"To display this content from [^,.]{0,40}, you must enable [^.]{0,80}\.")
+# its summaries in bench/data/real_*.jsonl with it, and YouTube became a top organisation. Its
+# longer form goes on about browser extensions: "One" of that was a firm after "told NBC."
+_CONSENT = re.compile(
+    r"To display this content from [^,.]{0,40}, you must enable [^.]{0,80}\."
+    r"(?: One of your browser extensions seems to be blocking [^.]{0,60}\.)?"
+    r"(?: To watch this content, you may need to disable it on this site\.)?"
+)
 
 
 def _looks_english(work: str) -> bool:
