@@ -222,19 +222,35 @@ def repair_places_read_as_firms(db: Database) -> int:
     return _read_again_without(db, firms)
 
 
-def repair_consent_notices(db: Database) -> int:
-    """Reports holding the longer form of an embedded player's consent notice ("One of your
-    browser extensions seems to be blocking ...", France 24's) were read with its second sentence
-    before the extractor blanked it too (migration m028): "One" of it was a firm where the
-    sentence before ended with initials ("told NBC."). They are read again. Returns how many."""
-    article_ids = [
+def repair_misread_sentence_starts(db: Database) -> int:
+    """Reports an older extractor read with a sentence running on past initials ("told NBC. One
+    of them", a ticker's "(IOC.NS)") or with the second sentence of an embedded player's consent
+    notice ("One of your browser extensions ...", France 24's), which made firms of the next
+    word ("One", "NS"), are read again (migration m028). Returns how many."""
+    notice = [
         article_id for (article_id,) in db.execute(
             "SELECT id FROM articles WHERE (summary LIKE '%you must enable%' AND summary LIKE '%One of your browser extensions%')"
-            " OR (body LIKE '%you must enable%' AND body LIKE '%One of your browser extensions%') ORDER BY id"
+            " OR (body LIKE '%you must enable%' AND body LIKE '%One of your browser extensions%')"
         )
     ]
+    after_initials = [
+        article_id
+        for article_id, before in db.execute(
+            "SELECT m.article_id, substr(CASE m.field WHEN 'title' THEN a.title WHEN 'summary' THEN a.summary"
+            " ELSE a.body END, max(m.char_start - 3, 1), min(m.char_start, 4)) FROM mentions m"
+            " JOIN entities e ON e.id = m.entity_id JOIN articles a ON a.id = m.article_id WHERE e.kind = 'org'"
+        )
+        if _after_initials(before or "")
+    ]
+    article_ids = sorted(set(notice) | set(after_initials))
     index_articles(db, article_ids)
     return len(article_ids)
+
+
+def _after_initials(before: str) -> bool:
+    """Whether a name's last few characters before it are a full stop just after it ("IOC.NS"),
+    or initials' full stop and a space ("NBC. One")."""
+    return before.endswith(".") or (before.endswith(". ") and len(before) >= 4 and before[-4:-2].isupper())
 
 
 def _read_again_without(db: Database, entity_ids: list[int]) -> int:

@@ -687,10 +687,10 @@ def m027_outlets_named_by_their_site(db: Database) -> None:
 
 
 @migrations()
-def m028_consent_notices_read_again(db: Database) -> None:
-    """Reports holding the longer form of an embedded player's consent notice are read again
-    (`entities.repair_consent_notices`): the extractor now blanks its second sentence too, whose
-    "One" was filed as an organisation."""
-    from storywatch.store.entities import repair_consent_notices
+def m028_sentence_starts_read_again(db: Database) -> None:
+    """Reports where an older extractor read a sentence as running on past initials ("told NBC.
+    One of them", "(IOC.NS)") or past an embedded player's consent notice, making a firm of the
+    next word ("One", "NS"), are read again (`entities.repair_misread_sentence_starts`)."""
+    from storywatch.store.entities import repair_misread_sentence_starts
 
-    repair_consent_notices(db)
+    repair_misread_sentence_starts(db)

@@ -148,6 +148,15 @@ def test_an_embedded_player_s_consent_notice_names_no_one():
         ("PER", "Trump"), ("ORG", "NBC"), ("PER", "Maduro")}
 
 
+def test_initials_end_a_sentence_as_any_word_does():
+    """"told NBC. One of them" and a ticker's exchange ("IOC.NS") were read as "U.S." is, which
+    ends no sentence: the next sentence's first word was a firm ("One", "NS")."""
+    assert found('"We will fix it first," Trump told NBC. One of the men was killed.') == {
+        ("PER", "Trump"), ("ORG", "NBC")}
+    assert ("ORG", "NS") not in found("Indian Oil Corp (IOC.NS) , opens new tab , cut runs on Monday.")
+    assert ("LOC", "U.S.") in found("Officials in the U.S. Embassy said little. The U.S. said more.")
+
+
 def test_offsets_point_at_the_name():
     text = "In Mexico City, Omar García Harfuch met officials from the FBI.\nThe U.S. Embassy said little."
     for span in extract(text):

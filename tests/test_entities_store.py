@@ -469,27 +469,32 @@ def test_places_an_older_extractor_made_firms_are_read_again(db):
     assert filed_under(db, firm, "British Telecom") == {"org:British Telecom"}
 
 
-def test_reports_holding_a_longer_consent_notice_are_read_again(db):
+def test_reports_misread_past_initials_or_a_consent_notice_are_read_again(db):
     """m028's repair, on rows as the extractor before it left them: "One" of France 24's notice
-    ("One of your browser extensions ...") filed as an organisation. A report without the notice
-    is left as it is, its own "One" mentions included."""
+    ("One of your browser extensions ..."), "One" after "told NBC." and "NS" of a ticker
+    ("IOC.NS") filed as organisations. A report that names a firm "One" is left as it is."""
     notice = ("To display this content from YouTube, you must enable advertisement tracking and audience"
               " measurement. One of your browser extensions seems to be blocking the video player from loading."
               " To watch this content, you may need to disable it on this site.")
-    video = add(db, "Talks", f'"We will talk," Trump told NBC. {notice} Maduro said no.', "https://n.test/c1")
-    other = add(db, "Charity", "The group One said on Monday it would give more.", "https://n.test/c2")
+    video = add(db, "Talks", f'"We will talk," Trump said. {notice} Maduro said no.', "https://n.test/c1")
+    initials = add(db, "Raid", '"We will fix it," Trump told NBC. One of the men was killed.', "https://n.test/c2")
+    ticker = add(db, "Refiners", "Indian Oil Corp (IOC.NS) , opens new tab , cut runs on Monday.", "https://n.test/c3")
+    other = add(db, "Charity", "The group One said on Monday it would give more.", "https://n.test/c4")
     with db.atomic():
-        found = db.execute("SELECT id FROM entities WHERE kind = 'org' AND name = 'One'").fetchone()
-        one = found[0] if found else db.execute(
-            "INSERT INTO entities (kind, name, key) VALUES ('org', 'One', 'one')").lastrowid
-        start = notice.index("One") + len('"We will talk," Trump told NBC. ')
-        db.execute("INSERT INTO mentions (article_id, entity_id, field, char_start, char_end, text)"
-                   " VALUES (?, ?, 'body', ?, ?, 'One')", [video, one, start, start + 3])
+        for article_id, name, text in ((video, "One", f'"We will talk," Trump said. {notice}'),
+                                       (initials, "One", '"We will fix it," Trump told NBC. One'),
+                                       (ticker, "NS", "Indian Oil Corp (IOC.NS")):
+            found = db.execute("SELECT id FROM entities WHERE kind = 'org' AND name = ?", [name]).fetchone()
+            entity_id = found[0] if found else db.execute(
+                "INSERT INTO entities (kind, name, key) VALUES ('org', ?, ?)", [name, name.lower()]).lastrowid
+            start = text.index(name, len(text) - len(notice) if article_id == video else 0)
+            db.execute("INSERT INTO mentions (article_id, entity_id, field, char_start, char_end, text)"
+                       " VALUES (?, ?, 'body', ?, ?, ?)", [article_id, entity_id, start, start + len(name), name])
+            assert filed_under(db, article_id, name) == {f"org:{name}"}
         before = filed_under(db, other, "One")
-        assert filed_under(db, video, "One") == {"org:One"}
-        assert entities.repair_consent_notices(db) == 1  # the charity's report is not read again
-    assert filed_under(db, video, "One") == set()
-    assert filed_under(db, video, "Maduro") == {"person:Maduro"} and filed_under(db, video, "NBC") == {"org:NBC News"}
+        assert entities.repair_misread_sentence_starts(db) == 3  # the charity's report is not read again
+    assert filed_under(db, video, "One") == filed_under(db, initials, "One") == filed_under(db, ticker, "NS") == set()
+    assert filed_under(db, initials, "NBC") == {"org:NBC News"} and filed_under(db, ticker, "Indian Oil Corp")
     assert filed_under(db, other, "One") == before
 
 

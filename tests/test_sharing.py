@@ -250,7 +250,7 @@ _NAMES_OF = "SELECT e.kind FROM mentions m JOIN entities e ON e.id = m.entity_id
           "source": "Wire (Direct)"},
          "UPDATE articles SET source = 'Reuters (Direct)'", "Reuters", []),
         # and a word of an embedded player's consent notice a firm
-        ("m028_consent_notices_read_again",
+        ("m028_sentence_starts_read_again",
          {"body": "Trump told NBC. To display this content from YouTube, you must enable advertisement tracking and"
                   " audience measurement. One of your browser extensions seems to be blocking the video player from"
                   " loading."},
