@@ -43,7 +43,13 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
-from storywatch.store.text.extract import extract, misread_as_firm, misread_as_person, parts_of_split_names
+from storywatch.store.text.extract import (
+    extract,
+    misread_as_firm,
+    misread_as_person,
+    parts_of_split_names,
+    spoken_by_a_body,
+)
 from storywatch.store.text.gazetteer import gazetteer, name_key
 
 KINDS = {"PER": "person", "ORG": "org", "LOC": "place"}
@@ -220,6 +226,15 @@ def repair_places_read_as_firms(db: Database) -> int:
     firms = [entity_id for entity_id, name in db.execute("SELECT id, name FROM entities WHERE kind = 'org'")
              if misread_as_firm(name)]
     return _read_again_without(db, firms)
+
+
+def repair_acronyms_read_as_people(db: Database) -> int:
+    """People an older extractor made of an acronym that opened a sentence and spoke ("WHO
+    said", "UBS says") go, and the articles that mention one are read again (migration m029):
+    the extractor now files such a speaker as an organisation. Returns how many articles."""
+    people = [entity_id for entity_id, name in db.execute("SELECT id, name FROM entities WHERE kind = 'person'")
+              if spoken_by_a_body(name)]
+    return _read_again_without(db, people)
 
 
 def repair_misread_sentence_starts(db: Database) -> int:

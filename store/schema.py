@@ -694,3 +694,13 @@ def m028_sentence_starts_read_again(db: Database) -> None:
     from storywatch.store.entities import repair_misread_sentence_starts
 
     repair_misread_sentence_starts(db)
+
+
+@migrations()
+def m029_acronyms_read_as_bodies(db: Database) -> None:
+    """People an older extractor made of an acronym that opened a sentence and spoke ("WHO said",
+    "UBS says") are read again (`entities.repair_acronyms_read_as_people`): the extractor now
+    files them as organisations."""
+    from storywatch.store.entities import repair_acronyms_read_as_people
+
+    repair_acronyms_read_as_people(db)

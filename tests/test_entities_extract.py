@@ -157,6 +157,15 @@ def test_initials_end_a_sentence_as_any_word_does():
     assert ("LOC", "U.S.") in found("Officials in the U.S. Embassy said little. The U.S. said more.")
 
 
+def test_an_acronym_that_opens_a_sentence_and_speaks_is_a_body():
+    """"WHO said" and "UBS says" were people, as "Sheinbaum said" is; initials with full stops
+    are still a person's."""
+    assert ("ORG", "WHO") in found("The outbreak grew. WHO said on Monday that cases had doubled.")
+    assert ("ORG", "UBS") in found("UBS says the bank will cut 3,000 jobs.")
+    assert ("PER", "Sheinbaum") in found("Sheinbaum said on Monday that talks would go on.")
+    assert ("PER", "A.J.") in found("A.J. said he would stay.")
+
+
 def test_offsets_point_at_the_name():
     text = "In Mexico City, Omar García Harfuch met officials from the FBI.\nThe U.S. Embassy said little."
     for span in extract(text):

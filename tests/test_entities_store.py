@@ -498,6 +498,23 @@ def test_reports_misread_past_initials_or_a_consent_notice_are_read_again(db):
     assert filed_under(db, other, "One") == before
 
 
+def test_acronyms_an_older_extractor_made_people_are_read_again(db):
+    """m029's repair, on rows as the extractor before it left them: "WHO" who said something
+    filed as a person. A report whose people are real names is left as it is."""
+    who = add(db, "Outbreak", "WHO said on Monday that cases had doubled.", "https://n.test/a1")
+    other = add(db, "Talks", "Sheinbaum said on Monday that talks would go on.", "https://n.test/a2")
+    as_read = filed_under(db, who, "WHO")
+    assert len(as_read) == 1 and next(iter(as_read)).startswith("org:")
+    with db.atomic():
+        db.execute("UPDATE entities SET kind = 'person', name = 'WHO', key = 'who' WHERE id IN"
+                   " (SELECT entity_id FROM mentions WHERE article_id = ? AND text = 'WHO')", [who])
+        assert filed_under(db, who, "WHO") == {"person:WHO"}
+        before = filed_under(db, other, "Sheinbaum")
+        assert entities.repair_acronyms_read_as_people(db) == 1
+    assert filed_under(db, who, "WHO") == as_read
+    assert filed_under(db, other, "Sheinbaum") == before
+
+
 def test_people_an_older_extractor_made_of_everyday_words_are_read_again(db):
     """m024's repair, on rows as the extractor before it left them: "Embattled Petro" and
     "Waffle House" filed as people. An article whose people are real names is left as it is."""

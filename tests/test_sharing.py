@@ -259,10 +259,13 @@ _NAMES_OF = "SELECT e.kind FROM mentions m JOIN entities e ON e.id = m.entity_id
           " (SELECT id FROM entities WHERE name = 'One'), 'body', 119, 122, 'One' FROM articles a"
           " WHERE a.url = 'https://n.test/w'"),
          "One", []),
+        # and a person of an acronym that opened a sentence and spoke
+        ("m029_acronyms_read_as_bodies", {"body": "The outbreak grew. WHO said on Monday that cases had doubled."},
+         "UPDATE entities SET kind = 'person' WHERE name = 'WHO'", "WHO", [("org",)]),
     ],
 )
 def test_a_file_with_misread_names_migrates_beside_another_writer(tmp_path, migration, record, as_left, name, kinds):
-    """m024, m026, m027 and m028 read again the articles naming what an older version misread, under
+    """m024, m026, m027, m028 and m029 read again the articles naming what an older version misread, under
     the write lock while another process keeps committing."""
     from storywatch.store.ingest import ingest_items
     from storywatch.store.records import ArticleRecord

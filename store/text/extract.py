@@ -389,6 +389,8 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
         person = (next_word in SAID_WORDS or next_word in MET_WORDS) and (
             not word.endswith("s") or _NAME_PREFIX.match(word) is not None
         )
+        if person and spoken_by_a_body(word):
+            per = "ORG"  # "UBS said", "NATO says": who speaks in capitals is a body, not a person
         _add(found, tokens, per if person else None, _GUESS if person else _GUESS - 1)
     elif key_before in PERSON_CUES or next_word in PERSON_AFTER:
         _add(found, tokens, per, _CUE)
@@ -576,6 +578,13 @@ def misread_as_person(name: str) -> bool:
     if len(words) < 2:
         return False
     return all(map(_everyday_word, words)) or _opener_and_surname(words)
+
+
+def spoken_by_a_body(name: str) -> bool:
+    """Whether a single name that opens a sentence and speaks ("UBS said", "NATO says") is an
+    acronym, so a body rather than a person. Initials with full stops ("A.J. said") stay a
+    person's. What `entities.repair_acronyms_read_as_people` reads again."""
+    return "." not in name and _is_acronym(name)
 
 
 def misread_as_firm(name: str) -> bool:
