@@ -1,6 +1,7 @@
 """What teaching (+/-) does from a few marks, on real news.
 
     python bench/teaching.py [--seeds 5] [--marks-on dev-world] [--story PATH|new] [--tuning]
+    python bench/teaching.py --story new --marks-on dev-top --later dev-world,wire-dev   # sets tuned on only
 
 The dev set (bench/data/real_dev.jsonl; with --marks-on dev-world, real_dev_world.jsonl, a month
 of world headlines earlier than every other set) is replayed through the real ingest path into a fresh
@@ -213,6 +214,10 @@ def main() -> None:
     parser.add_argument("--tuning", action="store_true",
                         help="replay wire-dev (a set tuned on) after the marks instead of the held-out test and wire,"
                              " to choose by")
+    parser.add_argument("--later", default=None, metavar="SETS",
+                        help="the sets replayed after the marks, comma-separated (default test,wire): later sets"
+                             " tuned on, such as dev-world or dev-top2 after marks on dev-top, to choose by;"
+                             " the last one's false positives are counted")
     args = parser.parse_args()
     STORY[0] = args.story
     started = time.perf_counter()
@@ -220,6 +225,12 @@ def main() -> None:
     global LATER
     if args.tuning:
         LATER = ("wire-dev",)
+    if args.later:
+        known = dict(SETS)
+        LATER = tuple(name.strip() for name in args.later.split(",") if name.strip())
+        unknown = [name for name in LATER if name not in known]
+        if unknown or not LATER:
+            parser.error(f"--later: no set named {', '.join(unknown) or '(none)'}; the sets: {', '.join(known)}")
     held_out = {name: read(dict(SETS)[name]) for name in LATER}
     print(f"Teaching on real news: marks on {args.marks_on}, then {' and '.join(LATER)} replayed into the same store")
     print("  verdict as each report arrived, at the story file's threshold; wire fp = off-story reports shown")
