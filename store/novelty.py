@@ -120,6 +120,7 @@ def _keep_marks(db: Database, story_id: int, article_id: int, texts: dict[str, s
     return kept
 
 
+_READING_ORDER = {"title": 0, "summary": 1, "body": 2}
 _COLUMNS = "d.id, d.article_id, d.field, d.char_start, d.char_end, d.sentence, d.score, d.found_at"
 
 
@@ -136,7 +137,9 @@ def novel_of(db: Database, article_id: int, story_id: int | None = None) -> list
 
 
 def latest_developments(db: Database, story_id: int, limit: int = 50) -> list[Development]:
-    """The newest new sentences across the story, newest first, from reports still on it."""
+    """The newest new sentences across the story, from reports still on it: the newest report
+    first, and one report's sentences, found together, in the order it tells them (the index
+    gives them last sentence first, and the headline came after its own body)."""
     rows = db.execute(
         f"SELECT {_COLUMNS}, a.source, a.title, a.sort_at FROM developments d"
         " INDEXED BY developments_by_story JOIN articles a ON a.id = d.article_id"
@@ -145,4 +148,8 @@ def latest_developments(db: Database, story_id: int, limit: int = 50) -> list[De
         " ORDER BY d.found_at DESC, d.id DESC LIMIT ?",
         [story_id, limit],
     ).fetchall()
-    return [Development(*row) for row in rows]
+    found = [Development(*row) for row in rows]
+    told: dict[tuple[int, str], int] = {}  # a report's sentences found at one time, newest first
+    for development in found:
+        told.setdefault((development.article_id, development.found_at), len(told))
+    return sorted(found, key=lambda d: (told[d.article_id, d.found_at], _READING_ORDER[d.field], d.char_start))

@@ -140,6 +140,30 @@ def test_ingest_marks_new_sentences_and_a_second_outlet_adds_nothing(tmp_path):
     assert [d.article_id for d in latest_developments(db, 1)] == [first]
 
 
+def test_latest_developments_put_the_newest_report_first_and_tell_each_in_its_order(tmp_path):
+    """A report's new sentences, found together, read as the report tells them (headline, then
+    its summary's sentences), not last sentence first; the newer report comes first."""
+    db = open_db(make_story(tmp_path))
+    older = ingest_items(db, [article(
+        1,
+        title="Mexico sends 37 cartel suspects to the US as Pentagon weighs drone strikes",
+        summary="Mexico sent 37 cartel suspects to the United States on Tuesday, officials said."
+        " Sheinbaum said the transfer was a sovereign decision and US troops were not welcome.",
+    )]).new_ids[0]
+    newer = ingest_items(db, [article(
+        2,
+        title="US Navy strikes alleged cartel boat off Sinaloa, Hegseth says, killing three",
+        summary="A US strike on an alleged Sinaloa cartel boat killed three men on Friday, Hegseth said."
+        " Mexico's navy searched for a survivor in the Gulf of California after the cartel strike.",
+    )]).new_ids[0]
+    latest = latest_developments(db, 1)
+    assert [d.article_id for d in latest] == sorted((d.article_id for d in latest), key=[newer, older].index)
+    for report in (older, newer):
+        told = [(d.field, d.char_start) for d in latest if d.article_id == report]
+        assert len(told) >= 2 and told == sorted(told, key=lambda fc: (fc[0] != "title", fc[1]))
+        assert told == [(d.field, d.char_start) for d in novel_of(db, report, 1)]
+
+
 def test_off_story_reports_add_nothing_and_teach_nothing(tmp_path):
     db = open_db(make_story(tmp_path))
     off = ingest_items(db, [article(1, title="Apple shares rose 14 percent after earnings beat forecasts")]).new_ids[0]
