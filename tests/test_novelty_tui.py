@@ -94,6 +94,45 @@ async def test_the_developments_panel_lists_new_sentences_opens_the_report_and_f
     db.close()
 
 
+async def test_keys_for_one_report_act_on_the_highlighted_development_while_the_panel_has_focus(db_path):
+    """With the panel focused its highlight is the report in view: a tag key, m and + act on
+    it, not on the feed's row under the panel (the first report here); with the feed focused
+    again, the feed's row."""
+    first, second = store(
+        db_path,
+        article(1, title="US drone strikes on Sinaloa cartels", summary=f"{OLD} {NEWS}", source="Wire Alpha", hours_ago=2),
+        article(2, title="Sheinbaum recalls ambassador Esteban Moctezuma from Washington",
+                summary="Mexico recalled ambassador Esteban Moctezuma over the strikes on cartels.",
+                source="Wire Beta", hours_ago=1),
+    )
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False, tags={1: "key development"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        feed = app.screen.query_one(StoryFeed)
+        assert await wait_until(pilot, lambda: {first, second} <= set(feed.shown))
+        feed.move_cursor(row=feed.get_row_index(str(second)))
+        await pilot.press("L")
+        panel = app.screen.query_one(DevelopmentsPanel)
+        panel.highlighted = panel.option_count - 1  # the oldest: the first report's sentence
+        assert panel.highlighted_article == first and feed.article_at_cursor().id == second
+        await pilot.press("1", "m", "plus")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        panel.blur()
+        feed.focus()
+        await pilot.press("1")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    db = open_db(db_path)
+    tagged = dict(db.execute("SELECT article_id, tag FROM tags").fetchall())
+    read = dict(db.execute("SELECT id, read_at IS NOT NULL FROM articles WHERE id IN (?, ?)", [first, second]).fetchall())
+    marked = dict(db.execute("SELECT article_id, taught FROM relevance WHERE taught IS NOT NULL").fetchall())
+    db.close()
+    assert tagged == {first: "key development", second: "key development"}
+    assert read == {first: 1, second: 0}
+    assert marked == {first: 1}
+
+
 async def test_hostile_new_sentences_stay_inert(db_path):
     [article_id] = store(db_path, article(1, title="US drone strikes on Sinaloa cartels", summary=f"{HOSTILE} {OLD}",
                                           source="[red]Evil[/red]", hours_ago=1))

@@ -550,7 +550,7 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, L
         self.action_open_article()
 
     def action_open_article(self) -> None:
-        row = self.query_one(StoryFeed).article_at_cursor()
+        row = self.report_at_cursor()
         if row is None:
             return
         self.app.push_screen(ArticleScreen(self.db, self.story_id, row.id))
@@ -558,17 +558,17 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, L
             self.mark_read(row.id)
 
     def action_diff(self) -> None:
-        row = self.query_one(StoryFeed).article_at_cursor()
+        row = self.report_at_cursor()
         if row is not None:
             self.app.push_screen(DiffScreen(self.db, row.id))
 
     def action_open_link(self) -> None:
-        row = self.query_one(StoryFeed).article_at_cursor()
+        row = self.report_at_cursor()
         if row is not None and open_link(self.app, row.url, row.kind) and row.unread and not self.app.read_only:
             self.mark_read(row.id)  # as in newsboat: opening it in the browser is reading it
 
     def action_copy_link(self) -> None:
-        row = self.query_one(StoryFeed).article_at_cursor()
+        row = self.report_at_cursor()
         if row is not None:
             copy_link(self.app, row.url, row.kind)
 

@@ -38,7 +38,7 @@ class TagsAndReadMarks:
 
     def _writable_row(self) -> StoryRow | None:
         """The report under the cursor, if the user may change it (else says why)."""
-        row = self.query_one(StoryFeed).article_at_cursor()
+        row = self.report_at_cursor()
         if row is not None and self.app.read_only:
             self.notify(READ_ONLY_NOTICE, severity="warning", timeout=4)
             return None

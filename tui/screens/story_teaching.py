@@ -22,7 +22,7 @@ class Teaching:
     """What + and - teach the story, and rescoring."""
 
     def action_teach(self, on_story: bool) -> None:
-        row = self.query_one(StoryFeed).article_at_cursor()
+        row = self.report_at_cursor()
         if row is None:
             return
         if self.app.read_only:

@@ -81,6 +81,15 @@ class DevelopmentsPanel(OptionList):
         elif self.developments:
             self.highlighted = 0
 
+    @property
+    def highlighted_article(self) -> int | None:
+        """The report of the highlighted development, if one is highlighted."""
+        option = self.highlighted_option
+        for development in self.developments if option is not None else ():
+            if str(development.id) == option.id:
+                return development.article_id
+        return None
+
     def on_resize(self) -> None:
         if self.developments:
             self._redraw()
