@@ -176,6 +176,35 @@ async def test_slash_narrows_as_you_type_enter_keeps_it_and_escape_returns(db_pa
         assert shown_titles(app) == everything
 
 
+async def test_a_search_that_finds_nothing_in_the_view_says_how_many_the_others_hold(db_path):
+    """Looking for a report the engine put off the story: an empty feed alone would say it was
+    never stored; the header counts it in everything, and `a` shows it. Typed or entered alike."""
+    db = open_db(db_path)
+    ingest_items(db, [
+        article(1, title="Drone strikes hit cartel labs in Zacatecas", summary=SUMMARIES[0], hours_ago=1),
+        article(2, title="Okapi numbers rise at the Kinshasa zoo", summary="Keepers counted four okapi calves.",
+                hours_ago=2),
+    ])
+    db.close()
+    app = StorywatchApp(db_path, STORY_NAME, fetch=False, refresh_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"okapi")
+        assert await wait_until(pilot, lambda: "1 in everything: a shows it" in header_label(app))
+        assert shown_titles(app) == []
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: "1 in everything: a shows it" in header_label(app))
+        await pilot.press("a")
+        assert await wait_until(pilot, lambda: shown_titles(app) == ["Okapi numbers rise at the Kinshasa zoo"])
+        assert "in everything" not in header_label(app)
+        await pilot.press("escape", "slash", *"zacatecas")  # found in the view: nothing more to say
+        assert await wait_until(pilot, lambda: shown_titles(app) == ["Drone strikes hit cartel labs in Zacatecas"])
+        await pilot.press("slash", *"nothingmatchesthis", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert shown_titles(app) == [] and "in everything" not in header_label(app)
+
+
 async def test_search_results_with_hostile_titles_highlight_inertly(db_path):
     hostile = "[b]Okapi[/b] \x1b[2J [link=http://x]y[/link] \x1b]52;c;ZXZpbA==\x07 zero\u200bwidth okapi"
     db = open_db(db_path)

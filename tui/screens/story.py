@@ -73,6 +73,18 @@ def in_view(row: StoryRow, view: str) -> bool:
     return view == "all" or row.on_story == (view == "on")
 
 
+ELSEWHERE_COUNTED = 99  # a search's matches outside the view are counted up to this, then "99+"
+
+
+def matches_elsewhere(db, story_id: int, flt: FeedFilter, rows: list[StoryRow]) -> int:
+    """How many reports a search that found nothing in this view finds in everything (at most
+    ELSEWHERE_COUNTED + 1): a reader looking for a report the engine put off the story would
+    otherwise see an empty feed and think it was never stored. 0 when there is no need to ask."""
+    if rows or not flt.searching or flt.view == "all":
+        return 0
+    return len(filtered_feed(db, story_id, flt.with_(view="all"), limit=ELSEWHERE_COUNTED + 1))
+
+
 class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, LatestDevelopments, Screen):
     """Shows the story and keeps it current: new reports appear without a key press."""
 
@@ -130,6 +142,7 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, L
         # from disk again: 30-70 ms a search at 100k); the lock, as a replaced search may still run.
         self._search_db: Database | None = None
         self._search_lock = threading.Lock()
+        self._elsewhere: tuple[FeedFilter | None, int] = (None, 0)  # a search's matches in the other views
         self.time_range = "all"  # the filter screen's time range, by name (the filter holds its start)
         self._search_timer = None
         self._highlighter: Highlighter | None = None
@@ -242,6 +255,8 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, L
         rows = self._first_page() if before is None else None
         if rows is None:
             rows = filtered_feed(self.db, self.story_id, self.filter, before=before, limit=PAGE_SIZE)
+        if before is None:
+            self._elsewhere = (self.filter, matches_elsewhere(self.db, self.story_id, self.filter, rows))
         fetched = len(rows)
         cursor = (rows[-1].sort_at, rows[-1].id) if rows else None
         rows = [row for row in rows if in_view(row, self.filter.view)]
@@ -267,6 +282,10 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, L
         parts += filter_label_parts(self.filter, time_range_label(self.time_range) if self.filter.since else "")
         if self.showing != self.filter:
             parts.append(("· searching… ", "$text-muted"))
+        elif feed.row_count == 0 and self._elsewhere[0] == self.filter and self._elsewhere[1]:
+            found = self._elsewhere[1]
+            count = f"{found - 1:,}+" if found > ELSEWHERE_COUNTED else f"{found:,}"
+            parts.append((f"· {count} in everything: a shows {'it' if found == 1 else 'them'} ", "bold $warning"))
         self.query_one(StoryHeader).view_label = Content.assemble(*parts)
 
     # -- keeping current -------------------------------------------------------------------
@@ -431,9 +450,12 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, L
             if self._search_db is None:
                 self._search_db = open_db(self.app.db_path, migrate=False)
             rows = filtered_feed(self._search_db, self.story_id, flt, before=before, limit=PAGE_SIZE)
-        self.app.call_from_thread(self._show_search_page, flt, before, rows)
+            elsewhere = matches_elsewhere(self._search_db, self.story_id, flt, rows) if before is None else 0
+        self.app.call_from_thread(self._show_search_page, flt, before, rows, elsewhere)
 
-    def _show_search_page(self, flt: FeedFilter, before: tuple[str, int] | None, rows: list[StoryRow]) -> None:
+    def _show_search_page(
+        self, flt: FeedFilter, before: tuple[str, int] | None, rows: list[StoryRow], elsewhere: int = 0
+    ) -> None:
         feed = self.query_one(StoryFeed)
         if flt != self.filter or (before is not None and before != feed.oldest_shown):
             return  # the user typed on, or the page was already shown
@@ -442,6 +464,7 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, L
         if before is None:  # the first page replaces what the last view showed, in one redraw
             feed.clear_rows()
             self.showing = flt
+            self._elsewhere = (flt, elsewhere)
         cursor = (rows[-1].sort_at, rows[-1].id) if rows else None
         feed.show_page(rows, page_size=PAGE_SIZE, cursor=cursor, fetched=len(rows))
         if before is None and feed.row_count:
