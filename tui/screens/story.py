@@ -110,7 +110,7 @@ class StoryScreen(TagsAndReadMarks, Teaching, CoverageTrend, SearchAndFilters, L
         Binding("N", "next_unread(False)", "Previous unread", show=False),
         Binding("A", "mark_all_read", "All read", show=False, tooltip="Mark every report in this view read"),
         Binding("x", "export", "Export", show=False, tooltip="Write the tagged reports as Markdown, JSON or CSV"),
-        Binding("slash", "search", "Search", key_display="/", show=False, priority=True, tooltip="Search every stored report as you type"),
+        Binding("slash", "search", "Search", key_display="/", show=False, priority=True, tooltip="Search the reports in this view as you type"),
         Binding("L", "toggle_developments", "Latest", show=False, tooltip="Latest developments: the newest new sentences; enter reads the report"),
         Binding("F", "filters", "Filter", show=False, tooltip="Tag, outlet, on/off the story, unread, time range"),
     ]

@@ -33,7 +33,7 @@ class SearchBar(Input):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
-            placeholder="Search every stored report: words, \"a phrase\"; enter keeps it, esc clears",
+            placeholder="Search this view: words, \"a phrase\"; enter keeps it, esc clears",
             max_length=MAX_QUERY_CHARS,
             id=id,
         )
