@@ -76,7 +76,7 @@ def in_view(row: StoryRow, view: str) -> bool:
 ELSEWHERE_COUNTED = 99  # a search's matches outside the view are counted up to this, then "99+"
 
 
-def matches_elsewhere(db, story_id: int, flt: FeedFilter, rows: list[StoryRow]) -> int:
+def matches_elsewhere(db: Database, story_id: int, flt: FeedFilter, rows: list[StoryRow]) -> int:
     """How many reports a search that found nothing in this view finds in everything (at most
     ELSEWHERE_COUNTED + 1): a reader looking for a report the engine put off the story would
     otherwise see an empty feed and think it was never stored. 0 when there is no need to ask."""
