@@ -445,39 +445,33 @@ def test_the_bundled_story_takes_a_drug_boat_strike_as_the_us_acting(tmp_path):
     """Wire headlines often leave the actor out ("Another strike on alleged drug boat kills 3"):
     only the US campaign strikes drug boats, so the strike itself is evidence of the US acting.
     A strike with no drug boat and no actor stays off."""
-    db = open_db(tmp_path / "story.db")
-    story_id = ensure_story(db, load_story(seeds.BUNDLED_STORY_FILE))
     titles = ["Another strike on alleged drug boat kills 3", "Strike kills two in port", "Drug boat seized off Spain"]
-    result = ingest_items(db, [
-        ArticleRecord(title=title, url=f"https://news.example/{n}", guid=f"g{n}", summary="")
-        for n, title in enumerate(titles)
-    ], seen_at="2026-03-01T00:00:00Z")
-    flags = [
-        db.execute("SELECT on_story FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, article]).fetchone()[0]
-        for article in result.new_ids
-    ]
-    assert flags == [1, 0, 0]
+    assert _bundled_verdicts(tmp_path, titles) == [1, 0, 0]
 
 
 def test_the_bundled_story_takes_an_order_as_its_action_only_beside_the_cartels(tmp_path):
     """"Order" is the news's everyday word (an airline partnership dissolved, the "world order"):
     alone it is no US action against the cartels, beside them it is. Real top-story headlines
     (bench/data/real_dev_top_summer.jsonl, real_dev_top.jsonl)."""
-    db = open_db(tmp_path / "story.db")
-    story_id = ensure_story(db, load_story(seeds.BUNDLED_STORY_FILE))
     titles = [
         "Trump’s Cartel Order Revives ‘Bitter’ Memories in Latin America",
         "US orders Delta and Aeromexico to dissolve their partnership over fairness concerns in Mexico",
     ]
+    assert _bundled_verdicts(tmp_path, titles) == [1, 0]
+
+
+def _bundled_verdicts(tmp_path, titles: list[str]) -> list[int]:
+    """The bundled story's verdict (on_story) on each headline, ingested as one poll."""
+    db = open_db(tmp_path / "story.db")
+    story_id = ensure_story(db, load_story(seeds.BUNDLED_STORY_FILE))
     result = ingest_items(db, [
         ArticleRecord(title=title, url=f"https://news.example/{n}", guid=f"g{n}", summary="")
         for n, title in enumerate(titles)
     ], seen_at="2026-03-01T00:00:00Z")
-    flags = [
+    return [
         db.execute("SELECT on_story FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, article]).fetchone()[0]
         for article in result.new_ids
     ]
-    assert flags == [1, 0]
 
 
 def test_a_file_from_before_the_new_facet_rules_is_rescored_once(tmp_path):
