@@ -54,6 +54,8 @@ SOURCES = (
     Source("reuters-direct", "evilgodfahim/wl", "feed/reuters_direct.xml", "reuters.com"),
     Source("bbc-world", "zukuxi/bbcworldnews", "bbc_world.xml", "bbc.co.uk"),
     Source("reuters-world", "evilgodfahim/wl", "article.xml", "reuters.com"),
+    Source("nyt-world", "evilgodfahim/nytint", "combined.xml", "nytimes.com"),
+    Source("defense", "evilgodfahim/def", "merged-defense.xml", "defenseone.com"),
 )
 
 # The broad net: anything that could be on the story, or shares its words with it.
@@ -154,8 +156,16 @@ def _published(entry) -> str | None:
     return datetime(*parsed[:6], tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_ARCHIVED = re.compile(r"^https?://archive\.(?:is|ph|today)/o/[^/]+/")
+
+
+def _link(entry) -> str:
+    """The item's own link: nyt-world wraps each in an archive.is redirect ("/o/KEY/URL")."""
+    return _ARCHIVED.sub("", (entry.get("link") or "").strip())
+
+
 def _key(entry) -> str:
-    link = (entry.get("link") or "").strip()
+    link = _link(entry)
     if link:
         parts = urlsplit(link)
         return f"{parts.netloc.lower()}{parts.path.rstrip('/')}"
@@ -189,7 +199,7 @@ def extract(source: Source):
                 "source": source.outlet,
                 "title": title,
                 "summary": summary,
-                "url": (entry.get("link") or "").strip(),
+                "url": _link(entry),
                 "published_at": _published(entry),
                 "first_seen_at": when,
                 "commit": sha,
