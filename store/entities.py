@@ -781,47 +781,34 @@ class _Linker:
             known = row[0] if row else None
         return known
 
+    def _people_with_surname(self, surname: str, full_names_only: bool = False) -> list[tuple[int, str, str]]:
+        """The people (id, name, key) who share this surname, the one mentioned most first. Mentions
+        are counted (and this batch's written first) only when there are several: most such names
+        are no one's surname, and flushing for each cut the batch's one INSERT into thousands."""
+        where = "e.kind = 'person' AND e.surname = ?" + (" AND e.key != e.surname" if full_names_only else "")
+        people = self.db.execute(f"SELECT e.id, e.name, e.key FROM entities e WHERE {where} LIMIT 2", [surname]).fetchall()
+        if len(people) < 2:
+            return people
+        self.before_counting()
+        return self.db.execute(
+            f"SELECT e.id, e.name, e.key FROM entities e WHERE {where} ORDER BY {_MENTIONED} DESC, e.id", [surname]
+        ).fetchall()
+
     def _person_by_surname(self, key: str) -> int | None:
         """Rule 6: the person seen in full with this surname, the one mentioned most. A person
-        known by one word alone is itself a guess ("Davos said"), and takes no organisation's name.
-        Mentions are counted (and this batch's written first) only when there are several: most
-        such names are no one's surname, and flushing for each cut the batch's one INSERT into
-        thousands."""
-        people = self.db.execute(
-            "SELECT e.id FROM entities e WHERE e.kind = 'person' AND e.surname = ? AND e.key != e.surname LIMIT 2",
-            [key],
-        ).fetchall()
-        if len(people) < 2:
-            return people[0][0] if people else None
-        self.before_counting()
-        person = self.db.execute(
-            "SELECT e.id FROM entities e WHERE e.kind = 'person' AND e.surname = ? AND e.key != e.surname"
-            f" ORDER BY {_MENTIONED} DESC, e.id LIMIT 1",
-            [key],
-        ).fetchone()
-        return person[0] if person else None
+        known by one word alone is itself a guess ("Davos said"), and takes no organisation's name."""
+        people = self._people_with_surname(key, full_names_only=True)
+        return people[0][0] if people else None
 
     def _person(self, name: str, key: str) -> int:
-        """Rule 5: surnames and tails of full names join the full name. The people who share the
-        surname are ranked by mentions only when there are several (as `_person_by_surname`)."""
-        db = self.db
-        surname = surname_key("person", name)
-        others = db.execute(
-            "SELECT e.id, e.name, 0 AS n, e.key FROM entities e WHERE e.kind = 'person' AND e.surname = ? LIMIT 2",
-            [surname],
-        ).fetchall()
-        if len(others) > 1:
-            self.before_counting()
-            others = db.execute(
-                f"SELECT e.id, e.name, {_MENTIONED} AS n, e.key"
-                " FROM entities e WHERE e.kind = 'person' AND e.surname = ? ORDER BY n DESC, e.id",
-                [surname],
-            ).fetchall()
-        for entity_id, other, _, _ in others:
+        """Rule 5: surnames and tails of full names join the full name, of the people who share
+        the surname the one mentioned most."""
+        others = self._people_with_surname(surname_key("person", name))
+        for entity_id, other, _ in others:
             if same_person(name, other):
                 return entity_id
-        for entity_id, other, _, old_key in others:
-            if same_person(other, name) and not any(same_person(other, o) for _, o, _, _ in others if o != other):
+        for entity_id, other, old_key in others:
+            if same_person(other, name) and not any(same_person(other, o) for _, o, _ in others if o != other):
                 if not named_before(name, other):
                     # "Alleged Charlie Kirk", "Xi Jinping-Donald Trump": a headline's first word or
                     # another name glued on in front of one already known is still that person,
@@ -829,7 +816,7 @@ class _Linker:
                     # stories were listed as "Xi Jinping-Donald Trump").
                     return entity_id
                 # First seen by surname alone, now named in full: the entity takes the full name.
-                db.execute("UPDATE entities SET name = ?, key = ? WHERE id = ?", [name, key, entity_id])
+                self.db.execute("UPDATE entities SET name = ?, key = ? WHERE id = ?", [name, key, entity_id])
                 if self.names:
                     self.names.renamed(entity_id, "person", old_key, key)
                 return entity_id
