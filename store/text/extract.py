@@ -380,6 +380,8 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
     if word[-1] == "s" and word[:-1].isupper() and len(word) > 2:
         return  # "NGOs", "DTOs": a kind of thing, not a name
     key_before = before.lower()
+    if key_before == "the" and name_key(_previous_word(work, tokens[0][0] - len(before) - 1)) in g.first_names:
+        return  # "Franklin the Turtle", "Alexander the Great": an epithet, the name before it says who
     next_word = _next_word(after)
     # Where the words around it say "a person", a brand's name is the firm ("YouTube says").
     per = "ORG" if _BRAND.match(word) else "PER"
