@@ -56,6 +56,7 @@ SOURCES = (
     Source("reuters-world", "evilgodfahim/wl", "article.xml", "reuters.com"),
     Source("nyt-world", "evilgodfahim/nytint", "combined.xml", "nytimes.com"),
     Source("defense", "evilgodfahim/def", "merged-defense.xml", "defenseone.com"),
+    Source("world-wire", "evilgodfahim/int", "temp.xml", "(many)"),
 )
 
 # The broad net: anything that could be on the story, or shares its words with it.
