@@ -36,7 +36,8 @@ committed before the engine's first run on it, so that first run is a fresh figu
 world-week (session 23) is an eighth held-out set: a whole week (4 - 10 May 2026, drawn at random
 among the weeks of March - August 2026) of a merged world-news feed, ~90 outlets' headlines (AP,
 the Guardian, Al Jazeera, the Straits Times, TASS, Xinhua, Indian and Bangladeshi papers, ...),
-labelled and committed before the engine's first run on it.
+labelled and committed before the engine's first run on it. dev-week is its twin to tune on: the
+same firehose's week of 22 - 28 December 2025 (drawn the same way among the weeks before March).
 Mistakes are listed for the sets tuned on only: the held-out sets are never read to choose
 anything, their mistakes only counted by kind, and they are added up at the end.
 """
@@ -80,16 +81,18 @@ SETS = (
     ("reuters-spring", DATA / "real_reuters_spring.jsonl"),
     ("dev-nyt", DATA / "real_dev_nyt.jsonl"),
     ("dev-defense", DATA / "real_dev_defense.jsonl"),
+    ("dev-week", DATA / "real_dev_week.jsonl"),
     ("world-week", DATA / "real_world_week.jsonl"),
 )
 KEYWORDS = re.compile(r"cartel|sheinbaum|narco", re.IGNORECASE)
 # The sets that hold a feed's whole stretch, so their false positives are a month's (or a week's)
 WHOLE_STRETCHES = {
     "wire": "month", "wire-june": "month", "wire-dev": "month", "top-heldout": "month", "top-late": "month",
-    "top-spring": "month", "reuters-spring": "month", "world-week": "week",
+    "top-spring": "month", "reuters-spring": "month", "world-week": "week", "dev-week": "week",
 }
 LIST_MISTAKES = (
     "dev", "dev-headlines", "wire-dev", "dev-world", "dev-top", "dev-top2", "dev-top-summer", "dev-nyt", "dev-defense",
+    "dev-week",
 )  # the sets tuned on; test and wire are held out
 
 
