@@ -460,6 +460,19 @@ def test_the_bundled_story_takes_an_order_as_its_action_only_beside_the_cartels(
     assert _bundled_verdicts(tmp_path, titles) == [1, 0]
 
 
+def test_the_bundled_story_reads_a_quota_and_a_flight_s_mission_as_no_action(tmp_path):
+    """"Target" and "mission" are the story's words only in their own sense: a water delivery
+    target and a medical plane's mission are not US action; a strike told as a vessel "hit" and
+    a threat over cocaine are. Real headlines of a week of world news (bench/data/real_dev_week.jsonl)."""
+    titles = [
+        "Urgent: U.S. military says it hit a vessel in Eastern Pacific waters, killing 1",
+        "'He's gotta watch himself': Trump threatens Colombian President over cocaine trafficking in US - video",
+        "Mexico to tap water resources to meet delivery target to U.S.: president",
+        "At least 5 killed in US after Mexican plane on medical mission crashes in Texas fog",
+    ]
+    assert _bundled_verdicts(tmp_path, titles) == [1, 1, 0, 0]
+
+
 def _bundled_verdicts(tmp_path, titles: list[str]) -> list[int]:
     """The bundled story's verdict (on_story) on each headline, ingested as one poll."""
     db = open_db(tmp_path / "story.db")
