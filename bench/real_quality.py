@@ -1,7 +1,7 @@
 """Relevance on real feed histories: the engine's verdict beside a keyword filter.
 
     python bench/real_quality.py          # also run first by bench/quality.py
-    python bench/real_quality.py --sets dev,dev-headlines,wire-dev,dev-world,dev-top,dev-top2,dev-top-summer   # tuned on
+    python bench/real_quality.py --sets dev,dev-headlines,wire-dev,dev-world,dev-top,dev-top2,dev-top-summer,dev-nyt,dev-defense,dev-week   # tuned on
     python bench/real_quality.py --story PATH   # another story file on the same sets
     python bench/real_quality.py --story new    # the bundled seeds and title as `storywatch new` makes a story: no facets
 
