@@ -22,6 +22,15 @@ def test_an_item_is_known_by_its_link_without_query_or_trailing_slash():
     assert realdata._key({"id": "guid-1", "title": "T"}) == "guid-1"
 
 
+def test_a_link_wrapped_in_an_archive_redirect_is_the_outlet_s_own():
+    """nyt-world publishes each item's link behind archive.is ("/o/KEY/URL")."""
+    realdata = _realdata()
+    own = "https://www.nytimes.com/2025/10/22/world/americas/strike-pacific.html"
+    wrapped = {"link": "https://archive.is/o/N6yE6/" + own}
+    assert realdata._link(wrapped) == own
+    assert realdata._key(wrapped) == realdata.link_key(own) == "www.nytimes.com/2025/10/22/world/americas/strike-pacific.html"
+
+
 def test_summaries_lose_their_markup_and_entities():
     realdata = _realdata()
     assert realdata.plain('<img src="x"/><br/>US strikes &amp; <b>cartels</b>\n now') == "US strikes & cartels now"
