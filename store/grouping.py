@@ -120,7 +120,7 @@ def find_copy(
     if kind == "feed":
         best_seed = max(
             (
-                (dedup.containment(fp.shingles, shingles), seed_id) for seed_id, shingles in seed_shingles.items()
+                (dedup.copies_seed(fp.shingles, shingles), seed_id) for seed_id, shingles in seed_shingles.items()
             ),
             default=None,
         )

@@ -72,6 +72,20 @@ def test_a_teaser_copied_from_a_long_text_is_contained_in_it():
     assert dedup.containment(dedup.item_shingles("Apple reports record iPhone revenue"), long_text) == 0.0
 
 
+def test_a_short_headline_sharing_a_few_word_pairs_with_a_seed_does_not_copy_it():
+    """A real headline of a week of world news (bench/data/real_dev_week_nov.jsonl) was read as a
+    copy of the bundled story's first seed: three of its five word pairs are the seed's too."""
+    seed = dedup.shingles(dedup.comparable_words(
+        "Mexico rejects unilateral US military intervention", "",
+        "Sheinbaum rejects unilateral US military action. Any US military intervention is ruled out.", lead=None,
+    ))
+    nigeria = dedup.item_shingles("Nigeria rejects 'unilateral' US military intervention")
+    assert dedup.containment(nigeria, seed) >= dedup.SEED_CONTAINMENT  # what once made it a copy
+    assert dedup.copies_seed(nigeria, seed) == 0.0
+    teaser = dedup.item_shingles("Mexico rejects unilateral US military intervention")
+    assert dedup.copies_seed(teaser, seed) == 1.0
+
+
 def test_short_text_is_not_comparable():
     assert not dedup.fingerprint("Breaking news").comparable
     assert dedup.fingerprint(*WIRE).comparable

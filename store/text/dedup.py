@@ -380,6 +380,14 @@ def containment(part: frozenset[int], whole: frozenset[int]) -> float:
     return len(part & whole) / len(part)
 
 
+def copies_seed(part: frozenset[int], seed: frozenset[int]) -> float:
+    """`containment` of an item in a seed, or 0.0 when they share fewer than MIN_SHINGLES word
+    pairs: three of a short headline's five ("Nigeria rejects 'unilateral' US military
+    intervention") are found in any long report on the story, which it does not copy."""
+    shared = len(part & seed)
+    return shared / len(part) if part and shared >= MIN_SHINGLES else 0.0
+
+
 @dataclass(frozen=True)
 class Fingerprint:
     """Everything the store keeps about an item's text for finding its copies."""
