@@ -473,6 +473,17 @@ def test_the_bundled_story_reads_a_quota_and_a_flight_s_mission_as_no_action(tmp
     assert _bundled_verdicts(tmp_path, titles) == [1, 1, 0, 0]
 
 
+def test_the_bundled_story_takes_boat_crews_called_narco_terrorists_as_the_campaign(tmp_path):
+    """The campaign's word for its targets is its action even with no strike named (a real
+    headline, bench/data/real_dev_week_nov.jsonl); with no one in the United States acting, the
+    same words show only the other two sides."""
+    titles = [
+        "Are Donald Trump's claims of boat crews being narco-terrorists true?",
+        "Cuba's boat crews and the narco-terrorist label, explained",
+    ]
+    assert _bundled_verdicts(tmp_path, titles) == [1, 0]
+
+
 def _bundled_verdicts(tmp_path, titles: list[str]) -> list[int]:
     """The bundled story's verdict (on_story) on each headline, ingested as one poll."""
     db = open_db(tmp_path / "story.db")
