@@ -484,6 +484,18 @@ def test_the_bundled_story_takes_boat_crews_called_narco_terrorists_as_the_campa
     assert _bundled_verdicts(tmp_path, titles) == [1, 0]
 
 
+def test_the_bundled_story_knows_the_anti_cartel_task_force_warships_and_strikes_in_international_waters(tmp_path):
+    """Three real headlines of a week of world news (bench/data/real_dev_week_oct.jsonl) the bundled
+    story missed; a strike in international waters off Iran is another war."""
+    titles = [
+        "Gabbard, Homeland Security Task Force Launch Fusion Cell To Thwart Foreign Terrorist Gangs And Cartels",
+        "The US warships off Venezuela aren’t there to fight drugs",
+        "UN experts say US strikes against Venezuela in international waters amount to 'extrajudicial executions'",
+        "US strikes Iranian fast boats in international waters near the Strait of Hormuz",
+    ]
+    assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 0]
+
+
 def _bundled_verdicts(tmp_path, titles: list[str]) -> list[int]:
     """The bundled story's verdict (on_story) on each headline, ingested as one poll."""
     db = open_db(tmp_path / "story.db")
