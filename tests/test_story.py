@@ -492,8 +492,10 @@ def test_the_bundled_story_knows_the_anti_cartel_task_force_warships_and_strikes
         "The US warships off Venezuela aren’t there to fight drugs",
         "UN experts say US strikes against Venezuela in international waters amount to 'extrajudicial executions'",
         "US strikes Iranian fast boats in international waters near the Strait of Hormuz",
+        # and the cartel fugitives Mexico sends "to face justice" (real_dev_week_jan.jsonl)
+        "Dozens Of Mexican Cartel Fugitives Flown To The U.S. To Face Justice",
     ]
-    assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 0]
+    assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 0, 1]
 
 
 def _bundled_verdicts(tmp_path, titles: list[str]) -> list[int]:
