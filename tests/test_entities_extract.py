@@ -402,3 +402,13 @@ def test_an_epithet_after_a_first_name_is_no_organisation():
     assert ("ORG", "Terrible") not in found("Ivan the Terrible exhibit opens in Moscow")
     assert ("ORG", "Pentagon") in found("Lawmakers Grant the Pentagon New Powers")
     assert ("ORG", "Treasury") in found("Senators Ask the Treasury to Sanction Cartel Banks")
+
+
+def test_countries_joined_by_a_hyphen_are_each_a_place():
+    """ "US-Colombia" was listed in the sidebar as an organisation (a real headline of a week of
+    world news, bench/data/real_dev_week_oct.jsonl); a region or a firm named so stays one."""
+    spans = found("What's at stake as Trump boat strikes strain US-Colombia alliance")
+    assert {("LOC", "US"), ("LOC", "Colombia")} <= spans
+    assert not any("US-Colombia" in text for _, text in spans)
+    assert {("LOC", "Ukraine"), ("LOC", "Russia"), ("LOC", "US")} <= found("Abu Dhabi hosts Ukraine-Russia-US talks")
+    assert ("LOC", "Asia-Pacific") in found("South Korea stocks lead losses in Asia-Pacific as investors parse data")

@@ -377,6 +377,8 @@ def _read_plain(work: str, tokens: list, sentence_start: bool, found: list) -> N
     word = words[0]
     if len(word) < 2 or word in DEMONYMS or word in TITLE_HEADS or word in TITLE_MODIFIERS:
         return
+    if _read_joined_places(tokens[0], found):
+        return
     if word[-1] == "s" and word[:-1].isupper() and len(word) > 2:
         return  # "NGOs", "DTOs": a kind of thing, not a name
     key_before = before.lower()
@@ -469,6 +471,29 @@ def _add(found: list, tokens: list, label: str | None, strength: int) -> None:
     if not key or (len(tokens) == 1 and tokens[0][2] in STOP_WORDS):
         return
     found.append([start, end, label, strength, key])
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    from storywatch.store.text.gazetteer_data import COUNTRIES
+
+    return frozenset(COUNTRIES.splitlines())
+
+
+def _read_joined_places(token: tuple, found: list) -> bool:
+    """ "US-Colombia alliance", "Russia-Ukraine war": countries joined by a hyphen are each a
+    place (once read as one organisation, "US-Colombia"); other joined places are often one name
+    ("Asia-Pacific", the firm Alberta-Pacific)."""
+    start, _, word = token
+    parts, offset = [], start
+    for part in word.split("-"):
+        parts.append((offset, offset + len(part), part))
+        offset += len(part) + 1
+    if len(parts) < 2 or not all(part[2] and (_known([part]) or ("", ""))[1] in _countries() for part in parts):
+        return False
+    for part in parts:
+        _add(found, [part], "LOC", _KNOWN)
+    return True
 
 
 def _known(tokens: list) -> tuple[str, str] | None:
