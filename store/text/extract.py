@@ -485,6 +485,8 @@ def _read_joined_places(token: tuple, found: list) -> bool:
     place (once read as one organisation, "US-Colombia"); other joined places are often one name
     ("Asia-Pacific", the firm Alberta-Pacific)."""
     start, _, word = token
+    if "-" not in word:  # most runs: nothing joined
+        return False
     parts, offset = [], start
     for part in word.split("-"):
         parts.append((offset, offset + len(part), part))
