@@ -92,6 +92,8 @@ REAL_SETS = (
     ("dev-week-nov", "real_dev_week_nov.jsonl", TUNED, "week"),
     ("dev-week-oct", "real_dev_week_oct.jsonl", TUNED, "week"),
     ("dev-week-jan", "real_dev_week_jan.jsonl", TUNED, "week"),
+    ("dev-week-jan12", "real_dev_week_jan12.jsonl", TUNED, "week"),
+    ("dev-week-feb", "real_dev_week_feb.jsonl", TUNED, "week"),
     ("world-week", "real_world_week.jsonl", HELD_OUT, "week"),
 )
 SETS = tuple((name, DATA / file) for name, file, _, _ in REAL_SETS)

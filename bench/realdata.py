@@ -1,7 +1,9 @@
 """Real feed items from git-scraped feed histories, as a poller would have seen them.
 
-    python bench/realdata.py extract OUT.jsonl [FEED ...]  # walk the mirrors in SOURCES (or only
-        # the named feeds), write every item
+    python bench/realdata.py extract OUT.jsonl [FEED ...] [--since DAY --until DAY]  # walk the
+        # mirrors in SOURCES (or only the named feeds), write every item; with --since/--until only
+        # the polls of those days (UTC, until exclusive): an item already there at the first poll
+        # then counts as first seen on that day, so window from the day after
     python bench/realdata.py net OUT.jsonl          # print the broad-net matches (for labelling)
     python bench/realdata.py top-stories OUT.jsonl FIRST LAST  # Google News top stories (snapshots)
     python bench/realdata.py window ALL.jsonl FEED FIRST LAST OUT.jsonl [KNOWN.jsonl ...]
@@ -24,7 +26,7 @@ import json
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -283,11 +285,18 @@ def window(rows, feed: str, first: str, last: str, known: set[str]) -> list[dict
 def main(argv: list[str]) -> None:
     command, out = argv[0], Path(argv[1])
     if command == "extract":
+        args, bounds = argv[2:], {}
+        for flag in ("--since", "--until"):
+            if flag in args:
+                at = args.index(flag)
+                bounds[flag[2:]] = args[at + 1]
+                del args[at : at + 2]
         with out.open("w", encoding="utf-8") as handle:
-            wanted = set(argv[2:])  # feed names: only these (default every source)
+            wanted = set(args)  # feed names: only these (default every source)
             for source in SOURCES:
                 if wanted and source.feed not in wanted:
                     continue
+                source = replace(source, **bounds)
                 if not source.git_dir.exists():
                     print(f"{source.feed}: no mirror at {source.git_dir}", file=sys.stderr)
                     continue
