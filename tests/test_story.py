@@ -498,6 +498,23 @@ def test_the_bundled_story_knows_the_anti_cartel_task_force_warships_and_strikes
     assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 0, 1]
 
 
+def test_the_bundled_story_knows_the_strikes_command_and_the_aviation_agency_not_a_suspected_overdose(tmp_path):
+    """Real headlines of two weeks of world news (bench/data/real_dev_week_feb.jsonl,
+    real_dev_week_jan12.jsonl): the command that sinks the boats and the Pentagon's "kinetic
+    strike" are the campaign; the FAA closing El Paso's sky over cartel drones is US action; a
+    "suspected" overdose is no action, and an FBI most-wanted fugitive caught in Mexico is a manhunt."""
+    titles = [
+        "US Southern Command sinks new boat, kills 3 near Venezuela",
+        "Watch: US military conducted a 'lethal kinetic strike' on 'terrorist' vessel in Carribbean",
+        "FAA shutdown over El Paso airspace in Texas tied to cartel drone activity",
+        "Puppies treated for suspected fentanyl overdose to go up for adoption in Washington",
+        "Top 10 Most Wanted Fugitive Captured in Mexico: FBI",
+        # the same list naming the cartel still is the story (written for the test)
+        "FBI most wanted cartel leader captured in Mexico",
+    ]
+    assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 0, 0, 1]
+
+
 def _bundled_verdicts(tmp_path, titles: list[str]) -> list[int]:
     """The bundled story's verdict (on_story) on each headline, ingested as one poll."""
     db = open_db(tmp_path / "story.db")
