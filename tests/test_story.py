@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import sqlite3
 
 import pytest
@@ -513,6 +515,22 @@ def test_the_bundled_story_knows_the_strikes_command_and_the_aviation_agency_not
         "FBI most wanted cartel leader captured in Mexico",
     ]
     assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 0, 0, 1]
+
+
+def test_the_reasons_name_the_words_that_showed_each_side_of_the_story(tmp_path):
+    """The FAA, a drone and the cartels put this real headline on the story (real_dev_week_feb.jsonl),
+    though only "cartel" weighs anything in the seeds: the reasons a reader sees must still say
+    who acted and what they did, not just the one weighted word."""
+    title = "FAA shutdown over El Paso airspace in Texas tied to cartel drone activity"
+    db = open_db(tmp_path / "story.db")
+    story_id = ensure_story(db, load_story(seeds.BUNDLED_STORY_FILE))
+    [article] = ingest_items(db, [ArticleRecord(title=title, url="https://news.example/1", guid="g1")],
+                             seen_at="2026-03-01T00:00:00Z").new_ids
+    on_story, reasons = db.execute(
+        "SELECT on_story, reasons FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, article]
+    ).fetchone()
+    assert on_story == 1
+    assert {"faa", "drone", "cartel"} <= set(json.loads(reasons))
 
 
 def _bundled_verdicts(tmp_path, titles: list[str]) -> list[int]:

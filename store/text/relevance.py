@@ -296,6 +296,11 @@ class Facet:
         """Whether an article whose terms have these `facet_keys` gives evidence of the facet."""
         if self.evidence.isdisjoint(keys):  # no term of any phrase: most openings, for some facet
             return False
+        return bool(self.shown_by(keys))
+
+    def shown_by(self, keys: frozenset[str]) -> str:
+        """The word or phrase ("strike + drug boat") that shows the facet in these keys, or "":
+        what `found_in` found, for the reasons when no weighted term of the facet is there."""
         # The few `unless` terms present, found by one C-level intersection (most articles have none).
         present = self.unless.intersection(keys) if self.unless else None
         cancelled = {word for term in present for word in term.split()} if present else _NOTHING
@@ -308,14 +313,15 @@ class Facet:
         if found and self.within and self.elsewhere(keys):  # "drugs" in China: only a phrase shows it
             found = {term for term in found if " " in term} - self._only_within_pairs
         if found:
-            return True
-        if not _phrase_in(self._phrases, keys, cancelled):
-            return False
-        if not self.within or not self.elsewhere(keys):
-            return True
-        # Set elsewhere, words that are merely all there are no evidence either: "strike + boat" is
-        # Iran's boats in "US strikes Iranian fast boats"; "strike + drug boat" still shows it.
-        return _phrase_in(self._together_elsewhere, keys, cancelled)
+            return min(found)
+        phrase = _phrase_in(self._phrases, keys, cancelled)
+        if phrase is None:
+            return ""
+        if self.within and self.elsewhere(keys):
+            # Set elsewhere, words that are merely all there are no evidence either: "strike + boat" is
+            # Iran's boats in "US strikes Iranian fast boats"; "strike + drug boat" still shows it.
+            phrase = _phrase_in(self._together_elsewhere, keys, cancelled)
+        return " + ".join(sorted(phrase)) if phrase is not None else ""
 
     def elsewhere(self, keys: frozenset[str]) -> str | None:
         """The country elsewhere these keys name, when they name one and no place `within`."""
@@ -402,12 +408,12 @@ class Facet:
         return frozenset(term for phrase in self.phrases for term in phrase)
 
 
-def _phrase_in(phrases: tuple[frozenset[str], ...], keys: frozenset[str], cancelled) -> bool:
-    """Whether all the terms of one of these phrases are in `keys`, none of them `cancelled`."""
+def _phrase_in(phrases: tuple[frozenset[str], ...], keys: frozenset[str], cancelled) -> frozenset[str] | None:
+    """The first of these phrases whose terms are all in `keys`, none of them `cancelled`."""
     if not cancelled:  # the usual case: a subset test per phrase, looped in C
-        return any(map(keys.issuperset, phrases))
+        return next(filter(keys.issuperset, phrases), None)
     # "strike + Caribbean" is no boat strike in "carrier strike group to Caribbean"
-    return any(phrase <= keys and not phrase & cancelled for phrase in phrases)
+    return next((phrase for phrase in phrases if phrase <= keys and not phrase & cancelled), None)
 
 
 def declared_facet(
@@ -1139,7 +1145,7 @@ def score(
     matched = _heaviest_first(model.weights, terms)
     against = _heaviest_first(model.against, terms)
     raw = (sum(weight for weight, _ in matched) - sum(weight for weight, _ in against)) / math.sqrt(len(terms))
-    notes = []
+    notes, shown = [], []
     if model.facets:
         # The story is several things at once (who does what to whom): an article with
         # evidence for only one of them is about something else that shares its words.
@@ -1160,6 +1166,8 @@ def score(
             raw *= MISSING_FACET ** lacking
         else:  # facet words the seeds never use ("JSOC", "Leavitt") still show the story
             raw += FACET_BONUS * len(model.facets) / math.sqrt(len(terms))
+        if not missing:
+            shown = _unweighed_evidence(model.facets, matched, keys, terms if opening is None else opening)
         matched = _facets_first(matched, model.facets)
     else:
         core = sum(1 for term in model.core if term in terms)
@@ -1170,8 +1178,28 @@ def score(
         raw -= NEAR_WEIGHT * share
         notes.append(f"like a report marked off the story ({', '.join(mark.shared(terms))})")
     value = 1 / (1 + math.exp(-(raw - model.midpoint) / model.width))
-    reasons = _reasons(matched) + notes + [f"off-story word: {t}" for _, t in against[:2]]
+    reasons = (shown + [r for r in _reasons(matched) if r not in shown])[:MAX_REASONS]
+    reasons += notes + [f"off-story word: {t}" for _, t in against[:2]]
     return Relevance(value, reasons, raw)
+
+
+def _unweighed_evidence(
+    facets: tuple[Facet, ...], matched: list[tuple[float, str]], keys: frozenset[str], opening: frozenset[str]
+) -> list[str]:
+    """The article's own words that show each facet no weighted term of it shows, so that the
+    reasons say why: a facet word the seeds never use ("FAA", "fentanyl") decides a verdict
+    with no weight of its own, and the reasons were empty when every facet was shown that way."""
+    weighed = facet_keys([term for _, term in matched])
+    words: list[str] = []
+    for facet in facets:
+        if facet.found_in(weighed):
+            continue
+        shown = facet.shown_by(keys)
+        for part in shown.split(" + ") if shown else ():
+            word = next((term for term in sorted(opening) if _facet_key(term) == part), part)
+            if word not in words:
+                words.append(word)
+    return words
 
 
 def _lacking(facet: Facet, keys: frozenset[str]) -> str:
