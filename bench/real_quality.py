@@ -95,6 +95,7 @@ REAL_SETS = (
     ("dev-week-jan12", "real_dev_week_jan12.jsonl", TUNED, "week"),
     ("dev-week-feb", "real_dev_week_feb.jsonl", TUNED, "week"),
     ("world-week", "real_world_week.jsonl", HELD_OUT, "week"),
+    ("world-week-mar", "real_world_week_mar.jsonl", HELD_OUT, "week"),
 )
 SETS = tuple((name, DATA / file) for name, file, _, _ in REAL_SETS)
 KEYWORDS = re.compile(r"cartel|sheinbaum|narco", re.IGNORECASE)
