@@ -97,7 +97,7 @@ def story_file_text(name: str, title: str, threshold: float, seeds: list[tuple[s
     return "\n".join(lines)
 
 
-def facets_comment(facets: list[tuple[str, tuple[str, ...], tuple[str, ...]]]) -> str:
+def facets_comment(facets: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]) -> str:
     """The facets the engine read from the title and seeds, as commented-out [[facets]] tables:
     what the story looks for, to read and, uncommented, to edit in your own words."""
     if not facets:
@@ -109,16 +109,18 @@ def facets_comment(facets: list[tuple[str, tuple[str, ...], tuple[str, ...]]]) -
              "# (countries by name, or that region) makes its single words no evidence in a report set elsewhere,",
              "# and `only_within = [\"drug smuggling\"]` the phrases listed there too.",
              "#"]
-    for name, words, unless in facets:
+    for name, words, unless, within in facets:
         lines += ["# [[facets]]", f"# name = {toml_string(clean_line(name, 200))}",
                   f"# words = [{', '.join(toml_string(clean_line(word, 200)) for word in words)}]"]
         if unless:  # the everyday other senses of its words ("drug prices"), not evidence of it
             lines.append(f"# unless = [{', '.join(toml_string(clean_line(phrase, 200)) for phrase in unless)}]")
+        if within:  # the region of the country the title's place half names
+            lines.append(f"# within = [{', '.join(toml_string(place) for place in within)}]")
         lines.append("#")
     return "\n".join(lines[:-1]) + "\n"
 
 
-def add_facets_comment(story_file: Path, facets: list[tuple[str, tuple[str, ...], tuple[str, ...]]]) -> None:
+def add_facets_comment(story_file: Path, facets: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]) -> None:
     """Append `facets_comment` to a story file `new` wrote."""
     text = facets_comment(facets)
     if text:

@@ -164,11 +164,13 @@ def _seed_shingles(title: str, summary: str, body: str) -> frozenset[int]:
 
 
 @functools.lru_cache(maxsize=256)
-def facets_in_words(db: Database, story_id: int) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+def facets_in_words(db: Database, story_id: int) -> list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
     """What the story looks for, as (facet name, its words, the longer phrases that are not
-    evidence of it), declared or read from the title and seeds; [] when it has no facets (then
-    any of its key words will do)."""
-    return [(facet.name, facet.words, facet.unless_words) for facet in story_state(db, story_id).model.facets]
+    evidence of it, the places it holds within), declared or read from the title and seeds; []
+    when it has no facets (then any of its key words will do)."""
+    return [
+        (facet.name, facet.words, facet.unless_words, facet.within) for facet in story_state(db, story_id).model.facets
+    ]
 
 
 @functools.lru_cache(maxsize=256)  # a Facet is frozen: one shared by every rebuild of the model is safe

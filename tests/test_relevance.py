@@ -108,6 +108,18 @@ def test_an_item_with_only_one_facet_scores_below_the_threshold(model, title, su
     assert any(reason.startswith("nothing on") for reason in result.reasons)
 
 
+def test_the_title_s_place_holds_its_half_within_that_place_s_region(model):
+    """"Mexican drug cartels" sets the story in Latin America: a drug clinic struck in Kabul is
+    another country's drugs (as a story file's `within` would say), a drug boat struck off
+    Venezuela is still the story. The actor's half is left unplaced: the US acts abroad."""
+    action, target = model.facets
+    assert target.within == ("Latin America and the Caribbean",) and action.within == ()
+    elsewhere = verdict(model, "US-backed Pakistan strike on Kabul drug rehab centre kills hundreds")
+    assert elsewhere.score < 0.5
+    assert "nothing on Mexican drug cartels (set in Pakistan)" in elsewhere.reasons
+    assert verdict(model, "US military strike on drug boat off Venezuela kills three").score >= 0.5
+
+
 def test_reasons_show_both_facets_first(model):
     result = verdict(model, "Pentagon weighs drone strikes on cartels inside Mexico")
     action, target = relevance.title_facets(TITLE, seed_counts(), model.weights)

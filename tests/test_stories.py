@@ -95,17 +95,20 @@ def test_new_from_a_url_on_a_local_server(data_dir, feed_server):
     said = result.stdout.splitlines()
     start = said.index("  a report is on it when its headline or first sentence says something of each of:")
     assert said[start + 1].startswith("    1. flood") and said[start + 2].startswith("    2. chile")
+    # the place the title names holds its half in that place's region, and it says so
+    assert said[start + 2].endswith("(in Latin America and the Caribbean)") and "(in " not in said[start + 1]
     # ... and the story file holds them as comments that, uncommented, declare the same facets
     story_file = data_dir / "stories" / "from-web" / "story.toml"
     text = story_file.read_text()
     assert "# [[facets]]" in text.split("[[seeds]]")[-1]
     assert [facet.words for facet in load_story(story_file).facets] == []  # comments: nothing declared
     head, block = text.split("# What the story looks for")
-    uncommented = "\n".join(line[2:] if line.startswith(("# [[facets]]", "# name = ", "# words = ")) else line
+    uncommented = "\n".join(line[2:] if line.startswith(("# [[facets]]", "# name = ", "# words = ", "# within = ")) else line
                              for line in block.splitlines())
     story_file.write_text(head + "# What the story looks for" + uncommented)
     declared = load_story(story_file).facets
     assert len(declared) == 2 and declared[0].words[0].startswith("flood") and "chile" in declared[1].words
+    assert declared[0].within == () and declared[1].within == ("Latin America and the Caribbean",)
     assert story.seeds[0].url == url and story.seeds[0].source == "The Wire"
     assert "Chile sent soldiers" in story.seeds[0].path.read_text()
     dead = run(data_dir, "new", "dead", "--seed", feed_server.url("/gone"))

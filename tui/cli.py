@@ -543,23 +543,23 @@ def new(obj: Context, name: str, seed_args: tuple[str, ...], feed_args: tuple[st
     _echo(f"  open it:   storywatch {f'--db {obj.db_arg} ' if obj.db_arg else ''}--story {name}")
 
 
-def _facets_in_words(db, story) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+def _facets_in_words(db, story) -> list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
     from storywatch.store.story import ensure_story
     from storywatch.store.story_model import facets_in_words
 
     return facets_in_words(db, ensure_story(db, story))  # already in: this finds its id
 
 
-def _looks_for(facets: list[tuple[str, tuple[str, ...], tuple[str, ...]]]) -> list[str]:
+def _looks_for(facets: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]) -> list[str]:
     """What a new story's reports must say, read from its title and seeds, so the user can
     judge it before the first poll (and declare [[facets]] when it is not what they meant)."""
     if not facets:
         return ["  it looks for: the seeds' key words anywhere (a title like \"X against Y\", or [[facets]]"
                 " in the story file, makes it ask for both sides)"]
     lines = ["  a report is on it when its headline or first sentence says something of each of:"]
-    for number, (_, words, _unless) in enumerate(facets, 1):
+    for number, (_, words, _unless, within) in enumerate(facets, 1):
         shown = ", ".join(_clean(word, 40) for word in words[:8]) + (", ..." if len(words) > 8 else "")
-        lines.append(f"    {number}. {shown}")
+        lines.append(f"    {number}. {shown}" + (f" (in {', '.join(within)})" if within else ""))
     lines.append("  (read from the title and seeds; story.toml holds them as comments to edit in your own words)")
     return lines
 

@@ -1129,7 +1129,25 @@ def _weighed_title_facets(title: str, relevant: list[Counter[str]], weights: dic
         name = names[index]  # title_facets read these very halves
         senses = tuple(other_senses(evidence)) + (_AMERICAS if "america" in evidence else ())
         found.append(Facet(name, tuple(facet_keys([term]) for term in evidence), _unless_terms(senses), tuple(evidence), senses))
-    return tuple(found)
+    place = _title_place(names[-1]) if found else None
+    if place is not None:  # the half after the relating word is where the story happens
+        found[-1] = replace(found[-1], within=(place,))
+    return _placed(tuple(found))
+
+
+def _title_place(half: str) -> str | None:
+    """Where a title's last half ("Mexican drug cartels") sets the story: the region of the one
+    country it names (`regions.REGIONS`: Latin America and the Caribbean for Mexico), or that
+    country when it is in none. A story made with `new` then reads "drug" in "Pakistan strike on
+    Kabul drug centre" as another country's, as a story file's `within` does; the actor's half
+    ("US military action") is left unplaced, since the US acts abroad."""
+    from storywatch.store.text.regions import REGIONS
+
+    countries = {country for word in words(half) if (country := _country_named(word)) is not None}
+    if len(countries) != 1:
+        return None
+    country = countries.pop()
+    return next((region for region, members in REGIONS.items() if country in members), country)
 
 
 def score(
