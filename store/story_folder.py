@@ -14,9 +14,13 @@ import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storywatch.store.errors import UserError
 from storywatch.store.text.clean import clean_block, clean_line
+
+if TYPE_CHECKING:  # for the annotations only: importing it would load the relevance engine
+    from storywatch.store.story_model import FacetWords
 
 
 class StoryExists(UserError):
@@ -97,7 +101,7 @@ def story_file_text(name: str, title: str, threshold: float, seeds: list[tuple[s
     return "\n".join(lines)
 
 
-def facets_comment(facets: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]) -> str:
+def facets_comment(facets: list[FacetWords]) -> str:
     """The facets the engine read from the title and seeds, as commented-out [[facets]] tables:
     what the story looks for, to read and, uncommented, to edit in your own words."""
     if not facets:
@@ -120,7 +124,7 @@ def facets_comment(facets: list[tuple[str, tuple[str, ...], tuple[str, ...], tup
     return "\n".join(lines[:-1]) + "\n"
 
 
-def add_facets_comment(story_file: Path, facets: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]) -> None:
+def add_facets_comment(story_file: Path, facets: list[FacetWords]) -> None:
     """Append `facets_comment` to a story file `new` wrote."""
     text = facets_comment(facets)
     if text:

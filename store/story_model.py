@@ -163,8 +163,12 @@ def _seed_shingles(title: str, summary: str, body: str) -> frozenset[int]:
     return dedup.shingles(dedup.comparable_words(title, summary, body, lead=None))
 
 
+# A facet as `new` shows and writes it: its name, words, `unless` phrases and `within` places.
+FacetWords = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
 @functools.lru_cache(maxsize=256)
-def facets_in_words(db: Database, story_id: int) -> list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+def facets_in_words(db: Database, story_id: int) -> list[FacetWords]:
     """What the story looks for, as (facet name, its words, the longer phrases that are not
     evidence of it, the places it holds within), declared or read from the title and seeds; []
     when it has no facets (then any of its key words will do)."""

@@ -13,10 +13,14 @@ import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from storywatch.tui import __version__, locations
+
+if TYPE_CHECKING:  # for the annotations only: importing it would load the relevance engine
+    from storywatch.store.story_model import FacetWords
 
 
 @dataclass
@@ -543,14 +547,14 @@ def new(obj: Context, name: str, seed_args: tuple[str, ...], feed_args: tuple[st
     _echo(f"  open it:   storywatch {f'--db {obj.db_arg} ' if obj.db_arg else ''}--story {name}")
 
 
-def _facets_in_words(db, story) -> list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+def _facets_in_words(db, story) -> list[FacetWords]:
     from storywatch.store.story import ensure_story
     from storywatch.store.story_model import facets_in_words
 
     return facets_in_words(db, ensure_story(db, story))  # already in: this finds its id
 
 
-def _looks_for(facets: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]) -> list[str]:
+def _looks_for(facets: list[FacetWords]) -> list[str]:
     """What a new story's reports must say, read from its title and seeds, so the user can
     judge it before the first poll (and declare [[facets]] when it is not what they meant)."""
     if not facets:
