@@ -311,6 +311,7 @@ ONE_LETTER = "A"  # one-letter strings are shared objects: a summary that *is* t
         ("CJNG leader arrested", "", "", ("Jalisco New Generation Cartel", "CJNG", "CJNG")),
         (ONE_LETTER, ONE_LETTER, "a cartel in a list", ()),
         ("Cartels", "word " * 400, "", ()),  # a "sentence" longer than MAX_SENTENCE, cut at a space
+        ("Buzz about US strike; video sparks cries", "Mexico - US talks: cartels? Yes!", "", ()),  # clause breaks
         ("", "", "", ()),
     ],
 )
@@ -321,6 +322,19 @@ def test_article_terms_are_the_item_terms_and_the_opening_terms(title, summary, 
         relevance.item_terms(title, summary, body, entities),
         relevance.opening_terms(title, summary, body),
     )
+
+
+def test_a_word_pair_stops_at_a_clause_break():
+    """"strike; video" is no "strike video" (an other-story headline went on the story on that pair),
+    nor is "Mexico - US" a pair; a comma or a hyphen inside a word joins as before."""
+    terms = relevance.item_terms("Buzz about US strike; video sparks cries in Mexico - US talks")
+    assert {"strike", "video", "mexico", "usa"} <= terms
+    assert "strike video" not in terms and "mexico usa" not in terms
+    assert {"usa strike", "video spark", "usa talk"} <= terms
+    assert "strike video" in relevance.item_terms("US strike video sparks cries")
+    assert "cartel camp" in relevance.item_terms("Anti-cartel, cartel camp strike")
+    body = "Buzz about the strike; video sparks cries. " * 20  # a body: longer than CLAUSE_TEXT
+    assert "strike video" in relevance.item_terms("", "", body)
 
 
 def test_the_lede_of_a_text_without_full_stops_is_its_first_cut():
