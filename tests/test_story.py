@@ -517,6 +517,19 @@ def test_the_bundled_story_knows_the_strikes_command_and_the_aviation_agency_not
     assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 0, 0, 1]
 
 
+def test_the_bundled_story_knows_a_cartel_case_in_a_new_york_court_not_a_second_raid_on_venezuela(tmp_path):
+    """Real headlines of the week after Maduro's capture (bench/data/real_dev_week_jan5.jsonl): the
+    New York court is the US hearing a drug case; a second strike on Venezuela is the threat of another
+    raid, not the boat campaign's second strike, which its aftermath still names."""
+    titles = [
+        "Maduro pleads not guilty to drugs charges at New York court",
+        "Trump warns of potential second strike on Venezuela",
+        "Lawmakers warn Hegseth may have committed war crimes following second-strike report",
+        "New York judge tosses terrorism charges against Luigi Mangione, lets murder count stand",
+    ]
+    assert _bundled_verdicts(tmp_path, titles) == [1, 0, 1, 0]
+
+
 def test_the_reasons_name_the_words_that_showed_each_side_of_the_story(tmp_path):
     """The FAA, a drone and the cartels put this real headline on the story (real_dev_week_feb.jsonl),
     though only "cartel" weighs anything in the seeds: the reasons a reader sees must still say
