@@ -41,7 +41,7 @@ same firehose's week of 22 - 28 December 2025 (drawn the same way among the week
 and dev-week-nov a second, 3 - 9 November 2025 (the next draw), dev-week-oct a third, 20 - 26
 October 2025 (the draw after), dev-week-jan a fourth, 19 - 25 January 2026 (the fifth draw; the
 fourth repeated the first), dev-week-jan12 and dev-week-feb (session 24: the sixth and seventh
-draws) dev-week-jan5 (session 25, the eighth draw: the week after Maduro's capture) and dev-week-nov17 (session
+draws), dev-week-jan5 (session 25, the eighth draw: the week after Maduro's capture) and dev-week-nov17 (session
 25, the ninth draw: 17 - 23 November 2025). world-week-mar
 (16 - 22 March 2026) and world-week-mar2 (2 - 8 March 2026) are the held-out generator's second and
 third draws (sessions 24 and 25), each labelled and committed before the engine's first run on it.
