@@ -530,6 +530,18 @@ def test_the_bundled_story_knows_a_cartel_case_in_a_new_york_court_not_a_second_
     assert _bundled_verdicts(tmp_path, titles) == [1, 0, 1, 0]
 
 
+def test_the_bundled_story_leaves_a_canadian_kingpins_us_case_to_its_own_story(tmp_path):
+    """Ryan Wedding's ring was his own, buying from the Sinaloa cartel (LABELS.md, rule 4): real
+    headlines of his US case (bench/data/real_dev.jsonl, real_dev_week_nov17.jsonl) are off, while a
+    US case against a Latin American cartel, told the same way, stays on."""
+    titles = [
+        "Canadian ex-Olympic snowboarder pleads not guilty to US drug charges",
+        "7 Canadians Tied to Former Olympian and Alleged Cocaine Kingpin Ryan Wedding Arrested for Money Laundering",
+        "Mexican cartel leader pleads not guilty to US drug charges",
+    ]
+    assert _bundled_verdicts(tmp_path, titles) == [0, 0, 1]
+
+
 def test_the_reasons_name_the_words_that_showed_each_side_of_the_story(tmp_path):
     """The FAA, a drone and the cartels put this real headline on the story (real_dev_week_feb.jsonl),
     though only "cartel" weighs anything in the seeds: the reasons a reader sees must still say
