@@ -545,14 +545,17 @@ def test_the_bundled_story_leaves_a_canadian_kingpins_us_case_to_its_own_story(t
 def test_the_bundled_story_reads_a_designation_told_as_a_label_and_the_urge_to_sink_boats(tmp_path):
     """Real headlines of the week the Cartel de los Soles designation was announced (bench/data/
     real_dev_week_nov17.jsonl): a "terror label" is a designation, urging the sinking of drug boats is
-    the campaign, knocking out cocaine factories its threat; asylum at the US-Mexico border is migration."""
+    the campaign, knocking out cocaine factories its threat; asylum at the US-Mexico border is migration.
+    And of the week after Maduro's capture (real_dev_week_jan5.jsonl): joint work against the drug trade."""
     titles = [
         "US to add \u2018terror\u2019 label to Venezuelan cartel it claims is linked to Maduro",
         "US official advocated sinking boats carrying suspected drugs, witnesses say",
         "Trump says he would like to knock out Colombian cocaine factories",
         "US Supreme Court to weigh \u2018metering\u2019 of asylum claims at US-Mexico border",
+        "Colombia to continue work with US on drug trafficking, government says",
+        "US, Colombia vow joint fight against cocaine-smuggling guerillas",
     ]
-    assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 0]
+    assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 0, 1, 1]
 
 
 def test_the_reasons_name_the_words_that_showed_each_side_of_the_story(tmp_path):
