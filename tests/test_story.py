@@ -558,6 +558,21 @@ def test_the_bundled_story_reads_a_designation_told_as_a_label_and_the_urge_to_s
     assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 0, 1, 1]
 
 
+def test_the_bundled_story_knows_a_cartel_figures_plea_is_a_us_courts(tmp_path):
+    """Real headlines of the week of Ovidio Guzman's guilty plea and the "double-tap" scandal (bench/
+    data/real_dev_week_dec1.jsonl): a cartel figure's plea names no US but is a US court's; the
+    authority "to kill" narco-terrorists, sanctions told as penalties and TdA for Tren de Aragua are the
+    campaign's; a drug trial is medicine."""
+    titles = [
+        "Son of \u2018El Chapo\u2019 pleads guilty in drug case",
+        "White House Doubles Down On Authority \u2018To Kill\u2019 Narco-Terrorists Ahead Of Oval Office Meeting",
+        "US adds more penalties to those linked to Tren de Aragua gang",
+        "Who is Jimena Araya alias \u2018Rosita\u2019? Venezuelan model-DJ sanctioned in US over TdA gang links",
+        "US regulator to curtail use of primate testing in drug trials",
+    ]
+    assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 1, 0]
+
+
 def test_the_reasons_name_the_words_that_showed_each_side_of_the_story(tmp_path):
     """The FAA, a drone and the cartels put this real headline on the story (real_dev_week_feb.jsonl),
     though only "cartel" weighs anything in the seeds: the reasons a reader sees must still say
