@@ -44,9 +44,9 @@ fourth repeated the first), dev-week-jan12 and dev-week-feb (session 24: the six
 draws), dev-week-jan5 (session 25, the eighth draw: the week after Maduro's capture), dev-week-nov17 (session
 25, the ninth draw: 17 - 23 November 2025), dev-week-dec1 (session 26, the tenth draw: 1 - 7 December 2025,
 the "double-tap" strike scandal) and dev-week-dec15 (session 26, the eleventh draw: 15 - 21 December 2025). world-week-mar
-(16 - 22 March 2026), world-week-mar2 (2 - 8 March 2026) and world-week-jul6 (6 - 12 July 2026) are the
-held-out generator's second, third and fourth draws (sessions 24, 25 and 26), each labelled and committed
-before the engine's first run on it.
+(16 - 22 March 2026), world-week-mar2 (2 - 8 March 2026), world-week-jul6 (6 - 12 July 2026) and
+world-week-jun1 (1 - 7 June 2026) are the held-out generator's second, third, fourth and sixth draws (the fifth
+repeated the first; sessions 24, 25 and 26), each labelled and committed before the engine's first run on it.
 Mistakes are listed for the sets tuned on only: the held-out sets are never read to choose
 anything, their mistakes only counted by kind, and they are added up at the end.
 """
@@ -108,6 +108,7 @@ REAL_SETS = (
     ("world-week-mar", "real_world_week_mar.jsonl", HELD_OUT, "week"),
     ("world-week-mar2", "real_world_week_mar2.jsonl", HELD_OUT, "week"),
     ("world-week-jul6", "real_world_week_jul6.jsonl", HELD_OUT, "week"),
+    ("world-week-jun1", "real_world_week_jun1.jsonl", HELD_OUT, "week"),
 )
 SETS = tuple((name, DATA / file) for name, file, _, _ in REAL_SETS)
 KEYWORDS = re.compile(r"cartel|sheinbaum|narco", re.IGNORECASE)
