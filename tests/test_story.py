@@ -573,6 +573,20 @@ def test_the_bundled_story_knows_a_cartel_figures_plea_is_a_us_courts(tmp_path):
     assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 1, 0]
 
 
+def test_the_bundled_story_knows_narcoboats_pacific_strikes_and_their_footage_only_near_home(tmp_path):
+    """Real headlines of the week of the Clan del Golfo designation (bench/data/real_dev_week_dec15.jsonl):
+    narcoboats, a strike named in the Pacific Ocean, the EGC and the strike footage Congress demands are the
+    campaign's; a strike's footage from Syria is not."""
+    titles = [
+        "US strikes on narcoboats kill five more in Pacific amid mounting Venezuela tensions",
+        "US kills 4 in latest Pacific Ocean attack as Venezuela tension spirals",
+        "US officially labels Colombia\u2019s EGC group a \u2018terrorist organization\u2019",
+        "Trump signs defense bill pressuring Pentagon to release Venezuela strike footage",
+        "Pentagon declassifies combat footage from Syria \u2018vengeance\u2019 strike (VIDEO)",
+    ]
+    assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 1, 0]
+
+
 def test_the_reasons_name_the_words_that_showed_each_side_of_the_story(tmp_path):
     """The FAA, a drone and the cartels put this real headline on the story (real_dev_week_feb.jsonl),
     though only "cartel" weighs anything in the seeds: the reasons a reader sees must still say
