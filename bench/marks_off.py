@@ -25,6 +25,7 @@ from storywatch.store.ingest import ingest_items
 from storywatch.store.records import ArticleRecord
 from storywatch.store.scoring import mark_on_story
 from storywatch.store.story import ensure_story, load_story
+from storywatch.store.story_model import story_state
 
 DATA = Path(__file__).parent / "data"
 
@@ -76,6 +77,9 @@ def main() -> None:
         still = sum(now[i] for i in range(n) if i not in marked)
         print(f"  {k} marks: {still} of the subject's unmarked titles still on, control on {sum(now[n:])}"
               f" of {len(control)}  (marked: {subject[left[0]][:80]})")
+        held = story_state(db, story).model.held_off
+        if held:
+            print(f"           held off: {', '.join(sorted(held))}")
 
 
 if __name__ == "__main__":

@@ -30,14 +30,21 @@ class Taught:
     facets: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # its words one more report like it, marked on the story, would make a facet's evidence
     one_short: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # its pairs of words that off-story marks now hold off (a report naming one lacks a facet),
+    # and those one more such mark would
+    held_off: tuple[str, ...] = ()
+    held_off_short: tuple[str, ...] = ()
 
     def sentence(self, shown: int = SHOWN) -> str:
         """One line for the user: "Learned against the story: tariff, screwworm (+3 more)."."""
         side = "for" if self.on_story else "against"
+        held = f" Reports naming {_either(self.held_off)} are now held off the story." if self.held_off else ""
+        if self.held_off_short:
+            held += f" One more report naming {_either(self.held_off_short)} marked off holds off the rest."
         if not self.words:
             return (
                 f"No word of it learned {side} the story (its words are the seeds' own, a facet's,"
-                " or common in the feeds); the mark holds for this report and its copies."
+                " or common in the feeds); the mark holds for this report and its copies." + held
             )
         named = ", ".join(self.words[:shown])
         more = f" (+{len(self.words) - shown} more)" if len(self.words) > shown else ""
@@ -46,7 +53,12 @@ class Taught:
             f" One more report like it marked on the story makes {', '.join(words[:shown])} evidence of {name}."
             for name, words in self.one_short
         )
-        return f"Learned {side} the story: {named}{more}.{widened}"
+        return f"Learned {side} the story: {named}{more}.{widened}{held}"
+
+
+def _either(pairs: tuple[str, ...]) -> str:
+    """'"ryan wedding"' or '"ryan wedding" or "olympic snowboarder"' (the first SHOWN)."""
+    return " or ".join(f'"{pair}"' for pair in pairs[:SHOWN])
 
 
 def taught_by(db: Database, story_id: int, article_id: int, on_story: bool) -> Taught:
@@ -63,9 +75,11 @@ def taught_by(db: Database, story_id: int, article_id: int, on_story: bool) -> T
     terms = relevance.item_terms(title, summary, body, names)
     weights = model.learned if on_story else model.against
     found = sorted((term for term in terms if term in weights), key=lambda term: (-weights[term], term))
+    held = () if on_story else tuple(sorted(term for term in terms if term in model.held_off))
+    short = () if on_story else tuple(sorted(term for term in terms if term in model.held_off_short))
     return Taught(
         on_story, tuple(found), marks, _by_facet(found, model.widened if on_story else {}),
-        _by_facet(found, model.one_short if on_story else {}),
+        _by_facet(found, model.one_short if on_story else {}), held, short,
     )
 
 

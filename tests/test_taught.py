@@ -112,3 +112,88 @@ def test_a_third_mark_lacking_a_side_of_the_title_says_what_now_counts_for_it(tm
     assert [words for _, words in taught.facets] == [("boat",)]
     assert "Now evidence of " in taught.sentence() and taught.sentence().endswith(": boat."), taught.sentence()
     db.conn.close()
+
+
+WEEK = Path(__file__).resolve().parent.parent / "bench" / "data" / "real_dev_week_dec15.jsonl"
+
+
+def _a_day_of_news(db, count=600):
+    """The first headlines of a real week (none of them on the story or about the men marked
+    below): what makes a word rare or common, as in a store that has polled for a while."""
+    import json
+
+    items = []
+    for line in WEEK.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        if not item["on_story"] and "wedding" not in item["title"].lower():
+            items.append(ArticleRecord(title=item["title"], url=item["url"], summary="", source="Wire"))
+        if len(items) == count:
+            break
+    ingest_items(db, items)
+
+
+def _verdicts(db, story_id, articles):
+    return [
+        db.execute("SELECT on_story FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, a]).fetchone()[0]
+        for a in articles
+    ]
+
+
+def _ingest_titles(db, titles, prefix):
+    return ingest_items(db, [
+        ArticleRecord(title=title, url=f"https://example.org/{prefix}-{n}", summary="", source="Wire")
+        for n, title in enumerate(titles)
+    ]).new_ids
+
+
+def test_three_off_story_marks_naming_one_subject_hold_off_its_other_reports(db, story_id):
+    """Ryan Wedding's US drug case shows every facet of the bundled story (US + charges +
+    kingpin) though it is off it (bench/data/LABELS.md, rule 4), and the words one mark teaches
+    against it move none of his other reports. Real headlines from the tuning weeks: after
+    three marks naming "the Olympic snowboarder", his other report leaves the story; an El
+    Chapo son's plea, a US drug case like his, stays."""
+    _a_day_of_news(db)
+    marked = _ingest_titles(db, [
+        "Mexico's Sheinbaum reiterates sovereignty in Trump call after Olympic snowboarder detained",
+        "'Violent Cocaine Kingpin': FBI Arrests Former Olympic Snowboarder After Years On The Lam",
+        "Ryan Wedding, one of FBI's most wanted for running drug-trafficking ring, faces additional charges;"
+        " here's how the former Olympic snowboarder landed in even more legal trouble",
+    ], "wedding")
+    rest, control = _ingest_titles(db, [
+        "US charges ex-Olympic snowboarder turned drug kingpin with murder of witness",
+        "Son of 'El Chapo' pleads guilty in US drug prosecution",
+    ], "other")
+    assert _verdicts(db, story_id, marked + [rest, control]) == [1, 1, 1, 1, 1]
+    for article in marked[:2]:
+        scoring.mark_on_story(db, article, False, story_id=story_id)
+        assert _verdicts(db, story_id, [rest, control]) == [1, 1]
+    second = taught_by(db, story_id, marked[1], False)
+    assert second.held_off == () and second.held_off_short == ("olympic snowboarder",), second
+    assert 'One more report naming "olympic snowboarder" marked off holds off the rest.' in second.sentence()
+    scoring.mark_on_story(db, marked[2], False, story_id=story_id)
+    assert _verdicts(db, story_id, [rest, control]) == [0, 1]
+    third = taught_by(db, story_id, marked[2], False)
+    assert third.held_off == ("olympic snowboarder",), third.held_off
+    assert 'Reports naming "olympic snowboarder" are now held off the story.' in third.sentence()
+    reasons = db.execute(
+        "SELECT reasons FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, rest]
+    ).fetchone()[0]
+    assert "like 3 reports marked off the story (olympic snowboarder)" in reasons
+
+
+def test_a_pair_holding_a_word_of_the_story_is_never_held_off(db, story_id):
+    """Three off-story marks on Ryan Wedding share "drug kingpin" as well as his name's words:
+    that pair is the story's own language, so other kingpins' US cases stay on the story."""
+    _a_day_of_news(db)
+    marked = _ingest_titles(db, [
+        "Former Olympian Ryan Wedding pleads not guilty to drug kingpin charges",
+        "Drug kingpin Ryan Wedding arrested in Mexico, says Kash Patel; FBI releases video",
+        "US charges ex-Olympic snowboarder turned drug kingpin with murder of witness",
+    ], "kingpin")
+    (control,) = _ingest_titles(
+        db, ["Son of drug kingpin El Chapo pleads guilty in US drug trafficking case in deal with prosecutors"], "chapo"
+    )
+    for article in marked:
+        scoring.mark_on_story(db, article, False, story_id=story_id)
+    assert _verdicts(db, story_id, [control]) == [1]
+    assert taught_by(db, story_id, marked[2], False).held_off == ()

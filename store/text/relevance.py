@@ -95,6 +95,13 @@ WIDEN_WEIGHT = 0.4  # a learned word's weight (see marked_weights) before it may
 # wire-dev showed 22 false positives (Russian strikes, US court orders); with 3, only "boat"
 # (bench/teaching.py --tuning --story new --marks-on dev-top2).
 FACET_MARKS = 3
+# Off-story marks on reports that show every facet that must share a pair of words of their own
+# (neither the story's nor a place's: "ryan wedding", "olympic snowboarder") before a report
+# holding it counts as lacking a facet. Such reports score near 1.0 on the facets, so the
+# "like a report marked off" penalty moved none of the others: five marks on one recurring
+# off-story subject took 1 of its 5 other reports off (bench/marks_off.py). A pair, not a word:
+# three marks on one man's plea share "guilty" as well as his name.
+HELD_OFF_MARKS = 3
 MARKS_PRIOR = 3  # a marked word's share is taken over at least this many marks (see marked_weights)
 # Words that join the two halves of a story title: "US military action | against | Mexican cartels".
 RELATION_WORDS = frozenset("against on over in into with versus vs toward towards for by from between".split())
@@ -570,6 +577,11 @@ class StoryModel:
     widened: dict[str, str] = field(default_factory=dict)
     # Learned words one more marked report lacking a facet would make its evidence: word -> facet name.
     one_short: dict[str, str] = field(default_factory=dict)
+    # Pairs of words the reports marked off the story share though the story's facets showed them
+    # all (`_held_off`): pair -> marks holding it. A report holding one counts as lacking a facet.
+    held_off: dict[str, int] = field(default_factory=dict)
+    # Such pairs one more mark would hold off: pair -> marks holding it now.
+    held_off_short: dict[str, int] = field(default_factory=dict)
     midpoint: float = MIDPOINT
     width: float = WIDTH
     relevant_count: int = 0
@@ -761,6 +773,8 @@ def build_model(
     keep = {word for facet in facets for phrase in facet.phrases for term in phrase for word in term.split()}
     keep |= {facet_key for terms in on_story for facet_key in facet_keys(t for t in terms if " " not in t)}
     spoken = _seed_words(relevant)
+    places = _place_keys(tuple(facets))
+    held_off, held_off_short = _held_off(off_story, on_story, facets, places, core, keep, spoken)
     return StoryModel(
         weights=weights,
         core=core,
@@ -772,8 +786,50 @@ def build_model(
         relevant_count=R,
         background_count=background_count,
         marked_off=marked_off(list(off_in_order), background, N, keep=keep, spoken=spoken),
-        places=_place_keys(tuple(facets)),
+        places=places,
+        held_off=held_off,
+        held_off_short=held_off_short,
     )
+
+
+def _held_off(
+    off_story: list[frozenset[str]], on_story: list[frozenset[str]], facets: tuple[Facet, ...],
+    places: frozenset[str], core: frozenset[str], keep: set[str], spoken: Container[str],
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The pairs of words that `HELD_OFF_MARKS` reports marked off the story share though the
+    story's facets (or, with none, its core) showed them all, and the pairs one mark short: a
+    recurring subject the facets cannot tell from the story (a Canadian's US drug case is US +
+    charges + kingpin), named by its own words. Neither word of a pair may be the seeds', a
+    facet's or a place's, and no report marked on the story may hold it: teaching never
+    unlearns what the story says."""
+    if len(off_story) < HELD_OFF_MARKS - 1:
+        return {}, {}
+    on_pairs = {term for terms in on_story for term in terms if " " in term}
+    shared: Counter[str] = Counter()
+    for terms in off_story:
+        if not _shows_story(terms, facets, places, core):
+            continue
+        shared.update(
+            term for term in terms
+            if " " in term and not term.startswith(ENTITY_PREFIX) and term not in on_pairs
+            and all(word not in spoken and _facet_key(word) not in keep and not _a_place(word) for word in term.split())
+        )
+    held = {pair: uses for pair, uses in shared.items() if uses >= HELD_OFF_MARKS}
+    short = {pair: uses for pair, uses in shared.items() if uses == HELD_OFF_MARKS - 1}
+    return held, short
+
+
+def _shows_story(
+    terms: frozenset[str], facets: tuple[Facet, ...], places: frozenset[str], core: frozenset[str],
+) -> bool:
+    """Whether a report with these terms shows every facet, not by places alone (as `score`
+    reads an opening), or with no facets, enough of the core."""
+    if not facets:
+        return sum(1 for term in core if term in terms) >= CORE_NEEDED
+    keys = facet_keys(terms)
+    if not all(facet.found_in(keys) for facet in facets):
+        return False
+    return not places or any(facet.found_in(keys - places) for facet in facets)
 
 
 # The model is rebuilt whenever the background grows by a tenth (dozens of times while a first
@@ -1212,6 +1268,11 @@ def score(
     else:
         core = sum(1 for term in model.core if term in terms)
         raw *= min(1.0, core / CORE_NEEDED)
+    if model.held_off and not model.held_off.keys().isdisjoint(terms):
+        raw *= MISSING_FACET
+        pairs = sorted(pair for pair in terms if pair in model.held_off)
+        marks = max(model.held_off[pair] for pair in pairs)
+        notes.append(f"like {marks} reports marked off the story ({', '.join(pairs[:2])})")
     near = model.marked_off.nearest(terms) if model.marked_off.reports else None
     if near is not None:
         share, mark = near
