@@ -822,8 +822,9 @@ def _held_off(
 def _shows_story(
     terms: frozenset[str], facets: tuple[Facet, ...], places: frozenset[str], core: frozenset[str],
 ) -> bool:
-    """Whether a report with these terms shows every facet, not by places alone (as `score`
-    reads an opening), or with no facets, enough of the core."""
+    """Whether a report with these terms shows every facet, and not by places alone (the test
+    `score` makes of an opening, made here of a marked report's terms), or with no facets,
+    enough of the core."""
     if not facets:
         return sum(1 for term in core if term in terms) >= CORE_NEEDED
     keys = facet_keys(terms)
