@@ -638,6 +638,31 @@ def test_a_word_the_off_story_marks_use_as_much_widens_no_facet():
     assert one_boat_off == {"boat": CARTELS.name, "hegseth": CARTELS.name}
 
 
+def test_a_word_the_marks_lacking_either_facet_share_widens_neither():
+    """Made both sides' evidence, one word would show the whole story alone. Real on-story
+    headlines of the week of Maduro's capture (bench/data/real_dev_week_jan5.jsonl): those
+    lacking the cartel side and those lacking the US side both share "charge" and "maduro";
+    with them as both sides' evidence, a story made with `new` put 153 reports on the story after
+    twenty marks where it had put 12 ("Opposition leader Machado says she should be in charge
+    of Venezuela"). "narco" and "terrorism", shared by the marks lacking the cartel side
+    alone, still widen it."""
+    us = relevance.declared_facet("US action", ["US", "Trump", "military"])
+    cartels = relevance.declared_facet("the cartels", ["cartel", "drug"])
+    on = [relevance.item_terms(t) for t in (
+        "Trump: Colombia's President 'Likes Making Cocaine,' Won't 'Be Doing It Very Long'",
+        "Trump Considers Attack Against Colombia, Accuses President of Producing Cocaine",
+        "President Nicolas Maduro pleaded not guilty on Monday to charges of narco-terrorism",
+        "Maduro to Be Arraigned in Federal Court on Narco-Terrorism Charges",
+        "Maduro set to appear in US court to face narco-terrorism charges",
+        "Nicolás Maduro to appear in New York court on drugs and weapons charges",
+    )]
+    learned = dict.fromkeys(("president", "cocaine", "charge", "maduro", "narco", "terrorism", "court"), 1.0)
+    facets, widened, _ = relevance._taught_facets((us, cartels), on, learned)
+    assert "charge" not in widened and "maduro" not in widened
+    assert widened["narco"] == widened["terrorism"] == cartels.name
+    assert not facets[1].found_in(relevance.facet_keys(relevance.item_terms("Machado says she should be in charge")))
+
+
 def test_facets_read_from_the_title_go_by_its_halves_as_written(background):
     """The reasons and the notes name a facet the title gave: "nothing on Mexican drug cartels",
     where they said "nothing on drug/mexican" (its two heaviest words, stemmed)."""
