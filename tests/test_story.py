@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-
 import sqlite3
 
 import pytest
@@ -585,6 +584,35 @@ def test_the_bundled_story_knows_narcoboats_pacific_strikes_and_their_footage_on
         "Pentagon declassifies combat footage from Syria \u2018vengeance\u2019 strike (VIDEO)",
     ]
     assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 1, 0]
+
+
+def test_the_bundled_story_takes_the_president_the_drug_trade_and_the_government_he_presses_as_pressure(tmp_path):
+    """Real headlines of three weeks of world news (bench/data/real_dev_week_jan26.jsonl,
+    real_dev_week_jan5.jsonl, real_dev_week_dec8.jsonl) that name no deed: Trump, the drug trade and
+    Mexico or Colombia together are the pressure the story follows, and the strikes' "boat video" is
+    the campaign's. Trump's tariffs on Colombia over the drug trade stay trade (real_dev_top.jsonl)."""
+    titles = [
+        "Mexico in Trump\u2019s sights as drug ties to Venezuela loom large",
+        "Trump: Colombia\u2019s President \u2018Likes Making Cocaine,\u2019 Won\u2019t \u2018Be Doing It Very Long\u2019",
+        "\u2018I NEVER said that\u2019: Trump explodes after ABC journo grills him on Venezuela boat video promise",
+        "Trump says will hike tariffs on Colombia as drug trade feud escalates",
+    ]
+    assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 0]
+
+
+def test_the_reasons_lead_each_side_with_a_word_that_shows_it_alone(tmp_path):
+    """"Mexico" is a part of the action's "Trump + drug + Mexico": where "intervention" shows the
+    action, the reasons must name it, not read Mexico as what was done (a real headline,
+    bench/data/real_dev_week_jan5.jsonl)."""
+    title = "Mexican president rejects U.S. intervention in Mexico to combat drug cartels"
+    db = open_db(tmp_path / "story.db")
+    story_id = ensure_story(db, load_story(seeds.BUNDLED_STORY_FILE))
+    [article] = ingest_items(db, [ArticleRecord(title=title, url="https://news.example/1", guid="g1")],
+                             seen_at="2026-03-01T00:00:00Z").new_ids
+    reasons = json.loads(db.execute(
+        "SELECT reasons FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, article]
+    ).fetchone()[0])
+    assert "intervention" in reasons[:3]
 
 
 def test_the_reasons_name_the_words_that_showed_each_side_of_the_story(tmp_path):

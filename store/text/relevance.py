@@ -1346,10 +1346,14 @@ def _heavier(wt: tuple[float, str]) -> tuple[float, str]:
 
 
 def _facets_first(matched: list[tuple[float, str]], facets) -> list[tuple[float, str]]:
-    """The heaviest matched term of each facet leads the reasons, so they show both sides."""
+    """The heaviest matched term of each facet leads the reasons, so they show both sides: a
+    word that shows the facet alone before a part of a phrase ("Mexico" is a part of "Trump +
+    drug + Mexico", the action's, and would read as the action where "intervention" shows it)."""
     leaders = []
     for facet in facets:
-        leader = next((wt for wt in matched if wt not in leaders and _facet_key(wt[1]) in facet.evidence), None)
+        leader = next((wt for wt in matched if wt not in leaders and _facet_key(wt[1]) in facet._words), None)
+        if leader is None:
+            leader = next((wt for wt in matched if wt not in leaders and _facet_key(wt[1]) in facet.evidence), None)
         if leader:
             leaders.append(leader)
     return leaders + [wt for wt in matched if wt not in leaders]
