@@ -604,22 +604,25 @@ def test_the_reasons_lead_each_side_with_a_word_that_shows_it_alone(tmp_path):
     """"Mexico" is a part of the action's "Trump + drug + Mexico": where "intervention" shows the
     action, the reasons must name it, not read Mexico as what was done (a real headline,
     bench/data/real_dev_week_jan5.jsonl)."""
-    title = "Mexican president rejects U.S. intervention in Mexico to combat drug cartels"
-    db = open_db(tmp_path / "story.db")
-    story_id = ensure_story(db, load_story(seeds.BUNDLED_STORY_FILE))
-    [article] = ingest_items(db, [ArticleRecord(title=title, url="https://news.example/1", guid="g1")],
-                             seen_at="2026-03-01T00:00:00Z").new_ids
-    reasons = json.loads(db.execute(
-        "SELECT reasons FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, article]
-    ).fetchone()[0])
-    assert "intervention" in reasons[:3]
+    on_story, reasons = _bundled_verdict_and_reasons(
+        tmp_path, "Mexican president rejects U.S. intervention in Mexico to combat drug cartels"
+    )
+    assert on_story == 1 and "intervention" in reasons[:3]
 
 
 def test_the_reasons_name_the_words_that_showed_each_side_of_the_story(tmp_path):
     """The FAA, a drone and the cartels put this real headline on the story (real_dev_week_feb.jsonl),
     though only "cartel" weighs anything in the seeds: the reasons a reader sees must still say
     who acted and what they did, not just the one weighted word."""
-    title = "FAA shutdown over El Paso airspace in Texas tied to cartel drone activity"
+    on_story, reasons = _bundled_verdict_and_reasons(
+        tmp_path, "FAA shutdown over El Paso airspace in Texas tied to cartel drone activity"
+    )
+    assert on_story == 1
+    assert {"faa", "drone", "cartel"} <= set(reasons)
+
+
+def _bundled_verdict_and_reasons(tmp_path, title: str) -> tuple[int, list[str]]:
+    """The bundled story's verdict (on_story) on one headline and the reasons stored with it."""
     db = open_db(tmp_path / "story.db")
     story_id = ensure_story(db, load_story(seeds.BUNDLED_STORY_FILE))
     [article] = ingest_items(db, [ArticleRecord(title=title, url="https://news.example/1", guid="g1")],
@@ -627,8 +630,7 @@ def test_the_reasons_name_the_words_that_showed_each_side_of_the_story(tmp_path)
     on_story, reasons = db.execute(
         "SELECT on_story, reasons FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, article]
     ).fetchone()
-    assert on_story == 1
-    assert {"faa", "drone", "cartel"} <= set(json.loads(reasons))
+    return on_story, json.loads(reasons)
 
 
 def _bundled_verdicts(tmp_path, titles: list[str]) -> list[int]:
