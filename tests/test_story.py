@@ -623,18 +623,18 @@ def test_the_reasons_name_the_words_that_showed_each_side_of_the_story(tmp_path)
 
 def _bundled_verdict_and_reasons(tmp_path, title: str) -> tuple[int, list[str]]:
     """The bundled story's verdict (on_story) on one headline and the reasons stored with it."""
-    db = open_db(tmp_path / "story.db")
-    story_id = ensure_story(db, load_story(seeds.BUNDLED_STORY_FILE))
-    [article] = ingest_items(db, [ArticleRecord(title=title, url="https://news.example/1", guid="g1")],
-                             seen_at="2026-03-01T00:00:00Z").new_ids
-    on_story, reasons = db.execute(
-        "SELECT on_story, reasons FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, article]
-    ).fetchone()
+    [(on_story, reasons)] = _bundled_rows(tmp_path, [title])
     return on_story, json.loads(reasons)
 
 
 def _bundled_verdicts(tmp_path, titles: list[str]) -> list[int]:
     """The bundled story's verdict (on_story) on each headline, ingested as one poll."""
+    return [on_story for on_story, _ in _bundled_rows(tmp_path, titles)]
+
+
+def _bundled_rows(tmp_path, titles: list[str]) -> list[tuple[int, str]]:
+    """Each headline ingested as one poll into a new store with the bundled story, and the
+    (on_story, reasons) stored for it."""
     db = open_db(tmp_path / "story.db")
     story_id = ensure_story(db, load_story(seeds.BUNDLED_STORY_FILE))
     result = ingest_items(db, [
@@ -642,7 +642,9 @@ def _bundled_verdicts(tmp_path, titles: list[str]) -> list[int]:
         for n, title in enumerate(titles)
     ], seen_at="2026-03-01T00:00:00Z")
     return [
-        db.execute("SELECT on_story FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, article]).fetchone()[0]
+        db.execute(
+            "SELECT on_story, reasons FROM relevance WHERE story_id = ? AND article_id = ?", [story_id, article]
+        ).fetchone()
         for article in result.new_ids
     ]
 
