@@ -412,3 +412,10 @@ def test_countries_joined_by_a_hyphen_are_each_a_place():
     assert not any("US-Colombia" in text for _, text in spans)
     assert {("LOC", "Ukraine"), ("LOC", "Russia"), ("LOC", "US")} <= found("Abu Dhabi hosts Ukraine-Russia-US talks")
     assert ("LOC", "Asia-Pacific") in found("South Korea stocks lead losses in Asia-Pacific as investors parse data")
+
+
+def test_the_koreas_abbreviated_are_places():
+    """ "S. Korea" was read as a person (an initial and a surname) in a real headline of a week of
+    world news (bench/data/real_dev_week_jan.jsonl)."""
+    assert ("LOC", "S. Korea") in found("Drug seizures in S. Korea surge more than fourfold in 2025")
+    assert ("LOC", "N. Korea") in found("N. Korea fires ballistic missile into the sea")

@@ -754,6 +754,15 @@ def test_a_report_set_elsewhere_says_where(held_within):
     assert "nothing on the drug cartels" in quiet.reasons  # no word of the facet: nothing to say of China
 
 
+def test_the_koreas_abbreviated_are_set_elsewhere(held_within):
+    """ "S. Korea" left only "korea", a word that named no country, so a real headline of a drug
+    case on a US base there (bench/data/real_dev_week_dec8.jsonl) was put on the story."""
+    south = verdict(held_within, "U.S. civilian gets prison term for smuggling drugs into base in S. Korea", "")
+    assert "nothing on the drug cartels (set in South Korea)" in south.reasons
+    north = verdict(held_within, "U.S. charges smugglers of drugs into N. Korea", "")
+    assert "nothing on the drug cartels (set in North Korea)" in north.reasons
+
+
 def test_within_knows_countries_by_their_names_and_regions_by_theirs():
     assert regions.known_place("Latin America and the Caribbean")
     assert regions.known_place("canada") and regions.known_place("USA") and regions.known_place("Britain")

@@ -38,6 +38,8 @@ Republic of the Congo|Congo-Brazzaville
 Czechia|Czech Republic
 Ivory Coast|Cote d'Ivoire
 Myanmar|Burma
+South Korea|S. Korea|S.Korea|Republic of Korea
+North Korea|N. Korea|N.Korea|DPRK
 Netherlands|The Netherlands|Holland
 United Arab Emirates|UAE|U.A.E.|Emirates
 Palestinian Territories|Palestinian Territory|Palestine

@@ -1167,7 +1167,8 @@ def places_within(within: tuple[str, ...], beside: tuple[str, ...] = ()) -> tupl
     named: dict[str, str] = {}  # term -> the country it names
     for country, one_word_names in countries.items():
         named.update(dict.fromkeys(one_word_names, country))
-        for name in (country, *country.split(" and ")):  # "Trinidad and Tobago": "Trinidad" too
+        # "Trinidad and Tobago": "Trinidad" too; "N. Korea" (an alias): the pair "n korea"
+        for name in (*_written_names()[country], *country.split(" and ")):
             parts = content_words(name)
             if len(parts) == 1 and " " not in name and parts[0] not in _demonyms():  # "Turks" and Caicos
                 named.setdefault(parts[0], country)
@@ -1186,8 +1187,8 @@ def places_within(within: tuple[str, ...], beside: tuple[str, ...] = ()) -> tupl
 
 
 @cache
-def _countries() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
-    """Each country's one-word names as article terms, and the country of each such word."""
+def _written_names() -> dict[str, tuple[str, ...]]:
+    """Each country's names as written: its own, then its aliases ("S. Korea", "DPRK")."""
     from storywatch.store.text import gazetteer_data as data
     from storywatch.store.text.gazetteer import PLACE_ALIASES
 
@@ -1195,9 +1196,15 @@ def _countries() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
     for names in (tuple(line.split("|")) for line in PLACE_ALIASES):
         if names[0] in written:
             written[names[0]] = names
+    return written
+
+
+@cache
+def _countries() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    """Each country's one-word names as article terms, and the country of each such word."""
     countries = {
         country: frozenset(terms[0] for terms in map(content_words, names) if len(terms) == 1)
-        for country, names in written.items()
+        for country, names in _written_names().items()
     }
     by_word = {term: country for country, terms in countries.items() for term in terms}
     return countries, by_word
