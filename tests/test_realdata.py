@@ -112,3 +112,22 @@ def test_the_real_sets_share_no_report_and_every_report_is_labelled():
             assert isinstance(row["on_story"], bool) and row["kind"] and row["split"], (path.name, row["id"])
             assert seen.setdefault(row["id"], path.name) == path.name, (row["id"], seen[row["id"]], path.name)
     assert len(seen) > 60_000  # every set was read
+
+
+def test_kappa_is_one_for_the_same_calls_and_zero_for_chance_agreement():
+    agreement = bench_module("agreement")
+    calls = [True, True, False, False]
+    assert agreement.kappa(calls, calls) == 1.0
+    assert agreement.kappa(calls, [True, False, True, False]) == 0.0
+    assert round(agreement.kappa([True, False, False, False], [True, True, False, False]), 3) == 0.5
+
+
+def test_the_third_labellers_calls_are_each_a_net_headline_of_its_set():
+    """bench/agreement.py compares each call with its set's label: a title its set does not hold
+    (a set rebuilt, a title edited) would fail there with a KeyError, so fail here first."""
+    agreement = bench_module("agreement")
+    net = _realdata().NET
+    calls = [json.loads(line) for line in (ROOT / "bench/data/agreement.jsonl").read_text(encoding="utf-8").splitlines()]
+    labels = {name: agreement.set_labels(name) for name in {call["set"] for call in calls}}
+    assert all(call["title"] in labels[call["set"]] and net.search(call["title"]) for call in calls)
+    assert len({(call["set"], call["title"]) for call in calls}) == len(calls) == 1755
