@@ -580,6 +580,7 @@ def test_facets_shown_by_places_alone_are_not_the_story(model):
     [
         "Drug prices fall as military pharmacies expand",  # "drug" in "drug prices"
         "Earthquake strikes cartel heartland",  # "strikes" in "earthquake strikes"
+        "Magnitude 6.3 earthquake in cartel heartland strikes",  # "strike" beside "earthquake"
         "Drug makers strike deal on lower prices",  # "strike deal", "drug makers"
     ],
 )

@@ -695,6 +695,9 @@ DRUG_CONTEXT = (
     "marijuana", "cannabis", "pharmaceutical", "pharmacy", "drugmaker", "FDA", "Medicare", "Medicaid",
     "medicine", "medication", "patients",
 )
+# a strike beside these is nature's ("Earthquake of magnitude 6.3 strikes southern Mexico", whose words
+# are not side by side as "earthquake strikes" is; real_dev_week_jan.jsonl)
+DISASTERS = ("earthquake", "quake", "magnitude", "hurricane", "storm", "typhoon", "cyclone", "tornado", "tsunami")
 OTHER_SENSES = (
     "trade war", "tariff war", "price war", "culture war", "currency war", "bidding war", "war of words",
     "hunger strike", "general strike", "workers strike", "labor strike", "labour strike", "strike action",
@@ -706,6 +709,7 @@ OTHER_SENSES = (
     "weight-loss drug", "cancer drug", "drug maker", "drug approval", "drug trial", "drug sales",
     # a drug beside these is a medicine or a pastime ("Trump reclassifies marijuana")
     *(f"drug + {context}" for context in DRUG_CONTEXT),
+    *(f"strike + {disaster}" for disaster in DISASTERS),
 )
 
 
