@@ -643,7 +643,7 @@ def test_a_heavy_hand_is_no_hand_over(tmp_path):
     )
     assert "hand" not in reasons
     on_story, reasons = _bundled_verdict_and_reasons(tmp_path / "2", "Mexico hands over 26 cartel figures to the US")
-    assert on_story == 1 and "hand" in reasons
+    assert on_story == 1 and "cartel + hand" in reasons  # the phrase that showed the action
 
 
 def test_a_strike_beside_a_disaster_is_natures(tmp_path):
@@ -677,6 +677,19 @@ def test_the_reasons_name_the_words_that_showed_each_side_of_the_story(tmp_path)
     )
     assert on_story == 1
     assert {"faa", "drone", "cartel"} <= set(reasons)
+
+
+def test_the_reasons_name_a_phrase_that_showed_a_side_as_one_phrase(tmp_path):
+    """Trump, the drug trade and Mexico together are the action in this real headline
+    (real_dev_week_jan26.jsonl): shown as three words, a reader took "Mexico" for what was done.
+    The phrase is one reason, its parts written as the headline writes them, in its order."""
+    from storywatch.store.text.relevance import as_written
+
+    title = "Mexico in Trump\u2019s sights as drug ties to Venezuela loom large"
+    on_story, reasons = _bundled_verdict_and_reasons(tmp_path, title)
+    assert on_story == 1 and reasons[0] == "drug + mexico + trump"
+    assert "drug" not in reasons and "mexico" not in reasons  # not again, one by one
+    assert as_written(reasons, title)[0] == "Mexico + Trump\u2019s + drug"
 
 
 def _bundled_verdict_and_reasons(tmp_path, title: str) -> tuple[int, list[str]]:

@@ -1305,7 +1305,8 @@ def score(
         raw -= NEAR_WEIGHT * share
         notes.append(f"like a report marked off the story ({', '.join(mark.shared(terms))})")
     value = 1 / (1 + math.exp(-(raw - model.midpoint) / model.width))
-    reasons = (shown + [r for r in _reasons(matched) if r not in shown])[:MAX_REASONS]
+    in_phrases = {part for reason in shown if " + " in reason for part in reason.split(" + ")}
+    reasons = (shown + [r for r in _reasons(matched) if r not in shown and r not in in_phrases])[:MAX_REASONS]
     reasons += notes + [f"off-story word: {t}" for _, t in against[:2]]
     return Relevance(value, reasons, raw)
 
@@ -1315,15 +1316,17 @@ def _unweighed_evidence(
 ) -> list[str]:
     """The article's own words that show each facet no weighted term of it shows, so that the
     reasons say why: a facet word the seeds never use ("FAA", "fentanyl") decides a verdict
-    with no weight of its own, and the reasons were empty when every facet was shown that way."""
+    with no weight of its own, and the reasons were empty when every facet was shown that way.
+    A facet shown only by a phrase whose parts must all be there is named by the phrase ("trump
+    + drug + mexico"), weighed or not: its words one by one read as three separate reasons."""
     weighed = facet_keys([term for _, term in matched])
     words: list[str] = []
     for facet in facets:
-        if facet.found_in(weighed):
-            continue
         shown = facet.shown_by(keys)
-        for part in shown.split(" + ") if shown else ():
-            word = next((term for term in sorted(opening) if _facet_key(term) == part), part)
+        if " + " not in shown and facet.found_in(weighed):
+            continue
+        parts = [next((term for term in sorted(opening) if _facet_key(term) == part), part) for part in shown.split(" + ")]
+        for word in [" + ".join(parts)] if len(parts) > 1 else parts if shown else ():
             if word not in words:
                 words.append(word)
     return words
@@ -1385,13 +1388,14 @@ def _reasons(matched: list[tuple[float, str]]) -> list[str]:
 def as_written(reasons: Iterable[str], *texts: str) -> list[str]:
     """The reasons with each matched word or pair as the report writes it, its first use in
     `texts` (headline first): a reader sees "U.S.", "Nicolás" and "strikes on cartels" where the
-    engine matched "usa", "nicola" and "strike cartel". A note ("nothing on ...") or a term the
-    texts do not hold is left as it is."""
+    engine matched "usa", "nicola" and "strike cartel", and each part of a phrase ("a + b") so.
+    A note ("nothing on ...") or a term the texts do not hold is left as it is."""
     reasons = list(reasons)
     if not reasons:
         return reasons
     written: dict[str, str] = {}
-    for text in texts:
+    first_use: dict[str, tuple[int, int]] = {}  # term -> (which text, where in it)
+    for number, text in enumerate(texts):
         if not text:
             continue
         spans = [  # (term, start, end) for each content word, in the order written
@@ -1401,10 +1405,21 @@ def as_written(reasons: Iterable[str], *texts: str) -> list[str]:
         ]
         for index, (term, start, end) in enumerate(spans):
             written.setdefault(term, text[start:end])
+            first_use.setdefault(term, (number, start))
             if index + 1 < len(spans):
                 following, _, pair_end = spans[index + 1]
                 written.setdefault(f"{term} {following}", text[start:pair_end])
-    return [_bare(written[reason]) or reason if reason in written else reason for reason in reasons]
+    def shown(term: str) -> str:
+        return _bare(written[term]) or term if term in written else term
+
+    def in_order(parts: list[str]) -> list[str]:
+        return sorted(parts, key=lambda part: first_use.get(part, (len(texts), 0)))
+
+    # a phrase's parts each as written, in the order written ("drug + mexico + trump": "Trump's + drug + Mexico")
+    return [
+        " + ".join(map(shown, in_order(reason.split(" + ")))) if " + " in reason else shown(reason)
+        for reason in reasons
+    ]
 
 
 _WRITTEN_CHARS = 2_000  # of each text: the reasons are found in a report's opening
