@@ -1323,12 +1323,13 @@ def _unweighed_evidence(
     words: list[str] = []
     for facet in facets:
         shown = facet.shown_by(keys)
-        if " + " not in shown and facet.found_in(weighed):
+        if not shown or (" + " not in shown and facet.found_in(weighed)):
             continue
-        parts = [next((term for term in sorted(opening) if _facet_key(term) == part), part) for part in shown.split(" + ")]
-        for word in [" + ".join(parts)] if len(parts) > 1 else parts if shown else ():
-            if word not in words:
-                words.append(word)
+        word = " + ".join(
+            next((term for term in sorted(opening) if _facet_key(term) == part), part) for part in shown.split(" + ")
+        )
+        if word not in words:
+            words.append(word)
     return words
 
 
