@@ -17,15 +17,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from real_quality import DATA, REAL_SETS, prf
+from real_quality import DATA, SETS, prf, read
 
 
 def set_labels(name: str) -> dict[str, bool]:
     """Each title of a set and whether most of its rows are on the story."""
-    file = next(file for set_name, file, _, _ in REAL_SETS if set_name == name)
     rows: dict[str, list[bool]] = defaultdict(list)
-    for line in (DATA / file).read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
+    for item in read(dict(SETS)[name]):
         rows[item["title"]].append(item["on_story"])
     return {title: sum(ons) * 2 > len(ons) for title, ons in rows.items()}
 
