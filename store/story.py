@@ -216,12 +216,38 @@ class _StoryReader:
                         f" English name, or {', '.join(map(_shown, REGIONS))})",
                     )
             only_within = self.texts(f"{where} only_within", entry.get("only_within", []))
+            unless = self.texts(f"{where} unless", entry.get("unless", []))
+            for key, phrases in (("words", words), ("unless", unless), ("only_within", only_within)):
+                self.matchable(f"{where} {key}", phrases)
             if only_within and not within:
                 raise self.fail(f"{where} only_within", "needs `within`: the places its phrases hold in")
-            facets.append(
-                FacetEntry(name, words, self.texts(f"{where} unless", entry.get("unless", [])), within, only_within)
-            )
+            facets.append(FacetEntry(name, words, unless, within, only_within))
         return tuple(facets)
+
+    def matchable(self, where: str, phrases: tuple[str, ...]) -> None:
+        """Headlines are matched on their uncommon words, so a phrase is read the same way: one
+        that keeps no word would never match, and "handed over" would match every "handed"
+        ("heavy hand" among them) where the writer meant a hand-over. Both are refused, naming
+        the phrase; a leading article ("the Pentagon") and a name's number ("Barrio 18") may go."""
+        from storywatch.store.text.relevance import content_words, words
+
+        for phrase in phrases:
+            for part in map(str.strip, phrase.split("+")):
+                kept = content_words(part)
+                if not kept:
+                    raise self.fail(
+                        where, f"{_shown(part)} keeps no word to match (common words and numbers are left out)"
+                    )
+                written = [word for word in words(part) if not word.isdigit()]
+                if written and written[0] in _ARTICLES:
+                    written = written[1:]
+                if len(written) > 1 and len(kept) == 1:
+                    raise self.fail(
+                        where,
+                        f"{_shown(part)} is read as the one word {_shown(kept[0])} (common words are left out):"
+                        f" write that word alone, or join it to another word that must be there too"
+                        f" ({_shown(kept[0] + ' + cartel')})",
+                    )
 
     def tags(self, value) -> dict[int, str]:
         """`[tags]`: the names keys 1-9 toggle; the table replaces the defaults whole."""
@@ -290,6 +316,9 @@ class _StoryReader:
         except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the first UTC instant
             pass
         raise self.fail(where, f"must be a date or time (2025-11-21T07:30:00Z), not {_shown(value)}")
+
+
+_ARTICLES = frozenset({"the", "a", "an"})
 
 
 def _is_number(value) -> bool:
