@@ -1,7 +1,7 @@
 """Relevance on real feed histories: the engine's verdict beside a keyword filter.
 
     python bench/real_quality.py          # also run first by bench/quality.py
-    python bench/real_quality.py --sets dev,dev-headlines,wire-dev,dev-world,dev-top,dev-top2,dev-top-summer,dev-nyt,dev-defense,dev-week,dev-week-nov,dev-week-oct,dev-week-jan,dev-week-jan12,dev-week-feb,dev-week-jan5,dev-week-nov17,dev-week-dec1,dev-week-dec15,dev-week-jan26,dev-week-dec8,dev-week-nov10,dev-week-feb2   # tuned on
+    python bench/real_quality.py --sets dev,dev-headlines,wire-dev,dev-world,dev-top,dev-top2,dev-top-summer,dev-nyt,dev-defense,dev-week,dev-week-nov,dev-week-oct,dev-week-jan,dev-week-jan12,dev-week-feb,dev-week-jan5,dev-week-nov17,dev-week-dec1,dev-week-dec15,dev-week-jan26,dev-week-dec8,dev-week-nov10,dev-week-feb2,dev-week-oct27,dev-week-nov24,dev-week-dec29,dev-week-feb16   # tuned on
     python bench/real_quality.py --story PATH   # another story file on the same sets
     python bench/real_quality.py --story new    # the bundled seeds and title as `storywatch new` makes a story: no facets
 
@@ -47,7 +47,12 @@ the "double-tap" strike scandal), dev-week-dec15 (session 26, the eleventh draw:
 dev-week-jan26 (session 27, the twelfth draw: 26 January - 1 February 2026) and dev-week-dec8 (session 29, the
 fourteenth draw: 8 - 14 December 2025; the thirteenth repeated 20 October) and dev-week-nov10 (session 30, the
 seventeenth draw: 10 - 16 November 2025; the fifteenth and sixteenth repeated 26 January and 20 October) and
-dev-week-feb2 (session 30, the nineteenth draw: 2 - 8 February 2026; the eighteenth repeated 3 November). world-week-mar
+dev-week-feb2 (session 30, the nineteenth draw: 2 - 8 February 2026; the eighteenth repeated 3 November),
+dev-week-oct27 (session 31, the twenty-fifth draw: 27 October - 2 November 2025; the twentieth to twenty-fourth
+repeated earlier weeks), dev-week-nov24 (session 31, the twenty-ninth draw: 24 - 30 November 2025),
+dev-week-dec29 (session 31, the thirty-fourth draw: 29 December 2025 - 4 January 2026, the week of Maduro's
+capture) and dev-week-feb16 (session 31, the forty-third draw: 16 - 22 February 2026, the week El Mencho was
+killed by the Mexican army). world-week-mar
 (16 - 22 March 2026), world-week-mar2 (2 - 8 March 2026), world-week-jul6 (6 - 12 July 2026) and
 world-week-jun1 (1 - 7 June 2026) are the held-out generator's second, third, fourth and sixth draws (the fifth
 repeated the first; sessions 24, 25 and 26), and world-week-may25 (25 - 31 May 2026) and world-week-jun22
@@ -114,6 +119,10 @@ REAL_SETS = (
     ("dev-week-dec8", "real_dev_week_dec8.jsonl", TUNED, "week"),
     ("dev-week-nov10", "real_dev_week_nov10.jsonl", TUNED, "week"),
     ("dev-week-feb2", "real_dev_week_feb2.jsonl", TUNED, "week"),
+    ("dev-week-oct27", "real_dev_week_oct27.jsonl", TUNED, "week"),
+    ("dev-week-nov24", "real_dev_week_nov24.jsonl", TUNED, "week"),
+    ("dev-week-dec29", "real_dev_week_dec29.jsonl", TUNED, "week"),
+    ("dev-week-feb16", "real_dev_week_feb16.jsonl", TUNED, "week"),
     ("world-week", "real_world_week.jsonl", HELD_OUT, "week"),
     ("world-week-mar", "real_world_week_mar.jsonl", HELD_OUT, "week"),
     ("world-week-mar2", "real_world_week_mar2.jsonl", HELD_OUT, "week"),
