@@ -419,3 +419,6 @@ def test_the_koreas_abbreviated_are_places():
     world news (bench/data/real_dev_week_jan.jsonl)."""
     assert ("LOC", "S. Korea") in found("Drug seizures in S. Korea surge more than fourfold in 2025")
     assert ("LOC", "N. Korea") in found("N. Korea fires ballistic missile into the sea")
+    # and written without the space, as wire headlines of the same weeks do (an organisation "Korea" before)
+    assert ("LOC", "N.Korea") in found("N.Korea vows never to give up nuclear")
+    assert ("LOC", "S.Korea") in found("Asia stocks rise; Hong Kong, S.Korea lead gains as chipmakers rally")

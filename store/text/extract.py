@@ -58,6 +58,7 @@ _ABBREVIATIONS = r"(?:Gen|Lt|Col|Maj|Capt|Sgt|Adm|Cmdr|Gov|Sen|Rep|Mr|Mrs|Ms|Dr|
 _NAME = (
     rf"{_ABBREVIATIONS}"
     rf"|(?:[A-Z]\.){{2,}}"  # U.S., U.N., D.C.
+    r"|[NS]\.Korea\b"  # written without a space, as headlines do ("N.Korea fires missile")
     rf"|[A-Z]\.(?=[ \t][{_UPPER}])"  # a middle initial: Donald J. Trump
     rf"|(?:People|Women|Workers|Children|Veterans|Citizens|General|Generals)['’]s(?=[ \t][{_UPPER}])"
     rf"|(?:(?:al|el|bin|ibn|abu|ben)-)?[{_UPPER}]\w*(?:['’](?![sS]\b)\w+)?"
