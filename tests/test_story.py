@@ -917,3 +917,18 @@ def test_the_bundled_story_knows_the_designation_the_fight_and_maduros_case(tmp_
         "'Shelter in place immediately': US Embassy in Mexico issues urgent security alert after El Mencho's death",
     ]
     assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 1, 0]
+
+
+def test_the_bundled_story_knows_the_killings_by_their_sea_and_the_president_with_the_leader_he_presses(tmp_path):
+    """Real headlines of weeks of world news the bundled story missed (bench/data/real_dev_week_nov10.jsonl,
+    real_dev_week_oct.jsonl, real_dev_week_dec29.jsonl, real_dev_week_feb2.jsonl): the campaign's killings
+    named by their sea, "vessel strikes", strikes that killed in the Pacific, and Trump with the drug trade and
+    the leader he presses. Killings with no sea named are someone else's."""
+    titles = [
+        "UK Halts Intelligence Flow to US Amid Caribbean Killings – Reports",
+        "Trump says administration will brief Congress on vessel strikes, but won’t seek declaration of war",
+        "Trump claims attack on a dock in Venezuela; US strikes kill two in Pacific",
+        "Trump to host Colombia's Petro just weeks after insulting him as 'sick man' fueling drug trade",
+        "Venezuela’s National Guard linked to killings, torture and repression, UN probe finds",  # real_dev_week_dec8.jsonl
+    ]
+    assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 1, 0]
