@@ -245,8 +245,8 @@ class _StoryReader:
                     raise self.fail(
                         where,
                         f"{_shown(part)} is read as the one word {_shown(kept[0])} (common words are left out):"
-                        f" write that word alone, or join it to another word that must be there too"
-                        f" ({_shown(kept[0] + ' + cartel')})",
+                        ' write that word alone, or join it with "+" to a word that must be there too'
+                        ' ("handed + cartel")',
                     )
 
     def tags(self, value) -> dict[int, str]:
