@@ -57,7 +57,8 @@ killed by the Mexican army). world-week-mar
 world-week-jun1 (1 - 7 June 2026) are the held-out generator's second, third, fourth and sixth draws (the fifth
 repeated the first; sessions 24, 25 and 26), and world-week-may25 (25 - 31 May 2026) and world-week-jun22
 (22 - 28 June 2026) its seventh and eighth (session 28), world-week-may18 (18 - 24 May 2026) its ninth
-(session 31), and world-week-mar30 (30 March - 5 April 2026) its tenth (session 32), each labelled and committed before the engine's first run on it.
+(session 31), world-week-mar30 (30 March - 5 April 2026) its tenth and world-week-aug10 (10 - 16 August 2026) its eleventh
+(session 32), each labelled and committed before the engine's first run on it.
 Mistakes are listed for the sets tuned on only: the held-out sets are never read to choose
 anything, their mistakes only counted by kind, and they are added up at the end.
 """
@@ -132,6 +133,7 @@ REAL_SETS = (
     ("world-week-jun22", "real_world_week_jun22.jsonl", HELD_OUT, "week"),
     ("world-week-may18", "real_world_week_may18.jsonl", HELD_OUT, "week"),
     ("world-week-mar30", "real_world_week_mar30.jsonl", HELD_OUT, "week"),
+    ("world-week-aug10", "real_world_week_aug10.jsonl", HELD_OUT, "week"),
 )
 SETS = tuple((name, DATA / file) for name, file, _, _ in REAL_SETS)
 KEYWORDS = re.compile(r"cartel|sheinbaum|narco", re.IGNORECASE)
