@@ -52,13 +52,13 @@ dev-week-oct27 (session 31, the twenty-fifth draw: 27 October - 2 November 2025;
 repeated earlier weeks), dev-week-nov24 (session 31, the twenty-ninth draw: 24 - 30 November 2025),
 dev-week-dec29 (session 31, the thirty-fourth draw: 29 December 2025 - 4 January 2026, the week of Maduro's
 capture) and dev-week-feb16 (session 31, the forty-third draw: 16 - 22 February 2026, the week El Mencho was
-killed by the Mexican army). world-week-mar
-(16 - 22 March 2026), world-week-mar2 (2 - 8 March 2026), world-week-jul6 (6 - 12 July 2026) and
-world-week-jun1 (1 - 7 June 2026) are the held-out generator's second, third, fourth and sixth draws (the fifth
-repeated the first; sessions 24, 25 and 26), and world-week-may25 (25 - 31 May 2026) and world-week-jun22
-(22 - 28 June 2026) its seventh and eighth (session 28), world-week-may18 (18 - 24 May 2026) its ninth
-(session 31), world-week-mar30 (30 March - 5 April 2026) its tenth and world-week-aug10 (10 - 16 August 2026) its eleventh
-(session 32), each labelled and committed before the engine's first run on it.
+killed by the Mexican army). world-week-mar (16 - 22 March 2026), world-week-mar2 (2 - 8 March 2026),
+world-week-jul6 (6 - 12 July 2026) and world-week-jun1 (1 - 7 June 2026) are the held-out generator's second,
+third, fourth and sixth draws (the fifth repeated the first; sessions 24, 25 and 26), world-week-may25
+(25 - 31 May 2026) and world-week-jun22 (22 - 28 June 2026) its seventh and eighth (session 28),
+world-week-may18 (18 - 24 May 2026) its ninth (session 31), and world-week-mar30 (30 March - 5 April 2026)
+and world-week-aug10 (10 - 16 August 2026) its tenth and eleventh (session 32), each labelled and committed
+before the engine's first run on it.
 Mistakes are listed for the sets tuned on only: the held-out sets are never read to choose
 anything, their mistakes only counted by kind, and they are added up at the end.
 """
