@@ -337,6 +337,18 @@ def test_a_word_pair_stops_at_a_clause_break():
     assert "strike video" in relevance.item_terms("", "", body)
 
 
+def test_a_word_pair_stops_at_a_word_that_opens_a_clause():
+    """"attack as Venezuela tension spirals" is no "attack venezuela", though "as" is a common word the
+    terms leave out; "after" and "amid" open clauses too, in any case, but not inside a word."""
+    terms = relevance.item_terms("US kills 4 in latest Pacific Ocean attack as Venezuela tension spirals")
+    assert "attack venezuela" not in terms
+    assert {"attack", "venezuela", "ocean attack", "venezuela tension"} <= terms
+    assert "strike mexico" not in relevance.item_terms("Cartel strike After Mexico vote")
+    assert "strike mexico" not in relevance.item_terms("US strike amid Mexico talks")
+    assert "strike mexico" in relevance.item_terms("US strike on Mexico")  # "on" is left out, and no clause opens
+    assert "cartel aftermath" in relevance.item_terms("Cartel aftermath")
+
+
 def test_the_lede_of_a_text_without_full_stops_is_its_first_cut():
     text = "cartel " * 200
     assert relevance.lede(text) == text[: text.rfind(" ", 0, 600)]

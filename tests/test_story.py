@@ -897,11 +897,11 @@ def test_the_strikes_on_venezuela_itself_are_not_the_boats_campaign(tmp_path):
         "US lifts Caribbean airspace restrictions after Venezuela strike",
         "Trump again says land strikes on Venezuela drug shipments coming soon",  # real_dev_week_dec8.jsonl
         "Families sue US over deadly boat strike off Venezuela coast",  # real_dev_week_jan26.jsonl
-        # the price, two of 1,598 on the story in the tuning sets: common words are left out, so an attack "as
-        # Venezuela tension spirals" reads as an attack on Venezuela (real_dev_week_dec15.jsonl)
+        # an attack "as Venezuela tension spirals" is no attack on Venezuela: "as" opens a clause, and a
+        # pair of words stops there though the engine leaves the word out (real_dev_week_dec15.jsonl)
         "US kills 4 in latest Pacific Ocean attack as Venezuela tension spirals",
     ]
-    assert _bundled_verdicts(tmp_path, titles) == [0, 0, 1, 1, 0]
+    assert _bundled_verdicts(tmp_path, titles) == [0, 0, 1, 1, 1]
 
 
 def test_the_bundled_story_knows_the_designation_the_fight_and_maduros_case(tmp_path):
