@@ -425,13 +425,18 @@ def test_an_unless_name_cancels_a_phrase_that_holds_its_words_too():
 
 
 def test_an_unless_with_context_cancels_the_word_alone_and_leaves_its_phrases():
-    """"drug + marijuana": beside marijuana a drug is a pastime, not the cartels' trade; "drug
-    trafficking" is the trade whatever else the report names."""
-    cartels = relevance.declared_facet("the cartels", ["drug", "drug trafficking"], unless=["drug + marijuana"])
+    """"drug + marijuana": beside marijuana a drug is a pastime, not the cartels' trade, and so is
+    the "+" phrase holding it ("fight + drug"); "drug trafficking" is the trade whatever else the
+    report names."""
+    cartels = relevance.declared_facet(
+        "the cartels", ["drug", "drug trafficking", "fight + drug"], unless=["drug + marijuana"]
+    )
     keys = lambda title: relevance.facet_keys(relevance.item_terms(title, ""))  # noqa: E731
     assert cartels.found_in(keys("US strike on drug boat kills three"))
     assert not cartels.found_in(keys("Trump signs order reclassifying marijuana as a less dangerous drug"))
     assert cartels.found_in(keys("Marijuana and cocaine seized in US drug trafficking raid"))
+    assert cartels.shown_by(keys("Mayor vows fight on drugs")) == "drug"
+    assert not cartels.found_in(keys("Mayor vows fight on drugs with marijuana shops shut"))
     assert not cartels.unless, "a context phrase is no pair to cancel: 'drug' beside any 'marijuana' only"
     # The context is the first part's only: "marijuana" is no evidence to cancel, and a facet
     # of marijuana keeps its word beside a drug.

@@ -930,5 +930,7 @@ def test_the_bundled_story_knows_the_killings_by_their_sea_and_the_president_wit
         "Trump claims attack on a dock in Venezuela; US strikes kill two in Pacific",
         "Trump to host Colombia's Petro just weeks after insulting him as 'sick man' fueling drug trade",
         "Venezuela’s National Guard linked to killings, torture and repression, UN probe finds",  # real_dev_week_dec8.jsonl
+        # his tariffs in the same words are the trade dispute: "Petro + tariff" cancels the phrase (real_dev_top.jsonl)
+        "Trump to hit Colombia with new tariffs amid clash with Petro over drug trade",
     ]
-    assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 1, 0]
+    assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 1, 0, 0]

@@ -309,8 +309,9 @@ class Facet:
     set of terms that must all be present; a term of `unless` cancels the words inside it, alone
     or in a phrase ("new mexico" is not evidence of Mexico). An `unless` phrase with parts joined
     by "+" is context (`unless_with`): where all its parts are, its first part is no evidence on
-    its own ("drug + marijuana": the drug is a pastime), though phrases holding it still are
-    ("drug trafficking" is the trade whatever else the report says)."""
+    its own ("drug + marijuana": the drug is a pastime), nor are the "+" phrases holding it ("fight
+    + drug"), though word pairs holding it still are ("drug trafficking" is the trade whatever
+    else the report says)."""
 
     name: str
     phrases: tuple[frozenset[str], ...]  # in `facet_keys` form
@@ -348,13 +349,15 @@ class Facet:
             found = {term for term in found if " " in term} - self._only_within_pairs
         if found:
             return min(found)
-        phrase = _phrase_in(self._phrases, keys, cancelled)
+        # a context cancels the "+" phrases holding its first part as a word, not the pairs: "Trump +
+        # drug + Petro" is no evidence beside "Petro + tariff", "drug trafficking" is beside "drug + marijuana"
+        phrase = _phrase_in(self._phrases, keys, alone)
         if phrase is None:
             return ""
         if self.within and self.elsewhere(keys):
             # Set elsewhere, words that are merely all there are no evidence either: "strike + boat" is
             # Iran's boats in "US strikes Iranian fast boats"; "strike + drug boat" still shows it.
-            phrase = _phrase_in(self._together_elsewhere, keys, cancelled)
+            phrase = _phrase_in(self._together_elsewhere, keys, alone)
         return " + ".join(sorted(phrase)) if phrase is not None else ""
 
     def elsewhere(self, keys: frozenset[str]) -> str | None:
