@@ -934,3 +934,21 @@ def test_the_bundled_story_knows_the_killings_by_their_sea_and_the_president_wit
         "Trump to hit Colombia with new tariffs amid clash with Petro over drug trade",
     ]
     assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 1, 0, 0]
+
+
+def test_the_bundled_story_reads_mexicos_name_as_the_cartels_side_only_beside_force(tmp_path):
+    """Real headlines of the tuning sets (real_dev_week_jan.jsonl, real_dev_week_nov.jsonl, real_dev_nyt.jsonl,
+    real_dev_week_jan5.jsonl, real_dev_week_oct.jsonl): Mexico's name beside US troops, strikes, intervention
+    or security is the dispute over the cartels; beside spies, Venezuela's strikes or an arrest in the US it
+    is other news. The price: cooperation "against crime" with no force named (real_dev_top.jsonl)."""
+    titles = [
+        "US troop deployment in Mexico 'not on the table,' President Claudia Sheinbaum tells Trump",
+        "Sheinbaum denies reports US will send troops to Mexico: ‘It’s not going to happen’",
+        "Mexican president rules out US military intervention on its soil",
+        "US tells Mexico incremental progress on border security 'unacceptable'",
+        "Why Russian Spies Are Using Mexico to Target the U.S.",
+        "Brazil, Mexico jointly condemn U.S. attacks against Venezuela",
+        "Mexican president says over 2,000 Mexicans arrested in U.S. since January",
+        "U.S. and Mexico Vow to Cooperate Against Crime as Rubio Meets Sheinbaum",
+    ]
+    assert _bundled_verdicts(tmp_path, titles) == [1, 1, 1, 1, 0, 0, 0, 0]
