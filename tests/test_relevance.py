@@ -424,7 +424,7 @@ def test_an_unless_name_cancels_a_phrase_that_holds_its_words_too():
     assert not boats.found_in(keys("Trump orders US carrier strike group to Caribbean"))
 
 
-def test_an_unless_with_context_cancels_the_word_alone_and_leaves_its_phrases():
+def test_an_unless_with_context_cancels_the_word_and_its_joined_phrases_and_leaves_its_pairs():
     """"drug + marijuana": beside marijuana a drug is a pastime, not the cartels' trade, and so is
     the "+" phrase holding it ("fight + drug"); "drug trafficking" is the trade whatever else the
     report names."""
