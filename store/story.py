@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as datetime_time
+from itertools import product
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -204,7 +205,7 @@ class _StoryReader:
                 raise self.fail(f"{where} name", f"{_shown(name)} is the name of an earlier facet")
             if "words" not in entry:
                 raise self.fail(f"{where} words", "is missing")
-            words = self.texts(f"{where} words", entry["words"])
+            words = alternatives(self.texts(f"{where} words", entry["words"]))
             if not words:
                 raise self.fail(f"{where} words", f"is empty: facet {_shown(name)} has no words")
             within = self.texts(f"{where} within", entry.get("within", []))
@@ -215,8 +216,8 @@ class _StoryReader:
                         f"{_shown(place)} is no country or region storywatch knows (a country by its"
                         f" English name, or {', '.join(map(_shown, REGIONS))})",
                     )
-            only_within = self.texts(f"{where} only_within", entry.get("only_within", []))
-            unless = self.texts(f"{where} unless", entry.get("unless", []))
+            only_within = alternatives(self.texts(f"{where} only_within", entry.get("only_within", [])))
+            unless = alternatives(self.texts(f"{where} unless", entry.get("unless", [])))
             for key, phrases in (("words", words), ("unless", unless), ("only_within", only_within)):
                 self.matchable(f"{where} {key}", phrases)
             if only_within and not within:
@@ -319,6 +320,20 @@ class _StoryReader:
 
 
 _ARTICLES = frozenset({"the", "a", "an"})
+
+
+def alternatives(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The phrases with each part's "/" alternatives spelled out, in the order written: "Mexico /
+    Mexican + troops / military" is "Mexico + troops", "Mexico + military", "Mexican + troops" and
+    "Mexican + military", so a facet can name a country beside a list of deeds in one line."""
+    spelled: list[str] = []
+    for phrase in phrases:
+        if "/" not in phrase:
+            spelled.append(phrase)
+            continue
+        choices = [[choice.strip() for choice in part.split("/")] for part in phrase.split("+")]
+        spelled.extend(" + ".join(chosen) for chosen in product(*choices))
+    return tuple(spelled)
 
 
 def _is_number(value) -> bool:

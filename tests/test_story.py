@@ -184,6 +184,7 @@ BAD_STORY_FILES = [
     ),
     # a phrase is read as headlines are, on its uncommon words
     ("facet-word-common", HEAD + '[[facets]]\nname = "F"\nwords = ["w", "MS-13"]\n', '#1 words "MS-13" keeps no word'),
+    ("facet-alternative-common", HEAD + '[[facets]]\nname = "F"\nwords = ["Mexico + troops / the"]\n', '#1 words "the" keeps no word'),
     (
         "facet-phrase-one-word",
         HEAD + '[[facets]]\nname = "F"\nwords = ["w", "cartel + handed over"]\n',
@@ -638,6 +639,20 @@ def test_a_phrase_may_keep_its_article_and_a_name_its_number(tmp_path):
         tmp_path, HEAD + '[[facets]]\nname = "F"\nwords = ["the Pentagon", "Barrio 18", "handed + cartel", "Gulf of Mexico"]\n'
     )
     assert load_story(path).facets[0].words == ("the Pentagon", "Barrio 18", "handed + cartel", "Gulf of Mexico")
+
+
+def test_a_phrase_part_may_list_alternatives(tmp_path):
+    """"Mexico / Mexican + troops / strike" is each name beside each deed, spelled out in the order
+    written, in every list of a facet; a phrase without "/" is read as before."""
+    (tmp_path / "a.txt").write_text("A Seed Headline Here\n\nUS strikes on cartels in Mexico.")
+    path = write_story(
+        tmp_path,
+        HEAD + '[[facets]]\nname = "F"\nwords = ["Mexico / Mexican + troops / strike", "cartel"]\n'
+        'unless = ["New Mexico / Gulf of Mexico"]\n',
+    )
+    facet = load_story(path).facets[0]
+    assert facet.words == ("Mexico + troops", "Mexico + strike", "Mexican + troops", "Mexican + strike", "cartel")
+    assert facet.unless == ("New Mexico", "Gulf of Mexico")
 
 
 def test_a_heavy_hand_is_no_hand_over(tmp_path):
