@@ -56,9 +56,9 @@ killed by the Mexican army). world-week-mar (16 - 22 March 2026), world-week-mar
 world-week-jul6 (6 - 12 July 2026) and world-week-jun1 (1 - 7 June 2026) are the held-out generator's second,
 third, fourth and sixth draws (the fifth repeated the first; sessions 24, 25 and 26), world-week-may25
 (25 - 31 May 2026) and world-week-jun22 (22 - 28 June 2026) its seventh and eighth (session 28),
-world-week-may18 (18 - 24 May 2026) its ninth (session 31), and world-week-mar30 (30 March - 5 April 2026)
-and world-week-aug10 (10 - 16 August 2026) its tenth and eleventh (session 32), each labelled and committed
-before the engine's first run on it.
+world-week-may18 (18 - 24 May 2026) its ninth (session 31), and world-week-mar30 (30 March - 5 April 2026),
+world-week-aug10 (10 - 16 August 2026), world-week-apr13 (13 - 19 April 2026) and world-week-apr27 (27 April -
+3 May 2026) its tenth to thirteenth (session 32), each labelled and committed before the engine's first run on it.
 Mistakes are listed for the sets tuned on only: the held-out sets are never read to choose
 anything, their mistakes only counted by kind, and they are added up at the end.
 """
@@ -134,6 +134,8 @@ REAL_SETS = (
     ("world-week-may18", "real_world_week_may18.jsonl", HELD_OUT, "week"),
     ("world-week-mar30", "real_world_week_mar30.jsonl", HELD_OUT, "week"),
     ("world-week-aug10", "real_world_week_aug10.jsonl", HELD_OUT, "week"),
+    ("world-week-apr13", "real_world_week_apr13.jsonl", HELD_OUT, "week"),
+    ("world-week-apr27", "real_world_week_apr27.jsonl", HELD_OUT, "week"),
 )
 SETS = tuple((name, DATA / file) for name, file, _, _ in REAL_SETS)
 KEYWORDS = re.compile(r"cartel|sheinbaum|narco", re.IGNORECASE)
