@@ -205,7 +205,7 @@ class _StoryReader:
                 raise self.fail(f"{where} name", f"{_shown(name)} is the name of an earlier facet")
             if "words" not in entry:
                 raise self.fail(f"{where} words", "is missing")
-            words = alternatives(self.texts(f"{where} words", entry["words"]))
+            words = self.phrases(f"{where} words", entry["words"])
             if not words:
                 raise self.fail(f"{where} words", f"is empty: facet {_shown(name)} has no words")
             within = self.texts(f"{where} within", entry.get("within", []))
@@ -216,14 +216,18 @@ class _StoryReader:
                         f"{_shown(place)} is no country or region storywatch knows (a country by its"
                         f" English name, or {', '.join(map(_shown, REGIONS))})",
                     )
-            only_within = alternatives(self.texts(f"{where} only_within", entry.get("only_within", [])))
-            unless = alternatives(self.texts(f"{where} unless", entry.get("unless", [])))
+            only_within = self.phrases(f"{where} only_within", entry.get("only_within", []))
+            unless = self.phrases(f"{where} unless", entry.get("unless", []))
             for key, phrases in (("words", words), ("unless", unless), ("only_within", only_within)):
                 self.matchable(f"{where} {key}", phrases)
             if only_within and not within:
                 raise self.fail(f"{where} only_within", "needs `within`: the places its phrases hold in")
             facets.append(FacetEntry(name, words, unless, within, only_within))
         return tuple(facets)
+
+    def phrases(self, where: str, value) -> tuple[str, ...]:
+        """A facet's list of phrases, with each part's "/" alternatives spelled out."""
+        return _alternatives(self.texts(where, value))
 
     def matchable(self, where: str, phrases: tuple[str, ...]) -> None:
         """Headlines are matched on their uncommon words, so a phrase is read the same way: one
@@ -322,7 +326,7 @@ class _StoryReader:
 _ARTICLES = frozenset({"the", "a", "an"})
 
 
-def alternatives(phrases: tuple[str, ...]) -> tuple[str, ...]:
+def _alternatives(phrases: tuple[str, ...]) -> tuple[str, ...]:
     """The phrases with each part's "/" alternatives spelled out, in the order written: "Mexico /
     Mexican + troops / military" is "Mexico + troops", "Mexico + military", "Mexican + troops" and
     "Mexican + military", so a facet can name a country beside a list of deeds in one line."""
