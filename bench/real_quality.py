@@ -58,7 +58,9 @@ third, fourth and sixth draws (the fifth repeated the first; sessions 24, 25 and
 (25 - 31 May 2026) and world-week-jun22 (22 - 28 June 2026) its seventh and eighth (session 28),
 world-week-may18 (18 - 24 May 2026) its ninth (session 31), and world-week-mar30 (30 March - 5 April 2026),
 world-week-aug10 (10 - 16 August 2026), world-week-apr13 (13 - 19 April 2026) and world-week-apr27 (27 April -
-3 May 2026) its tenth to thirteenth (session 32), each labelled and committed before the engine's first run on it.
+3 May 2026) its tenth to thirteenth (session 32), and world-week-jun8 (8 - 14 June 2026), world-week-apr20
+(20 - 26 April 2026) and world-week-jul13 (13 - 19 July 2026) its fourteenth, sixteenth and seventeenth (the
+fifteenth repeated 2 March; session 33), each labelled and committed before the engine's first run on it.
 Mistakes are listed for the sets tuned on only: the held-out sets are never read to choose
 anything, their mistakes only counted by kind, and they are added up at the end.
 """
@@ -136,6 +138,9 @@ REAL_SETS = (
     ("world-week-aug10", "real_world_week_aug10.jsonl", HELD_OUT, "week"),
     ("world-week-apr13", "real_world_week_apr13.jsonl", HELD_OUT, "week"),
     ("world-week-apr27", "real_world_week_apr27.jsonl", HELD_OUT, "week"),
+    ("world-week-jun8", "real_world_week_jun8.jsonl", HELD_OUT, "week"),
+    ("world-week-apr20", "real_world_week_apr20.jsonl", HELD_OUT, "week"),
+    ("world-week-jul13", "real_world_week_jul13.jsonl", HELD_OUT, "week"),
 )
 SETS = tuple((name, DATA / file) for name, file, _, _ in REAL_SETS)
 KEYWORDS = re.compile(r"cartel|sheinbaum|narco", re.IGNORECASE)
